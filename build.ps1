@@ -232,7 +232,8 @@ function Invoke-Test {
         '-PesterManifest', $pesterManifest,
         '-TestPath', $PesterTestsDir,
         '-OutputPath', $pesterXml,
-        '-ModuleManifest', (Join-Path $ModuleDir 'CapMap.psd1')) -AllowFailure
+        '-ModuleManifest', (Join-Path $ModuleDir 'CapMap.psd1')
+        if ([Console]::IsOutputRedirected) { '-PlainOutput' }) -AllowFailure
     if (Test-Path -LiteralPath $pesterXml) {
         $pester = Get-PesterCounts $pesterXml
     }

@@ -14,7 +14,10 @@ param(
     [Parameter(Mandatory)] [string] $TestPath,
     [Parameter(Mandatory)] [string] $OutputPath,
     # Tests read this to know which built module to import.
-    [Parameter(Mandatory)] [string] $ModuleManifest
+    [Parameter(Mandatory)] [string] $ModuleManifest,
+    # The parent passes this when its own output is redirected (CI logs): our stdout is always a pipe to
+    # the parent, so this process cannot tell by itself whether a terminal is at the end.
+    [switch] $PlainOutput
 )
 
 Set-StrictMode -Version Latest
@@ -30,5 +33,9 @@ $configuration.TestResult.Enabled = $true
 $configuration.TestResult.OutputFormat = 'NUnitXml'
 $configuration.TestResult.OutputPath = $OutputPath
 $configuration.Output.Verbosity = 'Detailed'
+if ($PlainOutput) {
+    $configuration.Output.RenderMode = 'Plaintext'
+    $PSStyle.OutputRendering = 'PlainText'
+}
 
 Invoke-Pester -Configuration $configuration
