@@ -12,3 +12,4 @@ enum Shade {
   medium @1;
   dark @2;
 }
+

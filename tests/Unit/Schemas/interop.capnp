@@ -126,6 +126,11 @@ struct Batch {
   records @0 :List(Record);
   label @1 :Text;
   count @2 :UInt64;
+
+  # Shares its short name with AllTypes.Inner.Deep (ambiguous-name tests).
+  struct Deep {
+    note @0 :Text;
+  }
 }
 
 const defaultLabel :Text = "batch";
