@@ -1,0 +1,27 @@
+using CapMap.Mapping;
+
+namespace CapMap.Messages;
+
+/// <summary>How a mapped message file is created and grown.</summary>
+public sealed record MappedMessageOptions
+{
+    /// <summary>Address space reserved for the file: the largest message it can hold. Costs no memory.</summary>
+    public long ReserveBytes { get; init; } = MappedFileOptions.DefaultReserveBytes;
+
+    /// <summary>How the file grows; see docs/design.md for the measurements behind the default.</summary>
+    public GrowthMode Growth { get; init; } = GrowthMode.Fault;
+
+    /// <summary>Growth step: how much the file is extended at a time.</summary>
+    public long ChunkBytes { get; init; } = MappedFileOptions.DefaultChunkBytes;
+
+    /// <summary>Replace an existing file instead of refusing it.</summary>
+    public bool Overwrite { get; init; }
+
+    internal MappedFileOptions ToFileOptions() => new()
+    {
+        ReserveBytes = ReserveBytes,
+        Growth = Growth,
+        ChunkBytes = ChunkBytes,
+        Overwrite = Overwrite,
+    };
+}

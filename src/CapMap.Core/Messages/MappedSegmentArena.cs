@@ -1,0 +1,178 @@
+using CapMap.Mapping;
+using CapMap.Wire;
+
+namespace CapMap.Messages;
+
+/// <summary>
+/// Segments laid out inside one growing file mapping. Allocation is a bump pointer through the file:
+/// the current ("main") segment grows until it is full, then the next one starts exactly where it
+/// ended, so consecutive segments need no gap. A streaming list takes over the tail of the current
+/// segment; the main lane then jumps ahead to leave the stream room to grow, and the gap this leaves
+/// is closed (or declared as padding) when the message is finished.
+/// </summary>
+/// <remarks>
+/// Invariant the header relocation relies on: no far pointer ever lands in segment 0. Objects placed
+/// "anywhere" always go to the current main segment, which is segment 0 only while it is the only
+/// segment; once another segment exists, far pointers aim at segments 1 and up.
+/// </remarks>
+internal sealed unsafe class MappedSegmentArena : IStreamingArena
+{
+    private readonly MappedFile _file;
+    private readonly byte* _base;
+    private readonly long _reserve;
+    private readonly bool _eager;
+    private readonly long _eagerStep;
+    private readonly Segment[] _segments = new Segment[MappedFileLayout.MaxSegments];
+    private int _count;
+    private int _current;
+    private int _stream = -1;
+
+    internal struct Segment
+    {
+        /// <summary>File offset of the segment's word 0 as the builder sees it.</summary>
+        public long Offset;
+        public int Used;
+        public int Capacity;
+        /// <summary>Eager mode: the file range up to here is already allocated.</summary>
+        public long CommittedEnd;
+
+        public readonly long End => Offset + (long)Used * 8;
+    }
+
+    public MappedSegmentArena(MappedFile file)
+    {
+        _file = file;
+        _base = file.Base;
+        _reserve = file.ReservedBytes;
+        _eager = file.Growth == GrowthMode.Eager;
+        _eagerStep = file.ChunkBytes;
+        // The header page always exists, so checkpoints and finish never fault on it.
+        file.EnsureRangeCommitted(0, MappedFileLayout.HeaderBytes);
+        long offset = MappedFileLayout.BuilderRootSlotOffset;
+        // Segment 0 is declared from the end of the table, which may be as early as byte 8: keep its
+        // capacity such that the declared size can never exceed the segment limit.
+        int capacity = (int)Math.Min(WireLimits.MaxSegmentWords - (offset - 8) / 8, (_reserve - offset) / 8);
+        _segments[0] = new Segment { Offset = offset, Capacity = capacity, CommittedEnd = MappedFileLayout.HeaderBytes };
+        _count = 1;
+    }
+
+    public int SegmentCount => _count;
+    public int MaxSegmentWords => WireLimits.MaxSegmentWords - MappedFileLayout.HeaderBytes / 8;
+    public bool IsStreaming => _stream >= 0;
+
+    internal ReadOnlySpan<Segment> Segments => _segments.AsSpan(0, _count);
+    internal byte* Base => _base;
+
+    public ulong* GetSegmentStart(int segmentId) => (ulong*)(_base + _segments[segmentId].Offset);
+
+    public int GetSegmentWordCount(int segmentId) => _segments[segmentId].Used;
+
+    public int TryAllocate(int segmentId, int words)
+    {
+        if (segmentId != _current) return -1;
+        ref var segment = ref _segments[segmentId];
+        if (words > segment.Capacity - segment.Used) return -1;
+        int offset = segment.Used;
+        segment.Used += words;
+        if (_eager && segment.End > segment.CommittedEnd) CommitAhead(ref segment);
+        return offset;
+    }
+
+    public int Allocate(int words, out int offset)
+    {
+        offset = TryAllocate(_current, words);
+        if (offset >= 0) return _current;
+
+        ref var current = ref _segments[_current];
+        long start = current.End;
+        current.Capacity = current.Used; // the next segment begins right here
+        int next = OpenSegment(start, (int)Math.Min(WireLimits.MaxSegmentWords, (_reserve - start) / 8), current.CommittedEnd);
+        if (words > _segments[next].Capacity)
+            throw new CapnpCapacityException(
+                $"The mapping reserves {_reserve:N0} bytes and they are used up; create the message with a larger reserve.");
+        _current = next;
+        offset = TryAllocate(next, words);
+        return next;
+    }
+
+    public int BeginStream(int words, out int offset)
+    {
+        if (IsStreaming) throw new InvalidOperationException("A streaming list is already open in this message; complete it first.");
+        ref var stream = ref _segments[_current];
+        // Give the stream up to half of what is left of the reservation (and at most what a segment can
+        // hold, less the padding that aligning its end may add); the main lane continues after that.
+        long streamStart = stream.End;
+        long room = Math.Min((long)(stream.Capacity - stream.Used) * 8 - MappedFileLayout.GapAlignment, (_reserve - streamStart) / 2);
+        long mainStart = AlignUp(streamStart + Math.Max(room, 0), MappedFileLayout.GapAlignment);
+        if (room < (long)words * 8 || mainStart >= _reserve)
+            throw new CapnpCapacityException("There is not enough reserved address space left to open a streaming list; create the message with a larger reserve.");
+
+        stream.Capacity = (int)((mainStart - stream.Offset) / 8) - MappedFileLayout.GapAlignment / 8;
+        _stream = _current;
+        offset = stream.Used;
+        stream.Used += words;
+        if (_eager && stream.End > stream.CommittedEnd) CommitAhead(ref stream);
+
+        int main = OpenSegment(mainStart, (int)Math.Min(WireLimits.MaxSegmentWords, (_reserve - mainStart) / 8), mainStart);
+        _current = main;
+        return _stream;
+    }
+
+    public bool TryExtendStream(int words)
+    {
+        if (!IsStreaming) throw new InvalidOperationException("No streaming list is open.");
+        ref var stream = ref _segments[_stream];
+        if (words > stream.Capacity - stream.Used) return false;
+        stream.Used += words;
+        if (_eager && stream.End > stream.CommittedEnd) CommitAhead(ref stream);
+        return true;
+    }
+
+    public void EndStream()
+    {
+        if (!IsStreaming) return;
+        _segments[_stream].Capacity = _segments[_stream].Used;
+        _stream = -1;
+    }
+
+    private int OpenSegment(long offset, int capacity, long committedEnd)
+    {
+        if (_count >= MappedFileLayout.MaxSegments)
+            throw new CapnpCapacityException($"A mapped message holds at most {MappedFileLayout.MaxSegments} segments.");
+        if (capacity <= 0)
+            throw new CapnpCapacityException($"The mapping reserves {_reserve:N0} bytes and they are used up; create the message with a larger reserve.");
+        _segments[_count] = new Segment { Offset = offset, Capacity = capacity, CommittedEnd = Math.Max(committedEnd, offset) };
+        return _count++;
+    }
+
+    /// <summary>Eager growth: allocate the file a chunk ahead of this segment's end, one range per lane.</summary>
+    private void CommitAhead(ref Segment segment)
+    {
+        long target = Math.Min(AlignUp(segment.End + _eagerStep / 2, _eagerStep), _reserve);
+        long from = segment.CommittedEnd;
+        _file.EnsureRangeCommitted(from, target - from);
+        segment.CommittedEnd = target;
+    }
+
+    /// <summary>Moves every segment after <paramref name="index"/> down by <paramref name="bytes"/> (after a gap was closed).</summary>
+    internal void ShiftSegmentsAfter(int index, long bytes)
+    {
+        for (int i = index + 1; i < _count; i++) _segments[i].Offset -= bytes;
+    }
+
+    /// <summary>Grows a segment's declared size (padding words at its end, already zero in the file).</summary>
+    internal void PadSegmentTo(int index, long endOffset)
+    {
+        ref var segment = ref _segments[index];
+        segment.Used = (int)((endOffset - segment.Offset) / 8);
+    }
+
+    /// <summary>Drops trailing segments that never received a word (a table must not declare empty segments).</summary>
+    internal void DropEmptyTail()
+    {
+        while (_count > 1 && _segments[_count - 1].Used == 0) _count--;
+        if (_current >= _count) _current = _count - 1;
+    }
+
+    internal static long AlignUp(long value, long unit) => (value + unit - 1) / unit * unit;
+}

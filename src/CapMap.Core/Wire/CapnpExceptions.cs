@@ -1,0 +1,22 @@
+namespace CapMap.Wire;
+
+/// <summary>
+/// The bytes being read are not a valid Cap'n Proto message, or reading them would exceed the
+/// reader's traversal or nesting limit. Every malformed input ends in this exception (never an
+/// IndexOutOfRangeException or an access violation), so callers can catch exactly one type.
+/// </summary>
+public class CapnpFormatException : Exception
+{
+    public CapnpFormatException(string message) : base(message) { }
+    public CapnpFormatException(string message, Exception inner) : base(message, inner) { }
+}
+
+/// <summary>
+/// A message being built would break a limit of the encoding: more than 511 segments, a segment over
+/// 2^29−1 words, a list longer than 2^29−1 elements, or an arena that cannot supply more space.
+/// </summary>
+public class CapnpCapacityException : Exception
+{
+    public CapnpCapacityException(string message) : base(message) { }
+    public CapnpCapacityException(string message, Exception inner) : base(message, inner) { }
+}

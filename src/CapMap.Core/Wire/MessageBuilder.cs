@@ -1,0 +1,102 @@
+namespace CapMap.Wire;
+
+/// <summary>
+/// Builds one message in the segments of an <see cref="ISegmentArena"/>. Word 0 of segment 0 is the
+/// root pointer; everything else is reached from it. The builder holds no copy of the data: every
+/// write goes straight into arena memory, which is what lets a mapped arena build messages larger
+/// than RAM.
+/// </summary>
+public sealed unsafe class MessageBuilder
+{
+    private readonly ulong* _rootSlot;
+
+    public MessageBuilder(ISegmentArena arena)
+    {
+        Arena = arena ?? throw new ArgumentNullException(nameof(arena));
+        if (arena.SegmentCount != 0)
+            throw new ArgumentException("The arena already holds data; a message needs a fresh arena.", nameof(arena));
+        int segment = arena.Allocate(1, out int offset);
+        if (segment != 0 || offset != 0)
+            throw new ArgumentException("The arena must place the first word of a message at segment 0, word 0 (the root pointer).", nameof(arena));
+        _rootSlot = arena.GetSegmentStart(0);
+    }
+
+    public ISegmentArena Arena { get; }
+
+    /// <summary>The root pointer's slot, for callers (such as a mapped finish) that relocate it.</summary>
+    internal ulong* RootSlot => _rootSlot;
+
+    internal PointerSlot RootPointer => new(this, 0, _rootSlot);
+
+    /// <summary>Allocates the root struct. Calling it again abandons the previous root.</summary>
+    public StructBuilder InitRoot(int dataWords, int pointerCount) => RootPointer.InitStruct(dataWords, pointerCount);
+
+    /// <summary>Sizes of the segments as the segment table will declare them.</summary>
+    public int[] GetSegmentWordCounts()
+    {
+        var sizes = new int[Arena.SegmentCount];
+        for (int i = 0; i < sizes.Length; i++) sizes[i] = Arena.GetSegmentWordCount(i);
+        return sizes;
+    }
+
+    /// <summary>Writes the message with stream framing (segment table, then the segments).</summary>
+    public void WriteTo(Stream destination) => Framing.WriteMessage(destination, Arena);
+
+    public byte[] ToFramedBytes()
+    {
+        using var buffer = new MemoryStream();
+        WriteTo(buffer);
+        return buffer.ToArray();
+    }
+
+    /// <summary>
+    /// Allocates an object of <paramref name="words"/> words for the pointer at <paramref name="slot"/> and
+    /// writes that pointer. <paramref name="pointerTemplate"/> is the struct or list pointer with a zero
+    /// offset. Placement follows arena.c++: the slot's own segment if it has room (a near pointer), else
+    /// another segment with a one-word landing pad in front of the object (a far pointer), else, when the
+    /// object fills a segment by itself, a two-word landing pad elsewhere (a double-far pointer).
+    /// </summary>
+    internal ulong* AllocateObject(int slotSegment, ulong* slot, int words, ulong pointerTemplate, out int targetSegment)
+    {
+        int offset = Arena.TryAllocate(slotSegment, words);
+        if (offset >= 0)
+        {
+            ulong* target = Arena.GetSegmentStart(slotSegment) + offset;
+            // A zero-sized struct would encode as the null word; C++ points it at itself (-1) instead.
+            int relative = words == 0 ? -1 : (int)(target - slot - 1);
+            *slot = WirePointer.WithOffset(pointerTemplate, relative);
+            targetSegment = slotSegment;
+            return target;
+        }
+
+        if (words < Arena.MaxSegmentWords)
+        {
+            int segment = Arena.Allocate(words + 1, out int padOffset);
+            ulong* pad = Arena.GetSegmentStart(segment) + padOffset;
+            *pad = WirePointer.WithOffset(pointerTemplate, 0);
+            *slot = WirePointer.Far(segment, padOffset, doubleFar: false);
+            targetSegment = segment;
+            return pad + 1;
+        }
+
+        int objectSegment = Arena.Allocate(words, out int objectOffset);
+        WriteDoubleFar(slot, objectSegment, objectOffset, pointerTemplate);
+        targetSegment = objectSegment;
+        return Arena.GetSegmentStart(objectSegment) + objectOffset;
+    }
+
+    /// <summary>
+    /// Points <paramref name="slot"/> at an object that already sits in another segment, through a
+    /// two-word landing pad: a far pointer to the object, then the tag (the pointer with offset 0).
+    /// Returns the address of the tag, which callers may rewrite (a growing list updates its count there).
+    /// </summary>
+    internal ulong* WriteDoubleFar(ulong* slot, int objectSegment, int objectOffset, ulong pointerTemplate)
+    {
+        int padSegment = Arena.Allocate(2, out int padOffset);
+        ulong* pad = Arena.GetSegmentStart(padSegment) + padOffset;
+        pad[0] = WirePointer.Far(objectSegment, objectOffset, doubleFar: false);
+        pad[1] = WirePointer.WithOffset(pointerTemplate, 0);
+        *slot = WirePointer.Far(padSegment, padOffset, doubleFar: true);
+        return pad + 1;
+    }
+}

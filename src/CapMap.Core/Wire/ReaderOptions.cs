@@ -1,0 +1,19 @@
+namespace CapMap.Wire;
+
+/// <summary>
+/// Limits that keep a reader safe on hostile input, with C++'s defaults. A CapMap file is often far
+/// larger than the default 64 MiB traversal limit: use <see cref="Unlimited"/> (or a limit sized to the
+/// file) for files you trust, as <c>capnp convert</c> does.
+/// </summary>
+public sealed class ReaderOptions
+{
+    /// <summary>Words a reader may visit in total; each struct, list and blob read is charged its size.</summary>
+    public long TraversalLimitInWords { get; init; } = WireLimits.DefaultTraversalLimitInWords;
+
+    /// <summary>How deep pointers may nest below the root.</summary>
+    public int NestingLimit { get; init; } = WireLimits.DefaultNestingLimit;
+
+    public static ReaderOptions Default { get; } = new();
+
+    public static ReaderOptions Unlimited { get; } = new() { TraversalLimitInWords = long.MaxValue, NestingLimit = int.MaxValue };
+}

@@ -1,0 +1,53 @@
+using CapMap.Mapping;
+using CapMap.Messages;
+using CapMap.Wire;
+
+// Usage: CapMap.TestWriter <path> <records> <checkpointEvery> <Fault|Eager> [reserveBytes] [payloadBytes]
+// Writes the same Root/Record shape as the unit tests, prints "checkpoint <records>" after each
+// checkpoint and "complete <bytes>" at the end; failures print "failed <reason> <errno>" and exit 3.
+if (args.Length < 4)
+{
+    Console.Error.WriteLine("usage: CapMap.TestWriter <path> <records> <checkpointEvery> <Fault|Eager> [reserveBytes] [payloadBytes]");
+    return 2;
+}
+string path = args[0];
+long count = long.Parse(args[1]);
+long every = long.Parse(args[2]);
+var growth = Enum.Parse<GrowthMode>(args[3], ignoreCase: true);
+long reserve = args.Length > 4 ? long.Parse(args[4]) : MappedFileOptions.DefaultReserveBytes;
+int payload = args.Length > 5 ? int.Parse(args[5]) : 0;
+var blob = new byte[payload];
+new Random(7).NextBytes(blob);
+
+try
+{
+    using var builder = MappedMessageBuilder.Create(path, new MappedMessageOptions { Growth = growth, ReserveBytes = reserve, Overwrite = true });
+    var root = builder.InitRoot(0, 2);
+    root.SetText(0, "batch");
+    var list = builder.OpenStructList(root, 1, 1, 2);
+    for (long i = 0; i < count; i++)
+    {
+        var record = list.Append();
+        record.WriteInt64(0, i);
+        record.SetText(0, "record " + i);
+        var tags = record.InitList(1, ElementSize.Pointer, payload > 0 ? 3 : 2);
+        tags.SetText(0, "a");
+        tags.SetText(1, "b" + i);
+        if (payload > 0) tags.SetData(2, blob);
+        if (every > 0 && (i + 1) % every == 0)
+        {
+            builder.Checkpoint();
+            Console.Out.WriteLine($"checkpoint {i + 1}");
+            Console.Out.Flush();
+        }
+    }
+    var summary = builder.Complete(flush: false);
+    Console.Out.WriteLine($"complete {summary.Bytes} faults {summary.FaultCount}");
+    return 0;
+}
+catch (MappedMessageFailedException failure)
+{
+    Console.Out.WriteLine($"failed {failure.Reason} {failure.Errno}");
+    Console.Error.WriteLine(failure.Message);
+    return 3;
+}
