@@ -248,7 +248,7 @@ public class ReaderInteropTests(ITestOutputHelper output)
 /// <summary>Random values for any struct of a schema, in the representation JsonValues writes.</summary>
 internal static class RandomValues
 {
-    private static readonly string[] Pieces = ["a", "Z", "0", " ", "é", "ß", "€", "四", "😀", "\"", "\\", "\n", "\t", "\u0001", "xyz", ""];
+    private static readonly string[] Pieces = ["\u0000", "a", "Z", "0", " ", "é", "ß", "€", "四", "😀", "\"", "\\", "\n", "\t", "\u0001", "xyz", ""];
 
     public static Dictionary<string, object?> Struct(Random r, StructSchema schema, int depth)
     {

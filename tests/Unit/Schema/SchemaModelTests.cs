@@ -287,7 +287,7 @@ public class SchemaModelTests
         Assert.Null(AllTypes.GetNestedNode("Nope"));
 
         var file = Set.RequestedFiles[0].File!;
-        Assert.Equal(new[] { "Color", "AllTypes", "Record", "Batch", "defaultLabel", "note" }.Order(),
+        Assert.Equal(new[] { "Color", "AllTypes", "Record", "Batch", "defaultLabel", "note", "RecordV0", "BatchV0", "Wrapped", "ListsV0", "ListsV1" }.Order(),
             file.NestedNodes.Select(n => n.Name).Order());
     }
 
@@ -380,7 +380,7 @@ public class SchemaModelTests
     [Fact]
     public void StructAndEnumCollections()
     {
-        Assert.Equal(new[] { "AllTypes", "AllTypes.Inner", "AllTypes.Inner.Deep", "Batch", "Batch.Deep", "Point", "Record" },
+        Assert.Equal(new[] { "AllTypes", "AllTypes.Inner", "AllTypes.Inner.Deep", "Batch", "Batch.Deep", "BatchV0", "ListsV0", "ListsV1", "Point", "Record", "RecordV0", "Wrapped" },
             Set.Structs.Select(s => s.NestedName).Order());
         Assert.Equal(new[] { "Color", "Shade" }, Set.Enums.Select(e => e.ShortName).Order());
         Assert.All(Set.Nodes, n => Assert.Same(Set, n.Set));

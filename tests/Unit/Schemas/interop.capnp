@@ -136,3 +136,27 @@ struct Batch {
 const defaultLabel :Text = "batch";
 
 annotation note(struct, field) :Text;
+
+# Schema evolution: older versions of Record/Batch, and a primitive list upgraded to a struct list.
+struct RecordV0 {
+  id @0 :UInt64;
+}
+
+struct BatchV0 {
+  records @0 :List(RecordV0);
+}
+
+struct Wrapped {
+  value @0 :Int32;
+  text @1 :Text;
+}
+
+struct ListsV0 {
+  values @0 :List(Int32);
+  names @1 :List(Text);
+}
+
+struct ListsV1 {
+  values @0 :List(Wrapped);
+  names @1 :List(Wrapped);
+}
