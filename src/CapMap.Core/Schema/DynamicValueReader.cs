@@ -9,7 +9,8 @@ namespace CapMap.Schema;
 /// <item>Void → null; Bool/Int*/UInt*/Float* → bool, sbyte, short, int, long, byte, ushort, uint, ulong, float, double;</item>
 /// <item>Enum → ushort (map to a name with <see cref="EnumSchema.GetName"/>);</item>
 /// <item>Text → string, Data → byte[]; Struct → <see cref="StructValue"/>; group → nested <see cref="StructValue"/>;</item>
-/// <item>List → <c>IReadOnlyList&lt;object?&gt;</c> of elements decoded by the same rules;</item>
+/// <item>List → <c>IReadOnlyList&lt;object?&gt;</c> of elements decoded by the same rules (a null element of a
+/// list of lists, Text or Data is null);</item>
 /// <item>Interface and AnyPointer → null (not decoded).</item>
 /// </list>
 /// Data fields have the schema default applied (the wire stores value XOR default). A null pointer field reads as
@@ -96,7 +97,7 @@ public static class DynamicValueReader
                 TypeKind.Text => list.GetText(i),
                 TypeKind.Data => list.GetData(i),
                 TypeKind.Struct => ReadStruct(list.GetStruct(i), elementType.StructType!),
-                TypeKind.List => ReadList(list.GetList(i), elementType.ElementType!),
+                TypeKind.List => list.GetList(i) is { IsNull: false } inner ? ReadList(inner, elementType.ElementType!) : null,
                 _ => null, // Void, Interface, AnyPointer
             };
         }
