@@ -54,7 +54,7 @@ public class SchemaEvolutionInteropTests
         var old = DynamicValueReader.ReadStruct(message.GetRoot(), Set.GetStruct("BatchV0"));
         var records = (IReadOnlyList<object?>)old["records"]!;
         Assert.Equal(new object[] { 0UL, 1000003UL, 2000006UL, 3000009UL, 4000012UL }, records.Select(r => ((StructValue)r!)["id"]));
-        Assert.Equal(1, ((StructValue)records[0]!).Count);
+        Assert.Single((StructValue)records[0]!);
     }
 
     [Theory]
