@@ -1,0 +1,129 @@
+#Requires -Version 7.4
+# Tests of the built module folder (out/CapMap) and its manifest. build.ps1 -Task Test builds the folder
+# first and passes its manifest in CAPMAP_MODULE_MANIFEST; run by hand, the default location is used.
+
+BeforeDiscovery {
+    $repoRoot = (Resolve-Path (Join-Path $PSScriptRoot '../..')).ProviderPath
+    $script:HasNativeSource = Test-Path -LiteralPath (Join-Path $repoRoot 'src/CapMap.Core/Native/capmap_native.c')
+    $script:DeclaredCmdlets = @((Import-PowerShellDataFile -LiteralPath (Join-Path $repoRoot 'CapMap.psd1')).CmdletsToExport)
+}
+
+BeforeAll {
+    $script:RepoRoot = (Resolve-Path (Join-Path $PSScriptRoot '../..')).ProviderPath
+    $script:ModuleManifest = if ($env:CAPMAP_MODULE_MANIFEST) { $env:CAPMAP_MODULE_MANIFEST }
+    else { Join-Path $RepoRoot 'out/CapMap/CapMap.psd1' }
+    $script:ModuleDir = Split-Path -Parent $ModuleManifest
+    $script:SourceManifest = Join-Path $RepoRoot 'CapMap.psd1'
+    $script:ManifestData = Import-PowerShellDataFile -LiteralPath $SourceManifest
+    $script:ApprovedVerbs = @(Get-Verb | ForEach-Object Verb)
+
+    if (-not (Test-Path -LiteralPath $ModuleManifest)) {
+        throw "Built module not found at '$ModuleManifest'. Run ./build.ps1 -Task Build first."
+    }
+
+    $importWarnings = $null
+    $importErrors = $null
+    $script:Module = Import-Module -Name $ModuleManifest -Force -PassThru `
+        -WarningVariable importWarnings -WarningAction SilentlyContinue `
+        -ErrorVariable importErrors -ErrorAction SilentlyContinue
+    $script:ImportWarnings = @($importWarnings)
+    $script:ImportErrors = @($importErrors)
+}
+
+AfterAll {
+    Remove-Module -Name CapMap -Force -ErrorAction SilentlyContinue
+}
+
+Describe 'CapMap module import' {
+    It 'imports from the built folder' {
+        $Module | Should -Not -BeNullOrEmpty
+        $Module.Name | Should -Be 'CapMap'
+        $Module.ModuleBase | Should -Be ((Resolve-Path -LiteralPath $ModuleDir).ProviderPath)
+    }
+
+    It 'imports without warnings' {
+        $ImportWarnings | ForEach-Object { "$_" } | Should -BeNullOrEmpty
+    }
+
+    It 'imports without errors' {
+        $ImportErrors | ForEach-Object { "$_" } | Should -BeNullOrEmpty
+    }
+
+    It 'exports only commands the manifest lists, each with an approved verb' {
+        foreach ($command in @(Get-Command -Module CapMap)) {
+            $command.Name | Should -BeIn $ManifestData.CmdletsToExport
+            $command.Verb | Should -BeIn $ApprovedVerbs -Because "$($command.Name) must use an approved verb"
+        }
+    }
+
+    It 'resolves MonoPosixHelper from the module''s runtimes folder' {
+        # NativeConvert calls into libMonoPosixHelper.so; without the import-time resolver this throws
+        # DllNotFoundException because PowerShell does not probe runtimes/<rid>/native.
+        [Mono.Unix.Native.NativeConvert]::FromOpenFlags([Mono.Unix.Native.OpenFlags]::O_RDONLY) | Should -Be 0
+        $expected = Join-Path $ModuleDir 'runtimes/linux-x64/native/libMonoPosixHelper.so'
+        $mapped = @(Get-Content -LiteralPath '/proc/self/maps' | Where-Object { $_ -like '*libMonoPosixHelper.so' } |
+            ForEach-Object { ($_ -split '\s+', 6)[5] } | Select-Object -Unique)
+        $mapped | Should -Be @((Resolve-Path -LiteralPath $expected).ProviderPath)
+    }
+
+    It 'has an assembly version that matches ModuleVersion' {
+        $assembly = [System.Reflection.AssemblyName]::GetAssemblyName((Join-Path $ModuleDir 'CapMap.PowerShell.dll'))
+        $v = $assembly.Version
+        [version]::new($v.Major, $v.Minor, $v.Build) | Should -Be ([version] $ManifestData.ModuleVersion)
+    }
+}
+
+Describe 'CapMap manifest' {
+    It 'passes Test-ModuleManifest' {
+        $info = Test-ModuleManifest -Path $ModuleManifest -ErrorAction Stop -WarningVariable manifestWarnings -WarningAction SilentlyContinue
+        $info.Version | Should -Be ([version] '0.1.0')
+        $info.RootModule | Should -Be 'CapMap.PowerShell.dll'
+        @($manifestWarnings) | ForEach-Object { "$_" } | Should -BeNullOrEmpty
+    }
+
+    It 'is the same file as the source manifest at the repository root' {
+        (Get-FileHash -LiteralPath $ModuleManifest).Hash | Should -Be (Get-FileHash -LiteralPath $SourceManifest).Hash
+    }
+
+    It 'targets PowerShell Core 7.4 or later only' {
+        $ManifestData.CompatiblePSEditions | Should -Be @('Core')
+        $ManifestData.PowerShellVersion | Should -Be '7.4'
+    }
+
+    It 'lists cmdlets explicitly, without wildcards' {
+        $ManifestData.CmdletsToExport | Should -Not -BeNullOrEmpty
+        $ManifestData.CmdletsToExport | Should -Not -Contain '*'
+        @($ManifestData.FunctionsToExport).Count | Should -Be 0
+        @($ManifestData.AliasesToExport).Count | Should -Be 0
+        @($ManifestData.VariablesToExport).Count | Should -Be 0
+    }
+
+    It 'declares <_> with an approved verb' -ForEach $DeclaredCmdlets {
+        $verb = ($_ -split '-', 2)[0]
+        $verb | Should -BeIn $ApprovedVerbs
+    }
+}
+
+Describe 'CapMap module layout' {
+    It 'does not ship System.Management.Automation.dll' {
+        Get-ChildItem -LiteralPath $ModuleDir -Recurse -Filter 'System.Management.Automation.dll' | Should -BeNullOrEmpty
+    }
+
+    It 'ships <_>' -ForEach @(
+        'CapMap.PowerShell.dll'
+        'CapMap.Core.dll'
+        'Mono.Posix.NETStandard.dll'
+        'CapMap.format.ps1xml'
+        'runtimes/linux-x64/native/libMonoPosixHelper.so'
+    ) {
+        Join-Path $ModuleDir $_ | Should -Exist
+    }
+
+    It 'ships the native fault handler built from Core' -Skip:(-not $HasNativeSource) {
+        Join-Path $ModuleDir 'runtimes/linux-x64/native/libcapmap_native.so' | Should -Exist
+    }
+
+    It 'ships a well-formed format file' {
+        { [xml] (Get-Content -Raw -LiteralPath (Join-Path $ModuleDir 'CapMap.format.ps1xml')) } | Should -Not -Throw
+    }
+}
