@@ -1,0 +1,125 @@
+namespace CapMap.Schema;
+
+/// <summary>An import of a requested file (<c>CodeGeneratorRequest.RequestedFile.Import</c>).</summary>
+public readonly record struct FileImport(ulong Id, string Name);
+
+/// <summary>A file the compiler was asked to generate code for (<c>CodeGeneratorRequest.RequestedFile</c>).</summary>
+public sealed class RequestedFileSchema
+{
+    internal RequestedFileSchema(ulong id, string fileName, IReadOnlyList<FileImport> imports)
+    {
+        Id = id;
+        FileName = fileName;
+        Imports = imports;
+    }
+
+    public ulong Id { get; }
+
+    /// <summary>The file name as given to <c>capnp compile</c>.</summary>
+    public string FileName { get; }
+
+    public IReadOnlyList<FileImport> Imports { get; }
+
+    /// <summary>The file's node, or null if the request did not include it.</summary>
+    public FileSchema? File { get; private set; }
+
+    internal void Bind(SchemaSet set) => File = set.TryGetById(Id) as FileSchema;
+
+    public override string ToString() => FileName;
+}
+
+/// <summary>
+/// All nodes of a <c>CodeGeneratorRequest</c> (the output of <c>capnp compile -o-</c>): the requested files'
+/// nodes and those of every file they import. Immutable and safe to share between threads once loaded.
+/// </summary>
+public sealed class SchemaSet
+{
+    private readonly Dictionary<ulong, NodeSchema> _byId;
+
+    internal SchemaSet(Dictionary<ulong, NodeSchema> byId, IReadOnlyList<NodeSchema> nodes,
+        IReadOnlyList<RequestedFileSchema> requestedFiles, Version? capnpVersion)
+    {
+        _byId = byId;
+        Nodes = nodes;
+        RequestedFiles = requestedFiles;
+        CapnpVersion = capnpVersion;
+    }
+
+    /// <summary>Reads a <c>CodeGeneratorRequest</c> from its stream-framed bytes (what <c>capnp compile -o-</c> writes).</summary>
+    /// <exception cref="CapnpSchemaException">The bytes are not a valid request.</exception>
+    public static SchemaSet Load(byte[] codeGeneratorRequest) => SchemaLoader.Load(codeGeneratorRequest);
+
+    /// <summary>Reads a <c>CodeGeneratorRequest</c> from a file (e.g. <c>capnp compile -o- x.capnp &gt; x.bin</c>).</summary>
+    /// <exception cref="CapnpSchemaException">The file is not a valid request.</exception>
+    public static SchemaSet LoadFile(string path) => SchemaLoader.LoadFile(path);
+
+    /// <summary>All nodes, in the order of the request.</summary>
+    public IReadOnlyList<NodeSchema> Nodes { get; }
+
+    /// <summary>The files <c>capnp compile</c> was run on.</summary>
+    public IReadOnlyList<RequestedFileSchema> RequestedFiles { get; }
+
+    /// <summary>Version of the compiler that wrote the request, if it said.</summary>
+    public Version? CapnpVersion { get; }
+
+    /// <summary>All struct nodes that are not groups.</summary>
+    public IEnumerable<StructSchema> Structs => Nodes.OfType<StructSchema>().Where(s => !s.IsGroup);
+
+    public IEnumerable<EnumSchema> Enums => Nodes.OfType<EnumSchema>();
+
+    public NodeSchema? TryGetById(ulong id) => _byId.TryGetValue(id, out var n) ? n : null;
+
+    public NodeSchema GetById(ulong id) =>
+        TryGetById(id) ?? throw new CapnpSchemaException($"The schema has no node 0x{id:x16}.");
+
+    /// <summary>
+    /// Finds a node by name. Accepted forms, tried in this order: the display name (<c>interop.capnp:AllTypes.Inner</c>,
+    /// or a file name), the dotted name inside its file (<c>AllTypes.Inner</c>), the short name (<c>Inner</c>;
+    /// groups and files are not found by short name). Each form is tried case-sensitively, then all of them
+    /// case-insensitively.
+    /// </summary>
+    /// <returns>False if nothing matches.</returns>
+    /// <exception cref="AmbiguousSchemaNameException">The first form that matches matches more than one node.</exception>
+    public bool TryFind(string name, out NodeSchema node)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        foreach (var comparison in new[] { StringComparison.Ordinal, StringComparison.OrdinalIgnoreCase })
+        {
+            for (int form = 0; form < 3; form++)
+            {
+                var matches = Nodes.Where(n => form switch
+                {
+                    0 => string.Equals(n.DisplayName, name, comparison),
+                    1 => n.Kind != NodeKind.File && string.Equals(n.NestedName, name, comparison),
+                    _ => n.Kind != NodeKind.File && n is not StructSchema { IsGroup: true } && string.Equals(n.ShortName, name, comparison),
+                }).ToList();
+                if (matches.Count == 1)
+                {
+                    node = matches[0];
+                    return true;
+                }
+                if (matches.Count > 1)
+                    throw new AmbiguousSchemaNameException(name, matches.Select(m => m.DisplayName).ToArray());
+            }
+        }
+        node = null!;
+        return false;
+    }
+
+    /// <summary>Finds a node by name (see <see cref="TryFind"/>).</summary>
+    /// <exception cref="CapnpSchemaException">No node matches (or, as <see cref="AmbiguousSchemaNameException"/>, several do).</exception>
+    public NodeSchema Find(string name) =>
+        TryFind(name, out var n) ? n : throw new CapnpSchemaException($"The schema has no node named '{name}'.");
+
+    /// <summary>Finds a struct (or group) by name (see <see cref="TryFind"/>).</summary>
+    public StructSchema GetStruct(string name) => Find(name) as StructSchema
+        ?? throw new CapnpSchemaException($"'{name}' is not a struct in this schema.");
+
+    /// <summary>Finds an enum by name (see <see cref="TryFind"/>).</summary>
+    public EnumSchema GetEnum(string name) => Find(name) as EnumSchema
+        ?? throw new CapnpSchemaException($"'{name}' is not an enum in this schema.");
+
+    /// <summary>Finds a constant by name (see <see cref="TryFind"/>).</summary>
+    public ConstSchema GetConst(string name) => Find(name) as ConstSchema
+        ?? throw new CapnpSchemaException($"'{name}' is not a constant in this schema.");
+}
