@@ -128,6 +128,12 @@ internal sealed unsafe class MappedSegmentArena : IStreamingArena
         return true;
     }
 
+    public void ShrinkStream(int words)
+    {
+        if (!IsStreaming) throw new InvalidOperationException("No streaming list is open.");
+        _segments[_stream].Used -= words;
+    }
+
     public void EndStream()
     {
         if (!IsStreaming) return;

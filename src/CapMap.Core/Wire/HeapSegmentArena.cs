@@ -106,6 +106,12 @@ public sealed unsafe class HeapSegmentArena : IStreamingArena, IDisposable
         return true;
     }
 
+    public void ShrinkStream(int words)
+    {
+        if (!IsStreaming) throw new InvalidOperationException("No streaming list is open.");
+        CollectionsMarshal.AsSpan(_segments)[_streamSegment].Used -= words;
+    }
+
     public void EndStream()
     {
         if (!IsStreaming) return;

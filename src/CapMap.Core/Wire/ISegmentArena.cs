@@ -52,6 +52,9 @@ public unsafe interface IStreamingArena : ISegmentArena
     /// <summary>Appends <paramref name="words"/> zeroed words right after the stream's current end; false when the segment cannot grow that far.</summary>
     bool TryExtendStream(int words);
 
+    /// <summary>Gives back the last <paramref name="words"/> words of the stream (the caller has zeroed them).</summary>
+    void ShrinkStream(int words);
+
     /// <summary>Closes the stream; its segment takes no more stream words.</summary>
     void EndStream();
 }

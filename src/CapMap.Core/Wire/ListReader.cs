@@ -38,8 +38,10 @@ public readonly unsafe struct ListReader
     public bool GetBool(int index)
     {
         CheckIndex(index);
-        if (_dataBits == 0) return false;
-        long bit = index * _stepBits;
+        // Bit lists are compatible with nothing else (as in C++): a struct or byte list is not a List(Bool).
+        if (ElementSize != ElementSize.Bit)
+            throw new CapnpFormatException($"Found a list of {ElementSize} elements where a list of bits was expected.");
+        long bit = index;
         return (_start[bit >> 3] & (1 << (int)(bit & 7))) != 0;
     }
 

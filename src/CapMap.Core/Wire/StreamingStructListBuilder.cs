@@ -73,6 +73,21 @@ public sealed unsafe class StreamingStructListBuilder
         return new StructBuilder(_message, _segment, element, DataWordCount, PointerCount);
     }
 
+    /// <summary>
+    /// Takes back the element appended last (one that could not be filled, say): its words are zeroed and
+    /// returned to the stream, so the next <see cref="Append"/> reuses them. Objects it already pointed to
+    /// stay behind as unreachable bytes. Only uncommitted elements can be removed.
+    /// </summary>
+    public void RemoveLast()
+    {
+        if (_completed) throw new InvalidOperationException("The list is complete.");
+        if (Count == CommittedCount) throw new InvalidOperationException("The last element is already committed (checkpointed) and cannot be removed.");
+        Count--;
+        ulong* element = _tag + 1 + (long)Count * _stepWords;
+        new Span<ulong>(element, _stepWords).Clear();
+        if (_stepWords > 0) _arena.ShrinkStream(_stepWords);
+    }
+
     /// <summary>Makes the list pointer and tag declare every element appended so far.</summary>
     public void Commit()
     {
