@@ -1,0 +1,409 @@
+using CapMap.Platform;
+using Mono.Unix.Native;
+
+namespace CapMap.Mapping;
+
+/// <summary>
+/// One file mapped MAP_SHARED over a large reserved address range, growing on demand.
+/// </summary>
+/// <remarks>
+/// <para>
+/// The file is opened O_RDWR|O_CLOEXEC and locked with flock(LOCK_EX|LOCK_NB) for its whole life (flock,
+/// not fcntl: fcntl record locks are per process — a second open in this process would not conflict —
+/// and are released when the process closes ANY descriptor of the file). The lock is advisory: it keeps
+/// out a second CapMap writer and .NET FileStreams (which take flock too), not arbitrary programs.
+/// </para>
+/// <para>
+/// In <see cref="GrowthMode.Fault"/> mode a write past the end of the file raises SIGBUS and the native
+/// handler extends the file one chunk at a time with fallocate (so a full disk is reported instead of
+/// faulting later). In <see cref="GrowthMode.Eager"/> mode the writer calls <see cref="EnsureCommitted"/>.
+/// A failure (disk full, size limit, truncation, I/O error) never kills the process: it is recorded and
+/// later writes land in a throwaway page; <see cref="ThrowIfFailed"/> raises it. Writers must call
+/// <see cref="ThrowIfFailed"/> after a batch of writes and before finishing the file.
+/// </para>
+/// <para>
+/// Mono.Posix.NETStandard serves open, fstat, ftruncate, mmap, msync, fsync, munmap and close; fallocate
+/// with flags and MADV_POPULATE_WRITE are not in it and go through the native library; flock through libc.
+/// All public members are thread-safe except <see cref="SetLength"/> and <see cref="TryCollapseRange"/>,
+/// which must not run while other threads write the mapping, and <see cref="Dispose"/>, after which no
+/// thread may touch <see cref="Base"/>.
+/// </para>
+/// </remarks>
+public sealed unsafe class MappedFile : IDisposable
+{
+    private readonly RegionRegistration _registration;
+    private readonly int _fd;
+    private readonly IntPtr _base;
+    private long _committedHint; // last known committed size (fast path of EnsureCommitted)
+    private int _disposed;
+
+    private MappedFile(string path, int fd, IntPtr baseAddress, long reserved, RegionRegistration registration,
+                       GrowthMode growth, long chunk, bool populate, bool readOnly, long committed)
+    {
+        Path = path;
+        _fd = fd;
+        _base = baseAddress;
+        ReservedBytes = reserved;
+        _registration = registration;
+        Growth = growth;
+        ChunkBytes = chunk;
+        Populate = populate;
+        IsReadOnly = readOnly;
+        _committedHint = committed;
+    }
+
+    /// <summary>Full path of the file.</summary>
+    public string Path { get; }
+
+    /// <summary>Start of the mapping. Valid until <see cref="Dispose"/>.</summary>
+    public byte* Base
+    {
+        get
+        {
+            ThrowIfDisposed();
+            return (byte*)_base;
+        }
+    }
+
+    /// <summary>Bytes of address space reserved; offsets at or past this must never be touched.</summary>
+    public long ReservedBytes { get; }
+
+    /// <summary>Growth mode chosen at creation.</summary>
+    public GrowthMode Growth { get; }
+
+    /// <summary>Growth step in bytes.</summary>
+    public long ChunkBytes { get; }
+
+    /// <summary>Whether grown ranges are prefaulted.</summary>
+    public bool Populate { get; }
+
+    /// <summary>True if opened with <see cref="Open"/> read-only.</summary>
+    public bool IsReadOnly { get; }
+
+    /// <summary>Size the file has been grown to (it never shrinks except by <see cref="SetLength"/>).</summary>
+    public long CommittedBytes
+    {
+        get
+        {
+            ThrowIfDisposed();
+            return _registration.CommittedBytes;
+        }
+    }
+
+    /// <summary>SIGBUS faults handled for this file so far.</summary>
+    public long FaultCount
+    {
+        get
+        {
+            ThrowIfDisposed();
+            return _registration.FaultCount;
+        }
+    }
+
+    /// <summary>True if a failure was recorded (see <see cref="ThrowIfFailed"/>).</summary>
+    public bool IsFailed
+    {
+        get
+        {
+            ThrowIfDisposed();
+            return _registration.FailureCode != 0;
+        }
+    }
+
+    /// <summary>
+    /// Creates (or, with <see cref="MappedFileOptions.Overwrite"/>, truncates) <paramref name="path"/> and
+    /// maps it empty for writing.
+    /// </summary>
+    /// <exception cref="MappedFileExistsException">The file exists and Overwrite is false.</exception>
+    /// <exception cref="FileLockedException">Another writer or reader has the file open.</exception>
+    /// <exception cref="RegistryFullException">Too many growing files are open in this process.</exception>
+    /// <exception cref="MappedFileException">open/mmap failed.</exception>
+    public static MappedFile Create(string path, MappedFileOptions? options = null)
+    {
+        options ??= new MappedFileOptions();
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        FaultRegistry.EnsureInstalled();
+        string full = System.IO.Path.GetFullPath(path);
+        long page = Environment.SystemPageSize;
+        long reserve = RoundUp(Positive(options.ReserveBytes, nameof(options.ReserveBytes)), page);
+        long chunk = RoundUp(Positive(options.ChunkBytes, nameof(options.ChunkBytes)), page);
+
+        // Try to create it exclusively first so that we know whether we created it (then a failure
+        // later in this method removes it again).
+        bool created = true;
+        int fd = Syscall.open(full, OpenFlags.O_RDWR | OpenFlags.O_CREAT | OpenFlags.O_EXCL | OpenFlags.O_CLOEXEC, options.CreateMode);
+        if (fd < 0)
+        {
+            int err = LastErrno();
+            if (err != Platform.Errno.EEXIST)
+                throw OpenFailed(full, err);
+            if (!options.Overwrite)
+                throw new MappedFileExistsException(full);
+            created = false;
+            fd = Syscall.open(full, OpenFlags.O_RDWR | OpenFlags.O_CLOEXEC);
+            if (fd < 0)
+                throw OpenFailed(full, LastErrno());
+        }
+
+        try
+        {
+            // Lock BEFORE truncating: a file another writer is building must be left untouched.
+            Lock(fd, full, exclusive: true);
+            if (!created && Syscall.ftruncate(fd, 0) != 0)
+            {
+                int err = LastErrno();
+                throw new MappedFileException($"Could not truncate '{full}': {MappedFileException.Describe(err)}", full, err);
+            }
+            return MapAndRegister(full, fd, reserve, chunk, options, committed: 0, readOnly: false);
+        }
+        catch (Exception ex)
+        {
+            Syscall.close(fd); // also releases the flock of this open file description
+            // Remove the empty file we created, unless someone else got hold of it meanwhile.
+            if (created && ex is not FileLockedException)
+                Syscall.unlink(full);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Opens an existing file (for reading, or for repair/continued writing) with its content. The mapping
+    /// reserves max(<see cref="MappedFileOptions.ReserveBytes"/>, file size). Read-only opens take a shared
+    /// lock (several readers, no writer); writable opens an exclusive lock. A writable open pads a file whose
+    /// size is not a page multiple with zeros up to the next page boundary (see <see cref="SetLength"/>).
+    /// </summary>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="FileLockedException">A conflicting lock is held.</exception>
+    public static MappedFile Open(string path, MappedFileOptions? options = null, bool readOnly = false)
+    {
+        options ??= new MappedFileOptions();
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        FaultRegistry.EnsureInstalled();
+        string full = System.IO.Path.GetFullPath(path);
+        long page = Environment.SystemPageSize;
+        long chunk = RoundUp(Positive(options.ChunkBytes, nameof(options.ChunkBytes)), page);
+
+        int fd = Syscall.open(full, (readOnly ? OpenFlags.O_RDONLY : OpenFlags.O_RDWR) | OpenFlags.O_CLOEXEC);
+        if (fd < 0)
+        {
+            int err = LastErrno();
+            if (err == Platform.Errno.ENOENT)
+                throw new FileNotFoundException($"'{full}' does not exist.", full);
+            throw OpenFailed(full, err);
+        }
+        try
+        {
+            Lock(fd, full, exclusive: !readOnly);
+            if (Syscall.fstat(fd, out Stat st) != 0)
+            {
+                int err = LastErrno();
+                throw new MappedFileException($"fstat('{full}') failed: {MappedFileException.Describe(err)}", full, err);
+            }
+            long size = st.st_size;
+            if (!readOnly && size % page != 0)
+            {
+                // Never write through a partial last page: bytes stored past EOF in that page are
+                // zeroed by the kernel when the file is extended. Pad the file to a page boundary
+                // (with zeros); the final SetLength cuts it to the real length.
+                size = RoundUp(size, page);
+                if (Syscall.ftruncate(fd, size) != 0)
+                {
+                    int err = LastErrno();
+                    throw new MappedFileException($"Could not pad '{full}' to a page boundary: {MappedFileException.Describe(err)}", full, err);
+                }
+            }
+            long reserve = RoundUp(Math.Max(Positive(options.ReserveBytes, nameof(options.ReserveBytes)), Math.Max(size, 1)), page);
+            return MapAndRegister(full, fd, reserve, chunk, options, size, readOnly);
+        }
+        catch
+        {
+            Syscall.close(fd);
+            throw;
+        }
+    }
+
+    private static MappedFile MapAndRegister(string full, int fd, long reserve, long chunk, MappedFileOptions options, long committed, bool readOnly)
+    {
+        MmapProts prot = readOnly ? MmapProts.PROT_READ : MmapProts.PROT_READ | MmapProts.PROT_WRITE;
+        // MAP_NORESERVE: reserving 64 GiB of address space costs neither memory nor swap accounting.
+        IntPtr addr = Syscall.mmap(IntPtr.Zero, (ulong)reserve, prot, MmapFlags.MAP_SHARED | MmapFlags.MAP_NORESERVE, fd, 0);
+        if (addr == new IntPtr(-1) || addr == IntPtr.Zero)
+        {
+            int err = LastErrno();
+            throw new MappedFileException($"Could not map {reserve} bytes of '{full}': {MappedFileException.Describe(err)}. Lower ReserveBytes or raise 'ulimit -v'.", full, err);
+        }
+        try
+        {
+            RegionFlags flags = readOnly ? RegionFlags.ReadOnly : RegionFlags.None;
+            if (options.Populate && options.Growth == GrowthMode.Fault)
+                flags |= RegionFlags.PopulateOnFault;
+            RegionRegistration reg = FaultRegistry.Register(addr, reserve, fd, chunk, committed, flags);
+            return new MappedFile(full, fd, addr, reserve, reg, options.Growth, chunk, options.Populate, readOnly, committed);
+        }
+        catch
+        {
+            Syscall.munmap(addr, (ulong)reserve);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Makes sure the first <paramref name="bytes"/> bytes of the file exist before they are written. In
+    /// <see cref="GrowthMode.Eager"/> mode grows the file to <paramref name="bytes"/> rounded up to the
+    /// chunk size (fallocate, then prefault if <see cref="Populate"/>). In <see cref="GrowthMode.Fault"/>
+    /// mode only checks the reservation: the fault handler grows the file on first touch.
+    /// Cheap when nothing needs doing.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="bytes"/> exceeds <see cref="ReservedBytes"/>.</exception>
+    /// <exception cref="MappedFileFailedException">Growing failed (disk full, size limit, ...).</exception>
+    public void EnsureCommitted(long bytes)
+    {
+        if (bytes <= Volatile.Read(ref _committedHint))
+            return;
+        ThrowIfDisposed();
+        ArgumentOutOfRangeException.ThrowIfNegative(bytes);
+        if (bytes > ReservedBytes)
+            throw new ArgumentOutOfRangeException(nameof(bytes), bytes, $"The mapping of '{Path}' reserves only {ReservedBytes} bytes; create it with a larger ReserveBytes.");
+        if (Growth == GrowthMode.Eager)
+        {
+            long target = Math.Min(RoundUp(bytes, ChunkBytes), ReservedBytes);
+            // Ask for a whole chunk, settle for exactly `bytes` when the disk or a size limit is nearly reached.
+            int rc = _registration.Grow(target, bytes, Populate);
+            if (rc != 0)
+                throw MappedFileFailedException.FromNative(Path, rc);
+        }
+        else
+        {
+            // Fault mode: nothing to grow here, but report a recorded failure early.
+            ThrowIfFailed();
+        }
+        long committed = _registration.CommittedBytes;
+        // Publish the larger value only (several threads may grow at once).
+        long seen = Volatile.Read(ref _committedHint);
+        while (committed > seen)
+        {
+            long prev = Interlocked.CompareExchange(ref _committedHint, committed, seen);
+            if (prev == seen)
+                break;
+            seen = prev;
+        }
+    }
+
+    /// <summary>Throws <see cref="MappedFileFailedException"/> if a fault or growth failure was recorded.</summary>
+    public void ThrowIfFailed()
+    {
+        ThrowIfDisposed();
+        int code = _registration.FailureCode;
+        if (code != 0)
+            throw MappedFileFailedException.FromNative(Path, code);
+    }
+
+    /// <summary>
+    /// Writes the dirty pages of [<paramref name="offset"/>, offset+<paramref name="length"/>) back
+    /// (msync MS_SYNC) and, with <paramref name="fsync"/>, makes file data and size durable (fsync).
+    /// The range is clamped to the committed size.
+    /// </summary>
+    public void Flush(long offset, long length, bool fsync)
+    {
+        ThrowIfDisposed();
+        ArgumentOutOfRangeException.ThrowIfNegative(offset);
+        ArgumentOutOfRangeException.ThrowIfNegative(length);
+        ThrowIfFailed();
+        long page = Environment.SystemPageSize;
+        long end = Math.Min(offset + length, Math.Min(CommittedBytes, ReservedBytes));
+        long start = offset - offset % page;
+        if (end > start && Syscall.msync(_base + (nint)start, (ulong)(end - start), MsyncFlags.MS_SYNC) != 0)
+            throw SyscallFailed("msync", LastErrno());
+        if (fsync && Syscall.fsync(_fd) != 0)
+            throw SyscallFailed("fsync", LastErrno());
+        ThrowIfFailed();
+    }
+
+    /// <summary>
+    /// Sets the file size (the final cut to the used size). Must not be called while another thread may
+    /// write the mapping. A later write past the new size grows the file again, but if
+    /// <paramref name="bytes"/> is not a page multiple, bytes written after the cut into the rest of the
+    /// last page are zeroed by the kernel when the file grows again (POSIX: the area past EOF reads as
+    /// zeros after an extension). Keep writing only after a page-multiple cut.
+    /// </summary>
+    public void SetLength(long bytes)
+    {
+        ThrowIfDisposed();
+        ArgumentOutOfRangeException.ThrowIfNegative(bytes);
+        if (bytes > ReservedBytes)
+            throw new ArgumentOutOfRangeException(nameof(bytes), bytes, "Cannot set the length beyond the reserved mapping.");
+        ThrowIfFailed();
+        int rc = _registration.SetLength(bytes);
+        if (rc != 0)
+            throw new MappedFileException($"Could not set the length of '{Path}' to {bytes}: {MappedFileException.Describe(rc)}", Path, rc);
+        Volatile.Write(ref _committedHint, bytes);
+    }
+
+    /// <summary>
+    /// Removes [<paramref name="offset"/>, offset+<paramref name="length"/>) from the file without copying
+    /// (fallocate FALLOC_FL_COLLAPSE_RANGE); the content after it moves down by <paramref name="length"/>,
+    /// in the file and so in the mapping. Both values must be multiples of the file system block size and
+    /// the range must end before EOF. Returns false if the file system cannot (tmpfs, ...) or the range is
+    /// not acceptable; the file is then unchanged. Must not run while other threads write the mapping.
+    /// </summary>
+    public bool TryCollapseRange(long offset, long length)
+    {
+        ThrowIfDisposed();
+        ArgumentOutOfRangeException.ThrowIfNegative(offset);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(length);
+        ThrowIfFailed();
+        int rc = _registration.Collapse(offset, length);
+        if (rc == 0)
+        {
+            Volatile.Write(ref _committedHint, _registration.CommittedBytes);
+            return true;
+        }
+        if (rc is Platform.Errno.EOPNOTSUPP or Platform.Errno.EINVAL or Platform.Errno.ENOSYS)
+            return false;
+        throw new MappedFileException($"Collapsing a range of '{Path}' failed: {MappedFileException.Describe(rc)}", Path, rc);
+    }
+
+    /// <summary>Unregisters, unmaps, closes (releasing the lock). Idempotent. No thread may touch <see cref="Base"/> afterwards.</summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+            return;
+        // Order matters: unregister first (waits for handlers inside the region), then unmap, then
+        // close (a handler must never fstat/fallocate a closed or reused descriptor).
+        _registration.Dispose();
+        Syscall.munmap(_base, (ulong)ReservedBytes);
+        Syscall.close(_fd);
+    }
+
+    private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+
+    private static void Lock(int fd, string path, bool exclusive)
+    {
+        int op = (exclusive ? NativeMethods.LOCK_EX : NativeMethods.LOCK_SH) | NativeMethods.LOCK_NB;
+        while (NativeMethods.flock(fd, op) != 0)
+        {
+            int err = System.Runtime.InteropServices.Marshal.GetLastPInvokeError();
+            if (err == Platform.Errno.EINTR)
+                continue;
+            if (err == Platform.Errno.EWOULDBLOCK)
+                throw new FileLockedException(path);
+            throw new MappedFileException($"Could not lock '{path}': {MappedFileException.Describe(err)}", path, err);
+        }
+    }
+
+    private MappedFileException SyscallFailed(string call, int err) =>
+        new($"{call} of '{Path}' failed: {MappedFileException.Describe(err)}", Path, err);
+
+    private static MappedFileException OpenFailed(string path, int err) =>
+        new($"Could not open '{path}': {MappedFileException.Describe(err)}", path, err);
+
+    private static int LastErrno() => Mono.Unix.Native.NativeConvert.FromErrno(Stdlib.GetLastError());
+
+    private static long Positive(long value, string name)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(value, name);
+        return value;
+    }
+
+    private static long RoundUp(long value, long unit) => (value + unit - 1) / unit * unit;
+}

@@ -1,0 +1,857 @@
+/*
+ * capmap_native.c — the SIGBUS-driven growth engine behind CapMap.Mapping.MappedFile.
+ *
+ * READ THIS FIRST.  This file is the one place in CapMap where a mistake kills the process.
+ * Code that runs inside the signal handler (everything reachable from capmap_on_sigbus) must be
+ * async-signal-safe:
+ *   - no malloc/free, no stdio, no pthread mutexes, no locks that the interrupted code may hold;
+ *   - only raw system calls (fstat, fstatfs, fallocate, ftruncate, madvise, mmap, sched_yield,
+ *     sigaction, raise) and C11 atomics on static memory;
+ *   - errno is saved on entry and restored on exit, because the interrupted code may be between a
+ *     system call and its errno check;
+ *   - no access to the mapped regions themselves (a nested SIGBUS on the same page would recurse).
+ *
+ * What it does
+ * ------------
+ * Managed code maps a huge range of address space MAP_SHARED over a file that starts empty (or
+ * short).  A store to a page wholly past EOF makes the kernel raise SIGBUS (si_code BUS_ADRERR)
+ * with si_addr = faulting address.  Our handler looks the address up in a lock-free registry of
+ * mapped regions; if it belongs to one, it extends the file (fallocate, one chunk at a time) and
+ * returns: the kernel then re-executes the faulting instruction, which now succeeds.
+ *
+ * A fault we cannot satisfy (disk full, quota, RLIMIT_FSIZE, I/O error, file truncated behind our
+ * back) never loops and never kills: we record the error in the region's slot (first failure
+ * wins), map a throwaway anonymous range over the faulting page .. end of region so the store
+ * completes harmlessly, and return.  Managed code polls the slot's failure (capmap_failure) and
+ * throws a typed exception.
+ *
+ * A fault that is not ours (address outside every active region, or not a BUS_ADRERR fault, or a
+ * SIGBUS sent by kill()) is chained to the handler that was installed before us — normally the
+ * .NET runtime's — exactly as if we were not there.
+ *
+ * Process-wide side effects (documented for users of the library):
+ *   1. SIGBUS gets our handler (installed once, on first use, from managed code — i.e. after the
+ *      .NET runtime has installed its own, which we then chain to).
+ *   2. If SIGXFSZ is at SIG_DFL we set it to SIG_IGN.  Otherwise growing a file past
+ *      RLIMIT_FSIZE would kill the whole process with SIGXFSZ; with SIG_IGN the growth call just
+ *      fails with EFBIG, which we report.  Any other program code that relied on SIGXFSZ killing
+ *      the process will now see EFBIG from write()/ftruncate() instead (the POSIX-specified
+ *      behaviour when the signal is ignored).
+ */
+
+/* fallocate(), MAP_ANONYMOUS, MAP_NORESERVE, MADV_* and struct statfs need the GNU extensions. */
+#define _GNU_SOURCE 1
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
+#include <unistd.h>
+
+#define CAPMAP_EXPORT __attribute__((visibility("default")))
+
+#ifndef MADV_POPULATE_WRITE
+#define MADV_POPULATE_WRITE 23 /* Linux 5.14+; older headers lack it. */
+#endif
+#ifndef FALLOC_FL_KEEP_SIZE
+#define FALLOC_FL_KEEP_SIZE 0x01
+#endif
+#ifndef FALLOC_FL_COLLAPSE_RANGE
+#define FALLOC_FL_COLLAPSE_RANGE 0x08
+#endif
+
+/* ------------------------------------------------------------------------------------------- */
+/* Public constants.  Keep in sync with src/CapMap.Core/Platform/NativeMethods.cs.              */
+/* ------------------------------------------------------------------------------------------- */
+
+/* Number of regions that can be registered at once.  A fixed array keeps the handler free of
+ * allocation and makes lookup a bounded linear scan (<= 1024 slots, each one cache line).  When it
+ * is full, capmap_register returns CAPMAP_E_FULL and managed code throws RegistryFullException. */
+#define CAPMAP_MAX_REGIONS 1024
+
+/* Negative return codes of the API functions (never stored as a slot failure). */
+#define CAPMAP_E_FULL          (-1) /* every slot is in use */
+#define CAPMAP_E_INVAL         (-2) /* bad argument (null base, zero length, chunk not page multiple...) */
+#define CAPMAP_E_NOT_INSTALLED (-3) /* capmap_install() was not called (or failed) */
+#define CAPMAP_E_OVERLAP       (-4) /* range overlaps a region that is already registered */
+#define CAPMAP_E_BADSLOT       (-5) /* slot id out of range or not active */
+
+/* Slot failure codes: 0 = healthy, > 0 = errno of the failing call, < 0 = one of these. */
+#define CAPMAP_FAIL_TRUNCATED     (-100) /* file is shorter than what we grew it to: truncated externally */
+#define CAPMAP_FAIL_UNRESOLVED    (-101) /* fault inside the file kept recurring and no MADV_POPULATE_WRITE to ask why */
+#define CAPMAP_FAIL_READ_PAST_EOF (-102) /* access past EOF of a region registered read-only */
+
+/* Region flags for capmap_register. */
+#define CAPMAP_REGION_READONLY 0x1 /* fd is read-only: never grow; a fault past EOF is a failure */
+#define CAPMAP_REGION_POPULATE 0x2 /* after growing a chunk in the handler, prefault it writable */
+
+/* Slot states. */
+enum { SLOT_FREE = 0, SLOT_CLAIMED = 1, SLOT_ACTIVE = 2, SLOT_RETIRING = 3 };
+
+/* An in-file fault (page inside the current file size) normally means another thread grew the
+ * file between our fault and our lock; the retried access then succeeds.  Only without
+ * MADV_POPULATE_WRITE (kernel < 5.14) can we not tell a race from a real page-allocation failure;
+ * then we allow this many consecutive faults on the same page before declaring failure. */
+#define CAPMAP_INFILE_RETRY_LIMIT 64u
+
+/* ------------------------------------------------------------------------------------------- */
+/* Registry                                                                                     */
+/* ------------------------------------------------------------------------------------------- */
+
+/*
+ * One registered region.  Every field is _Atomic so that the handler's racy reads are defined
+ * behaviour; the protocol below makes them consistent.
+ *
+ * Lifecycle / memory-ordering protocol:
+ *   register:   CAS state FREE->CLAIMED (owns the slot), write all fields (relaxed),
+ *               store state ACTIVE (release).
+ *   handler:    load state == ACTIVE (acquire) and address in [base, base+length) (cheap filter),
+ *               fetch_add in_use (seq_cst), re-load state (seq_cst): if still ACTIVE, re-read
+ *               base/length — they now belong to a registration that cannot be retired until we
+ *               decrement in_use — and re-check the address.  Decrement in_use when done.
+ *   unregister: CAS state ACTIVE->RETIRING (seq_cst), spin until in_use == 0 (seq_cst),
+ *               clear fields, store FREE (release).
+ * The seq_cst increment/load pair against the seq_cst store/load pair is the Dekker pattern:
+ * either the handler sees RETIRING (and backs off), or unregister sees in_use > 0 (and waits).
+ * So after capmap_unregister returns no handler is inside the slot and none will enter it for
+ * that registration: managed code may munmap and close the fd.
+ * The re-read after the in_use increment also defeats ABA (slot retired and re-registered for a
+ * different range between our filter and our increment).
+ */
+typedef struct capmap_slot {
+    _Atomic int state;
+    _Atomic int in_use;          /* handlers / API calls currently working on this slot */
+    _Atomic int grow_lock;       /* spin-lock, held only across the growth system calls */
+    _Atomic int failure;         /* 0 healthy; first failure wins (CAS from 0) */
+    _Atomic int fd;
+    _Atomic int flags;           /* CAPMAP_REGION_* */
+    _Atomic int page_wise;       /* 1 after a chunk could not be allocated (ENOSPC/EDQUOT/EFBIG):
+                                    from then on faults grow the file one page at a time, so the
+                                    last free blocks are used without retrying a doomed chunk */
+    _Atomic uintptr_t base;      /* start of the reserved mapping */
+    _Atomic uint64_t length;     /* reserved bytes (growth never goes past this) */
+    _Atomic uint64_t chunk;      /* growth granularity in bytes, multiple of the page size */
+    _Atomic uint64_t committed;  /* file size we have grown the file to; only grows, except via
+                                    capmap_set_length / capmap_collapse (explicit, locked) */
+    _Atomic uint64_t faults;     /* SIGBUS faults handled in this region */
+    _Atomic uint64_t infile_page;    /* last page offset that faulted inside the file (retry bound) */
+    _Atomic uint32_t infile_repeats; /* consecutive in-file faults on infile_page */
+} __attribute__((aligned(64))) capmap_slot; /* one cache line-ish each: no false sharing of locks */
+
+static capmap_slot g_slots[CAPMAP_MAX_REGIONS];
+
+/* Slots [0, g_high_water) may be non-FREE; the handler scans only those.  Never decreases. */
+static _Atomic int g_high_water;
+
+/* 0 = not installed, 1 = installing, 2 = installed OK, 3 = install failed. */
+static _Atomic int g_install_state;
+static _Atomic int g_install_errno;
+
+/* The SIGBUS disposition that was in place before ours; written once before our handler is
+ * installed and read-only afterwards. */
+static struct sigaction g_prev_sigbus;
+static _Atomic int g_sigxfsz_changed; /* 1 if we switched SIGXFSZ from SIG_DFL to SIG_IGN */
+
+static uint64_t g_page_size = 4096; /* set at install from sysconf (not signal-safe, so not later) */
+
+/* ------------------------------------------------------------------------------------------- */
+/* Small helpers (all async-signal-safe)                                                        */
+/* ------------------------------------------------------------------------------------------- */
+
+static inline uint64_t round_down(uint64_t v, uint64_t unit) { return v - (v % unit); }
+
+static inline uint64_t round_up(uint64_t v, uint64_t unit)
+{
+    uint64_t r = v % unit;
+    return r == 0 ? v : v + (unit - r);
+}
+
+static void slot_lock(capmap_slot *s)
+{
+    /* Test-and-test-and-set.  The holder only runs a few system calls, so spinning is short;
+     * sched_yield() (a plain system call, signal-safe) keeps two threads on two cores from
+     * burning a core each while a fallocate runs.
+     * Never taken by a thread that already holds it: nothing under the lock touches region
+     * memory, so no SIGBUS can arrive on the holder's thread for this slot. */
+    for (;;) {
+        if (atomic_exchange_explicit(&s->grow_lock, 1, memory_order_acquire) == 0)
+            return;
+        unsigned spins = 0;
+        while (atomic_load_explicit(&s->grow_lock, memory_order_relaxed) != 0) {
+            if (++spins > 100) {
+                sched_yield();
+                spins = 0;
+            }
+        }
+    }
+}
+
+static void slot_unlock(capmap_slot *s) { atomic_store_explicit(&s->grow_lock, 0, memory_order_release); }
+
+/* Record the first failure of a slot; later failures keep the first (the root cause). */
+static void record_failure(capmap_slot *s, int code)
+{
+    int expected = 0;
+    if (code == 0)
+        code = EIO; /* never record "success" as a failure */
+    atomic_compare_exchange_strong(&s->failure, &expected, code);
+}
+
+static void atomic_max_u64(_Atomic uint64_t *p, uint64_t v)
+{
+    uint64_t cur = atomic_load(p);
+    while (cur < v && !atomic_compare_exchange_weak(p, &cur, v)) {
+    }
+}
+
+/* Enter a slot for work (handler or API).  Returns 1 if the slot is ACTIVE and now pinned
+ * (in_use incremented; caller must slot_leave), 0 otherwise. */
+static int slot_enter(capmap_slot *s)
+{
+    atomic_fetch_add(&s->in_use, 1); /* seq_cst: see protocol comment */
+    if (atomic_load(&s->state) != SLOT_ACTIVE) {
+        atomic_fetch_sub(&s->in_use, 1);
+        return 0;
+    }
+    return 1;
+}
+
+static void slot_leave(capmap_slot *s) { atomic_fetch_sub_explicit(&s->in_use, 1, memory_order_release); }
+
+static capmap_slot *slot_by_id(int id)
+{
+    if (id < 0 || id >= CAPMAP_MAX_REGIONS)
+        return NULL;
+    return &g_slots[id];
+}
+
+/*
+ * When a prefault fails with EFAULT the kernel only tells us "this access would SIGBUS", not why.
+ * For a page inside the file that means the filesystem could not allocate the page (ENOSPC,
+ * EDQUOT) or read it (EIO).  fstatfs is a plain system call; a file system with no free blocks
+ * for us means ENOSPC, anything else is reported as EIO.
+ */
+static int classify_populate_failure(int fd, int err)
+{
+    if (err != EFAULT)
+        return err; /* ENOMEM, EIO, ... are already meaningful */
+    struct statfs sfs;
+    if (fstatfs(fd, &sfs) == 0 && sfs.f_bavail == 0)
+        return ENOSPC;
+    return EIO;
+}
+
+/* fallocate with the prescribed fallback: plain mode 0 (allocates blocks and extends the size,
+ * never shrinks, leaves holes before `off` as holes).  Only when the file system has no
+ * fallocate at all (EOPNOTSUPP / ENOSYS) do we fall back to ftruncate — and only upwards.
+ * ENOSPC / EDQUOT / EFBIG are real failures and are returned as such. */
+static int extend_file(int fd, uint64_t off, uint64_t len, uint64_t cur_size)
+{
+    if (fallocate(fd, 0, (off_t)off, (off_t)len) == 0)
+        return 0;
+    int err = errno;
+    if (err == EINTR) { /* a signal interrupted the allocation: try once more */
+        if (fallocate(fd, 0, (off_t)off, (off_t)len) == 0)
+            return 0;
+        err = errno;
+    }
+    if (err != EOPNOTSUPP && err != ENOSYS)
+        return err;
+    uint64_t end = off + len;
+    if (end <= cur_size)
+        return 0; /* never truncate down: two threads must never shrink the file */
+    if (ftruncate(fd, (off_t)end) == 0)
+        return 0;
+    return errno;
+}
+
+/*
+ * Grow the file of slot `s` so that byte range [start, end) exists.  Caller holds the growth
+ * lock.  `st_size` is the size just read by fstat.  On ENOSPC/EDQUOT/EFBIG for a multi-page
+ * range we retry with just the page(s) [min_start, min_end) so that a disk or size limit is used
+ * up to the last page before we report failure.  Returns 0 or errno; updates committed.
+ */
+static int grow_locked(capmap_slot *s, int fd, uint64_t start, uint64_t end, uint64_t min_start,
+                       uint64_t min_end, uint64_t st_size)
+{
+    int err = extend_file(fd, start, end - start, st_size);
+    if ((err == ENOSPC || err == EDQUOT || err == EFBIG) && (min_start != start || min_end != end)) {
+        atomic_store(&s->page_wise, 1);
+        int err2 = extend_file(fd, min_start, min_end - min_start, st_size);
+        if (err2 == 0) {
+            end = min_end;
+            err = 0;
+        } else {
+            err = err2; /* report why the minimal range failed */
+        }
+    }
+    if (err != 0)
+        return err;
+    atomic_max_u64(&s->committed, end);
+    atomic_store(&s->infile_repeats, 0);
+    return 0;
+}
+
+/*
+ * Replace [page, end of region) with anonymous private memory so the faulting store (and every
+ * later store past it) completes harmlessly.  The data already written below `page` stays
+ * file-backed and visible.  The region is failed: managed code will throw on its next check.
+ * Returns 1 if the fault is resolved, 0 if even the throwaway mapping failed (then the caller
+ * chains the fault and the process dies — the kernel refused a single anonymous page).
+ */
+static int map_throwaway(capmap_slot *s, uintptr_t base, uint64_t length, uint64_t off)
+{
+    uintptr_t page = base + round_down(off, g_page_size);
+    uint64_t tail = (base + length) - page;
+    const int prot = PROT_READ | PROT_WRITE;
+    const int fl = MAP_FIXED | MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE;
+    if (mmap((void *)page, tail, prot, fl, -1, 0) != MAP_FAILED)
+        return 1;
+    /* Too many mappings or similar: try the single page. */
+    if (mmap((void *)page, g_page_size, prot, fl, -1, 0) != MAP_FAILED)
+        return 1;
+    record_failure(s, ENOMEM);
+    return 0;
+}
+
+/*
+ * Resolve a SIGBUS at offset `off` of the pinned active slot `s`.
+ * Returns 1 when the faulting access may be retried, 0 when the fault must be chained.
+ */
+static int handle_region_fault(capmap_slot *s, uintptr_t base, uint64_t length, uint64_t off)
+{
+    atomic_fetch_add_explicit(&s->faults, 1, memory_order_relaxed);
+
+    if (atomic_load(&s->failure) != 0)
+        return map_throwaway(s, base, length, off);
+
+    const int fd = atomic_load_explicit(&s->fd, memory_order_relaxed);
+    const int flags = atomic_load_explicit(&s->flags, memory_order_relaxed);
+    const uint64_t chunk = atomic_load_explicit(&s->chunk, memory_order_relaxed);
+    const uint64_t page_off = round_down(off, g_page_size);
+
+    int fail = 0;
+    int infile = 0;
+    uint64_t populate_start = 0, populate_end = 0;
+
+    slot_lock(s);
+    if (atomic_load(&s->failure) != 0) {
+        fail = atomic_load(&s->failure);
+    } else {
+        struct stat st;
+        if (fstat(fd, &st) != 0) {
+            fail = errno;
+        } else if ((uint64_t)st.st_size < atomic_load(&s->committed)) {
+            /* Someone truncated the file under us.  Growing it again would silently zero the
+             * pages that were cut off; refuse and report. */
+            fail = CAPMAP_FAIL_TRUNCATED;
+        } else if (off < (uint64_t)st.st_size) {
+            infile = 1; /* handled below, outside the lock */
+        } else if (flags & CAPMAP_REGION_READONLY) {
+            fail = CAPMAP_FAIL_READ_PAST_EOF;
+        } else {
+            /* Past EOF: allocate the chunk holding the fault.  target = round_up(off+1, chunk),
+             * capped at the reservation; the chunk start is round_down(off, chunk). */
+            uint64_t min_end = page_off + g_page_size;
+            if (min_end > length)
+                min_end = length;
+            uint64_t start = page_off, end = min_end; /* page-wise once a chunk failed */
+            if (!atomic_load(&s->page_wise)) {
+                start = round_down(off, chunk);
+                end = round_up(off + 1, chunk);
+                if (end > length)
+                    end = length;
+            }
+            int err = grow_locked(s, fd, start, end, page_off, min_end, (uint64_t)st.st_size);
+            if (err != 0) {
+                fail = err;
+            } else if (flags & CAPMAP_REGION_POPULATE) {
+                populate_start = page_off;
+                populate_end = atomic_load(&s->committed);
+                if (populate_end > end)
+                    populate_end = end;
+            }
+        }
+    }
+    if (fail != 0)
+        record_failure(s, fail);
+    slot_unlock(s);
+
+    if (fail != 0)
+        return map_throwaway(s, base, length, off);
+
+    if (populate_end > populate_start) {
+        /* Prefault the rest of the new chunk in one call: much cheaper than one page fault per
+         * page.  Failure here is not fatal for this access (the page fault itself will tell). */
+        (void)madvise((void *)(base + populate_start), populate_end - populate_start, MADV_POPULATE_WRITE);
+        return 1;
+    }
+
+    if (!infile)
+        return 1;
+
+    /* The page lies inside the file.  Either another thread grew the file after we faulted (the
+     * retry will succeed), or the file system failed to provide the page (ENOSPC on a full
+     * tmpfs, a hole on a full disk, EIO).  MADV_POPULATE_WRITE distinguishes the two: it returns
+     * an error instead of raising SIGBUS. */
+    if (madvise((void *)(base + page_off), g_page_size, MADV_POPULATE_WRITE) == 0) {
+        atomic_store(&s->infile_repeats, 0);
+        return 1;
+    }
+    int err = errno;
+    if (err == EINVAL || err == EINTR || err == EAGAIN) {
+        /* EINVAL: kernel without MADV_POPULATE_WRITE.  EINTR/EAGAIN: transient.  Let the access
+         * retry, but bound the number of consecutive faults on the same page. */
+        uint64_t last = atomic_exchange(&s->infile_page, page_off);
+        uint32_t n = 1;
+        if (last == page_off)
+            n = atomic_fetch_add(&s->infile_repeats, 1) + 1;
+        else
+            atomic_store(&s->infile_repeats, 1);
+        if (n <= CAPMAP_INFILE_RETRY_LIMIT)
+            return 1;
+        record_failure(s, CAPMAP_FAIL_UNRESOLVED);
+        return map_throwaway(s, base, length, off);
+    }
+    record_failure(s, classify_populate_failure(fd, err));
+    return map_throwaway(s, base, length, off);
+}
+
+/* Find the active region holding `addr` and resolve the fault.  1 = handled, 0 = not ours. */
+static int handle_fault(uintptr_t addr)
+{
+    int hw = atomic_load(&g_high_water);
+    for (int i = 0; i < hw; i++) {
+        capmap_slot *s = &g_slots[i];
+        if (atomic_load_explicit(&s->state, memory_order_acquire) != SLOT_ACTIVE)
+            continue;
+        uintptr_t base = atomic_load_explicit(&s->base, memory_order_relaxed);
+        uint64_t length = atomic_load_explicit(&s->length, memory_order_relaxed);
+        if (addr < base || (uint64_t)(addr - base) >= length)
+            continue;
+        if (!slot_enter(s))
+            continue;
+        /* Pinned: re-read the fields of the registration we pinned (ABA guard). */
+        base = atomic_load(&s->base);
+        length = atomic_load(&s->length);
+        if (addr < base || (uint64_t)(addr - base) >= length) {
+            slot_leave(s);
+            continue;
+        }
+        int r = handle_region_fault(s, base, length, (uint64_t)(addr - base));
+        slot_leave(s);
+        return r;
+    }
+    return 0;
+}
+
+/*
+ * Pass a SIGBUS we do not own to whoever had SIGBUS before us.
+ *   - previous SA_SIGINFO handler: call it with the same arguments (the .NET runtime's handler
+ *     decides whether the fault is in managed code; if not it restores *its* predecessor and
+ *     returns, so the fault re-raises).  It may also leave by restoring a context instead of
+ *     returning; that is why we pin nothing while calling it and why we use SA_NODEFER (SIGBUS
+ *     would otherwise stay blocked on this thread).
+ *   - previous plain handler: call it.
+ *   - SIG_DFL: restore the default action.  For a hardware fault, returning re-executes the
+ *     faulting access and the kernel delivers SIGBUS with the default action (core dump) — the
+ *     same result as if we had never been installed.  For a SIGBUS sent with kill() there is no
+ *     re-execution, so we re-raise it.
+ *   - SIG_IGN: a synchronous fault cannot be ignored (the kernel would kill the process anyway),
+ *     so treat it like SIG_DFL; a kill()-sent SIGBUS is ignored as requested.
+ * We deliberately do not apply the previous handler's sa_mask: if that handler leaves through a
+ * context switch instead of returning, the extra blocked signals would stay blocked forever
+ * (e.g. the runtime's thread-suspension signal).
+ */
+static void chain_previous(int sig, siginfo_t *si, void *uctx)
+{
+    const struct sigaction *p = &g_prev_sigbus;
+    const int is_fault = si != NULL && si->si_code > 0;
+    if (p->sa_flags & SA_SIGINFO) {
+        if (p->sa_sigaction != NULL) {
+            p->sa_sigaction(sig, si, uctx);
+            return;
+        }
+    } else if (p->sa_handler != SIG_DFL && p->sa_handler != SIG_IGN) {
+        p->sa_handler(sig);
+        return;
+    }
+    if (p->sa_handler == SIG_IGN && !is_fault)
+        return;
+    struct sigaction dfl;
+    memset(&dfl, 0, sizeof dfl);
+    dfl.sa_handler = SIG_DFL;
+    sigemptyset(&dfl.sa_mask);
+    sigaction(sig, &dfl, NULL);
+    if (!is_fault)
+        raise(sig);
+}
+
+/* The SIGBUS handler. */
+static void capmap_on_sigbus(int sig, siginfo_t *si, void *uctx)
+{
+    const int saved_errno = errno;
+    int handled = 0;
+    /* Only kernel-generated "address does not exist" faults can be a mapping past EOF (or a
+     * failed page allocation inside the file).  BUS_ADRALN (alignment) and BUS_MCEERR_*
+     * (hardware memory errors) are never ours; neither is a kill()-sent SIGBUS (si_code <= 0,
+     * si_addr meaningless). */
+    if (si != NULL && si->si_code == BUS_ADRERR)
+        handled = handle_fault((uintptr_t)si->si_addr);
+    errno = saved_errno;
+    if (handled)
+        return; /* the kernel re-executes the faulting access, which now succeeds */
+    chain_previous(sig, si, uctx);
+    errno = saved_errno;
+}
+
+/* ------------------------------------------------------------------------------------------- */
+/* Exported API (P/Invoke).  None of these run in signal context.                               */
+/* ------------------------------------------------------------------------------------------- */
+
+/*
+ * Install the SIGBUS handler (idempotent, thread-safe) and set SIGXFSZ to SIG_IGN if it is at
+ * SIG_DFL.  Must be called after the .NET runtime started (it is: from managed code on first
+ * use), so that the runtime's handler is the one we chain to.  Returns 0 or errno.
+ */
+CAPMAP_EXPORT int capmap_install(void)
+{
+    int expected = 0;
+    if (!atomic_compare_exchange_strong(&g_install_state, &expected, 1)) {
+        while (atomic_load(&g_install_state) == 1)
+            sched_yield();
+        return atomic_load(&g_install_state) == 2 ? 0 : atomic_load(&g_install_errno);
+    }
+
+    long ps = sysconf(_SC_PAGESIZE);
+    if (ps > 0)
+        g_page_size = (uint64_t)ps;
+
+    /* Read the current disposition first, so that g_prev_sigbus is complete before our handler
+     * can ever run (reading it from the install call's oldact would leave a window in which a
+     * fault on another thread sees it half written). */
+    if (sigaction(SIGBUS, NULL, &g_prev_sigbus) != 0)
+        goto fail;
+    atomic_thread_fence(memory_order_seq_cst);
+
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_sigaction = capmap_on_sigbus;
+    sigemptyset(&sa.sa_mask);
+    /* SA_SIGINFO: we need si_addr/si_code.  SA_NODEFER: see chain_previous.  SA_RESTART: a
+     * SIGBUS never interrupts a blocking call, but be polite anyway.  SA_ONSTACK only if the
+     * previous handler used it: the handler we chain to then runs on the stack it expects. */
+    sa.sa_flags = SA_SIGINFO | SA_NODEFER | SA_RESTART | (g_prev_sigbus.sa_flags & SA_ONSTACK);
+    if (sigaction(SIGBUS, &sa, NULL) != 0)
+        goto fail;
+
+    /* SIGXFSZ: see the process-wide note at the top of this file. */
+    struct sigaction xf;
+    if (sigaction(SIGXFSZ, NULL, &xf) == 0 && !(xf.sa_flags & SA_SIGINFO) && xf.sa_handler == SIG_DFL) {
+        struct sigaction ign;
+        memset(&ign, 0, sizeof ign);
+        ign.sa_handler = SIG_IGN;
+        sigemptyset(&ign.sa_mask);
+        if (sigaction(SIGXFSZ, &ign, NULL) == 0)
+            atomic_store(&g_sigxfsz_changed, 1);
+    }
+
+    atomic_store(&g_install_state, 2);
+    return 0;
+
+fail:
+    atomic_store(&g_install_errno, errno);
+    atomic_store(&g_install_state, 3);
+    return atomic_load(&g_install_errno);
+}
+
+/*
+ * Describe the installed state: bit 0 = handler installed, bit 1 = previous SIGBUS disposition
+ * was a handler (we chain to it), bit 2 = previous was SIG_DFL, bit 3 = we set SIGXFSZ to
+ * SIG_IGN, bit 4 = our handler runs on the alternate signal stack.
+ */
+CAPMAP_EXPORT int capmap_install_info(void)
+{
+    if (atomic_load(&g_install_state) != 2)
+        return 0;
+    int info = 1;
+    if ((g_prev_sigbus.sa_flags & SA_SIGINFO) ||
+        (g_prev_sigbus.sa_handler != SIG_DFL && g_prev_sigbus.sa_handler != SIG_IGN))
+        info |= 2;
+    else if (g_prev_sigbus.sa_handler == SIG_DFL)
+        info |= 4;
+    if (atomic_load(&g_sigxfsz_changed))
+        info |= 8;
+    if (g_prev_sigbus.sa_flags & SA_ONSTACK)
+        info |= 16;
+    return info;
+}
+
+CAPMAP_EXPORT int capmap_capacity(void) { return CAPMAP_MAX_REGIONS; }
+
+/* Number of slots currently not FREE (diagnostics and tests). */
+CAPMAP_EXPORT int capmap_active_count(void)
+{
+    int n = 0, hw = atomic_load(&g_high_water);
+    for (int i = 0; i < hw; i++)
+        if (atomic_load(&g_slots[i].state) != SLOT_FREE)
+            n++;
+    return n;
+}
+
+/*
+ * Register [base, base+length) as a growing mapping of `fd`.  `chunk` is the growth step
+ * (multiple of the page size), `committed` the current file size (what the file already is: 0
+ * for a new file), flags CAPMAP_REGION_*.  Returns the slot id (>= 0) or CAPMAP_E_*.
+ * Any thread, any time; the caller keeps fd open and the range mapped until capmap_unregister
+ * returned.
+ */
+CAPMAP_EXPORT int capmap_register(void *base, uint64_t length, int fd, uint64_t chunk, uint64_t committed, int flags)
+{
+    if (atomic_load(&g_install_state) != 2)
+        return CAPMAP_E_NOT_INSTALLED;
+    uintptr_t b = (uintptr_t)base;
+    if (b == 0 || length == 0 || fd < 0 || chunk == 0 || chunk % g_page_size != 0 ||
+        b % g_page_size != 0 || length % g_page_size != 0 || b + length < b)
+        return CAPMAP_E_INVAL;
+
+    /* Overlap check against active regions: a sanity check (two registrations of one address
+     * would make the lookup ambiguous).  Racy against a concurrent register of an overlapping
+     * range, which can only happen if the caller mapped the same addresses twice. */
+    int hw = atomic_load(&g_high_water);
+    for (int i = 0; i < hw; i++) {
+        capmap_slot *o = &g_slots[i];
+        if (atomic_load(&o->state) != SLOT_ACTIVE)
+            continue;
+        uintptr_t ob = atomic_load(&o->base);
+        uint64_t ol = atomic_load(&o->length);
+        if (b < ob + ol && ob < b + length)
+            return CAPMAP_E_OVERLAP;
+    }
+
+    for (int i = 0; i < CAPMAP_MAX_REGIONS; i++) {
+        capmap_slot *s = &g_slots[i];
+        int expected = SLOT_FREE;
+        if (!atomic_compare_exchange_strong(&s->state, &expected, SLOT_CLAIMED))
+            continue;
+        /* The slot is ours; no handler looks at a CLAIMED slot. */
+        atomic_store_explicit(&s->base, b, memory_order_relaxed);
+        atomic_store_explicit(&s->length, length, memory_order_relaxed);
+        atomic_store_explicit(&s->fd, fd, memory_order_relaxed);
+        atomic_store_explicit(&s->flags, flags, memory_order_relaxed);
+        atomic_store_explicit(&s->page_wise, 0, memory_order_relaxed);
+        atomic_store_explicit(&s->chunk, chunk, memory_order_relaxed);
+        atomic_store_explicit(&s->committed, committed, memory_order_relaxed);
+        atomic_store_explicit(&s->failure, 0, memory_order_relaxed);
+        atomic_store_explicit(&s->faults, 0, memory_order_relaxed);
+        atomic_store_explicit(&s->infile_page, UINT64_MAX, memory_order_relaxed);
+        atomic_store_explicit(&s->infile_repeats, 0, memory_order_relaxed);
+        atomic_store_explicit(&s->grow_lock, 0, memory_order_relaxed);
+        /* Publish the high-water mark before the slot becomes visible as ACTIVE. */
+        int cur = atomic_load(&g_high_water);
+        while (cur < i + 1 && !atomic_compare_exchange_weak(&g_high_water, &cur, i + 1)) {
+        }
+        atomic_store_explicit(&s->state, SLOT_ACTIVE, memory_order_release);
+        return i;
+    }
+    return CAPMAP_E_FULL;
+}
+
+/*
+ * Unregister a slot.  Waits until no handler (and no API call) is working inside it; after it
+ * returns the handler ignores the region, so the caller may munmap and close the fd.  Returns 0
+ * or CAPMAP_E_BADSLOT.
+ */
+CAPMAP_EXPORT int capmap_unregister(int slot)
+{
+    capmap_slot *s = slot_by_id(slot);
+    if (s == NULL)
+        return CAPMAP_E_BADSLOT;
+    int expected = SLOT_ACTIVE;
+    if (!atomic_compare_exchange_strong(&s->state, &expected, SLOT_RETIRING))
+        return CAPMAP_E_BADSLOT;
+    unsigned spins = 0;
+    while (atomic_load(&s->in_use) != 0) {
+        if (++spins > 100)
+            sched_yield();
+    }
+    atomic_store_explicit(&s->base, 0, memory_order_relaxed);
+    atomic_store_explicit(&s->length, 0, memory_order_relaxed);
+    atomic_store_explicit(&s->fd, -1, memory_order_relaxed);
+    atomic_store_explicit(&s->state, SLOT_FREE, memory_order_release);
+    return 0;
+}
+
+/*
+ * EAGER growth: make the file `want` bytes (capped at the reservation) — or, if that much cannot
+ * be allocated (ENOSPC/EDQUOT/EFBIG), at least `need` bytes — using the same locked path as the
+ * handler, then optionally prefault the newly committed range writable with MADV_POPULATE_WRITE
+ * (ignored where unsupported).  Returns 0, a positive errno or a CAPMAP_FAIL_* code; a failure is
+ * recorded in the slot (first failure wins) and returned by every later call.
+ */
+CAPMAP_EXPORT int capmap_grow(int slot, uint64_t want, uint64_t need, int populate)
+{
+    capmap_slot *s = slot_by_id(slot);
+    if (s == NULL || !slot_enter(s))
+        return CAPMAP_E_BADSLOT;
+    int fail = atomic_load(&s->failure);
+    if (fail != 0) {
+        slot_leave(s);
+        return fail;
+    }
+    const int fd = atomic_load(&s->fd);
+    const uint64_t length = atomic_load(&s->length);
+    const uintptr_t base = atomic_load(&s->base);
+    uint64_t target = round_up(want, g_page_size);
+    if (target > length)
+        target = length;
+    uint64_t minimum = round_up(need, g_page_size);
+    if (minimum > target)
+        minimum = target;
+    uint64_t before = 0;
+
+    slot_lock(s);
+    before = atomic_load(&s->committed);
+    if (target > before) {
+        struct stat st;
+        if (atomic_load(&s->flags) & CAPMAP_REGION_READONLY)
+            fail = EBADF;
+        else if (fstat(fd, &st) != 0)
+            fail = errno;
+        else if ((uint64_t)st.st_size < before)
+            fail = CAPMAP_FAIL_TRUNCATED;
+        else if ((uint64_t)st.st_size >= target)
+            atomic_max_u64(&s->committed, target); /* already long enough (e.g. reopened file) */
+        else if ((uint64_t)st.st_size >= minimum) {
+            /* Enough for the caller; try for the rest but do not fail if it is not there. */
+            atomic_max_u64(&s->committed, (uint64_t)st.st_size);
+            (void)grow_locked(s, fd, (uint64_t)st.st_size, target, (uint64_t)st.st_size, target, (uint64_t)st.st_size);
+        } else {
+            fail = grow_locked(s, fd, (uint64_t)st.st_size, target, (uint64_t)st.st_size, minimum, (uint64_t)st.st_size);
+        }
+        target = atomic_load(&s->committed) < target ? atomic_load(&s->committed) : target;
+    }
+    if (fail != 0)
+        record_failure(s, fail);
+    slot_unlock(s);
+
+    if (fail == 0 && populate && target > before) {
+        uint64_t from = round_down(before, g_page_size);
+        if (madvise((void *)(base + from), target - from, MADV_POPULATE_WRITE) != 0) {
+            int err = errno;
+            if (err != EINVAL && err != EINTR && err != EAGAIN) {
+                fail = classify_populate_failure(fd, err);
+                record_failure(s, fail);
+            }
+        }
+    }
+    slot_leave(s);
+    return fail;
+}
+
+/*
+ * Final cut (or explicit resize): ftruncate the file to `bytes` under the growth lock and make
+ * `committed` equal to it — the one place where committed goes down.  Must not race with
+ * writers of the region (the caller's contract).  Returns 0 or errno.
+ */
+CAPMAP_EXPORT int capmap_set_length(int slot, uint64_t bytes)
+{
+    capmap_slot *s = slot_by_id(slot);
+    if (s == NULL || !slot_enter(s))
+        return CAPMAP_E_BADSLOT;
+    int err = 0;
+    slot_lock(s);
+    if (ftruncate(atomic_load(&s->fd), (off_t)bytes) != 0)
+        err = errno;
+    else
+        atomic_store(&s->committed, bytes);
+    slot_unlock(s);
+    slot_leave(s);
+    return err;
+}
+
+/*
+ * Remove [off, off+len) from the middle of the file without copying (FALLOC_FL_COLLAPSE_RANGE:
+ * ext4, XFS; both must be multiples of the file system block size; not tmpfs).  Runs under the
+ * growth lock and sets committed to the new file size.  Returns 0 or errno (EOPNOTSUPP: file
+ * system cannot; EINVAL: unaligned or reaching EOF).
+ */
+CAPMAP_EXPORT int capmap_collapse(int slot, uint64_t off, uint64_t len)
+{
+    capmap_slot *s = slot_by_id(slot);
+    if (s == NULL || !slot_enter(s))
+        return CAPMAP_E_BADSLOT;
+    int err = 0;
+    int fd = atomic_load(&s->fd);
+    slot_lock(s);
+    if (fallocate(fd, FALLOC_FL_COLLAPSE_RANGE, (off_t)off, (off_t)len) != 0) {
+        err = errno;
+    } else {
+        struct stat st;
+        if (fstat(fd, &st) == 0)
+            atomic_store(&s->committed, (uint64_t)st.st_size);
+        else
+            err = errno;
+    }
+    slot_unlock(s);
+    slot_leave(s);
+    return err;
+}
+
+/* Slot queries.  Return 0 for an inactive slot. */
+CAPMAP_EXPORT int capmap_failure(int slot)
+{
+    capmap_slot *s = slot_by_id(slot);
+    return s == NULL ? 0 : atomic_load(&s->failure);
+}
+
+CAPMAP_EXPORT uint64_t capmap_fault_count(int slot)
+{
+    capmap_slot *s = slot_by_id(slot);
+    return s == NULL ? 0 : atomic_load(&s->faults);
+}
+
+CAPMAP_EXPORT uint64_t capmap_committed(int slot)
+{
+    capmap_slot *s = slot_by_id(slot);
+    return s == NULL ? 0 : atomic_load(&s->committed);
+}
+
+/* fallocate(fd, mode, off, len) → 0 or errno.  Mono.Posix only has posix_fallocate (mode 0
+ * semantics, and glibc may emulate it by writing zeros); the probe needs the real call with
+ * flags (KEEP_SIZE, COLLAPSE_RANGE). */
+CAPMAP_EXPORT int capmap_fallocate(int fd, int mode, uint64_t off, uint64_t len)
+{
+    return fallocate(fd, mode, (off_t)off, (off_t)len) == 0 ? 0 : errno;
+}
+
+/* collapse_range(fd, off, len) on an unregistered fd → 0 or errno. */
+CAPMAP_EXPORT int capmap_collapse_range(int fd, uint64_t off, uint64_t len)
+{
+    return capmap_fallocate(fd, FALLOC_FL_COLLAPSE_RANGE, off, len);
+}
+
+/* madvise(addr, len, MADV_POPULATE_WRITE) → 0 or errno (EINVAL: kernel older than 5.14).
+ * Mono.Posix predates this advice value. */
+CAPMAP_EXPORT int capmap_populate_write(void *addr, uint64_t len)
+{
+    return madvise(addr, (size_t)len, MADV_POPULATE_WRITE) == 0 ? 0 : errno;
+}
+
+/* statfs f_type of the file system holding fd (0 or errno).  Mono.Posix exposes statvfs, which
+ * has no file system type. */
+CAPMAP_EXPORT int capmap_fs_type(int fd, int64_t *type)
+{
+    struct statfs sfs;
+    if (fstatfs(fd, &sfs) != 0)
+        return errno;
+    *type = (int64_t)sfs.f_type;
+    return 0;
+}

@@ -1,0 +1,88 @@
+using System.Runtime.InteropServices;
+
+namespace CapMap.Platform;
+
+/// <summary>
+/// P/Invoke declarations for <c>Native/capmap_native.c</c> and the few libc calls Mono.Posix lacks.
+/// Constants mirror the C file; keep them in sync.
+/// </summary>
+internal static unsafe class NativeMethods
+{
+    // --- API return codes (negative) -------------------------------------------------------
+    internal const int E_FULL = -1;
+    internal const int E_INVAL = -2;
+    internal const int E_NOT_INSTALLED = -3;
+    internal const int E_OVERLAP = -4;
+    internal const int E_BADSLOT = -5;
+
+    // --- slot failure codes (negative ones; positive = errno) -------------------------------
+    internal const int FAIL_TRUNCATED = -100;
+    internal const int FAIL_UNRESOLVED = -101;
+    internal const int FAIL_READ_PAST_EOF = -102;
+
+    // --- region flags ----------------------------------------------------------------------
+    internal const int REGION_READONLY = 0x1;
+    internal const int REGION_POPULATE = 0x2;
+
+    // --- install info bits -----------------------------------------------------------------
+    internal const int INFO_INSTALLED = 1;
+    internal const int INFO_CHAINS = 2;
+    internal const int INFO_PREV_DEFAULT = 4;
+    internal const int INFO_SIGXFSZ_IGNORED = 8;
+    internal const int INFO_ONSTACK = 16;
+
+    internal const int FALLOC_FL_KEEP_SIZE = 0x01;
+    internal const int FALLOC_FL_COLLAPSE_RANGE = 0x08;
+
+    private const string Lib = NativeLibraryLoader.LibraryName;
+
+    [DllImport(Lib)] internal static extern int capmap_install();
+    [DllImport(Lib)] internal static extern int capmap_install_info();
+    [DllImport(Lib)] internal static extern int capmap_capacity();
+    [DllImport(Lib)] internal static extern int capmap_active_count();
+    [DllImport(Lib)] internal static extern int capmap_register(IntPtr baseAddress, ulong length, int fd, ulong chunk, ulong committed, int flags);
+    [DllImport(Lib)] internal static extern int capmap_unregister(int slot);
+    [DllImport(Lib)] internal static extern int capmap_grow(int slot, ulong want, ulong need, int populate);
+    [DllImport(Lib)] internal static extern int capmap_set_length(int slot, ulong bytes);
+    [DllImport(Lib)] internal static extern int capmap_collapse(int slot, ulong offset, ulong length);
+    [DllImport(Lib)] internal static extern int capmap_failure(int slot);
+    [DllImport(Lib)] internal static extern ulong capmap_fault_count(int slot);
+    [DllImport(Lib)] internal static extern ulong capmap_committed(int slot);
+    [DllImport(Lib)] internal static extern int capmap_fallocate(int fd, int mode, ulong offset, ulong length);
+    [DllImport(Lib)] internal static extern int capmap_collapse_range(int fd, ulong offset, ulong length);
+    [DllImport(Lib)] internal static extern int capmap_populate_write(IntPtr address, ulong length);
+    [DllImport(Lib)] internal static extern int capmap_fs_type(int fd, out long type);
+
+    // Mono.Posix.NETStandard 1.0.0 has no flock(2). We lock with flock rather than fcntl F_SETLK
+    // because POSIX record locks are per process (a second open in the same process would not
+    // conflict) and are dropped when ANY descriptor of the file is closed by the process.
+    internal const int LOCK_SH = 1;
+    internal const int LOCK_EX = 2;
+    internal const int LOCK_NB = 4;
+    internal const int LOCK_UN = 8;
+
+    [DllImport("libc", SetLastError = true)] internal static extern int flock(int fd, int operation);
+}
+
+/// <summary>Linux errno values used by CapMap (x86-64 / arm64 generic numbering).</summary>
+internal static class Errno
+{
+    internal const int EPERM = 1;
+    internal const int ENOENT = 2;
+    internal const int EINTR = 4;
+    internal const int EIO = 5;
+    internal const int EBADF = 9;
+    internal const int EAGAIN = 11;
+    internal const int EWOULDBLOCK = EAGAIN;
+    internal const int ENOMEM = 12;
+    internal const int EACCES = 13;
+    internal const int EFAULT = 14;
+    internal const int EEXIST = 17;
+    internal const int EINVAL = 22;
+    internal const int EFBIG = 27;
+    internal const int ENOSPC = 28;
+    internal const int ENOSYS = 38;
+    internal const int EOPNOTSUPP = 95;
+    internal const int ESTALE = 116;
+    internal const int EDQUOT = 122;
+}

@@ -1,0 +1,154 @@
+using CapMap.Mapping;
+using Mono.Unix.Native;
+using Xunit;
+
+namespace CapMap.Tests.Mapping;
+
+public sealed unsafe class FailureTests
+{
+    private const int ENOSPC = 28;
+    private const int EFBIG = 27;
+
+    /// <summary>Writes sequentially in 1 MiB steps until a failure is recorded; returns the bytes written.</summary>
+    private static long WriteUntilFailed(MappedFile file, long limit)
+    {
+        for (long off = 0; off < limit; off += 1 << 20)
+        {
+            if (file.Growth == GrowthMode.Eager)
+            {
+                try
+                {
+                    file.EnsureCommitted(off + (1 << 20));
+                }
+                catch (MappedFileFailedException)
+                {
+                    return off;
+                }
+            }
+            Tools.Fill(file.Base, off, off + (1 << 20), 3);
+            if (file.IsFailed)
+                return off;
+        }
+        return limit;
+    }
+
+    [Theory]
+    [InlineData(GrowthMode.Fault, MappedFileOptions.DefaultChunkBytes)]
+    [InlineData(GrowthMode.Fault, 1L << 20)]
+    [InlineData(GrowthMode.Eager, 1L << 20)]
+    public void DiskFull_OnSmallTmpfs_ReportsEnospc_ProcessSurvives(GrowthMode mode, long chunk)
+    {
+        using var tmpfs = new TmpfsMount("16m");
+        string path = tmpfs.File("full.bin");
+        using (var file = MappedFile.Create(path, new MappedFileOptions { Growth = mode, ChunkBytes = chunk, ReserveBytes = 1L << 30 }))
+        {
+            long written = WriteUntilFailed(file, 64L << 20);
+            Assert.True(written >= 8L << 20 && written <= 16L << 20, $"failed after {written} bytes");
+            var ex = Assert.Throws<MappedFileFailedException>(file.ThrowIfFailed);
+            Assert.Equal(ENOSPC, ex.Errno);
+            Assert.Equal(MappedFileFailure.DiskFull, ex.Reason);
+            Assert.Contains("disk is full", ex.Message);
+            // Writes after the failure land in a throwaway page: no crash, no loop.
+            Tools.Fill(file.Base, 20L << 20, 21L << 20, 4);
+            Assert.Throws<MappedFileFailedException>(() => file.EnsureCommitted(30L << 20));
+            // What was written before the failure is intact.
+            Assert.Equal(-1, Tools.FirstMismatch(file.Base, 0, Math.Min(written, 4L << 20), 3));
+        }
+    }
+
+    [Fact]
+    public void DiskFull_InsideAnExistingSparseFile_ReportsEnospc()
+    {
+        // A page inside the file (a hole) that the file system cannot back: the SIGBUS arrives for an
+        // offset below EOF, the handler's MADV_POPULATE_WRITE check fails and the failure is recorded.
+        using var tmpfs = new TmpfsMount("16m");
+        using var file = MappedFile.Create(tmpfs.File("sparse.bin"), new MappedFileOptions { ChunkBytes = 1 << 20, Populate = false, ReserveBytes = 1L << 30 });
+        *(long*)(file.Base + (15L << 20)) = 1; // grows [15 MiB, 16 MiB); [0, 15 MiB) is a hole
+        file.ThrowIfFailed();
+        using (var filler = MappedFile.Create(tmpfs.File("filler.bin"), new MappedFileOptions { ChunkBytes = 1 << 20, ReserveBytes = 1L << 30 }))
+        {
+            WriteUntilFailed(filler, 32L << 20); // take every remaining block
+            Assert.True(filler.IsFailed);
+        }
+        // The filler is closed but its file stays; the disk is full. Touch the hole.
+        Tools.Fill(file.Base, 0, 1 << 20, 5);
+        var ex = Assert.Throws<MappedFileFailedException>(file.ThrowIfFailed);
+        Assert.Equal(ENOSPC, ex.Errno);
+    }
+
+    [Fact]
+    public void FileTruncatedByAnotherParty_IsDetected()
+    {
+        using var dir = new TempDir();
+        string path = dir.File("t.bin");
+        using var file = MappedFile.Create(path, new MappedFileOptions { ChunkBytes = 1 << 20, ReserveBytes = 1L << 30 });
+        Tools.Fill(file.Base, 0, 8L << 20, 6);
+        file.ThrowIfFailed();
+        // truncate(2) ignores advisory locks: another process could do exactly this.
+        Assert.Equal(0, Syscall.truncate(path, 1 << 20));
+        // Inside what we had committed, now past EOF: SIGBUS, detected as truncation.
+        Tools.Fill(file.Base, 4L << 20, 5L << 20, 6);
+        var ex = Assert.Throws<MappedFileFailedException>(file.ThrowIfFailed);
+        Assert.Equal(MappedFileFailure.Truncated, ex.Reason);
+        Assert.Contains("truncated by another process", ex.Message);
+        // Further writes, also past the old end, stay harmless.
+        Tools.Fill(file.Base, 10L << 20, 11L << 20, 6);
+        Assert.True(file.IsFailed);
+    }
+
+    [Fact]
+    public void FileTruncated_DetectedByEagerGrowth()
+    {
+        using var dir = new TempDir();
+        string path = dir.File("t2.bin");
+        using var file = MappedFile.Create(path, new MappedFileOptions { Growth = GrowthMode.Eager, ChunkBytes = 1 << 20, ReserveBytes = 1L << 30 });
+        file.EnsureCommitted(2 << 20);
+        Assert.Equal(0, Syscall.truncate(path, 0));
+        var ex = Assert.Throws<MappedFileFailedException>(() => file.EnsureCommitted(3 << 20));
+        Assert.Equal(MappedFileFailure.Truncated, ex.Reason);
+    }
+}
+
+[Collection(ProcessWideCollection.Name)]
+public sealed unsafe class FileSizeLimitTests
+{
+    [Theory]
+    [InlineData(GrowthMode.Fault)]
+    [InlineData(GrowthMode.Eager)]
+    public void RlimitFsize_ReportsEfbig_NoSigxfszDeath(GrowthMode mode)
+    {
+        using var dir = new TempDir();
+        FaultRegistry.EnsureInstalled(); // SIGXFSZ -> SIG_IGN
+        Assert.Equal(0, Tools.getrlimit(Tools.RLIMIT_FSIZE, out var saved));
+        var limited = new Tools.RLimit { Cur = 6UL << 20, Max = saved.Max };
+        Assert.Equal(0, Tools.setrlimit(Tools.RLIMIT_FSIZE, ref limited));
+        try
+        {
+            using var file = MappedFile.Create(dir.File("limited.bin"), new MappedFileOptions { Growth = mode, ChunkBytes = 4 << 20, ReserveBytes = 1L << 30 });
+            long written = 0;
+            for (long off = 0; off < 16L << 20 && !file.IsFailed; off += 1 << 20)
+            {
+                try
+                {
+                    file.EnsureCommitted(off + (1 << 20));
+                }
+                catch (MappedFileFailedException)
+                {
+                    break;
+                }
+                Tools.Fill(file.Base, off, off + (1 << 20), 8);
+                if (file.IsFailed)
+                    break;
+                written = off + (1 << 20);
+            }
+            var ex = Assert.Throws<MappedFileFailedException>(file.ThrowIfFailed);
+            Assert.Equal(27, ex.Errno); // EFBIG
+            Assert.Equal(MappedFileFailure.FileTooLarge, ex.Reason);
+            Assert.Equal(6L << 20, written); // every byte the limit allows is used, in both modes
+        }
+        finally
+        {
+            Assert.Equal(0, Tools.setrlimit(Tools.RLIMIT_FSIZE, ref saved));
+        }
+    }
+}

@@ -1,0 +1,158 @@
+using CapMap.Mapping;
+using Mono.Unix.Native;
+using Xunit;
+
+namespace CapMap.Tests.Mapping;
+
+public sealed unsafe class MappedFileTests : IDisposable
+{
+    private readonly TempDir _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    [Theory]
+    [InlineData(GrowthMode.Fault, false)]
+    [InlineData(GrowthMode.Fault, true)]
+    [InlineData(GrowthMode.Eager, false)]
+    [InlineData(GrowthMode.Eager, true)]
+    public void WritesAcrossChunkBoundaries_FileHasContentAndSizeAfterSetLength(GrowthMode mode, bool populate)
+    {
+        const long Chunk = 1 << 20;
+        const long Total = 96L << 20;
+        const long FinalLength = Total - 12_344; // not a page multiple on purpose
+        long seed = (long)mode * 31 + (populate ? 7 : 3);
+        string path = _dir.File("big.bin");
+        var options = new MappedFileOptions { Growth = mode, ChunkBytes = Chunk, Populate = populate, ReserveBytes = 1L << 30 };
+        using (var file = MappedFile.Create(path, options))
+        {
+            Assert.Equal(0, file.CommittedBytes);
+            // Writes of 48 KiB that straddle chunk boundaries at odd places.
+            const long Step = 48 << 10;
+            for (long off = 0; off < Total; off += Step)
+            {
+                long end = Math.Min(off + Step, Total);
+                file.EnsureCommitted(end);
+                Tools.Fill(file.Base, off, end, seed);
+            }
+            file.ThrowIfFailed();
+            Assert.Equal(Total, file.CommittedBytes);
+            if (mode == GrowthMode.Fault)
+                Assert.True(file.FaultCount >= Total / Chunk, $"faults {file.FaultCount}");
+            else
+                Assert.Equal(0, file.FaultCount);
+            Assert.Equal(-1, Tools.FirstMismatch(file.Base, 0, Total, seed));
+            file.Flush(0, Total, fsync: true);
+            file.SetLength(FinalLength);
+            Assert.Equal(FinalLength, file.CommittedBytes);
+        }
+        Assert.Equal(FinalLength, new FileInfo(path).Length);
+        Tools.AssertFileContent(path, FinalLength, seed);
+    }
+
+    [Fact]
+    public void FaultFarAhead_LeavesHoleBeforeTheChunk()
+    {
+        string path = _dir.File("sparse.bin");
+        const long Chunk = 1 << 20;
+        using var file = MappedFile.Create(path, new MappedFileOptions { ChunkBytes = Chunk, ReserveBytes = 4L << 30, Populate = false });
+        long far = (2L << 30) + 12_345 * 8;
+        *(long*)(file.Base + far) = 42;
+        file.ThrowIfFailed();
+        Assert.Equal(1, file.FaultCount);
+        long expectedSize = (far / Chunk + 1) * Chunk;
+        Assert.Equal(expectedSize, file.CommittedBytes);
+        Assert.Equal(0, Syscall.stat(path, out Stat st));
+        Assert.Equal(expectedSize, st.st_size);
+        Assert.True(st.st_blocks * 512 <= 2 * Chunk, $"only the faulting chunk is allocated, got {st.st_blocks * 512} bytes");
+        // Writing into the hole works too (a fault-free first touch of an existing sparse page).
+        *(long*)(file.Base + 4096) = 7;
+        file.ThrowIfFailed();
+        Assert.Equal(42, *(long*)(file.Base + far));
+    }
+
+    [Fact]
+    public void OpenExisting_ReadOnlyAndWritable()
+    {
+        string path = _dir.File("existing.bin");
+        const long Length = (3 << 20) + 40;
+        using (var file = MappedFile.Create(path, new MappedFileOptions { ChunkBytes = 1 << 20 }))
+        {
+            Tools.Fill(file.Base, 0, Length, 99);
+            file.SetLength(Length);
+        }
+        using (var reader = MappedFile.Open(path, readOnly: true))
+        {
+            Assert.True(reader.IsReadOnly);
+            Assert.Equal(Length, reader.CommittedBytes);
+            Assert.Equal(-1, Tools.FirstMismatch(reader.Base, 0, Length, 99));
+            // A second reader may share; a writer may not.
+            using (MappedFile.Open(path, readOnly: true)) { }
+            Assert.Throws<FileLockedException>(() => MappedFile.Open(path));
+        }
+        using (var writer = MappedFile.Open(path, new MappedFileOptions { ChunkBytes = 1 << 20 }))
+        {
+            Assert.Equal(-1, Tools.FirstMismatch(writer.Base, 0, Length, 99));
+            Tools.Fill(writer.Base, Length, 8L << 20, 99); // continue past the old end: faults grow it
+            writer.ThrowIfFailed();
+            writer.SetLength(8L << 20);
+        }
+        Tools.AssertFileContent(path, 8L << 20, 99);
+    }
+
+    [Fact]
+    public void ReadOnlyReadPastEnd_FailsTheFileInsteadOfKillingTheProcess()
+    {
+        string path = _dir.File("short.bin");
+        File.WriteAllBytes(path, new byte[100]);
+        using var reader = MappedFile.Open(path, readOnly: true);
+        long v = *(long*)(reader.Base + 3 * 4096); // past EOF of a read-only file
+        Assert.Equal(0, v);
+        var ex = Assert.Throws<MappedFileFailedException>(reader.ThrowIfFailed);
+        Assert.Equal(MappedFileFailure.ReadPastEnd, ex.Reason);
+        Assert.Equal(100, new FileInfo(path).Length);
+    }
+
+    [Fact]
+    public void EnsureCommitted_BeyondReservation_Throws()
+    {
+        using var file = MappedFile.Create(_dir.File("small.bin"), new MappedFileOptions { ReserveBytes = 1 << 20, Growth = GrowthMode.Eager });
+        file.EnsureCommitted(1 << 20);
+        Assert.Equal(1 << 20, file.CommittedBytes);
+        Assert.Throws<ArgumentOutOfRangeException>(() => file.EnsureCommitted((1 << 20) + 1));
+    }
+
+    [Fact]
+    public void Dispose_IsIdempotent_AndReleasesEverything()
+    {
+        string path = _dir.File("d.bin");
+        var file = MappedFile.Create(path);
+        *file.Base = 1;
+        file.Dispose();
+        file.Dispose();
+        Assert.Throws<ObjectDisposedException>(() => { _ = file.CommittedBytes; });
+        Assert.Throws<ObjectDisposedException>(() => { byte* b = file.Base; });
+        Assert.Equal(0, Tools.FlockProbe(path));
+    }
+
+    [Fact]
+    public void TryCollapseRange_RemovesABlockRangeWhereSupported()
+    {
+        string path = _dir.File("collapse.bin");
+        const long Block = 1 << 20;
+        using var file = MappedFile.Create(path, new MappedFileOptions { ChunkBytes = Block });
+        Tools.Fill(file.Base, 0, 4 * Block, 5);
+        file.Flush(0, 4 * Block, fsync: false);
+        bool collapsed = file.TryCollapseRange(Block, Block);
+        var report = CapMap.Platform.PlatformProbe.Run(_dir.Path);
+        Assert.Equal(report.CollapseRangeSupported, collapsed);
+        if (!collapsed)
+            return;
+        Assert.Equal(3 * Block, file.CommittedBytes);
+        Assert.Equal(-1, Tools.FirstMismatch(file.Base, 0, Block, 5));
+        // What was at [2B, 4B) is now at [B, 3B).
+        for (long o = Block; o < 3 * Block; o += 8)
+            Assert.True(*(long*)(file.Base + o) == Tools.Word(o + Block, 5), $"at {o}");
+        Assert.False(file.TryCollapseRange(3, Block)); // unaligned: refused, file unchanged
+        Assert.Equal(3 * Block, file.CommittedBytes);
+    }
+}

@@ -1,0 +1,132 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using Xunit;
+
+namespace CapMap.Tests.Mapping;
+
+/// <summary>
+/// Tests that change process-wide state (RLIMIT_FSIZE, filling the region registry) run in this
+/// collection: xunit runs it alone, after the parallel collections.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class ProcessWideCollection
+{
+    public const string Name = "CapMap process-wide state";
+}
+
+/// <summary>A fresh directory under the temp path, removed on dispose.</summary>
+internal sealed class TempDir : IDisposable
+{
+    public TempDir(string? parent = null)
+    {
+        Path = System.IO.Path.Combine(parent ?? System.IO.Path.GetTempPath(), "capmap-test-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(Path);
+    }
+
+    public string Path { get; }
+
+    public string File(string name) => System.IO.Path.Combine(Path, name);
+
+    public void Dispose()
+    {
+        try { Directory.Delete(Path, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+    }
+}
+
+/// <summary>A small tmpfs mounted on a temp directory (tests run as root), unmounted on dispose.</summary>
+internal sealed class TmpfsMount : IDisposable
+{
+    private readonly TempDir _dir = new();
+
+    public TmpfsMount(string size = "16m")
+    {
+        var (code, output) = Tools.Run("/bin/mount", "-t", "tmpfs", "-o", $"size={size}", "tmpfs", _dir.Path);
+        Assert.True(code == 0, $"mount tmpfs failed ({code}): {output}");
+    }
+
+    public string Path => _dir.Path;
+
+    public string File(string name) => _dir.File(name);
+
+    public void Dispose()
+    {
+        var (code, _) = Tools.Run("/bin/umount", _dir.Path);
+        if (code != 0)
+            Tools.Run("/bin/umount", "-l", _dir.Path);
+        _dir.Dispose();
+    }
+}
+
+internal static class Tools
+{
+    public static (int Code, string Output) Run(string file, params string[] args)
+    {
+        var psi = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (string a in args)
+            psi.ArgumentList.Add(a);
+        using var p = Process.Start(psi)!;
+        string output = p.StandardOutput.ReadToEnd() + p.StandardError.ReadToEnd();
+        if (!p.WaitForExit(30_000))
+        {
+            p.Kill(entireProcessTree: true);
+            throw new TimeoutException($"{file} did not finish");
+        }
+        return (p.ExitCode, output);
+    }
+
+    /// <summary>Exit code of <c>flock -n path true</c>: 0 if nobody holds a conflicting flock, 1 if locked.</summary>
+    public static int FlockProbe(string path) => Run("/usr/bin/flock", "-n", "-E", "1", path, "/bin/true").Code;
+
+    /// <summary>Deterministic content: the 8-byte word at byte offset o holds o/8 xor seed.</summary>
+    public static long Word(long offset, long seed) => (offset / 8) ^ seed;
+
+    public static unsafe void Fill(byte* baseAddr, long from, long to, long seed)
+    {
+        for (long o = from; o < to; o += 8)
+            *(long*)(baseAddr + o) = Word(o, seed);
+    }
+
+    public static unsafe long FirstMismatch(byte* baseAddr, long from, long to, long seed)
+    {
+        for (long o = from; o < to; o += 8)
+            if (*(long*)(baseAddr + o) != Word(o, seed))
+                return o;
+        return -1;
+    }
+
+    /// <summary>Checks the file's content against <see cref="Word"/> for [0, length).</summary>
+    public static void AssertFileContent(string path, long length, long seed)
+    {
+        using var fs = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1 << 20);
+        Assert.Equal(length, fs.Length);
+        var buf = new byte[1 << 20];
+        long pos = 0;
+        while (pos < length)
+        {
+            int n = fs.Read(buf, 0, (int)Math.Min(buf.Length, length - pos));
+            Assert.True(n > 0);
+            for (int i = 0; i + 8 <= n; i += 8)
+            {
+                long v = BitConverter.ToInt64(buf, i);
+                if (v != Word(pos + i, seed))
+                    Assert.Fail($"{path}: word at {pos + i} is {v}, expected {Word(pos + i, seed)}");
+            }
+            pos += n;
+        }
+    }
+
+    [StructLayout(LayoutKind.Sequential)]
+    public struct RLimit
+    {
+        public ulong Cur;
+        public ulong Max;
+    }
+
+    public const int RLIMIT_FSIZE = 1;
+
+    [DllImport("libc", SetLastError = true)]
+    public static extern int getrlimit(int resource, out RLimit limit);
+
+    [DllImport("libc", SetLastError = true)]
+    public static extern int setrlimit(int resource, ref RLimit limit);
+}
