@@ -289,6 +289,27 @@ public sealed unsafe class MappedFile : IDisposable
         }
     }
 
+    /// <summary>
+    /// Eager growth of one range: in <see cref="GrowthMode.Eager"/> mode allocates the blocks of
+    /// [<paramref name="offset"/>, offset+<paramref name="length"/>) (and prefaults them if
+    /// <see cref="Populate"/>), leaving holes before it as holes. A message writing two lanes with a gap
+    /// between them grows each lane this way. In <see cref="GrowthMode.Fault"/> mode the handler does
+    /// the work on first touch, so this only checks the range.
+    /// </summary>
+    public void EnsureRangeCommitted(long offset, long length)
+    {
+        ThrowIfDisposed();
+        ArgumentOutOfRangeException.ThrowIfNegative(offset);
+        ArgumentOutOfRangeException.ThrowIfNegative(length);
+        if (offset + length > ReservedBytes)
+            throw new ArgumentOutOfRangeException(nameof(length), length, $"The mapping of '{Path}' reserves only {ReservedBytes} bytes; create it with a larger ReserveBytes.");
+        if (Growth != GrowthMode.Eager || length == 0)
+            return;
+        int rc = _registration.CommitRange(offset, length, Populate);
+        if (rc != 0)
+            throw MappedFileFailedException.FromNative(Path, rc);
+    }
+
     /// <summary>Throws <see cref="MappedFileFailedException"/> if a fault or growth failure was recorded.</summary>
     public void ThrowIfFailed()
     {

@@ -45,6 +45,12 @@ public sealed class RegionRegistration : IDisposable
         return NativeMethods.capmap_grow(Slot, (ulong)want, (ulong)need, populate ? 1 : 0);
     }
 
+    internal int CommitRange(long offset, long length, bool populate)
+    {
+        ThrowIfDisposed();
+        return NativeMethods.capmap_commit_range(Slot, (ulong)offset, (ulong)length, populate ? 1 : 0);
+    }
+
     internal int SetLength(long bytes)
     {
         ThrowIfDisposed();

@@ -757,6 +757,65 @@ CAPMAP_EXPORT int capmap_grow(int slot, uint64_t want, uint64_t need, int popula
 }
 
 /*
+ * EAGER growth of one lane: allocate the blocks of [offset, offset+len) (page-rounded, capped at
+ * the reservation) with fallocate mode 0, which extends the size when the range passes EOF and
+ * leaves every hole before `offset` a hole.  A message with a streaming list grows two lanes with
+ * a reserved gap between them; capmap_grow would allocate the whole gap, this does not.  Same
+ * lock, same truncation check and failure recording as the handler.  Optionally prefaults the
+ * range.  Returns 0, a positive errno or a CAPMAP_FAIL_* code.
+ */
+CAPMAP_EXPORT int capmap_commit_range(int slot, uint64_t offset, uint64_t len, int populate)
+{
+    capmap_slot *s = slot_by_id(slot);
+    if (s == NULL || !slot_enter(s))
+        return CAPMAP_E_BADSLOT;
+    int fail = atomic_load(&s->failure);
+    if (fail != 0) {
+        slot_leave(s);
+        return fail;
+    }
+    const int fd = atomic_load(&s->fd);
+    const uint64_t length = atomic_load(&s->length);
+    const uintptr_t base = atomic_load(&s->base);
+    uint64_t start = round_down(offset, g_page_size);
+    uint64_t end = round_up(offset + len, g_page_size);
+    if (end > length)
+        end = length;
+    if (start >= end) {
+        slot_leave(s);
+        return 0;
+    }
+
+    slot_lock(s);
+    struct stat st;
+    if (atomic_load(&s->flags) & CAPMAP_REGION_READONLY)
+        fail = EBADF;
+    else if (fstat(fd, &st) != 0)
+        fail = errno;
+    else if ((uint64_t)st.st_size < atomic_load(&s->committed))
+        fail = CAPMAP_FAIL_TRUNCATED;
+    else {
+        fail = extend_file(fd, start, end - start, (uint64_t)st.st_size);
+        if (fail == 0)
+            atomic_max_u64(&s->committed, end);
+    }
+    if (fail != 0)
+        record_failure(s, fail);
+    slot_unlock(s);
+
+    if (fail == 0 && populate &&
+        madvise((void *)(base + start), end - start, MADV_POPULATE_WRITE) != 0) {
+        int err = errno;
+        if (err != EINVAL && err != EINTR && err != EAGAIN) {
+            fail = classify_populate_failure(fd, err);
+            record_failure(s, fail);
+        }
+    }
+    slot_leave(s);
+    return fail;
+}
+
+/*
  * Final cut (or explicit resize): ftruncate the file to `bytes` under the growth lock and make
  * `committed` equal to it — the one place where committed goes down.  Must not race with
  * writers of the region (the caller's contract).  Returns 0 or errno.
