@@ -13,7 +13,7 @@ public sealed unsafe class MessageBuilder
     public MessageBuilder(ISegmentArena arena)
     {
         Arena = arena ?? throw new ArgumentNullException(nameof(arena));
-        if (arena.SegmentCount != 0)
+        if (arena.SegmentCount > 0 && arena.GetSegmentWordCount(0) > 0)
             throw new ArgumentException("The arena already holds data; a message needs a fresh arena.", nameof(arena));
         int segment = arena.Allocate(1, out int offset);
         if (segment != 0 || offset != 0)
@@ -90,9 +90,12 @@ public sealed unsafe class MessageBuilder
     /// two-word landing pad: a far pointer to the object, then the tag (the pointer with offset 0).
     /// Returns the address of the tag, which callers may rewrite (a growing list updates its count there).
     /// </summary>
-    internal ulong* WriteDoubleFar(ulong* slot, int objectSegment, int objectOffset, ulong pointerTemplate)
+    internal ulong* WriteDoubleFar(ulong* slot, int objectSegment, int objectOffset, ulong pointerTemplate) =>
+        WriteDoubleFar(slot, objectSegment, objectOffset, pointerTemplate, out _);
+
+    internal ulong* WriteDoubleFar(ulong* slot, int objectSegment, int objectOffset, ulong pointerTemplate, out int padSegment)
     {
-        int padSegment = Arena.Allocate(2, out int padOffset);
+        padSegment = Arena.Allocate(2, out int padOffset);
         ulong* pad = Arena.GetSegmentStart(padSegment) + padOffset;
         pad[0] = WirePointer.Far(objectSegment, objectOffset, doubleFar: false);
         pad[1] = WirePointer.WithOffset(pointerTemplate, 0);
