@@ -37,6 +37,7 @@ public sealed unsafe class MappedMessageBuilder : IDisposable
         _file = file;
         Options = options;
         _arena = new MappedSegmentArena(file);
+        _arena.SegmentsMoved += ReaimLastCheckpoint;
         Message = new MessageBuilder(_arena);
     }
 
@@ -247,6 +248,30 @@ public sealed unsafe class MappedMessageBuilder : IDisposable
         long messageBytes = last.FileOffset + (long)last.Words * 8;
         long committed = _lists.Sum(list => (long)list.CommittedCount);
         return new CheckpointRecord(state, ++_sequence, messageBytes, committed, segments, patches);
+    }
+
+    /// <summary>
+    /// The segments after a streaming list moved up the file: the last checkpoint still describes the
+    /// same data, now <paramref name="shift"/> bytes further on. Publish it re-aimed (a new record, same
+    /// content) before the arena clears the old copy, so repair after a kill finds the data it names.
+    /// </summary>
+    private void ReaimLastCheckpoint(long from, long shift)
+    {
+        if (LastCheckpoint is not { } last) return;
+        var segments = last.Segments.Select(s => s.FileOffset >= from ? s with { FileOffset = s.FileOffset + shift } : s).ToArray();
+        for (int i = 0; i + 1 < segments.Length; i++)
+            segments[i] = segments[i] with { Words = (int)((segments[i + 1].FileOffset - segments[i].FileOffset) / 8) };
+        var patches = last.Patches.Select(p => p.FileOffset >= from ? p with { FileOffset = p.FileOffset + shift } : p).ToArray();
+        var end = segments[^1];
+        var moved = last with
+        {
+            Sequence = ++_sequence,
+            Segments = segments,
+            Patches = patches,
+            MessageBytes = end.FileOffset + (long)end.Words * 8,
+        };
+        PublishHeader(moved);
+        LastCheckpoint = moved;
     }
 
     /// <summary>Record first, then table and patches: a kill between the two still leaves a record that repair can apply.</summary>

@@ -153,16 +153,22 @@ internal sealed unsafe class MappedSegmentArena : IStreamingArena
         // Double the stream's room (like a growing array), so the segments after it move O(log n) times.
         long wantEnd = stream.Offset + Math.Min(Math.Max(neededWords, 2L * stream.Used) * 8, (long)_maxStreamWords * 8);
         long newNext = AlignUp(Math.Max(wantEnd, stream.Offset + (neededWords * 8)) + MappedFileLayout.GapAlignment, MappedFileLayout.GapAlignment);
+        long blockEnd = _segments[_count - 1].End;
+        long blockBytes = blockEnd - oldNext;
+        // Moving the block clear of its old place keeps the old copy intact until the last checkpoint
+        // has been re-aimed at the new one, so a kill at any moment leaves a restorable file.
+        long streamLimit = stream.Offset + (long)_maxStreamWords * 8 / MappedFileLayout.GapAlignment * MappedFileLayout.GapAlignment;
+        long disjoint = AlignUp(oldNext + blockBytes, MappedFileLayout.GapAlignment);
+        if (disjoint > newNext && disjoint <= streamLimit) newNext = disjoint;
         // A segment's declared size (stream plus gap) must stay within the segment limit.
-        newNext = Math.Min(newNext, stream.Offset + (long)_maxStreamWords * 8 / MappedFileLayout.GapAlignment * MappedFileLayout.GapAlignment);
+        newNext = Math.Min(newNext, streamLimit);
         if (newNext < stream.Offset + neededWords * 8 + MappedFileLayout.GapAlignment || newNext <= oldNext) return false;
         long shift = newNext - oldNext;
-        long blockEnd = _segments[_count - 1].End;
         if (blockEnd + shift > _reserve) return false;
 
-        long blockBytes = blockEnd - oldNext;
         if (_eager) _file.EnsureRangeCommitted(oldNext, blockBytes + shift);
         Buffer.MemoryCopy(_base + oldNext, _base + newNext, blockBytes, blockBytes);
+        SegmentsMoved?.Invoke(oldNext, shift);
         // The stream grows into the vacated bytes and expects zeroed memory, as every arena hands out.
         ClearBytes(oldNext, Math.Min(shift, blockBytes));
         for (int i = _stream + 1; i < _count; i++)
@@ -175,6 +181,12 @@ internal sealed unsafe class MappedSegmentArena : IStreamingArena
         StreamGapMovedBytes += blockBytes;
         return true;
     }
+
+    /// <summary>
+    /// Raised after the segments from file offset <c>from</c> on were copied <c>shift</c> bytes up, before
+    /// the old copy is cleared: the owner re-aims its last checkpoint at the new place.
+    /// </summary>
+    public event Action<long, long>? SegmentsMoved;
 
     /// <summary>Times the segments after a stream were moved up, and the bytes moved (diagnostics, benchmarks).</summary>
     public int StreamGapMoves { get; private set; }

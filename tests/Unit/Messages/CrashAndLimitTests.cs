@@ -27,8 +27,8 @@ public sealed class CrashAndLimitTests : IDisposable
             while (seen < target)
             {
                 string? line = child.StandardOutput.ReadLine();
-                Assert.True(line is not null, "child ended early: " + child.StandardError.ReadToEnd());
-                if (line!.StartsWith("checkpoint ")) seen = long.Parse(line["checkpoint ".Length..]);
+                if (line is null) Assert.Fail("The child writer ended early: " + child.StandardError.ReadToEnd());
+                if (line.StartsWith("checkpoint ")) seen = long.Parse(line["checkpoint ".Length..]);
             }
             child.Kill(); // SIGKILL
             child.WaitForExit();
