@@ -38,6 +38,7 @@ public abstract class CapMapCmdletBase : PSCmdlet, IDisposable
         public const string ResizeFailed = "ResizeFailed";
         public const string ReadFailed = "ReadFailed";
         public const string PlatformProbeFailed = "PlatformProbeFailed";
+        public const string FileAccessFailed = "FileAccessFailed";
     }
 
     private const string FileSystemProviderName = "FileSystem";
@@ -105,6 +106,7 @@ public abstract class CapMapCmdletBase : PSCmdlet, IDisposable
             CapMap.Mapping.FileLockedException => (ErrorIds.FileLocked, ErrorCategory.ResourceBusy),
             CapMap.Messages.MappedMessageFailedException => (ErrorIds.MessageFailed, ErrorCategory.WriteError),
             CapMap.Mapping.MappedFileFailedException => (ErrorIds.MessageFailed, ErrorCategory.WriteError),
+            CapMap.Mapping.MappedFileException => (ErrorIds.FileAccessFailed, ErrorCategory.OpenError),
             CapMap.Wire.CapnpCapacityException => (ErrorIds.CapacityExceeded, ErrorCategory.LimitsExceeded),
             CapMap.Messages.MessageRepairException => (ErrorIds.RepairFailed, ErrorCategory.InvalidData),
             CapMap.Wire.CapnpFormatException => (ErrorIds.InvalidMessageFile, ErrorCategory.InvalidData),

@@ -29,6 +29,8 @@ internal sealed class PSObjectPropertyAccessor : IPropertyAccessor
     /// </summary>
     public static object? Unwrap(object? value)
     {
+        // A calculated property whose script block output nothing holds AutomationNull: that is "no value".
+        if (ReferenceEquals(value, System.Management.Automation.Internal.AutomationNull.Value)) return null;
         if (value is not PSObject pso) return value;
         object inner = pso.BaseObject;
         if (inner is PSObject nested) return Unwrap(nested);
@@ -55,6 +57,7 @@ internal sealed class PSObjectPropertyAccessor : IPropertyAccessor
                     return false;
                 }
                 value = property.Value;
+                if (ReferenceEquals(value, System.Management.Automation.Internal.AutomationNull.Value)) value = null;
                 return true;
             case PSCustomObject custom:
                 return TryGetValue(PSObject.AsPSObject(custom), name, out value);

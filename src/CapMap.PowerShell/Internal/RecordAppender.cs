@@ -42,7 +42,7 @@ internal sealed class RecordAppender
         long index = InputCount++;
         if (index % FailureCheckInterval == 0) Message.ThrowIfNotOpen();
         object? record = PSObjectPropertyAccessor.Unwrap(input);
-        if (record is null || record is string || (record is IEnumerable && record is not IDictionary))
+        if (record is null || record is string || record is Enum || record is decimal || record.GetType().IsPrimitive || (record is IEnumerable && record is not IDictionary))
         {
             Rejected++;
             string what = record is null ? "null" : record is string s ? $"the string '{Shorten(s)}'" : $"a {record.GetType().Name}";

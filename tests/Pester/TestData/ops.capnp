@@ -52,6 +52,10 @@ struct Report {
   records @2 :List(Record);
   hosts @3 :List(Host);
   detail @4 :Detail;
+  meta :group {
+    owner @5 :Text;
+    version @6 :UInt32;
+  }
 }
 
 # Nested path target: Report.detail.samples.
