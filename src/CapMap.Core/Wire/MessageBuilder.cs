@@ -13,7 +13,9 @@ public sealed unsafe class MessageBuilder
     public MessageBuilder(ISegmentArena arena)
     {
         Arena = arena ?? throw new ArgumentNullException(nameof(arena));
-        if (arena.SegmentCount != 0)
+        // A fresh arena has no segment yet, or (like the mapped arena, whose segment 0 sits at a fixed place
+        // in the file) one segment with nothing allocated in it.
+        if (arena.SegmentCount > 1 || (arena.SegmentCount == 1 && arena.GetSegmentWordCount(0) != 0))
             throw new ArgumentException("The arena already holds data; a message needs a fresh arena.", nameof(arena));
         int segment = arena.Allocate(1, out int offset);
         if (segment != 0 || offset != 0)
