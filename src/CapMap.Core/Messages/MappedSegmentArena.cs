@@ -7,8 +7,9 @@ namespace CapMap.Messages;
 /// Segments laid out inside one growing file mapping. Allocation is a bump pointer through the file:
 /// the current ("main") segment grows until it is full, then the next one starts exactly where it
 /// ended, so consecutive segments need no gap. A streaming list takes over the tail of the current
-/// segment; the main lane then jumps ahead to leave the stream room to grow, and the gap this leaves
-/// is closed (or declared as padding) when the message is finished.
+/// segment; the main lane then continues in a new segment a small gap further on. When the stream
+/// fills the gap, the segments after it move up and the gap doubles, so the file stays compact (a
+/// file-size limit or a full disk is met where the data really is). Finish closes the last gap.
 /// </summary>
 /// <remarks>
 /// Invariant the header relocation relies on: no far pointer ever lands in segment 0. Objects placed
@@ -99,22 +100,22 @@ internal sealed unsafe class MappedSegmentArena : IStreamingArena
     {
         if (IsStreaming) throw new InvalidOperationException("A streaming list is already open in this message; complete it first.");
         ref var stream = ref _segments[_current];
-        // Give the stream up to half of what is left of the reservation (and at most what a segment can
-        // hold, less the padding that aligning its end may add); the main lane continues after that.
-        long streamStart = stream.End;
-        long room = Math.Min((long)(stream.Capacity - stream.Used) * 8 - MappedFileLayout.GapAlignment, (_reserve - streamStart) / 2);
-        long mainStart = AlignUp(streamStart + Math.Max(room, 0), MappedFileLayout.GapAlignment);
-        if (room < (long)words * 8 || mainStart >= _reserve)
+        if (words > stream.Capacity - stream.Used)
+            throw new CapnpCapacityException("The current segment cannot hold the start of a streaming list; create the message with a larger reserve.");
+        // The stream keeps the tail of the current segment; other objects continue in a new segment a
+        // small gap further on. The gap doubles whenever the stream reaches it (see TryExtendStream), so
+        // the file never holds much more than twice what was written.
+        long mainStart = AlignUp(stream.End + (long)words * 8 + InitialStreamGapBytes, MappedFileLayout.GapAlignment);
+        if (mainStart >= _reserve)
             throw new CapnpCapacityException("There is not enough reserved address space left to open a streaming list; create the message with a larger reserve.");
-
-        stream.Capacity = (int)((mainStart - stream.Offset) / 8) - MappedFileLayout.GapAlignment / 8;
+        _maxStreamWords = stream.Capacity;
+        stream.Capacity = StreamCapacityBefore(mainStart, stream.Offset);
         _stream = _current;
         offset = stream.Used;
         stream.Used += words;
         if (_eager && stream.End > stream.CommittedEnd) CommitAhead(ref stream);
 
-        int main = OpenSegment(mainStart, (int)Math.Min(WireLimits.MaxSegmentWords, (_reserve - mainStart) / 8), mainStart);
-        _current = main;
+        _current = OpenSegment(mainStart, (int)Math.Min(WireLimits.MaxSegmentWords, (_reserve - mainStart) / 8), mainStart);
         return _stream;
     }
 
@@ -122,10 +123,72 @@ internal sealed unsafe class MappedSegmentArena : IStreamingArena
     {
         if (!IsStreaming) throw new InvalidOperationException("No streaming list is open.");
         ref var stream = ref _segments[_stream];
-        if (words > stream.Capacity - stream.Used) return false;
+        if (words > stream.Capacity - stream.Used && !WidenStreamGap((long)stream.Used + words)) return false;
         stream.Used += words;
         if (_eager && stream.End > stream.CommittedEnd) CommitAhead(ref stream);
         return true;
+    }
+
+    /// <summary>First gap left for a stream to grow into; it doubles each time the stream fills it.</summary>
+    private const long InitialStreamGapBytes = 1L << 20;
+
+    /// <summary>What the stream's segment could hold before it was opened (its limit as a segment).</summary>
+    private int _maxStreamWords;
+
+    /// <summary>Stream capacity when the next lane starts at <paramref name="nextStart"/>: room for the alignment padding finish may add.</summary>
+    private static int StreamCapacityBefore(long nextStart, long streamOffset) =>
+        (int)((nextStart - streamOffset) / 8) - MappedFileLayout.GapAlignment / 8;
+
+    /// <summary>
+    /// The stream has reached the segments after it: move them further up the file (memmove through the
+    /// mapping), doubling the gap. Their contents stay valid because every pointer into them is a far
+    /// pointer (segment id plus offset inside the segment) and segments keep their ids; the cost is
+    /// amortised like a growing array's. Returns false when the stream cannot grow that far.
+    /// </summary>
+    private bool WidenStreamGap(long neededWords)
+    {
+        ref var stream = ref _segments[_stream];
+        if (neededWords > _maxStreamWords - MappedFileLayout.GapAlignment / 8 || _stream + 1 >= _count) return false;
+        long oldNext = _segments[_stream + 1].Offset;
+        // Double the stream's room (like a growing array), so the segments after it move O(log n) times.
+        long wantEnd = stream.Offset + Math.Min(Math.Max(neededWords, 2L * stream.Used) * 8, (long)_maxStreamWords * 8);
+        long newNext = AlignUp(Math.Max(wantEnd, stream.Offset + (neededWords * 8)) + MappedFileLayout.GapAlignment, MappedFileLayout.GapAlignment);
+        // A segment's declared size (stream plus gap) must stay within the segment limit.
+        newNext = Math.Min(newNext, stream.Offset + (long)_maxStreamWords * 8 / MappedFileLayout.GapAlignment * MappedFileLayout.GapAlignment);
+        if (newNext < stream.Offset + neededWords * 8 + MappedFileLayout.GapAlignment || newNext <= oldNext) return false;
+        long shift = newNext - oldNext;
+        long blockEnd = _segments[_count - 1].End;
+        if (blockEnd + shift > _reserve) return false;
+
+        long blockBytes = blockEnd - oldNext;
+        if (_eager) _file.EnsureRangeCommitted(oldNext, blockBytes + shift);
+        Buffer.MemoryCopy(_base + oldNext, _base + newNext, blockBytes, blockBytes);
+        // The stream grows into the vacated bytes and expects zeroed memory, as every arena hands out.
+        ClearBytes(oldNext, Math.Min(shift, blockBytes));
+        for (int i = _stream + 1; i < _count; i++)
+        {
+            _segments[i].Offset += shift;
+            _segments[i].CommittedEnd += shift;
+        }
+        stream.Capacity = StreamCapacityBefore(newNext, stream.Offset);
+        StreamGapMoves++;
+        StreamGapMovedBytes += blockBytes;
+        return true;
+    }
+
+    /// <summary>Times the segments after a stream were moved up, and the bytes moved (diagnostics, benchmarks).</summary>
+    public int StreamGapMoves { get; private set; }
+    public long StreamGapMovedBytes { get; private set; }
+
+    private void ClearBytes(long offset, long length)
+    {
+        while (length > 0)
+        {
+            int chunk = (int)Math.Min(length, 1 << 30);
+            new Span<byte>(_base + offset, chunk).Clear();
+            offset += chunk;
+            length -= chunk;
+        }
     }
 
     public void ShrinkStream(int words)

@@ -53,8 +53,9 @@ public static unsafe class MessageFiles
     /// <exception cref="CapnpFormatException">The table is invalid or declares more than the file holds.</exception>
     public static long TrimSlack(string path)
     {
+        // Measured before opening: a writable open pads the file to a whole page.
+        long length = new FileInfo(path).Length;
         using var file = Mapping.MappedFile.Open(path, new Mapping.MappedFileOptions { ReserveBytes = MappedFileLayout.HeaderBytes });
-        long length = file.CommittedBytes;
         var table = Framing.ReadTable(new ReadOnlySpan<byte>(file.Base, (int)Math.Min(length, MappedFileLayout.HeaderBytes)));
         if (table.MessageBytes > length)
             throw new CapnpFormatException($"'{file.Path}' is {length} bytes but its segment table declares {table.MessageBytes}; it is truncated, not slack.");

@@ -21,8 +21,9 @@ public static unsafe class MessageRepair
 {
     public static RepairResult Repair(string path)
     {
+        // Measured before opening: a writable open pads the file to a whole page.
+        long length = new FileInfo(path).Length;
         using var file = MappedFile.Open(path, new MappedFileOptions { ReserveBytes = MappedFileLayout.HeaderBytes });
-        long length = file.CommittedBytes;
         if (length < MappedFileLayout.HeaderBytes)
             throw new MessageRepairException($"'{file.Path}' is {length} bytes long; it holds no CapMap checkpoint.");
         var record = CheckpointRecord.ReadLatest(new ReadOnlySpan<byte>(file.Base, MappedFileLayout.HeaderBytes))

@@ -92,9 +92,12 @@ public sealed unsafe class MessageBuilder
     /// two-word landing pad: a far pointer to the object, then the tag (the pointer with offset 0).
     /// Returns the address of the tag, which callers may rewrite (a growing list updates its count there).
     /// </summary>
-    internal ulong* WriteDoubleFar(ulong* slot, int objectSegment, int objectOffset, ulong pointerTemplate)
+    internal ulong* WriteDoubleFar(ulong* slot, int objectSegment, int objectOffset, ulong pointerTemplate) =>
+        WriteDoubleFar(slot, objectSegment, objectOffset, pointerTemplate, out _);
+
+    internal ulong* WriteDoubleFar(ulong* slot, int objectSegment, int objectOffset, ulong pointerTemplate, out int padSegment)
     {
-        int padSegment = Arena.Allocate(2, out int padOffset);
+        padSegment = Arena.Allocate(2, out int padOffset);
         ulong* pad = Arena.GetSegmentStart(padSegment) + padOffset;
         pad[0] = WirePointer.Far(objectSegment, objectOffset, doubleFar: false);
         pad[1] = WirePointer.WithOffset(pointerTemplate, 0);

@@ -12,7 +12,10 @@ public sealed unsafe class StreamingStructListBuilder
     private readonly IStreamingArena _arena;
     private readonly int _segment;
     private readonly ulong* _tag;
-    private readonly ulong* _countPointer;
+    // The word holding the list pointer may sit in a segment an arena moves as it grows (the landing
+    // pad of a double-far pointer), so it is kept as segment and offset, not as an address.
+    private readonly int _countSegment;
+    private readonly long _countOffset;
     private readonly int _stepWords;
     private bool _completed;
 
@@ -32,15 +35,18 @@ public sealed unsafe class StreamingStructListBuilder
         _segment = arena.BeginStream(1, out int tagOffset);
         _tag = arena.GetSegmentStart(_segment) + tagOffset;
         ulong listPointer = WirePointer.List(0, ElementSize.InlineComposite, 0);
+        ulong* countPointer;
         if (_segment == slotSegment)
         {
             *slot = WirePointer.WithOffset(listPointer, (int)(_tag - slot - 1));
-            _countPointer = slot;
+            countPointer = slot;
+            _countSegment = slotSegment;
         }
         else
         {
-            _countPointer = message.WriteDoubleFar(slot, _segment, tagOffset, listPointer);
+            countPointer = message.WriteDoubleFar(slot, _segment, tagOffset, listPointer, out _countSegment);
         }
+        _countOffset = countPointer - arena.GetSegmentStart(_countSegment);
         Commit();
     }
 
@@ -57,10 +63,14 @@ public sealed unsafe class StreamingStructListBuilder
     public int SegmentId => _segment;
 
     /// <summary>Address of the word that declares the count (the list pointer or its landing-pad tag).</summary>
-    internal ulong* CountPointerAddress => _countPointer;
+    internal ulong* CountPointerAddress => _arena.GetSegmentStart(_countSegment) + _countOffset;
     internal ulong* TagAddress => _tag;
 
-    /// <summary>Appends a zeroed element and returns it for filling.</summary>
+    /// <summary>
+    /// Appends a zeroed element and returns it for filling. Builders of objects outside the list's own
+    /// segment (the children of earlier elements) are valid only until the next Append: a mapped arena
+    /// may move those segments to make room for the list.
+    /// </summary>
     public StructBuilder Append()
     {
         if (_completed) throw new InvalidOperationException("The list is complete; no more elements can be appended.");
@@ -91,7 +101,8 @@ public sealed unsafe class StreamingStructListBuilder
     /// <summary>Makes the list pointer and tag declare every element appended so far.</summary>
     public void Commit()
     {
-        *_countPointer = WirePointer.List(WirePointer.Offset(*_countPointer), ElementSize.InlineComposite, Count * _stepWords);
+        ulong* countPointer = CountPointerAddress;
+        *countPointer = WirePointer.List(WirePointer.Offset(*countPointer), ElementSize.InlineComposite, Count * _stepWords);
         *_tag = WirePointer.Struct(Count, DataWordCount, PointerCount);
         CommittedCount = Count;
     }

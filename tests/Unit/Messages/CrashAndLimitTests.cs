@@ -22,7 +22,7 @@ public sealed class CrashAndLimitTests : IDisposable
         {
             string path = Path.Combine(_dir, $"kill{round}.bin");
             int target = random.Next(1, 12) * every;
-            using var child = Process.Start(ChildWriter.StartInfo(path, 1_000_000, every, round % 2 == 0 ? "Fault" : "Eager", 8L << 30))!;
+            using var child = Process.Start(ChildWriter.StartInfo(path, 30_000_000, every, round % 2 == 0 ? "Fault" : "Eager", 8L << 30))!;
             long seen = 0;
             while (seen < target)
             {

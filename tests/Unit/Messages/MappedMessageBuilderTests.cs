@@ -126,10 +126,8 @@ public sealed class MappedMessageBuilderTests : IDisposable
         Assert.Equal(1000, checkpoint.RecordCount);
         for (int i = 0; i < 10; i++) list.Append().WriteInt64(0, -1);
 
-        // Another process may read the file while it is being built: it sees exactly the checkpoint.
-        var copy = NewPath("copy.bin");
-        File.WriteAllBytes(copy, File.ReadAllBytes(path).AsSpan(0, (int)checkpoint.MessageBytes).ToArray());
-        AssertRecords(copy, 1000);
+        // A reader may open the file while it is being built: it sees exactly the checkpoint.
+        AssertRecords(path, 1000);
         Assert.Equal(MessageFileState.Checkpoint, MessageFileInfo.Read(path).State);
     }
 
@@ -186,6 +184,6 @@ public sealed class MappedMessageBuilderTests : IDisposable
         string error = process.StandardError.ReadToEnd();
         process.WaitForExit();
         Assert.True(process.ExitCode == 0, error);
-        Assert.Equal("{\"label\": \"batch\", \"records\": [{\"id\": \"0\", \"name\": \"record 0\", \"tags\": [\"a\", \"b0\"]}, {\"id\": \"1\", \"name\": \"record 1\", \"tags\": [\"a\", \"b1\"]}, {\"id\": \"2\", \"name\": \"record 2\", \"tags\": [\"a\", \"b2\"]}]}", json.Trim());
+        Assert.Equal("{\"label\":\"batch\",\"records\":[{\"id\":\"0\",\"name\":\"record 0\",\"tags\":[\"a\",\"b0\"]},{\"id\":\"1\",\"name\":\"record 1\",\"tags\":[\"a\",\"b1\"]},{\"id\":\"2\",\"name\":\"record 2\",\"tags\":[\"a\",\"b2\"]}]}", json.Trim());
     }
 }
