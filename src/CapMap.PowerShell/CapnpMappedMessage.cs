@@ -35,7 +35,12 @@ public sealed class CapnpMappedMessage : IDisposable
 {
     private readonly MappedMessageBuilder _builder;
     private readonly StructBuilder _root;
-    private readonly Dictionary<string, StructBuilder> _structs = new(StringComparer.Ordinal);
+    // Structs created on the way to a -Field target, with the stream that was open when they were created: a
+    // mapped arena moves the segments after an open stream when the stream outgrows its gap, so a struct
+    // created while a list was streaming is only usable until that list gets its next element.
+    private readonly Dictionary<string, (StructBuilder Builder, int Stream, long Appends)> _structs = new(StringComparer.Ordinal);
+    private readonly List<long> _streamAppends = new(); // appends per stream opened, by serial
+    private int _streamSerial = -1;
     private readonly HashSet<string> _completedLists = new(StringComparer.Ordinal);
     private readonly Dictionary<(ulong, bool), StructWriter> _writers = new();
     private StreamingStructListBuilder? _list;
@@ -182,7 +187,9 @@ public sealed class CapnpMappedMessage : IDisposable
     {
         if (target.IsList)
         {
-            GetWriter(target.ElementSchema, strict).Append(GetList(target), input); // removes the element again on failure
+            var list = GetList(target);
+            _streamAppends[_streamSerial]++; // counted before appending: even a failed element may have moved segments
+            GetWriter(target.ElementSchema, strict).Append(list, input); // removes the element again on failure
             return;
         }
 
@@ -195,7 +202,7 @@ public sealed class CapnpMappedMessage : IDisposable
             SelectUnionMember(parent, target.Field);
             var child = parent.InitStruct(checked((int)target.Field.Offset), target.ElementSchema.DataWordCount, target.ElementSchema.PointerCount);
             writer.Write(child, input);
-            _structs[target.Path] = child; // lists below it are opened in this struct from now on
+            Remember(target.Path, child); // lists below it are opened in this struct from now on
             return;
         }
 
@@ -241,6 +248,8 @@ public sealed class CapnpMappedMessage : IDisposable
         _listPath = null;
         _list = _builder.OpenStructList(parent, checked((int)target.Field.Offset), element.DataWordCount, element.PointerCount);
         _listPath = target.Path;
+        _streamAppends.Add(0);
+        _streamSerial = _streamAppends.Count - 1;
         return _list;
     }
 
@@ -255,15 +264,29 @@ public sealed class CapnpMappedMessage : IDisposable
             path = path.Length == 0 ? field.Name : path + "." + field.Name;
             SelectUnionMember(current, field);
             if (field.IsGroup) continue;
-            if (!_structs.TryGetValue(path, out var child))
+            if (_structs.TryGetValue(path, out var known))
             {
-                var schema = field.Type.StructType!;
-                child = current.InitStruct(checked((int)field.Offset), schema.DataWordCount, schema.PointerCount);
-                _structs[path] = child;
+                if (known.Stream >= 0 && _streamAppends[known.Stream] != known.Appends)
+                {
+                    throw new CapMapErrorException(CapMapCmdletBase.ErrorIds.FieldOrderNotSupported, ErrorCategory.InvalidOperation,
+                        $"'{path}' was created while records were streaming into another list, and more records were added after it, " +
+                        $"which moved it in the file; '{target.Path}' cannot be reached through it any more. Write '{path}' and what lies " +
+                        "under it before streaming another list, or after moving on from it.", target.Path);
+                }
+                current = known.Builder;
+                continue;
             }
-            current = child;
+            var schema = field.Type.StructType!;
+            current = current.InitStruct(checked((int)field.Offset), schema.DataWordCount, schema.PointerCount);
+            Remember(path, current);
         }
         return current;
+    }
+
+    private void Remember(string path, StructBuilder builder)
+    {
+        int stream = _list is not null ? _streamSerial : -1;
+        _structs[path] = (builder, stream, stream >= 0 ? _streamAppends[stream] : 0);
     }
 
     private static void SelectUnionMember(StructBuilder builder, FieldSchema field)

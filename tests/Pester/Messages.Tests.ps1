@@ -8,8 +8,7 @@ BeforeAll {
     function New-TestMessage {
         param([string] $Name = "m$(Get-Random).bin", [string] $RootType = 'Batch', [hashtable] $Property)
         $file = Join-Path $TestDrive $Name
-        # A small reserve keeps checkpointed files small: a checkpoint declares the gap between the list's lane
-        # and the main lane as padding (only Complete closes it), and the gap grows with the reserve.
+        # A small reserve: these messages stay tiny, and reserving less address space keeps the tests frugal.
         $params = @{ Path = $file; Schema = $Schema; RootType = $RootType; Reserve = 256MB }
         if ($Property) { $params.Property = $Property }
         $m = New-CapnpMappedMessage @params
@@ -269,6 +268,29 @@ Describe 'Add-CapnpStruct and Complete-CapnpMappedMessage' {
         $json = ConvertFrom-CapnpFile ($m | Complete-CapnpMappedMessage).Path -Type Report
         $json.records.Count | Should -Be 1
         $json.hosts.Count | Should -Be 1
+    }
+
+    It 'refuses to reach a list through a struct that streamed records may have moved (FieldOrderNotSupported)' {
+        $m = New-TestMessage -RootType Report
+        New-TestRecord 1 | Add-CapnpStruct -Message $m -Field records
+        @{ note = 'set while records stream' } | Add-CapnpStruct -Message $m -Field detail
+        New-TestRecord 2 | Add-CapnpStruct -Message $m -Field records
+        { @{ name = 's' } | Add-CapnpStruct -Message $m -Field detail.samples } | Should -Throw -ErrorId 'FieldOrderNotSupported,*'
+        $json = ConvertFrom-CapnpFile ($m | Complete-CapnpMappedMessage).Path -Type Report
+        $json.records.Count | Should -Be 2
+        $json.detail.note | Should -Be 'set while records stream'
+    }
+
+    It 'streams many records into one list while other structs sit in the segments that move' {
+        $m = New-TestMessage -RootType Report
+        @{ note = 'before' } | Add-CapnpStruct -Message $m -Field detail
+        0..2999 | ForEach-Object { [pscustomobject]@{ id = $_; name = 'x' * 400; tags = @('a', 'b') } } | Add-CapnpStruct -Message $m -Field records
+        @{ name = 'after'; port = 1 } | Add-CapnpStruct -Message $m -Field detail.samples
+        $json = ConvertFrom-CapnpFile ($m | Complete-CapnpMappedMessage).Path -Type Report
+        $json.records.Count | Should -Be 3000
+        $json.records[2999].id | Should -Be '2999'
+        $json.detail.note | Should -Be 'before'
+        $json.detail.samples[0].name | Should -Be 'after'
     }
 
     It 'adds nothing with -WhatIf' {

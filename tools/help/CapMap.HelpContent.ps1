@@ -107,7 +107,7 @@ Complete-CapnpMappedMessage $m'; Remarks = 'Creates ops.bin with root fields set
             @{ Code = '@{ note = ''nightly'' } | Add-CapnpStruct -Message $m -Field detail
 Get-Content ./samples.json | ConvertFrom-Json | Add-CapnpStruct -Message $m -Field detail.samples -Strict'; Remarks = 'Sets the struct field detail, then streams objects into the nested list detail.samples, rejecting unknown properties.' }
         )
-        Notes       = 'ErrorIds: RecordConversionFailed (non-terminating, per record), FieldNotFound, FieldRequired, FieldTypeNotSupported, ListAlreadyCompleted, MessageClosed, MessageFailed, CapacityExceeded. See docs/cmdlets.md.'
+        Notes       = 'ErrorIds: RecordConversionFailed (non-terminating, per record), FieldNotFound, FieldRequired, FieldTypeNotSupported, ListAlreadyCompleted, FieldOrderNotSupported, MessageClosed, MessageFailed, CapacityExceeded. See docs/cmdlets.md.'
     }
 
     'Complete-CapnpMappedMessage' = @{

@@ -39,6 +39,7 @@ public abstract class CapMapCmdletBase : PSCmdlet, IDisposable
         public const string ReadFailed = "ReadFailed";
         public const string PlatformProbeFailed = "PlatformProbeFailed";
         public const string FileAccessFailed = "FileAccessFailed";
+        public const string FieldOrderNotSupported = "FieldOrderNotSupported";
     }
 
     private const string FileSystemProviderName = "FileSystem";
