@@ -46,8 +46,7 @@ public sealed class ResizeCapnpMappedMessageCommand : CapMapCmdletBase
                     continue;
                 }
                 if (!ShouldProcess(file, $"Cut {info.SlackBytes:N0} bytes of slack after the message")) continue;
-                // The sizes are measured on the file itself: TrimSlack's return value counts from the page-rounded
-                // length it maps, which overstates the cut for a file whose length is not a page multiple.
+                // Sizes are measured on the file itself, before and after, rather than taken from TrimSlack's count.
                 if (TryRun(() => MessageFiles.TrimSlack(file), file))
                     WriteObject(new CapnpResizeResult(info.Path, info.FileBytes, new FileInfo(file).Length));
             }
