@@ -9,6 +9,8 @@
     Test   - Build, then the xunit tests (TRX in out/test-results/) and the Pester tests (NUnit XML in
              out/test-results/pester.xml, run in a child pwsh). Ends with one line "N passed, N failed".
     Demo   - Build, then runs tools/Demo.ps1 in a child pwsh.
+    Help   - Build, then regenerates the MAML help (src/CapMap.PowerShell/en-US/CapMap.PowerShell.dll-Help.xml) from
+             tools/help/CapMap.HelpContent.ps1 with tools/New-CapMapHelp.ps1, and builds again so out/CapMap has it.
     Bench  - Build, then runs tools/Bench.ps1 in a child pwsh (fails if there are no benchmarks yet).
     Clean  - removes out/ and every project's bin/ and obj/.
 
@@ -16,14 +18,14 @@
         dotnet tool restore && dotnet pwsh ./build.ps1 -Task Test
 
 .PARAMETER Task
-    Build, Test, Demo, Bench or Clean.
+    Build, Test, Demo, Help, Bench or Clean.
 
 .PARAMETER Configuration
     MSBuild configuration, Release by default.
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test', 'Demo', 'Bench', 'Clean')]
+    [ValidateSet('Build', 'Test', 'Demo', 'Help', 'Bench', 'Clean')]
     [string] $Task = 'Build',
 
     [ValidateSet('Release', 'Debug')]
@@ -260,6 +262,13 @@ function Invoke-Demo {
     Invoke-ChildPwsh -ScriptPath (Join-Path $Root 'tools/Demo.ps1')
 }
 
+function Invoke-Help {
+    Invoke-Build
+    Write-Step 'Help'
+    Invoke-ChildPwsh -ScriptPath (Join-Path $Root 'tools/New-CapMapHelp.ps1') -ArgumentList @('-ModuleManifest', (Join-Path $ModuleDir 'CapMap.psd1'))
+    Invoke-Build
+}
+
 function Invoke-Bench {
     $bench = Join-Path $Root 'tools/Bench.ps1'
     if (-not (Test-Path -LiteralPath $bench)) {
@@ -292,6 +301,7 @@ try {
         'Build' { Invoke-Build }
         'Test' { Invoke-Test }
         'Demo' { Invoke-Demo }
+        'Help' { Invoke-Help }
         'Bench' { Invoke-Bench }
         'Clean' { Invoke-Clean }
     }

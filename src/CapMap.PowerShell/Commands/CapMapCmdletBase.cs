@@ -15,6 +15,31 @@ public abstract class CapMapCmdletBase : PSCmdlet, IDisposable
         public const string PathNotFound = "PathNotFound";
         public const string PathIsDirectory = "PathIsDirectory";
         public const string NotFileSystemPath = "NotFileSystemPath";
+        public const string FileExists = "FileExists";
+        public const string FileLocked = "FileLocked";
+        public const string CapnpToolNotFound = "CapnpToolNotFound";
+        public const string SchemaCompileFailed = "SchemaCompileFailed";
+        public const string InvalidSchema = "InvalidSchema";
+        public const string SchemaRequired = "SchemaRequired";
+        public const string RootTypeNotFound = "RootTypeNotFound";
+        public const string RootTypeAmbiguous = "RootTypeAmbiguous";
+        public const string FieldNotFound = "FieldNotFound";
+        public const string FieldRequired = "FieldRequired";
+        public const string FieldTypeNotSupported = "FieldTypeNotSupported";
+        public const string ListAlreadyCompleted = "ListAlreadyCompleted";
+        public const string PropertyConversionFailed = "PropertyConversionFailed";
+        public const string RecordConversionFailed = "RecordConversionFailed";
+        public const string MessageClosed = "MessageClosed";
+        public const string MessageFailed = "MessageFailed";
+        public const string CapacityExceeded = "CapacityExceeded";
+        public const string CreateFailed = "CreateFailed";
+        public const string InvalidMessageFile = "InvalidMessageFile";
+        public const string RepairFailed = "RepairFailed";
+        public const string ResizeFailed = "ResizeFailed";
+        public const string ReadFailed = "ReadFailed";
+        public const string PlatformProbeFailed = "PlatformProbeFailed";
+        public const string FileAccessFailed = "FileAccessFailed";
+        public const string FieldOrderNotSupported = "FieldOrderNotSupported";
     }
 
     private const string FileSystemProviderName = "FileSystem";
@@ -58,6 +83,41 @@ public abstract class CapMapCmdletBase : PSCmdlet, IDisposable
     /// <summary>Reports one bad input and lets the pipeline go on with the next one.</summary>
     protected void WriteNonTerminating(string errorId, ErrorCategory category, Exception exception, object? target)
         => WriteError(CreateErrorRecord(errorId, category, exception, target));
+
+    /// <summary>Stops the command with an error a helper raised (it already carries its ErrorId and category).</summary>
+    [DoesNotReturn]
+    protected void ThrowTerminating(CapMapErrorException error)
+        => ThrowTerminating(error.ErrorId, error.Category, error, error.Target);
+
+    /// <summary>Reports an error a helper raised as non-terminating.</summary>
+    protected void WriteNonTerminating(CapMapErrorException error)
+        => WriteNonTerminating(error.ErrorId, error.Category, error, error.Target);
+
+    /// <summary>
+    /// Maps a core exception that ends the command (file locked, failed growth, capacity, ...) to its ErrorId.
+    /// Returns false for exceptions that are not CapMap's to classify (they propagate unchanged).
+    /// </summary>
+    internal static bool TryClassify(Exception exception, out string errorId, out ErrorCategory category)
+    {
+        (errorId, category) = exception switch
+        {
+            CapMapErrorException e => (e.ErrorId, e.Category),
+            CapMap.Objects.CapnpValueException => (ErrorIds.RecordConversionFailed, ErrorCategory.InvalidData),
+            CapMap.Mapping.MappedFileExistsException => (ErrorIds.FileExists, ErrorCategory.ResourceExists),
+            CapMap.Mapping.FileLockedException => (ErrorIds.FileLocked, ErrorCategory.ResourceBusy),
+            CapMap.Messages.MappedMessageFailedException => (ErrorIds.MessageFailed, ErrorCategory.WriteError),
+            CapMap.Mapping.MappedFileFailedException => (ErrorIds.MessageFailed, ErrorCategory.WriteError),
+            CapMap.Mapping.MappedFileException => (ErrorIds.FileAccessFailed, ErrorCategory.OpenError),
+            CapMap.Wire.CapnpCapacityException => (ErrorIds.CapacityExceeded, ErrorCategory.LimitsExceeded),
+            CapMap.Messages.MessageRepairException => (ErrorIds.RepairFailed, ErrorCategory.InvalidData),
+            CapMap.Wire.CapnpFormatException => (ErrorIds.InvalidMessageFile, ErrorCategory.InvalidData),
+            FileNotFoundException => (ErrorIds.PathNotFound, ErrorCategory.ObjectNotFound),
+            DirectoryNotFoundException => (ErrorIds.PathNotFound, ErrorCategory.ObjectNotFound),
+            UnauthorizedAccessException => (ErrorIds.CreateFailed, ErrorCategory.PermissionDenied),
+            _ => (string.Empty, ErrorCategory.NotSpecified),
+        };
+        return errorId.Length > 0;
+    }
 
     /// <summary>
     /// Resolves <paramref name="path"/> to existing files on the FileSystem provider. With
@@ -137,6 +197,107 @@ public abstract class CapMapCmdletBase : PSCmdlet, IDisposable
         {
             ThrowTerminating(ErrorIds.NotFileSystemPath, ErrorCategory.InvalidArgument,
                 new ArgumentException($"Path '{path}' is on the {provider.Name} provider; CapMap writes files only."), path);
+        }
+        return resolved;
+    }
+
+    /// <summary>Resolves a -Schema argument (schema object or file path; relative paths against $PWD) or stops the command.</summary>
+    protected CapnpSchema ResolveSchema(object? schema)
+    {
+        try
+        {
+            return Internal.SchemaFiles.Resolve(schema, path => SessionState.Path.GetUnresolvedProviderPathFromPSPath(path));
+        }
+        catch (CapMapErrorException e)
+        {
+            ThrowTerminating(e);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            ThrowTerminating(ErrorIds.InvalidSchema, ErrorCategory.ReadError, e, schema);
+        }
+        return null!;
+    }
+
+    /// <summary>Finds -RootType in the schema or stops the command (RootTypeNotFound, RootTypeAmbiguous).</summary>
+    protected CapMap.Schema.StructSchema ResolveRootType(CapnpSchema schema, string rootType)
+    {
+        try
+        {
+            return schema.GetStruct(rootType);
+        }
+        catch (CapMapErrorException e)
+        {
+            ThrowTerminating(e);
+        }
+        return null!;
+    }
+
+    /// <summary>Resolves -Field under the root or stops the command (FieldNotFound, FieldRequired, FieldTypeNotSupported).</summary>
+    internal Internal.FieldTarget? ResolveField(CapMap.Schema.StructSchema root, string? field, bool rootIfNoList)
+    {
+        try
+        {
+            return Internal.FieldTarget.Resolve(root, field, rootIfNoList);
+        }
+        catch (CapMapErrorException e)
+        {
+            ThrowTerminating(e);
+        }
+        return null;
+    }
+
+    /// <summary>Runs <paramref name="action"/>, turning a CapMap or core failure into a terminating error with its ErrorId.</summary>
+    protected T RunOrThrow<T>(Func<T> action, object? target)
+    {
+        try
+        {
+            return action();
+        }
+        catch (Exception e) when (TryClassify(e, out string id, out ErrorCategory category))
+        {
+            ThrowTerminating(id, category, e, e is CapMapErrorException c && c.Target is not null ? c.Target : target);
+        }
+        return default!;
+    }
+
+    /// <summary>Runs <paramref name="action"/>; a CapMap or core failure becomes a non-terminating error. Returns false then.</summary>
+    protected bool TryRun(Action action, object? target)
+    {
+        try
+        {
+            action();
+            return true;
+        }
+        catch (Exception e) when (TryClassify(e, out string id, out ErrorCategory category))
+        {
+            WriteNonTerminating(id, category, e, e is CapMapErrorException c && c.Target is not null ? c.Target : target);
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// Resolves a path for a file to create and checks it before any ShouldProcess: a directory there is
+    /// PathIsDirectory, an existing file without <paramref name="force"/> is FileExists (and stays untouched).
+    /// </summary>
+    protected string ResolveNewFile(string path, bool force)
+    {
+        string resolved = ResolveNewFilePath(path);
+        if (Directory.Exists(resolved))
+        {
+            ThrowTerminating(ErrorIds.PathIsDirectory, ErrorCategory.InvalidArgument,
+                new ArgumentException($"'{resolved}' is a directory; a file path is expected."), resolved);
+        }
+        if (File.Exists(resolved) && !force)
+        {
+            ThrowTerminating(ErrorIds.FileExists, ErrorCategory.ResourceExists,
+                new IOException($"'{resolved}' already exists. Use -Force to replace it."), resolved);
+        }
+        string? parent = Path.GetDirectoryName(resolved);
+        if (!string.IsNullOrEmpty(parent) && !Directory.Exists(parent))
+        {
+            ThrowTerminating(ErrorIds.PathNotFound, ErrorCategory.ObjectNotFound,
+                new DirectoryNotFoundException($"The directory '{parent}' does not exist."), resolved);
         }
         return resolved;
     }

@@ -1,0 +1,122 @@
+using System.Management.Automation;
+using CapMap.PowerShell.Internal;
+
+namespace CapMap.PowerShell.Commands;
+
+/// <summary>
+/// Writes objects into an open message: appends them to a List(Struct) field (the root's only one by default)
+/// or sets a struct field. Two forms: objects from the pipeline (<c>Import-Csv x.csv | Add-CapnpStruct -Message $m</c>)
+/// or the message from the pipeline with the objects in -Value (<c>$m | Add-CapnpStruct -Value $items -PassThru</c>).
+/// </summary>
+[Cmdlet(VerbsCommon.Add, "CapnpStruct", DefaultParameterSetName = InputObjectSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
+[OutputType(typeof(CapnpMappedMessage))]
+public sealed class AddCapnpStructCommand : CapMapCmdletBase
+{
+    private const string InputObjectSet = "InputObject";
+    private const string ValueSet = "Value";
+
+    private RecordAppender? _appender;
+    private bool? _approved;
+    private readonly List<CapnpMappedMessage> _touched = new();
+
+    /// <summary>The open message (New-CapnpMappedMessage). Comes from the pipeline in the -Value form.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = InputObjectSet)]
+    [Parameter(Mandatory = true, ParameterSetName = ValueSet, ValueFromPipeline = true)]
+    [ValidateNotNull]
+    public CapnpMappedMessage Message { get; set; } = null!;
+
+    /// <summary>The objects to write, from the pipeline.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = InputObjectSet, ValueFromPipeline = true)]
+    [AllowNull]
+    public PSObject? InputObject { get; set; }
+
+    /// <summary>The objects to write, when the message comes from the pipeline.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = ValueSet, Position = 0)]
+    [AllowNull]
+    [AllowEmptyCollection]
+    public object?[] Value { get; set; } = Array.Empty<object?>();
+
+    /// <summary>Where to write: a List(Struct) field (dotted path for nested structs) or a struct/group field. Default: the root's only List(Struct) field.</summary>
+    [Parameter]
+    [ArgumentCompleter(typeof(FieldPathCompleter))]
+    public string? Field { get; set; }
+
+    /// <summary>Reject records with properties the struct does not have.</summary>
+    [Parameter]
+    public SwitchParameter Strict { get; set; }
+
+    /// <summary>Output the message (for piping on to Complete-CapnpMappedMessage).</summary>
+    [Parameter]
+    public SwitchParameter PassThru { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        var message = Message;
+        if (ParameterSetName == ValueSet)
+        {
+            var appender = Prepare(message);
+            if (appender is not null)
+            {
+                foreach (object? value in Value)
+                {
+                    if (Stopping) return;
+                    Append(appender, value);
+                }
+                RunOrThrow(() => { message.ThrowIfFailed(); return 0; }, message.Path);
+            }
+            if (PassThru) WriteObject(message);
+            return;
+        }
+
+        var pipelineAppender = Prepare(message);
+        if (pipelineAppender is not null) Append(pipelineAppender, InputObject);
+    }
+
+    protected override void EndProcessing()
+    {
+        if (ParameterSetName == InputObjectSet)
+        {
+            if (_appender is not null) RunOrThrow(() => { _appender.Message.ThrowIfFailed(); return 0; }, _appender.Message.Path);
+            if (PassThru) WriteObject(Message);
+        }
+    }
+
+    /// <summary>The appender for this message (target resolved once per message); null when -WhatIf/-Confirm declined.</summary>
+    private RecordAppender? Prepare(CapnpMappedMessage message)
+    {
+        if (_appender is not null && ReferenceEquals(_appender.Message, message)) return _approved == true ? _appender : null;
+        RunOrThrow(() => { message.ThrowIfNotOpen(); return 0; }, message);
+        var target = ResolveField(message.RootSchema, Field, rootIfNoList: false)!;
+        _appender = new RecordAppender(message, target, Strict);
+        _approved = ShouldProcess(message.Path, target.IsList ? $"Add records to list '{target.Path}'" : $"Set struct '{target.Path}'");
+        if (_approved == true) _touched.Add(message);
+        return _approved == true ? _appender : null;
+    }
+
+    private void Append(RecordAppender appender, object? input)
+    {
+        var error = RunOrThrow(() => appender.Append(input), appender.Message.Path);
+        if (error is not null) WriteError(error);
+    }
+
+    /// <summary>Ctrl+C: the records added so far are made durable with a checkpoint; the message stays usable.</summary>
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing && StoppingToken.IsCancellationRequested)
+        {
+            foreach (var message in _touched)
+            {
+                if (message.State != CapnpMessageState.Open) continue;
+                try
+                {
+                    message.Checkpoint();
+                }
+                catch (Exception e) when (e is IOException or CapMapErrorException or InvalidOperationException)
+                {
+                    // The file keeps its previous checkpoint; disposing the message restores it.
+                }
+            }
+        }
+        base.Dispose(disposing);
+    }
+}

@@ -1,0 +1,169 @@
+using System.Collections;
+using System.Diagnostics;
+using System.Management.Automation;
+using CapMap.Mapping;
+using CapMap.Messages;
+using CapMap.PowerShell.Internal;
+
+namespace CapMap.PowerShell.Commands;
+
+/// <summary>
+/// One shot, like Export-Csv: writes the pipeline's objects into a new message file (appended to the root's
+/// List(Struct) field) and completes it. Records that cannot be converted are reported and skipped. Stopped
+/// with Ctrl+C, the file keeps every record written so far as a checkpoint.
+/// </summary>
+[Cmdlet(VerbsData.Export, "CapnpMessage", DefaultParameterSetName = PathSet, SupportsShouldProcess = true)]
+[OutputType(typeof(FileInfo))]
+public sealed class ExportCapnpMessageCommand : CapMapCmdletBase
+{
+    private const string PathSet = "Path";
+    private const string LiteralPathSet = "LiteralPath";
+    private const int ProgressEveryRecords = 65536;
+    private static readonly TimeSpan ProgressInterval = TimeSpan.FromMilliseconds(250);
+
+    private CapnpMappedMessage? _message;
+    private RecordAppender? _appender;
+    private readonly Stopwatch _clock = new();
+    private TimeSpan _lastProgress;
+    private long _lastProgressRecords;
+    private ProgressRecord? _progress;
+
+    /// <summary>The file to create.</summary>
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet)]
+    [ValidateNotNullOrEmpty]
+    public string Path { get; set; } = "";
+
+    /// <summary>The file to create, taken as written.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = LiteralPathSet)]
+    [Alias("PSPath", "LP")]
+    [ValidateNotNullOrEmpty]
+    public string LiteralPath { get; set; } = "";
+
+    /// <summary>The objects to write.</summary>
+    [Parameter(Mandatory = true, ValueFromPipeline = true)]
+    [AllowNull]
+    public PSObject? InputObject { get; set; }
+
+    /// <summary>The schema: what Import-CapnpSchema returns, or the path of a .capnp or precompiled schema file.</summary>
+    [Parameter(Mandatory = true)]
+    [ValidateNotNull]
+    public object Schema { get; set; } = null!;
+
+    /// <summary>The root struct's name.</summary>
+    [Parameter(Mandatory = true)]
+    [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(RootTypeCompleter))]
+    public string RootType { get; set; } = "";
+
+    /// <summary>The List(Struct) field the objects go to (dotted for nested). Default: the root's only List(Struct) field.</summary>
+    [Parameter]
+    [ArgumentCompleter(typeof(FieldPathCompleter))]
+    public string? Field { get; set; }
+
+    /// <summary>Values of root fields (not the list): a hashtable or an object.</summary>
+    [Parameter]
+    public object? Property { get; set; }
+
+    /// <summary>Address space reserved for the file: the largest message it can hold (costs no memory).</summary>
+    [Parameter]
+    [ValidateRange(1L << 20, 1L << 46)]
+    public long Reserve { get; set; } = MappedFileOptions.DefaultReserveBytes;
+
+    /// <summary>Fault: the SIGBUS handler grows the file on first touch. Eager: the writer grows it ahead of use.</summary>
+    [Parameter]
+    public GrowthMode Growth { get; set; } = GrowthMode.Fault;
+
+    /// <summary>Reject objects with properties the struct does not have.</summary>
+    [Parameter]
+    public SwitchParameter Strict { get; set; }
+
+    /// <summary>Replace an existing file.</summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
+    /// <summary>Skip msync/fsync at the end.</summary>
+    [Parameter]
+    public SwitchParameter NoFlush { get; set; }
+
+    /// <summary>Output the finished file (FileInfo).</summary>
+    [Parameter]
+    public SwitchParameter PassThru { get; set; }
+
+    protected override void BeginProcessing()
+    {
+        string path = ResolveNewFile(ParameterSetName == LiteralPathSet ? LiteralPath : Path, Force);
+        var schema = ResolveSchema(Schema);
+        var root = ResolveRootType(schema, RootType);
+        var target = ResolveField(root, Field, rootIfNoList: false)!;
+        if (!ShouldProcess(path, $"Export objects to a Cap'n Proto message ({root.NestedName}.{target.Path})")) return;
+
+        var options = new MappedMessageOptions { ReserveBytes = Reserve, Growth = Growth, Overwrite = Force };
+        _message = RunOrThrow(() => CapnpMappedMessage.Create(path, schema, root, options, Property, Strict), path);
+        _appender = new RecordAppender(_message, target, Strict);
+        _progress = new ProgressRecord(Math.Abs(path.GetHashCode() % 100000) + 1, $"Export-CapnpMessage {System.IO.Path.GetFileName(path)}", "Starting");
+        _clock.Start();
+    }
+
+    protected override void ProcessRecord()
+    {
+        if (_appender is null) return; // -WhatIf, or declined
+        // Bound by name (-InputObject $list) rather than piped: write each element, as the user meant.
+        if (!MyInvocation.ExpectingInput && InputObject?.BaseObject is IList list and not IDictionary and not byte[])
+        {
+            foreach (object? item in list)
+            {
+                if (Stopping) return;
+                Append(item);
+            }
+            return;
+        }
+        Append(InputObject);
+    }
+
+    private void Append(object? input)
+    {
+        var error = RunOrThrow(() => _appender!.Append(input), _message!.Path);
+        if (error is not null) WriteError(error);
+        long count = _appender!.InputCount;
+        if (count - _lastProgressRecords >= ProgressEveryRecords || (count & 1023) == 0 && _clock.Elapsed - _lastProgress >= ProgressInterval)
+            ReportProgress();
+    }
+
+    private void ReportProgress()
+    {
+        _lastProgress = _clock.Elapsed;
+        _lastProgressRecords = _appender!.InputCount;
+        double seconds = Math.Max(_clock.Elapsed.TotalSeconds, 0.001);
+        _progress!.StatusDescription = $"{_appender.Written:N0} records ({_appender.Rejected:N0} rejected), {_message!.UsedBytes:N0} bytes, {_appender.Written / seconds:N0} records/s";
+        WriteProgress(_progress);
+    }
+
+    protected override void EndProcessing()
+    {
+        if (_message is null || _appender is null) return;
+        _progress!.StatusDescription = $"Completing {_appender.Written:N0} records";
+        WriteProgress(_progress);
+        var summary = RunOrThrow(() => _message.Complete(flush: !NoFlush), _message.Path);
+        _progress.RecordType = ProgressRecordType.Completed;
+        WriteProgress(_progress);
+        WriteVerbose($"Exported {summary.RecordCount:N0} records ({_appender.Rejected:N0} rejected) to '{summary.Path}': {summary.Bytes:N0} bytes, {summary.SegmentCount} segment(s), {summary.FaultCount:N0} faults.");
+        if (PassThru) WriteObject(summary.File);
+    }
+
+    /// <summary>Not completed (Ctrl+C, an upstream error): dispose keeps every record written as a checkpoint.</summary>
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            try
+            {
+                _message?.Dispose();
+            }
+            catch (Exception e) when (e is IOException or InvalidOperationException)
+            {
+                // The file keeps its last checkpoint; Repair-CapnpMappedMessage restores it.
+            }
+        }
+        base.Dispose(disposing);
+    }
+}

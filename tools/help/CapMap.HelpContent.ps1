@@ -1,0 +1,301 @@
+# Help text for every CapMap cmdlet. tools/New-CapMapHelp.ps1 combines it with the parameter metadata of the
+# built module (types, positions, pipeline input, aliases) into the MAML file
+# src/CapMap.PowerShell/en-US/CapMap.PowerShell.dll-Help.xml. Every non-common parameter needs a description here:
+# the generator fails otherwise, and tests/Pester/HelpAndCompletion.Tests.ps1 checks the result.
+
+$pathWild = 'Path of the file(s). Wildcards are expanded; a pattern that matches nothing is a PathNotFound error.'
+$literal = 'Path of the file(s), taken exactly as written (no wildcard expansion). Alias: PSPath, so Get-ChildItem output binds to it.'
+$newPath = 'Path of the file to create. Relative paths are relative to the current PowerShell location.'
+$newLiteral = 'Path of the file to create, taken exactly as written.'
+$schema = 'The schema: the object Import-CapnpSchema returns, or the path of a .capnp file (compiled with capnp) or of a precompiled CodeGeneratorRequest.'
+$rootType = 'Name of the root struct (Batch, or Outer.Inner for a nested struct). Tab completion offers the structs of -Schema, likely roots first.'
+$property = 'Values for root fields other than the streamed list, as a hashtable or an object (@{ source = ''ops''; createdUnix = 1700000000 }). A List(Struct) field is not allowed here: stream it instead.'
+$reserve = 'Address space reserved for the file, in bytes: the largest message it can hold. It costs no memory or disk. Default 64 GiB.'
+$growth = 'How the file grows. Fault (default): writes past the end raise SIGBUS and the native handler extends the file. Eager: the writer extends the file ahead of use, so a full disk surfaces as an exception at a known point.'
+$strict = 'Reject input objects that have properties the struct does not have (at every nesting level). Without it, extra properties are ignored.'
+$whatIf = 'Shows what would happen without doing it: no file is created or changed.'
+$confirm = 'Asks for confirmation before changing anything.'
+$message = 'The open message New-CapnpMappedMessage returned.'
+
+@{
+    'Import-CapnpSchema' = @{
+        Synopsis    = 'Loads a Cap''n Proto schema from a .capnp file or a precompiled CodeGeneratorRequest.'
+        Description = @(
+            'Import-CapnpSchema returns a CapnpSchema object to pass to -Schema of the other cmdlets. A .capnp file is compiled with the reference compiler (capnp compile -o-; install it with ''apt-get install capnproto'' or point the CAPNP environment variable at it). A precompiled CodeGeneratorRequest (the output of capnp compile -o-, usually named .bin or .capnp.bin) is read directly and needs no compiler; other names are recognised by content.'
+            'The object lists the structs and enums of the schema''s own files and the root candidates: structs no other struct refers to. -SavePrecompiled writes the compiled request so machines without capnp can load the schema.'
+            'Schema files are cached by path, size and time, so passing the same path to -Schema again does not run the compiler again.'
+        )
+        Parameters  = @{
+            Path            = $pathWild
+            LiteralPath     = $literal
+            ImportPath      = 'Directories searched for imported schemas (passed to capnp compile as -I).'
+            SavePrecompiled = 'Also writes the compiled CodeGeneratorRequest to this file. Load it later with Import-CapnpSchema, without capnp. Takes one schema at a time; an existing file needs -Force.'
+            Force           = 'Replaces an existing -SavePrecompiled file.'
+            WhatIf          = $whatIf
+            Confirm         = $confirm
+        }
+        Inputs      = @(@{ Type = 'System.String'; Description = 'Paths of schema files, also by property name (Path, PSPath).' })
+        Outputs     = @(@{ Type = 'CapMap.PowerShell.CapnpSchema'; Description = 'The loaded schema: FileName, Source, RootCandidates, Structs, Enums, SchemaSet.' })
+        Examples    = @(
+            @{ Code = '$schema = Import-CapnpSchema ./ops.capnp
+$schema'; Remarks = 'Compiles ops.capnp with capnp and shows its file name, root candidates, structs and enums.' }
+            @{ Code = 'Import-CapnpSchema ./ops.capnp -SavePrecompiled ./ops.capnp.bin
+Import-CapnpSchema ./ops.capnp.bin'; Remarks = 'Saves the compiled schema next to the source, then loads it again without needing the capnp compiler (for machines that do not have it).' }
+            @{ Code = 'Import-CapnpSchema ./app.capnp -ImportPath ./schemas, /usr/include'; Remarks = 'Compiles a schema whose imports live in other directories.' }
+        )
+        Notes       = 'ErrorIds: CapnpToolNotFound (terminating: the compiler is missing), SchemaCompileFailed, InvalidSchema, PathNotFound, FileExists. See docs/cmdlets.md.'
+    }
+
+    'New-CapnpMappedMessage' = @{
+        Synopsis    = 'Creates a Cap''n Proto message file that grows on demand and returns the open message.'
+        Description = @(
+            'New-CapnpMappedMessage creates the file, maps a large range of address space over it and initialises the root struct. The message is built directly in the mapped file: memory use stays flat and the message may be larger than RAM. Add records with Add-CapnpStruct and finish with Complete-CapnpMappedMessage, which writes the segment table and cuts the file to size; the result is an ordinary stream-framed message every Cap''n Proto reader opens.'
+            'The returned CapnpMappedMessage is IDisposable. Disposing it without completing keeps every record added so far: a final checkpoint is written and the file is a valid message (Get-CapnpMessageInfo shows State Checkpoint).'
+            'An existing file is refused (FileExists) unless -Force is given; the check happens before -WhatIf/-Confirm, and the file is left untouched. With -WhatIf nothing is created. Bad -Property values are found before the file is created.'
+        )
+        Parameters  = @{
+            Path        = $newPath
+            LiteralPath = $newLiteral
+            Schema      = $schema
+            RootType    = $rootType
+            Property    = $property
+            Reserve     = $reserve
+            Growth      = $growth
+            Strict      = 'Reject -Property entries the root struct does not have.'
+            Force       = 'Replaces an existing file (unless another writer has it open: FileLocked).'
+            WhatIf      = $whatIf
+            Confirm     = $confirm
+        }
+        Inputs      = @(@{ Type = 'None'; Description = 'This cmdlet takes no pipeline input.' })
+        Outputs     = @(@{ Type = 'CapMap.PowerShell.CapnpMappedMessage'; Description = 'The open message: Path, RootType, State, RecordCount, UsedBytes, CommittedBytes, SegmentCount, FaultCount.' })
+        Examples    = @(
+            @{ Code = '$m = New-CapnpMappedMessage -Path ./ops.bin -Schema ./ops.capnp -RootType Batch -Property @{ source = ''csv''; createdUnix = 1700000000 }
+Import-Csv ./ops.csv | Add-CapnpStruct -Message $m
+Complete-CapnpMappedMessage $m'; Remarks = 'Creates ops.bin with root fields set, streams the CSV rows into the root''s records list, and finishes the file.' }
+            @{ Code = 'New-CapnpMappedMessage ./ps.bin -Schema $schema -RootType Batch -Force |
+    Add-CapnpStruct -Value (Get-Process | Select-Object @{n=''pid'';e={$_.Id}}, @{n=''name'';e={$_.ProcessName}}) -PassThru |
+    Complete-CapnpMappedMessage'; Remarks = 'One pipeline: create (replacing an old file), add the current processes, complete. The summary shows bytes, segments and records.' }
+        )
+        Notes       = 'ErrorIds: FileExists, FileLocked, PathIsDirectory, PathNotFound, RootTypeNotFound, RootTypeAmbiguous, InvalidSchema, SchemaRequired, PropertyConversionFailed, CapnpToolNotFound. See docs/cmdlets.md.'
+    }
+
+    'Add-CapnpStruct' = @{
+        Synopsis    = 'Writes objects into an open message: appends them to a List(Struct) field or sets a struct field.'
+        Description = @(
+            'Add-CapnpStruct converts each object into a struct of the schema and writes it straight into the mapped file. Properties are matched to fields by name, case-insensitively; strings from Import-Csv are parsed (numbers in invariant culture, enums by name, Bool as true/false/1/0/yes/no, Data as base64); nested objects or hashtables fill struct and group fields; lists fill List fields; of a union, the one member whose property is present is written.'
+            'Two forms: objects from the pipeline with the message in -Message (Import-Csv x.csv | Add-CapnpStruct -Message $m), or the message from the pipeline with the objects in -Value ($m | Add-CapnpStruct -Value $items -PassThru | Complete-CapnpMappedMessage).'
+            '-Field is a path into the root (dotted for nested structs, e.g. detail.samples). By default it is the root''s only List(Struct) field. A List(Struct) target receives one element per object; a struct or group target is set (the last object wins). A message streams one list at a time: moving to another list closes the previous one, which cannot be reopened (ListAlreadyCompleted).'
+            'A record that cannot be converted is reported as a non-terminating RecordConversionFailed error (category InvalidData) naming the record''s index, the field and the value; that record is not written and the records before it stay intact. Stopped with Ctrl+C, the records added so far are checkpointed and the message stays usable.'
+        )
+        Parameters  = @{
+            Message     = $message + ' In the -Value form it comes from the pipeline.'
+            InputObject = 'The objects to write, from the pipeline: PSCustomObjects, hashtables or any .NET objects.'
+            Value       = 'The objects to write when the message comes from the pipeline.'
+            Field       = 'Where to write: a List(Struct) field (records are appended) or a struct or group field (it is set), as a dotted path from the root. Default: the root''s only List(Struct) field. Tab completion lists the choices.'
+            Strict      = $strict
+            PassThru    = 'Outputs the message after writing, for piping on to Complete-CapnpMappedMessage.'
+            WhatIf      = $whatIf
+            Confirm     = $confirm
+        }
+        Inputs      = @(
+            @{ Type = 'System.Management.Automation.PSObject'; Description = 'Objects to write (-InputObject).' }
+            @{ Type = 'CapMap.PowerShell.CapnpMappedMessage'; Description = 'The message, in the -Value form.' })
+        Outputs     = @(@{ Type = 'CapMap.PowerShell.CapnpMappedMessage'; Description = 'With -PassThru, the message.' })
+        Examples    = @(
+            @{ Code = 'Import-Csv ./ops.csv | Add-CapnpStruct -Message $m -Field records'; Remarks = 'Streams the CSV rows into the records list; malformed rows are reported and skipped.' }
+            @{ Code = '$m | Add-CapnpStruct -Field records -Value $items -PassThru | Complete-CapnpMappedMessage'; Remarks = 'The message comes from the pipeline and the objects from -Value; -PassThru hands the message on to be completed.' }
+            @{ Code = '@{ note = ''nightly'' } | Add-CapnpStruct -Message $m -Field detail
+Get-Content ./samples.json | ConvertFrom-Json | Add-CapnpStruct -Message $m -Field detail.samples -Strict'; Remarks = 'Sets the struct field detail, then streams objects into the nested list detail.samples, rejecting unknown properties.' }
+        )
+        Notes       = 'ErrorIds: RecordConversionFailed (non-terminating, per record), FieldNotFound, FieldRequired, FieldTypeNotSupported, ListAlreadyCompleted, FieldOrderNotSupported, MessageClosed, MessageFailed, CapacityExceeded. See docs/cmdlets.md.'
+    }
+
+    'Complete-CapnpMappedMessage' = @{
+        Synopsis    = 'Finishes an open message: writes the segment table, cuts the file to size and flushes it.'
+        Description = @(
+            'Complete-CapnpMappedMessage closes the open lists, closes the gaps streaming left between segments (collapse-range where the file system supports it), writes the segment table and root pointer, truncates the file to the bytes used and, unless -NoFlush is given, msyncs and fsyncs it. The file is then an ordinary Cap''n Proto stream message.'
+            'It outputs a summary: the file (FileInfo), bytes, segments, records, SIGBUS faults served, growth mode and the time the finish took.'
+        )
+        Parameters  = @{
+            Message = $message
+            NoFlush = 'Skips msync/fsync at the end: faster, and the data reaches the disk when the kernel writes it back.'
+            WhatIf  = $whatIf
+            Confirm = $confirm
+        }
+        Inputs      = @(@{ Type = 'CapMap.PowerShell.CapnpMappedMessage'; Description = 'The message to complete.' })
+        Outputs     = @(@{ Type = 'CapMap.PowerShell.CapnpMessageSummary'; Description = 'Path, File, Bytes, SegmentCount, SegmentWords, RecordCount, FaultCount, Growth, Gaps, FinishTime, CompletedAt.' })
+        Examples    = @(
+            @{ Code = '$summary = Complete-CapnpMappedMessage -Message $m
+$summary.File.Length'; Remarks = 'Finishes the message and shows the size of the finished file.' }
+            @{ Code = 'New-CapnpMappedMessage ./out.bin -Schema $schema -RootType Batch | Add-CapnpStruct -Value $rows -PassThru | Complete-CapnpMappedMessage -NoFlush'; Remarks = 'Completes at the end of a pipeline without waiting for the data to reach the disk.' }
+        )
+        Notes       = 'ErrorIds: MessageClosed (already complete or disposed), MessageFailed. See docs/cmdlets.md.'
+    }
+
+    'Save-CapnpMappedMessage' = @{
+        Synopsis    = 'Writes a checkpoint of an open message: the file becomes a valid message of everything added so far.'
+        Description = @(
+            'Save-CapnpMappedMessage commits the open list, writes the segment table and a checkpoint record, and flushes data and header to disk, while building continues. If the process is killed afterwards, Repair-CapnpMappedMessage restores the file to this checkpoint.'
+            'A checkpointed file still has slack after the message (the file is at its grown size); readers ignore it and Resize-CapnpMappedMessage cuts it.'
+        )
+        Parameters  = @{
+            Message  = $message
+            PassThru = 'Outputs the message after the checkpoint.'
+            WhatIf   = $whatIf
+            Confirm  = $confirm
+        }
+        Inputs      = @(@{ Type = 'CapMap.PowerShell.CapnpMappedMessage'; Description = 'The message to checkpoint.' })
+        Outputs     = @(@{ Type = 'CapMap.PowerShell.CapnpMappedMessage'; Description = 'With -PassThru, the message.' })
+        Examples    = @(
+            @{ Code = 'Get-Content ./huge.jsonl | ForEach-Object { $_ | ConvertFrom-Json } | Add-CapnpStruct -Message $m
+Save-CapnpMappedMessage $m -Verbose'; Remarks = 'Makes everything added so far durable; -Verbose shows the checkpoint''s sequence, record count and size.' }
+            @{ Code = 'foreach ($chunk in $chunks) { $chunk | Add-CapnpStruct -Message $m; $m | Save-CapnpMappedMessage }'; Remarks = 'Checkpoints after every chunk, so a crash loses at most one chunk.' }
+        )
+        Notes       = 'ErrorIds: MessageClosed, MessageFailed. See docs/cmdlets.md.'
+    }
+
+    'Repair-CapnpMappedMessage' = @{
+        Synopsis    = 'Restores a message file to its last checkpoint after a crash, a kill or a failed write.'
+        Description = @(
+            'Repair-CapnpMappedMessage reads the newest intact checkpoint record of a CapMap file, rewrites the segment table, root pointer and list counts from it, and cuts the file to the bytes the checkpoint covered. Records added after that checkpoint are dropped; everything before it is readable again by any Cap''n Proto reader.'
+            'A file that another writer still has open is refused (FileLocked). A file without a CapMap checkpoint record (written by another tool, or killed before its first checkpoint) cannot be repaired (RepairFailed).'
+        )
+        Parameters  = @{
+            Path        = $pathWild
+            LiteralPath = $literal
+            WhatIf      = $whatIf
+            Confirm     = $confirm
+        }
+        Inputs      = @(@{ Type = 'System.String'; Description = 'Paths, also by property name (Path, PSPath).' })
+        Outputs     = @(@{ Type = 'CapMap.Messages.RepairResult'; Description = 'Path, State, Sequence, RecordCount, BytesBefore, BytesAfter, SegmentCount.' })
+        Examples    = @(
+            @{ Code = 'Repair-CapnpMappedMessage ./ops.bin'; Remarks = 'Restores ops.bin to its last checkpoint and shows how many records it holds.' }
+            @{ Code = 'Get-ChildItem ./spool/*.bin | Where-Object { (Get-CapnpMessageInfo $_.FullName).State -ne ''Complete'' } | Repair-CapnpMappedMessage -WhatIf'; Remarks = 'Lists which unfinished files would be restored, without changing them.' }
+        )
+        Notes       = 'ErrorIds: RepairFailed, FileLocked, PathNotFound, PathIsDirectory, InvalidMessageFile. See docs/cmdlets.md.'
+    }
+
+    'Resize-CapnpMappedMessage' = @{
+        Synopsis    = 'Cuts the slack after the end of a message file.'
+        Description = @(
+            'Resize-CapnpMappedMessage truncates a file to the size its segment table declares, removing the bytes after the message: a checkpointed file still at its grown size, or one extended by someone else. It reports the bytes removed. A file whose table declares more than the file holds is truncated, not slack, and is refused (ResizeFailed).'
+        )
+        Parameters  = @{
+            Path        = $pathWild
+            LiteralPath = $literal
+            WhatIf      = $whatIf
+            Confirm     = $confirm
+        }
+        Inputs      = @(@{ Type = 'System.String'; Description = 'Paths, also by property name (Path, PSPath).' })
+        Outputs     = @(@{ Type = 'CapMap.PowerShell.CapnpResizeResult'; Description = 'Path, BytesBefore, BytesAfter, BytesRemoved.' })
+        Examples    = @(
+            @{ Code = 'Resize-CapnpMappedMessage ./ops.bin'; Remarks = 'Cuts the slack of ops.bin and shows the bytes removed.' }
+            @{ Code = 'Get-ChildItem ./spool -Filter *.bin | Resize-CapnpMappedMessage | Measure-Object BytesRemoved -Sum'; Remarks = 'Trims every message in a folder and totals the space recovered.' }
+        )
+        Notes       = 'ErrorIds: ResizeFailed, InvalidMessageFile, FileLocked, PathNotFound. See docs/cmdlets.md.'
+    }
+
+    'Export-CapnpMessage' = @{
+        Synopsis    = 'Writes pipeline objects into a new Cap''n Proto message file in one step, like Export-Csv.'
+        Description = @(
+            'Export-CapnpMessage creates the file, appends every pipeline object to a List(Struct) field of the root (the root''s only one by default, or -Field) and completes the file when the pipeline ends. Objects are converted as Add-CapnpStruct does; a record that cannot be converted is reported (RecordConversionFailed) and skipped.'
+            'It shows progress (records, bytes, rate) every 64Ki records or 250 ms. By default it outputs nothing; -PassThru outputs the finished file. Stopped with Ctrl+C, or by an error upstream, the file keeps every record written so far as a checkpoint (Get-CapnpMessageInfo shows State Checkpoint).'
+            'An existing file is refused (FileExists) unless -Force is given; -WhatIf creates nothing.'
+        )
+        Parameters  = @{
+            Path        = $newPath
+            LiteralPath = $newLiteral
+            InputObject = 'The objects to write, from the pipeline. An array given by name is written element by element.'
+            Schema      = $schema
+            RootType    = $rootType
+            Field       = 'The List(Struct) field the objects are appended to, as a dotted path from the root. Default: the root''s only List(Struct) field.'
+            Property    = $property
+            Reserve     = $reserve
+            Growth      = $growth
+            Strict      = $strict
+            Force       = 'Replaces an existing file.'
+            NoFlush     = 'Skips msync/fsync at the end.'
+            PassThru    = 'Outputs the finished file as a FileInfo.'
+            WhatIf      = $whatIf
+            Confirm     = $confirm
+        }
+        Inputs      = @(@{ Type = 'System.Management.Automation.PSObject'; Description = 'The objects to write.' })
+        Outputs     = @(@{ Type = 'System.IO.FileInfo'; Description = 'With -PassThru, the finished file. Otherwise nothing.' })
+        Examples    = @(
+            @{ Code = 'Import-Csv ./ops.csv | Export-CapnpMessage -Path ./ops.bin -Schema ./ops.capnp -RootType Batch'; Remarks = 'Converts a CSV file into a Cap''n Proto message file.' }
+            @{ Code = 'Import-Csv ./ops.csv |
+    Select-Object @{n=''id'';e={$_.Id}}, @{n=''name'';e={$_.Process}},
+        @{n=''host'';e={ @{ name = $_.Host; port = $_.Port } }}, @{n=''tags'';e={ $_.Tags -split '';'' }} |
+    Export-CapnpMessage ./ops.bin -Schema $schema -RootType Batch -Property @{ source = ''ops.csv'' } -Force -PassThru'; Remarks = 'Reshapes flat CSV rows into nested objects (a Host struct, a List(Text)) before exporting, sets a root field and outputs the file.' }
+            @{ Code = 'Get-Process | Select-Object @{n=''pid'';e={$_.Id}}, @{n=''name'';e={$_.ProcessName}}, @{n=''cpu'';e={$_.CPU}} |
+    Export-CapnpMessage ./procs.bin -Schema $schema -RootType Batch'; Remarks = 'Snapshots the process table into a message.' }
+        )
+        Notes       = 'ErrorIds: FileExists, FileLocked, RootTypeNotFound, FieldNotFound, FieldRequired, FieldTypeNotSupported, RecordConversionFailed, PropertyConversionFailed, MessageFailed, CapacityExceeded. See docs/cmdlets.md.'
+    }
+
+    'Import-CapnpMessage' = @{
+        Synopsis    = 'Reads a Cap''n Proto message file back as PowerShell objects, one list element at a time.'
+        Description = @(
+            'Import-CapnpMessage maps the file read-only and streams the elements of a List(Struct) field as PSCustomObjects (the root''s only list by default, or -Field). When the root has no list, or -Field names a struct or group, that one struct is output. Reading is lazy: one element is decoded per object written, so Select-Object -First stops early and memory stays flat.'
+            'Enums come back as their names, Data as byte[], lists as arrays, structs and groups as nested objects, and a union as the one member that is set (only that member''s property). The objects convert back with Export-CapnpMessage -Strict.'
+            'Files are trusted local data: the reader''s traversal limit is sized to the file (its size in words plus the default 8 Mi words) instead of the default 64 MiB limit that protects servers from hostile input.'
+        )
+        Parameters  = @{
+            Path        = $pathWild
+            LiteralPath = $literal
+            Schema      = $schema
+            RootType    = $rootType
+            Field       = 'What to read: a List(Struct) field (its elements) or a struct or group field, as a dotted path from the root. Default: the root''s only List(Struct) field, or the root itself when it has none.'
+            Skip        = 'Skips this many list elements first (without decoding them).'
+            First       = 'Reads at most this many list elements.'
+        }
+        Inputs      = @(@{ Type = 'System.String'; Description = 'Paths, also by property name (Path, PSPath).' })
+        Outputs     = @(@{ Type = 'System.Management.Automation.PSCustomObject'; Description = 'One object per list element (or the struct).' })
+        Examples    = @(
+            @{ Code = 'Import-CapnpMessage ./ops.bin -Schema ./ops.capnp -RootType Batch | Where-Object severity -eq ''error'' | Select-Object -First 10'; Remarks = 'Streams the records and shows the first ten errors; reading stops once ten are found.' }
+            @{ Code = 'Import-CapnpMessage ./ops.bin -Schema $schema -RootType Batch | Export-Csv ./roundtrip.csv'; Remarks = 'Turns the message back into a CSV file.' }
+            @{ Code = 'Import-CapnpMessage ./report.bin -Schema $schema -RootType Report -Field detail.samples -Skip 1000 -First 50'; Remarks = 'Reads 50 elements of a nested list, starting at element 1000.' }
+        )
+        Notes       = 'ErrorIds: InvalidMessageFile, ReadFailed, RootTypeNotFound, FieldNotFound, FieldRequired, PathNotFound. See docs/cmdlets.md.'
+    }
+
+    'Get-CapnpMessageInfo' = @{
+        Synopsis    = 'Shows a message file''s segment table, sizes, slack and checkpoint state.'
+        Description = @(
+            'Get-CapnpMessageInfo reads only the header of a stream-framed message file: the segment table (each segment''s offset and size), the bytes the message declares against the bytes the file has (slack, truncation), and the CapMap checkpoint record: State Complete (finished), Checkpoint (written while building) or Unknown (a file another writer made), with its sequence number and record count.'
+        )
+        Parameters  = @{
+            Path        = $pathWild
+            LiteralPath = $literal
+        }
+        Inputs      = @(@{ Type = 'System.String'; Description = 'Paths, also by property name (Path, PSPath).' })
+        Outputs     = @(@{ Type = 'CapMap.PowerShell.CapnpMessageInfo'; Description = 'Path, State, FileBytes, MessageBytes, SlackBytes, IsTruncated, TableBytes, SegmentCount, Segments, CheckpointSequence, RecordCount.' })
+        Examples    = @(
+            @{ Code = 'Get-CapnpMessageInfo ./ops.bin'; Remarks = 'Shows the state, sizes and segments of ops.bin.' }
+            @{ Code = '(Get-CapnpMessageInfo ./ops.bin).Segments | Format-Table'; Remarks = 'Lists the segment table: index, offset, words and bytes of each segment.' }
+            @{ Code = 'Get-ChildItem ./spool/*.bin | Get-CapnpMessageInfo | Where-Object State -ne Complete'; Remarks = 'Finds files whose writer never completed them.' }
+        )
+        Notes       = 'ErrorIds: InvalidMessageFile, PathNotFound, PathIsDirectory. See docs/cmdlets.md.'
+    }
+
+    'Test-CapMapPlatform' = @{
+        Synopsis    = 'Checks whether growing mapped files work in a directory on this machine.'
+        Description = @(
+            'Test-CapMapPlatform runs the checks CapMap depends on in a directory: the grow-on-fault experiment (a zero-length file mapped, written past its end, grown by the SIGBUS handler and read back), fallocate, collapse-range (to close gaps without copying), MADV_POPULATE_WRITE, how much address space can be reserved, the file system type and free space. It creates and removes a few small scratch files there.'
+            'It outputs the full report, with the verdict, problems and notes; with -Quiet only $true or $false.'
+        )
+        Parameters  = @{
+            Path  = 'The directory to test. Default: the current location.'
+            Quiet = 'Outputs only $true (supported) or $false.'
+        }
+        Inputs      = @(@{ Type = 'None'; Description = 'This cmdlet takes no pipeline input.' })
+        Outputs     = @(
+            @{ Type = 'CapMap.Platform.PlatformReport'; Description = 'The full report.' }
+            @{ Type = 'System.Boolean'; Description = 'With -Quiet.' })
+        Examples    = @(
+            @{ Code = 'Test-CapMapPlatform'; Remarks = 'Checks the current directory and shows the report.' }
+            @{ Code = 'if (-not (Test-CapMapPlatform -Path /mnt/data -Quiet)) { throw ''CapMap cannot build files on /mnt/data'' }'; Remarks = 'Gates a script on the verdict for its output directory.' }
+        )
+        Notes       = 'ErrorIds: PathNotFound, PlatformProbeFailed. See docs/cmdlets.md.'
+    }
+}
