@@ -398,14 +398,27 @@ public sealed unsafe class MappedFile : IDisposable
 
     private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
 
+    /// <summary>
+    /// How long a conflicting lock is waited for before the file counts as taken. A process that forks
+    /// (any Process.Start) briefly holds copies of every descriptor, O_CLOEXEC or not, until it execs; a
+    /// writer that just closed the file can leave its lock alive in such a child for a moment.
+    /// </summary>
+    private static readonly TimeSpan LockGracePeriod = TimeSpan.FromMilliseconds(250);
+
     private static void Lock(int fd, string path, bool exclusive)
     {
         int op = (exclusive ? NativeMethods.LOCK_EX : NativeMethods.LOCK_SH) | NativeMethods.LOCK_NB;
+        long deadline = Environment.TickCount64 + (long)LockGracePeriod.TotalMilliseconds;
         while (NativeMethods.flock(fd, op) != 0)
         {
             int err = System.Runtime.InteropServices.Marshal.GetLastPInvokeError();
             if (err == Platform.Errno.EINTR)
                 continue;
+            if (err == Platform.Errno.EWOULDBLOCK && Environment.TickCount64 < deadline)
+            {
+                Thread.Sleep(10);
+                continue;
+            }
             if (err == Platform.Errno.EWOULDBLOCK)
                 throw new FileLockedException(path);
             throw new MappedFileException($"Could not lock '{path}': {MappedFileException.Describe(err)}", path, err);
