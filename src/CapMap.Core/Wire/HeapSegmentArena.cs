@@ -66,10 +66,13 @@ public sealed unsafe class HeapSegmentArena : IStreamingArena, IDisposable
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (words > _maxSegmentWords)
             throw new CapnpCapacityException($"An object of {words} words does not fit in a segment of at most {_maxSegmentWords} words.");
-        for (int last = _segments.Count - 1; last >= 0 && last >= _segments.Count - 2; last--)
+        // The newest segment takes new objects, unless it is the stream's: then the one before it does.
+        int current = _segments.Count - 1;
+        if (current == _streamSegment) current--;
+        if (current >= 0)
         {
-            offset = TryAllocate(last, words);
-            if (offset >= 0) return last;
+            offset = TryAllocate(current, words);
+            if (offset >= 0) return current;
         }
         offset = 0;
         return AddSegment(NextSegmentCapacity(words), words);
