@@ -9,32 +9,11 @@ namespace CapMap.PowerShell.Commands;
 /// </summary>
 [Cmdlet(VerbsCommon.Get, "CapnpMessageInfo", DefaultParameterSetName = PathSet)]
 [OutputType(typeof(CapnpMessageInfo))]
-public sealed class GetCapnpMessageInfoCommand : CapMapCmdletBase
+public sealed class GetCapnpMessageInfoCommand : ExistingFileCmdletBase
 {
-    private const string PathSet = "Path";
-    private const string LiteralPathSet = "LiteralPath";
-
-    /// <summary>Message file(s); wildcards are expanded.</summary>
-    [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [ValidateNotNullOrEmpty]
-    public string[] Path { get; set; } = Array.Empty<string>();
-
-    /// <summary>Message file(s), taken as written.</summary>
-    [Parameter(Mandatory = true, ParameterSetName = LiteralPathSet, ValueFromPipelineByPropertyName = true)]
-    [Alias("PSPath", "LP")]
-    [ValidateNotNullOrEmpty]
-    public string[] LiteralPath { get; set; } = Array.Empty<string>();
-
-    protected override void ProcessRecord()
+    protected override void ProcessFile(string file)
     {
-        bool literal = ParameterSetName == LiteralPathSet;
-        foreach (string path in literal ? LiteralPath : Path)
-        {
-            foreach (string file in ResolveExistingFiles(path, literal))
-            {
-                MessageFileInfo? info = null;
-                if (TryRun(() => info = MessageFileInfo.Read(file), file)) WriteObject(new CapnpMessageInfo(info!));
-            }
-        }
+        MessageFileInfo? info = null;
+        if (TryRun(() => info = MessageFileInfo.Read(file), file)) WriteObject(new CapnpMessageInfo(info!));
     }
 }

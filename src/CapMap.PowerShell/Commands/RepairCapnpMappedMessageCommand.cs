@@ -9,33 +9,12 @@ namespace CapMap.PowerShell.Commands;
 /// </summary>
 [Cmdlet(VerbsDiagnostic.Repair, "CapnpMappedMessage", DefaultParameterSetName = PathSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(RepairResult))]
-public sealed class RepairCapnpMappedMessageCommand : CapMapCmdletBase
+public sealed class RepairCapnpMappedMessageCommand : ExistingFileCmdletBase
 {
-    private const string PathSet = "Path";
-    private const string LiteralPathSet = "LiteralPath";
-
-    /// <summary>Message file(s); wildcards are expanded.</summary>
-    [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [ValidateNotNullOrEmpty]
-    public string[] Path { get; set; } = Array.Empty<string>();
-
-    /// <summary>Message file(s), taken as written.</summary>
-    [Parameter(Mandatory = true, ParameterSetName = LiteralPathSet, ValueFromPipelineByPropertyName = true)]
-    [Alias("PSPath", "LP")]
-    [ValidateNotNullOrEmpty]
-    public string[] LiteralPath { get; set; } = Array.Empty<string>();
-
-    protected override void ProcessRecord()
+    protected override void ProcessFile(string file)
     {
-        bool literal = ParameterSetName == LiteralPathSet;
-        foreach (string path in literal ? LiteralPath : Path)
-        {
-            foreach (string file in ResolveExistingFiles(path, literal))
-            {
-                if (!ShouldProcess(file, "Restore the last checkpoint")) continue;
-                RepairResult? result = null;
-                if (TryRun(() => result = MessageRepair.Repair(file), file)) WriteObject(result);
-            }
-        }
+        if (!ShouldProcess(file, "Restore the last checkpoint")) return;
+        RepairResult? result = null;
+        if (TryRun(() => result = MessageRepair.Repair(file), file)) WriteObject(result);
     }
 }
