@@ -45,7 +45,7 @@ function New-SvgPanel([double] $Left, [double] $Top, [double] $Width, [double] $
     foreach ($s in $Series) {
         $points = @($s.Points | Where-Object { $_ } | Sort-Object { $_[0] })
         if ($points.Count -eq 0) { continue }
-        $dash = if ($s.Dashed) { " stroke-dasharray='5,4'" } else { '' }
+        $dash = if ($s.ContainsKey('Dashed') -and $s.Dashed) { " stroke-dasharray='5,4'" } else { '' }
         if ($points.Count -gt 1) {
             $path = ($points | ForEach-Object { "$(Format-Num (& $tx $_[0]) 1),$(Format-Num (& $ty $_[1]) 1)" }) -join ' '
             [void]$sb.AppendLine("<polyline points='$path' fill='none' stroke='$($s.Color)' stroke-width='2'$dash/>")
