@@ -17,6 +17,9 @@
     Writes out/bench/summary.json, out/bench/runs.jsonl, out/bench/benchmarks.svg (copied to docs/) and the
     numbers section of docs/benchmarks.md. Large files go to -DataDir (default out/bench/data) and are deleted.
 
+.PARAMETER ReportOnly
+    Regenerates the chart and docs/benchmarks.md from the last run's out/bench files, measuring nothing.
+
 .PARAMETER Quick
     A smoke run: small sizes, one repetition (numbers not meaningful; docs are not updated).
 #>
@@ -29,7 +32,9 @@ param(
     [int] $PowerShellRecords = 1000000,
     [string] $DataDir,
     [switch] $Quick,
-    [switch] $SkipPowerShell
+    [switch] $SkipPowerShell,
+    # Rebuild the table, chart and docs from the last run's out/bench/summary.json and runs.jsonl, without measuring.
+    [switch] $ReportOnly
 )
 Set-StrictMode -Version Latest
 $ErrorActionPreference = 'Stop'
@@ -44,7 +49,7 @@ if (-not $DataDir) { $DataDir = Join-Path $Out 'data' }
 if ($Quick) { $Records = 200000; $Repeats = 1; $ScaleGB = @(0.05, 0.1); $CgroupMessageBytes = 600e6; $PowerShellRecords = 20000 }
 New-Item -ItemType Directory -Force -Path $Out, $BinDir, $CppDir, $DataDir | Out-Null
 $RunsFile = Join-Path $Out 'runs.jsonl'
-Set-Content -LiteralPath $RunsFile -Value $null
+if (-not $ReportOnly) { Set-Content -LiteralPath $RunsFile -Value $null }
 $Dotnet = if ((Split-Path -Leaf ([Environment]::ProcessPath)) -eq 'dotnet') { [Environment]::ProcessPath } else { 'dotnet' }
 $Started = [Diagnostics.Stopwatch]::StartNew()
 
@@ -80,6 +85,47 @@ function Get-Median([double[]] $Values) {
 }
 
 function Get-FreeBytes([string] $Path) { (Invoke-Checked 'df' @('-B1', '--output=avail', $Path) | Select-Object -Last 1).Trim() -as [long] }
+
+function Select-Runs($Runs, [string] $Tool, [string] $Mode, [bool] $Fsync) {
+    @($Runs | Where-Object { $_.tool -eq $Tool -and $_.fsync -eq $Fsync -and (-not $Mode -or $_.mode -eq $Mode) })
+}
+function Get-CoreTable($Runs) {
+$table = [System.Collections.Generic.List[object]]::new()
+foreach ($fsync in $false, $true) {
+    foreach ($entry in @(@('capmap', 'Fault'), @('capmap', 'Eager'), @('cpp', ''), @('limit', ''))) {
+        $set = Select-Runs $Runs $entry[0] $entry[1] $fsync
+        $table.Add([pscustomobject]@{
+                Writer        = if ($entry[1]) { "CapMap $($entry[1])" } else { @{ cpp = 'C++ reference'; limit = 'limit (C)' }[$entry[0]] }
+                Fsync         = $fsync
+                'Wall s'      = [Math]::Round((Get-Median ($set | ForEach-Object wall_s)), 3)
+                'Build s'     = if ($entry[0] -ne 'limit') { [Math]::Round((Get-Median ($set | ForEach-Object build_s)), 3) } else { $null }
+                'Finish s'    = if ($entry[0] -ne 'limit') { [Math]::Round((Get-Median ($set | ForEach-Object finish_s)), 3) } else { $null }
+                'Peak RSS MiB' = [Math]::Round((($set | ForEach-Object peak_rss_mib) | Measure-Object -Maximum).Maximum, 1)
+                'Peak anon MiB' = [Math]::Round((($set | ForEach-Object peak_anon_rss_mib) | Measure-Object -Maximum).Maximum, 1)
+                Runs          = $set.Count
+                Bytes         = $set[0].bytes
+            })
+    }
+}
+$table
+}
+function Get-Wall([string] $Writer, [bool] $Fsync) { ($table | Where-Object { $_.Writer -eq $Writer -and $_.Fsync -eq $Fsync }).'Wall s' }
+
+if ($ReportOnly) {
+    $summary = Get-Content -Raw -LiteralPath (Join-Path $Out 'summary.json') | ConvertFrom-Json -AsHashtable
+    $runs = @(Get-Content -LiteralPath $RunsFile | Where-Object { $_ } | ConvertFrom-Json | Where-Object workload -eq 'core')
+    $table = Get-CoreTable $runs
+    $scaleRows = @($summary.scale | ForEach-Object { [pscustomobject]$_ })
+    $summary.scale = $scaleRows
+    . (Join-Path $Root 'bench/ps/BenchReport.ps1')
+    $svg = New-BenchChart -Summary $summary -CoreTable $table
+    Set-Content -LiteralPath (Join-Path $Out 'benchmarks.svg') -Value $svg -NoNewline
+    Set-Content -LiteralPath (Join-Path $Root 'docs/benchmarks.svg') -Value $svg -NoNewline
+    Update-BenchDoc -Path (Join-Path $Root 'docs/benchmarks.md') -Summary $summary -CoreTable $table -ScaleRows $scaleRows
+    $table | Format-Table -AutoSize | Out-Host
+    Write-Host 'Regenerated docs/benchmarks.md and docs/benchmarks.svg from out/bench.'
+    return
+}
 
 # ---- build ------------------------------------------------------------------------------------------------
 Write-Step 'Build bench/CapMap.Bench, the C++ reference and the limit program'
@@ -132,27 +178,7 @@ $verifyCore = (Invoke-Checked $Bench @('verify', $core, "$Records") | Select-Obj
 $verifyCpp = (Invoke-Checked $Bench @('verify', $cppFile, "$Records") | Select-Object -Last 1) | ConvertFrom-Json
 Remove-Item -LiteralPath $core, $cppFile, $limitFile -ErrorAction Ignore
 
-function Select-Runs([string] $Tool, [string] $Mode, [bool] $Fsync) {
-    @($runs | Where-Object { $_.tool -eq $Tool -and $_.fsync -eq $Fsync -and (-not $Mode -or $_.mode -eq $Mode) })
-}
-$table = [System.Collections.Generic.List[object]]::new()
-foreach ($fsync in $false, $true) {
-    foreach ($entry in @(@('capmap', 'Fault'), @('capmap', 'Eager'), @('cpp', ''), @('limit', ''))) {
-        $set = Select-Runs $entry[0] $entry[1] $fsync
-        $table.Add([pscustomobject]@{
-                Writer        = if ($entry[1]) { "CapMap $($entry[1])" } else { @{ cpp = 'C++ reference'; limit = 'limit (C)' }[$entry[0]] }
-                Fsync         = $fsync
-                'Wall s'      = [Math]::Round((Get-Median ($set | ForEach-Object wall_s)), 3)
-                'Build s'     = if ($entry[0] -ne 'limit') { [Math]::Round((Get-Median ($set | ForEach-Object build_s)), 3) } else { $null }
-                'Finish s'    = if ($entry[0] -ne 'limit') { [Math]::Round((Get-Median ($set | ForEach-Object finish_s)), 3) } else { $null }
-                'Peak RSS MiB' = [Math]::Round((($set | ForEach-Object peak_rss_mib) | Measure-Object -Maximum).Maximum, 1)
-                'Peak anon MiB' = [Math]::Round((($set | ForEach-Object peak_anon_rss_mib) | Measure-Object -Maximum).Maximum, 1)
-                Runs          = $set.Count
-                Bytes         = $set[0].bytes
-            })
-    }
-}
-function Get-Wall([string] $Writer, [bool] $Fsync) { ($table | Where-Object { $_.Writer -eq $Writer -and $_.Fsync -eq $Fsync }).'Wall s' }
+$table = Get-CoreTable $runs
 $capmapWall = Get-Wall 'CapMap Fault' $false
 $cppWall = Get-Wall 'C++ reference' $false
 $limitWall = Get-Wall 'limit (C)' $false
