@@ -166,7 +166,9 @@ internal sealed unsafe class MappedSegmentArena : IStreamingArena
         long shift = newNext - oldNext;
         if (blockEnd + shift > _reserve) return false;
 
-        if (_eager) _file.EnsureRangeCommitted(oldNext, blockBytes + shift);
+        // Eager: allocate where the block lands; the rest of the widened gap is committed by the stream's own
+        // CommitAhead as it grows into it (committing the whole gap up front would prefault room never used).
+        if (_eager) _file.EnsureRangeCommitted(newNext, Math.Min(Math.Max(blockBytes, _segments[_count - 1].CommittedEnd - oldNext), _reserve - newNext));
         Buffer.MemoryCopy(_base + oldNext, _base + newNext, blockBytes, blockBytes);
         SegmentsMoved?.Invoke(oldNext, shift);
         // The stream grows into the vacated bytes and expects zeroed memory, as every arena hands out.
