@@ -20,13 +20,13 @@ internal static class PSObjectReader
         {
             if (!value.Schema.TryGetField(entry.Key, out var field))
             {
-                properties.Add(new PSNoteProperty(entry.Key, entry.Value));
+                properties.Add(new PSNoteProperty(entry.Key, entry.Value), preValidated: true);
                 continue;
             }
             object? converted = field.IsGroup
                 ? entry.Value is StructValue group ? FromStruct(group) : null
                 : Convert(entry.Value, field.Type);
-            properties.Add(new PSNoteProperty(field.Name, converted));
+            properties.Add(new PSNoteProperty(field.Name, converted), preValidated: true); // names come from the schema: unique, no need to re-check
         }
         return result;
     }
