@@ -216,6 +216,7 @@ public sealed class CapnpMappedMessage : IDisposable
             ValidateOnScratch(writer, target.ElementSchema, input); // a bad value must not leave the struct half-written
             var parent = Navigate(target, fields.Count - 1);
             SelectUnionMember(parent, target.Field);
+            _builder.PreservePointerForRepair(parent, checked((int)target.Field.Offset));
             var child = parent.InitStruct(checked((int)target.Field.Offset), target.ElementSchema.DataWordCount, target.ElementSchema.PointerCount);
             writer.Write(child, input);
             Remember(target.Path, child); // lists below it are opened in this struct from now on
@@ -293,6 +294,7 @@ public sealed class CapnpMappedMessage : IDisposable
                 continue;
             }
             var schema = field.Type.StructType!;
+            _builder.PreservePointerForRepair(current, checked((int)field.Offset));
             current = current.InitStruct(checked((int)field.Offset), schema.DataWordCount, schema.PointerCount);
             Remember(path, current);
         }
