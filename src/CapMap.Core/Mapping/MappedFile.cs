@@ -135,7 +135,9 @@ public sealed unsafe class MappedFile : IDisposable
         if (fd < 0)
         {
             int err = LastErrno();
-            if (err != Platform.Errno.EEXIST)
+            // The errno of the very first Mono.Posix open in a process can read as 0 ("unknown error"): judge
+            // "exists" by the file itself, so the first `-Force` over an existing file is not refused for nothing.
+            if (err != Platform.Errno.EEXIST && !File.Exists(full))
                 throw OpenFailed(full, err);
             if (!options.Overwrite)
                 throw new MappedFileExistsException(full);
