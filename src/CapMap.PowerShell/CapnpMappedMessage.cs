@@ -86,6 +86,9 @@ public sealed class CapnpMappedMessage : IDisposable
             var message = new CapnpMappedMessage(builder, schema, rootSchema);
             if (rootProperties is not null)
                 message.GetWriter(rootSchema, strict).Write(message._root, rootProperties);
+            // A first checkpoint (the root, no records; not flushed, so it costs a header write): a failure
+            // before any other checkpoint (disk full, size limit, kill) then leaves a valid message, not an empty table.
+            builder.Checkpoint(flush: false);
             return message;
         }
         catch
@@ -185,6 +188,19 @@ public sealed class CapnpMappedMessage : IDisposable
     /// </summary>
     internal void Write(FieldTarget target, object input, bool strict)
     {
+        try
+        {
+            WriteCore(target, input, strict);
+        }
+        catch (MappedFileFailedException)
+        {
+            _builder.ThrowIfFailed(); // the same failure, with the checkpoint the file keeps
+            throw;
+        }
+    }
+
+    private void WriteCore(FieldTarget target, object input, bool strict)
+    {
         if (target.IsList)
         {
             var list = GetList(target);
@@ -200,6 +216,7 @@ public sealed class CapnpMappedMessage : IDisposable
             ValidateOnScratch(writer, target.ElementSchema, input); // a bad value must not leave the struct half-written
             var parent = Navigate(target, fields.Count - 1);
             SelectUnionMember(parent, target.Field);
+            _builder.PreservePointerForRepair(parent, checked((int)target.Field.Offset));
             var child = parent.InitStruct(checked((int)target.Field.Offset), target.ElementSchema.DataWordCount, target.ElementSchema.PointerCount);
             writer.Write(child, input);
             Remember(target.Path, child); // lists below it are opened in this struct from now on
@@ -277,6 +294,7 @@ public sealed class CapnpMappedMessage : IDisposable
                 continue;
             }
             var schema = field.Type.StructType!;
+            _builder.PreservePointerForRepair(current, checked((int)field.Offset));
             current = current.InitStruct(checked((int)field.Offset), schema.DataWordCount, schema.PointerCount);
             Remember(path, current);
         }
@@ -296,10 +314,13 @@ public sealed class CapnpMappedMessage : IDisposable
     }
 
     /// <summary>Writes a checkpoint: the file becomes a valid message of everything added so far.</summary>
-    public CheckpointRecord Checkpoint()
+    public CheckpointRecord Checkpoint() => Checkpoint(flush: true);
+
+    /// <summary>A checkpoint; without <paramref name="flush"/> it survives a crash or kill of this process (the page cache keeps it), not a power loss.</summary>
+    public CheckpointRecord Checkpoint(bool flush)
     {
         ThrowIfNotOpen();
-        return _builder.Checkpoint(flush: true);
+        return _builder.Checkpoint(flush);
     }
 
     /// <summary>Finishes the message; the file is closed afterwards.</summary>

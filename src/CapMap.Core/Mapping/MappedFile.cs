@@ -135,7 +135,9 @@ public sealed unsafe class MappedFile : IDisposable
         if (fd < 0)
         {
             int err = LastErrno();
-            if (err != Platform.Errno.EEXIST)
+            // The errno of the very first Mono.Posix open in a process can read as 0 ("unknown error"): judge
+            // "exists" by the file itself, so the first `-Force` over an existing file is not refused for nothing.
+            if (err != Platform.Errno.EEXIST && !File.Exists(full))
                 throw OpenFailed(full, err);
             if (!options.Overwrite)
                 throw new MappedFileExistsException(full);
@@ -296,18 +298,28 @@ public sealed unsafe class MappedFile : IDisposable
     /// between them grows each lane this way. In <see cref="GrowthMode.Fault"/> mode the handler does
     /// the work on first touch, so this only checks the range.
     /// </summary>
-    public void EnsureRangeCommitted(long offset, long length)
+    public void EnsureRangeCommitted(long offset, long length) => EnsureRangeCommitted(offset, length, length);
+
+    /// <summary>
+    /// Like <see cref="EnsureRangeCommitted(long, long)"/>, but settles for the first
+    /// <paramref name="minimumLength"/> bytes when the whole range cannot be allocated (disk full, quota,
+    /// file-size limit): a lane asks for a chunk ahead, yet must not fail while the bytes it writes still fit.
+    /// Returns the end of the range now allocated (offset+length, or less when it settled).
+    /// </summary>
+    public long EnsureRangeCommitted(long offset, long length, long minimumLength)
     {
         ThrowIfDisposed();
         ArgumentOutOfRangeException.ThrowIfNegative(offset);
         ArgumentOutOfRangeException.ThrowIfNegative(length);
+        ArgumentOutOfRangeException.ThrowIfNegative(minimumLength);
         if (offset + length > ReservedBytes)
             throw new ArgumentOutOfRangeException(nameof(length), length, $"The mapping of '{Path}' reserves only {ReservedBytes} bytes; create it with a larger ReserveBytes.");
         if (Growth != GrowthMode.Eager || length == 0)
-            return;
-        int rc = _registration.CommitRange(offset, length, Populate);
+            return offset + length;
+        int rc = _registration.CommitRange(offset, length, Math.Min(minimumLength, length), Populate, out long end);
         if (rc != 0)
             throw MappedFileFailedException.FromNative(Path, rc);
+        return Math.Min(end, offset + length);
     }
 
     /// <summary>Throws <see cref="MappedFileFailedException"/> if a fault or growth failure was recorded.</summary>

@@ -45,10 +45,12 @@ public sealed class RegionRegistration : IDisposable
         return NativeMethods.capmap_grow(Slot, (ulong)want, (ulong)need, populate ? 1 : 0);
     }
 
-    internal int CommitRange(long offset, long length, bool populate)
+    internal int CommitRange(long offset, long length, long need, bool populate, out long committedEnd)
     {
         ThrowIfDisposed();
-        return NativeMethods.capmap_commit_range(Slot, (ulong)offset, (ulong)length, populate ? 1 : 0);
+        int rc = NativeMethods.capmap_commit_range(Slot, (ulong)offset, (ulong)length, (ulong)need, populate ? 1 : 0, out ulong end);
+        committedEnd = (long)end;
+        return rc;
     }
 
     internal int SetLength(long bytes)

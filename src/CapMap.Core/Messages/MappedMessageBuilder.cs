@@ -110,9 +110,37 @@ public sealed unsafe class MappedMessageBuilder : IDisposable
         ThrowIfUnusable();
         if (_lists.Count >= MaxStreamingLists)
             throw new CapnpCapacityException($"A mapped message holds at most {MaxStreamingLists} streaming lists.");
+        PreservePointerForRepair(parent, pointerIndex);
         var list = parent.InitStreamingStructList(pointerIndex, dataWords, pointerCount);
         _lists.Add(list);
         return list;
+    }
+
+    /// <summary>
+    /// Call before pointing <paramref name="parent"/>'s pointer <paramref name="pointerIndex"/> at a new object
+    /// when the pointer already existed at the last checkpoint: the object will lie past what the checkpoint
+    /// covers, so restoring that checkpoint must also restore the pointer's value as it was (usually null),
+    /// or the restored message would hold a pointer out of bounds. Amends the last checkpoint record with the
+    /// pointer's current value (the header's table and patches are not rewritten). <see cref="OpenStructList"/>
+    /// does this itself.
+    /// </summary>
+    public void PreservePointerForRepair(StructBuilder parent, int pointerIndex)
+    {
+        ThrowIfUnusable();
+        if (LastCheckpoint is not { } last) return;
+        ulong* slot = parent.PointerAddress(pointerIndex);
+        long offset = (byte*)slot - _arena.Base;
+        if (offset < 0 || offset + 8 > last.MessageBytes || last.Patches.Any(p => p.FileOffset == offset)) return;
+        if (last.Patches.Count + 1 > CheckpointRecord.MaxPatches)
+        {
+            // No room to amend: a fresh checkpoint has at most one patch per list part plus the root.
+            Checkpoint(flush: false);
+            last = LastCheckpoint!;
+        }
+        var amended = last with { Sequence = ++_sequence, Patches = last.Patches.Append(new WordPatch(offset, *slot)).ToArray() };
+        // Only the record: a kill before it is complete leaves the previous record, and the pointer is not written yet.
+        MessageHeader.WriteRecord(_arena.Base, amended);
+        LastCheckpoint = amended;
     }
 
     /// <summary>Throws <see cref="MappedMessageFailedException"/> if growing the file failed.</summary>

@@ -170,6 +170,10 @@ internal sealed unsafe class MappedSegmentArena : IStreamingArena
         // CommitAhead as it grows into it (committing the whole gap up front would prefault room never used).
         if (_eager) _file.EnsureRangeCommitted(newNext, Math.Min(Math.Max(blockBytes, _segments[_count - 1].CommittedEnd - oldNext), _reserve - newNext));
         Buffer.MemoryCopy(_base + oldNext, _base + newNext, blockBytes, blockBytes);
+        // In Fault mode the copy itself grows the file: on a full disk (or at a size limit) part of it landed
+        // in a throwaway page. Stop before the checkpoint is re-aimed at the copy and the original is cleared,
+        // so the last checkpoint still names intact data.
+        _file.ThrowIfFailed();
         SegmentsMoved?.Invoke(oldNext, shift);
         // The stream grows into the vacated bytes and expects zeroed memory, as every arena hands out.
         ClearBytes(oldNext, Math.Min(shift, blockBytes));
@@ -233,8 +237,9 @@ internal sealed unsafe class MappedSegmentArena : IStreamingArena
     {
         long target = Math.Min(AlignUp(segment.End + _eagerStep / 2, _eagerStep), _reserve);
         long from = segment.CommittedEnd;
-        _file.EnsureRangeCommitted(from, target - from);
-        segment.CommittedEnd = target;
+        // Near a full disk or a size limit, settle for the bytes this segment uses now: the chunk ahead
+        // is a convenience, and asking for it must not fail a write that still fits.
+        segment.CommittedEnd = _file.EnsureRangeCommitted(from, target - from, segment.End - from);
     }
 
     /// <summary>Moves every segment after <paramref name="index"/> down by <paramref name="bytes"/> (after a gap was closed).</summary>

@@ -762,9 +762,13 @@ CAPMAP_EXPORT int capmap_grow(int slot, uint64_t want, uint64_t need, int popula
  * leaves every hole before `offset` a hole.  A message with a streaming list grows two lanes with
  * a reserved gap between them; capmap_grow would allocate the whole gap, this does not.  Same
  * lock, same truncation check and failure recording as the handler.  Optionally prefaults the
- * range.  Returns 0, a positive errno or a CAPMAP_FAIL_* code.
+ * range.  If the whole range cannot be allocated (ENOSPC/EDQUOT/EFBIG) but `need` < `len`, settles
+ * for [offset, offset+need) — a lane asks for a chunk ahead, but must not fail while the bytes it
+ * actually writes still fit.  `*committed_end` (may be NULL) receives the end actually allocated.
+ * Returns 0, a positive errno or a CAPMAP_FAIL_* code.
  */
-CAPMAP_EXPORT int capmap_commit_range(int slot, uint64_t offset, uint64_t len, int populate)
+CAPMAP_EXPORT int capmap_commit_range(int slot, uint64_t offset, uint64_t len, uint64_t need, int populate,
+                                      uint64_t *committed_end)
 {
     capmap_slot *s = slot_by_id(slot);
     if (s == NULL || !slot_enter(s))
@@ -781,6 +785,11 @@ CAPMAP_EXPORT int capmap_commit_range(int slot, uint64_t offset, uint64_t len, i
     uint64_t end = round_up(offset + len, g_page_size);
     if (end > length)
         end = length;
+    uint64_t min_end = round_up(offset + (need < len ? need : len), g_page_size);
+    if (min_end > end)
+        min_end = end;
+    if (committed_end != NULL)
+        *committed_end = offset + len;
     if (start >= end) {
         slot_leave(s);
         return 0;
@@ -796,6 +805,15 @@ CAPMAP_EXPORT int capmap_commit_range(int slot, uint64_t offset, uint64_t len, i
         fail = CAPMAP_FAIL_TRUNCATED;
     else {
         fail = extend_file(fd, start, end - start, (uint64_t)st.st_size);
+        if ((fail == ENOSPC || fail == EDQUOT || fail == EFBIG) && min_end > start && min_end < end) {
+            int fail2 = extend_file(fd, start, min_end - start, (uint64_t)st.st_size);
+            if (fail2 == 0) {
+                end = min_end;
+                if (committed_end != NULL)
+                    *committed_end = min_end;
+            }
+            fail = fail2; /* on failure: why even the minimal range failed */
+        }
         if (fail == 0)
             atomic_max_u64(&s->committed, end);
     }

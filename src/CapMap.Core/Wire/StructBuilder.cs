@@ -64,6 +64,14 @@ public readonly unsafe struct StructBuilder
     private ArgumentOutOfRangeException FieldOutOfRange(int offset, int bits) =>
         new(nameof(offset), offset, $"A {bits}-bit field at offset {offset} lies outside this struct's {DataWordCount}-word data section.");
 
+    /// <summary>Where pointer <paramref name="pointerIndex"/> lives (for callers that must remember its old value).</summary>
+    internal ulong* PointerAddress(int pointerIndex)
+    {
+        if ((uint)pointerIndex >= (uint)PointerCount)
+            throw new ArgumentOutOfRangeException(nameof(pointerIndex), pointerIndex, $"This struct has {PointerCount} pointer(s).");
+        return Pointers + pointerIndex;
+    }
+
     internal PointerSlot Slot(int pointerIndex)
     {
         if ((uint)pointerIndex >= (uint)PointerCount)

@@ -131,6 +131,9 @@ public sealed class ExportCapnpMessageCommand : CapMapCmdletBase
 
     private void ReportProgress()
     {
+        // Checkpoint (without flushing) at the progress cadence: if the file fails later (disk full, size
+        // limit, truncated) or the process is killed, it keeps the records up to here, not just the root.
+        RunOrThrow(() => _message!.Checkpoint(flush: false), _message!.Path);
         _lastProgress = _clock.Elapsed;
         _lastProgressRecords = _appender!.InputCount;
         double seconds = Math.Max(_clock.Elapsed.TotalSeconds, 0.001);
