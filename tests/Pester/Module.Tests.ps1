@@ -4,7 +4,6 @@
 
 BeforeDiscovery {
     $repoRoot = (Resolve-Path (Join-Path $PSScriptRoot '../..')).ProviderPath
-    $script:HasNativeSource = Test-Path -LiteralPath (Join-Path $repoRoot 'src/CapMap.Core/Native/capmap_native.c')
     $script:DeclaredCmdlets = @((Import-PowerShellDataFile -LiteralPath (Join-Path $repoRoot 'CapMap.psd1')).CmdletsToExport)
 }
 
@@ -119,7 +118,7 @@ Describe 'CapMap module layout' {
         Join-Path $ModuleDir $_ | Should -Exist
     }
 
-    It 'ships the native fault handler built from Core' -Skip:(-not $HasNativeSource) {
+    It 'ships the native fault handler built from Core' {
         Join-Path $ModuleDir 'runtimes/linux-x64/native/libcapmap_native.so' | Should -Exist
     }
 
