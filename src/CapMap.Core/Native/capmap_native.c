@@ -690,6 +690,26 @@ CAPMAP_EXPORT int capmap_unregister(int slot)
 }
 
 /*
+ * Entry of the growth calls made from managed code: pins the slot (so unregister waits for us) and
+ * refuses a slot that already failed.  Returns the pinned slot, or NULL with *fail set to
+ * CAPMAP_E_BADSLOT or the recorded failure (then nothing is pinned).
+ */
+static capmap_slot *enter_healthy_slot(int slot, int *fail)
+{
+    capmap_slot *s = slot_by_id(slot);
+    if (s == NULL || !slot_enter(s)) {
+        *fail = CAPMAP_E_BADSLOT;
+        return NULL;
+    }
+    *fail = atomic_load(&s->failure);
+    if (*fail != 0) {
+        slot_leave(s);
+        return NULL;
+    }
+    return s;
+}
+
+/*
  * EAGER growth: make the file `want` bytes (capped at the reservation) — or, if that much cannot
  * be allocated (ENOSPC/EDQUOT/EFBIG), at least `need` bytes — using the same locked path as the
  * handler, then optionally prefault the newly committed range writable with MADV_POPULATE_WRITE
@@ -698,14 +718,10 @@ CAPMAP_EXPORT int capmap_unregister(int slot)
  */
 CAPMAP_EXPORT int capmap_grow(int slot, uint64_t want, uint64_t need, int populate)
 {
-    capmap_slot *s = slot_by_id(slot);
-    if (s == NULL || !slot_enter(s))
-        return CAPMAP_E_BADSLOT;
-    int fail = atomic_load(&s->failure);
-    if (fail != 0) {
-        slot_leave(s);
+    int fail = 0;
+    capmap_slot *s = enter_healthy_slot(slot, &fail);
+    if (s == NULL)
         return fail;
-    }
     const int fd = atomic_load(&s->fd);
     const uint64_t length = atomic_load(&s->length);
     const uintptr_t base = atomic_load(&s->base);
@@ -770,14 +786,10 @@ CAPMAP_EXPORT int capmap_grow(int slot, uint64_t want, uint64_t need, int popula
 CAPMAP_EXPORT int capmap_commit_range(int slot, uint64_t offset, uint64_t len, uint64_t need, int populate,
                                       uint64_t *committed_end)
 {
-    capmap_slot *s = slot_by_id(slot);
-    if (s == NULL || !slot_enter(s))
-        return CAPMAP_E_BADSLOT;
-    int fail = atomic_load(&s->failure);
-    if (fail != 0) {
-        slot_leave(s);
+    int fail = 0;
+    capmap_slot *s = enter_healthy_slot(slot, &fail);
+    if (s == NULL)
         return fail;
-    }
     const int fd = atomic_load(&s->fd);
     const uint64_t length = atomic_load(&s->length);
     const uintptr_t base = atomic_load(&s->base);
