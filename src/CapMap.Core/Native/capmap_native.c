@@ -690,6 +690,23 @@ CAPMAP_EXPORT int capmap_unregister(int slot)
 }
 
 /*
+ * Prefault [from, to) of a grown range writable (managed calls only, never the handler).  A kernel
+ * without MADV_POPULATE_WRITE (EINVAL) or a transient EINTR/EAGAIN is not a failure: the first
+ * touch will fault the pages in.  Anything else is recorded as the slot's failure and returned.
+ */
+static int populate_range(capmap_slot *s, int fd, uintptr_t base, uint64_t from, uint64_t to)
+{
+    if (madvise((void *)(base + from), to - from, MADV_POPULATE_WRITE) == 0)
+        return 0;
+    int err = errno;
+    if (err == EINVAL || err == EINTR || err == EAGAIN)
+        return 0;
+    int fail = classify_populate_failure(fd, err);
+    record_failure(s, fail);
+    return fail;
+}
+
+/*
  * Entry of the growth calls made from managed code: pins the slot (so unregister waits for us) and
  * refuses a slot that already failed.  Returns the pinned slot, or NULL with *fail set to
  * CAPMAP_E_BADSLOT or the recorded failure (then nothing is pinned).
@@ -758,16 +775,8 @@ CAPMAP_EXPORT int capmap_grow(int slot, uint64_t want, uint64_t need, int popula
         record_failure(s, fail);
     slot_unlock(s);
 
-    if (fail == 0 && populate && target > before) {
-        uint64_t from = round_down(before, g_page_size);
-        if (madvise((void *)(base + from), target - from, MADV_POPULATE_WRITE) != 0) {
-            int err = errno;
-            if (err != EINVAL && err != EINTR && err != EAGAIN) {
-                fail = classify_populate_failure(fd, err);
-                record_failure(s, fail);
-            }
-        }
-    }
+    if (fail == 0 && populate && target > before)
+        fail = populate_range(s, fd, base, round_down(before, g_page_size), target);
     slot_leave(s);
     return fail;
 }
@@ -833,14 +842,8 @@ CAPMAP_EXPORT int capmap_commit_range(int slot, uint64_t offset, uint64_t len, u
         record_failure(s, fail);
     slot_unlock(s);
 
-    if (fail == 0 && populate &&
-        madvise((void *)(base + start), end - start, MADV_POPULATE_WRITE) != 0) {
-        int err = errno;
-        if (err != EINVAL && err != EINTR && err != EAGAIN) {
-            fail = classify_populate_failure(fd, err);
-            record_failure(s, fail);
-        }
-    }
+    if (fail == 0 && populate)
+        fail = populate_range(s, fd, base, start, end);
     slot_leave(s);
     return fail;
 }

@@ -17,6 +17,13 @@ public sealed class MappedMessageBuilderTests : IDisposable
     internal static MessageSummary BuildRecords(string path, int count, GrowthMode growth, int checkpointEvery = 0, long reserve = 1L << 30, bool complete = true)
     {
         using var builder = MappedMessageBuilder.Create(path, new MappedMessageOptions { Growth = growth, ReserveBytes = reserve, ChunkBytes = 1 << 20 });
+        WriteRecords(builder, count, written => checkpointEvery > 0 && written % checkpointEvery == 0);
+        return complete ? builder.Complete(flush: false) : null!;
+    }
+
+    /// <summary>Writes the root and <paramref name="count"/> records; checkpoints (unflushed) after a record when <paramref name="checkpointAfter"/> says so.</summary>
+    internal static void WriteRecords(MappedMessageBuilder builder, int count, Func<int, bool> checkpointAfter)
+    {
         var root = builder.InitRoot(0, 2);
         root.SetText(0, "batch");
         var list = builder.OpenStructList(root, 1, 1, 2);
@@ -28,9 +35,8 @@ public sealed class MappedMessageBuilderTests : IDisposable
             var tags = record.InitList(1, ElementSize.Pointer, 2);
             tags.SetText(0, "a");
             tags.SetText(1, "b" + i);
-            if (checkpointEvery > 0 && (i + 1) % checkpointEvery == 0) builder.Checkpoint(flush: false);
+            if (checkpointAfter(i + 1)) builder.Checkpoint(flush: false);
         }
-        return complete ? builder.Complete(flush: false) : null!;
     }
 
     internal static void AssertRecords(string path, int count)

@@ -30,22 +30,8 @@ public sealed unsafe class MessageFaultTests : IDisposable
         try { DerefPointer(null); return false; } catch (NullReferenceException) { return true; }
     }
 
-    private static void WriteRecords(MappedMessageBuilder builder, int count, int checkpointAt)
-    {
-        var root = builder.InitRoot(0, 2);
-        root.SetText(0, "batch");
-        var list = builder.OpenStructList(root, 1, 1, 2);
-        for (int i = 0; i < count; i++)
-        {
-            var record = list.Append();
-            record.WriteInt64(0, i);
-            record.SetText(0, "record " + i);
-            var tags = record.InitList(1, ElementSize.Pointer, 2);
-            tags.SetText(0, "a");
-            tags.SetText(1, "b" + i);
-            if (i + 1 == checkpointAt) builder.Checkpoint(flush: false);
-        }
-    }
+    private static void WriteRecords(MappedMessageBuilder builder, int count, int checkpointAt) =>
+        MappedMessageBuilderTests.WriteRecords(builder, count, written => written == checkpointAt);
 
     [Fact]
     public void Eight_threads_build_25_messages_each_while_other_threads_raise_NullReferenceExceptions()
