@@ -5,6 +5,8 @@ using CapMap.Wire;
 // Usage: CapMap.TestWriter <path> <records> <checkpointEvery> <Fault|Eager> [reserveBytes] [payloadBytes]
 // Writes the same Root/Record shape as the unit tests, prints "checkpoint <records>" after each
 // checkpoint and "complete <bytes>" at the end; failures print "failed <reason> <errno>" and exit 3.
+// With CAPMAP_TEST_KILL_AT_STEP=k it prints "step <n> <name>" at every crash point of the core (gap moves,
+// finishing) and kills itself with SIGKILL at the k-th, so a test can stop it at each step in turn.
 if (args.Length < 4)
 {
     Console.Error.WriteLine("usage: CapMap.TestWriter <path> <records> <checkpointEvery> <Fault|Eager> [reserveBytes] [payloadBytes]");
@@ -18,6 +20,18 @@ long reserve = args.Length > 4 ? long.Parse(args[4]) : MappedFileOptions.Default
 int payload = args.Length > 5 ? int.Parse(args[5]) : 0;
 var blob = new byte[payload];
 new Random(7).NextBytes(blob);
+
+if (Environment.GetEnvironmentVariable("CAPMAP_TEST_KILL_AT_STEP") is { Length: > 0 } killAt)
+{
+    long stopAt = long.Parse(killAt), reached = 0;
+    CrashPoints.Listener = step =>
+    {
+        reached++;
+        Console.Out.WriteLine($"step {reached} {step}");
+        Console.Out.Flush();
+        if (reached == stopAt) System.Diagnostics.Process.GetCurrentProcess().Kill();
+    };
+}
 
 try
 {

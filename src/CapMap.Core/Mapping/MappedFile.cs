@@ -322,6 +322,44 @@ public sealed unsafe class MappedFile : IDisposable
         return Math.Min(end, offset + length);
     }
 
+    /// <summary>
+    /// Allocates the blocks of [<paramref name="offset"/>, offset+<paramref name="length"/>) whatever the growth
+    /// mode (no prefault). A move journaled in the header must never meet a full disk halfway, because a write
+    /// that lands in the throwaway page of a failed region would leave the journal naming bytes that never
+    /// arrived; so the destination is allocated before the move is announced. A failure is recorded like a
+    /// growth fault's (the message fails, its last checkpoint survives).
+    /// </summary>
+    /// <exception cref="MappedFileFailedException">The blocks could not be allocated (disk full, size limit, ...).</exception>
+    public void AllocateRange(long offset, long length)
+    {
+        ThrowIfDisposed();
+        ArgumentOutOfRangeException.ThrowIfNegative(offset);
+        ArgumentOutOfRangeException.ThrowIfNegative(length);
+        if (offset + length > ReservedBytes)
+            throw new ArgumentOutOfRangeException(nameof(length), length, $"The mapping of '{Path}' reserves only {ReservedBytes} bytes; create it with a larger ReserveBytes.");
+        if (length == 0) return;
+        int rc = _registration.CommitRange(offset, length, length, populate: false, out _);
+        if (rc != 0)
+            throw MappedFileFailedException.FromNative(Path, rc);
+    }
+
+    /// <summary>
+    /// Like <see cref="AllocateRange"/> for a range inside the file, but a full disk (or quota) is an answer,
+    /// not a failure: returns false and records nothing, so the caller can choose a way that needs no blocks.
+    /// </summary>
+    public bool TryAllocateRange(long offset, long length)
+    {
+        ThrowIfDisposed();
+        ThrowIfFailed();
+        if (length <= 0) return true;
+        int rc = Syscall.posix_fallocate(_fd, offset, (ulong)length);
+        // posix_fallocate returns the error number itself (it does not set errno).
+        if (rc == 0) return true;
+        var errno = NativeConvert.ToErrno(rc);
+        if (errno is Mono.Unix.Native.Errno.ENOSPC or Mono.Unix.Native.Errno.EDQUOT or Mono.Unix.Native.Errno.EFBIG or Mono.Unix.Native.Errno.EOPNOTSUPP or Mono.Unix.Native.Errno.EINVAL) return false;
+        throw SyscallFailed("posix_fallocate", rc);
+    }
+
     /// <summary>Throws <see cref="MappedFileFailedException"/> if a fault or growth failure was recorded.</summary>
     public void ThrowIfFailed()
     {

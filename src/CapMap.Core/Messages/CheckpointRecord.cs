@@ -21,6 +21,38 @@ public readonly record struct DeclaredSegment(long FileOffset, int Words);
 /// <summary>A word to write back when restoring a checkpoint (the root pointer, a list's committed count).</summary>
 public readonly record struct WordPatch(long FileOffset, ulong Value);
 
+/// <summary>What kind of data move a checkpoint record announces (see <see cref="PendingMove"/>).</summary>
+public enum PendingMoveKind
+{
+    /// <summary>The file range [Offset, Offset + Length) is being removed with collapse-range; the file was <c>FileBytesBefore</c> long.</summary>
+    Collapse = 1,
+
+    /// <summary>The bytes [Offset, Offset + Length) are being copied to Destination, chunk by chunk (see <see cref="JournaledMove"/>).</summary>
+    Copy = 2,
+}
+
+/// <summary>
+/// A move of every byte from <see cref="Offset"/> on that was announced before it began. The record
+/// that carries it describes the layout <em>before</em> the move; after the move, everything at or past
+/// <see cref="Offset"/> sits <see cref="Shift"/> bytes further on. Repair tells which of the two is on
+/// disk (a collapse changes the file's length by exactly <see cref="Length"/>; a copy journals its progress)
+/// and restores the matching one, so a kill at any instant of a move leaves a restorable file.
+/// </summary>
+public readonly record struct PendingMove(PendingMoveKind Kind, long Offset, long Length, long Other)
+{
+    /// <summary>A collapse of [offset, offset + length) in a file of <paramref name="fileBytesBefore"/> bytes.</summary>
+    public static PendingMove Collapse(long offset, long length, long fileBytesBefore) => new(PendingMoveKind.Collapse, offset, length, fileBytesBefore);
+
+    /// <summary>A copy of [source, source + length) to <paramref name="destination"/>.</summary>
+    public static PendingMove Copy(long source, long destination, long length) => new(PendingMoveKind.Copy, source, length, destination);
+
+    /// <summary>How far the bytes from <see cref="Offset"/> on travel (negative: towards the start of the file).</summary>
+    public long Shift => Kind == PendingMoveKind.Collapse ? -Length : Other - Offset;
+
+    /// <summary>Where the moved bytes begin after the move: the layout the record describes shifts from here.</summary>
+    public long ShiftFrom => Kind == PendingMoveKind.Collapse ? Offset + Length : Offset;
+}
+
 /// <summary>
 /// A checkpoint record: enough to rewrite the header of the message exactly as it was at a checkpoint.
 /// Two slots in the header page are written alternately with a rising sequence number and a checksum,
@@ -36,12 +68,41 @@ public sealed record CheckpointRecord(
     IReadOnlyList<WordPatch> Patches)
 {
     private const ulong Magic = 0x4B43_5041_4D50_4143; // "CAPMAPCK" little-endian
-    private const int Version = 1;
-    private const int FixedBytes = 48;
+    /// <summary>Version 2 added the pending move; version 1 records (no move) are still read.</summary>
+    private const int Version = 2;
+    private const int Version1FixedBytes = 48;
+    private const int FixedBytes = 80;
     private const int SegmentBytes = 12;
     private const int PatchBytes = 16;
 
     public static int MaxPatches => (MappedFileLayout.CheckpointSlotBytes - FixedBytes - 8 - MappedFileLayout.MaxSegments * SegmentBytes) / PatchBytes;
+
+    /// <summary>A move announced by this record and not known to be finished (null: the layout is as described).</summary>
+    public PendingMove? Pending { get; init; }
+
+    /// <summary>
+    /// The same content after every byte from file offset <paramref name="from"/> on moved
+    /// <paramref name="shift"/> bytes: segments and patches there are re-aimed, and each segment's declared
+    /// size reaches the next segment's new start (so a gap grows or shrinks as padding of the segment before it).
+    /// </summary>
+    public CheckpointRecord Shifted(long from, long shift)
+    {
+        var segments = Segments.Select(s => s.FileOffset >= from ? s with { FileOffset = s.FileOffset + shift } : s).ToArray();
+        for (int i = 0; i + 1 < segments.Length; i++)
+            segments[i] = segments[i] with { Words = checked((int)((segments[i + 1].FileOffset - segments[i].FileOffset) / 8)) };
+        var patches = Patches.Select(p => p.FileOffset >= from ? p with { FileOffset = p.FileOffset + shift } : p).ToArray();
+        var end = segments[^1];
+        return this with
+        {
+            Segments = segments,
+            Patches = patches,
+            MessageBytes = end.FileOffset + (long)end.Words * 8,
+            Pending = null,
+        };
+    }
+
+    /// <summary>The layout once <see cref="Pending"/> has happened (the record itself when nothing is pending).</summary>
+    public CheckpointRecord AfterPendingMove() => Pending is { } move ? Shifted(move.ShiftFrom, move.Shift) : this;
 
     /// <summary>Serializes into a slot (throws if it does not fit, which the builder prevents by limiting segments and lists).</summary>
     public void WriteTo(Span<byte> slot)
@@ -58,6 +119,12 @@ public sealed record CheckpointRecord(
         BinaryPrimitives.WriteInt64LittleEndian(record[32..], RecordCount);
         BinaryPrimitives.WriteInt32LittleEndian(record[40..], Segments.Count);
         BinaryPrimitives.WriteInt32LittleEndian(record[44..], Patches.Count);
+        var pending = Pending ?? default;
+        BinaryPrimitives.WriteInt32LittleEndian(record[48..], (int)pending.Kind);
+        BinaryPrimitives.WriteInt32LittleEndian(record[52..], 0);
+        BinaryPrimitives.WriteInt64LittleEndian(record[56..], pending.Offset);
+        BinaryPrimitives.WriteInt64LittleEndian(record[64..], pending.Length);
+        BinaryPrimitives.WriteInt64LittleEndian(record[72..], pending.Other);
         int at = FixedBytes;
         foreach (var segment in Segments)
         {
@@ -78,19 +145,30 @@ public sealed record CheckpointRecord(
     public static CheckpointRecord? TryRead(ReadOnlySpan<byte> slot)
     {
         if (slot.Length < FixedBytes + 8 || BinaryPrimitives.ReadUInt64LittleEndian(slot) != Magic) return null;
-        if (BinaryPrimitives.ReadInt32LittleEndian(slot[8..]) != Version) return null;
+        int version = BinaryPrimitives.ReadInt32LittleEndian(slot[8..]);
+        if (version is not (1 or Version)) return null;
+        int fixedBytes = version == 1 ? Version1FixedBytes : FixedBytes;
         int segmentCount = BinaryPrimitives.ReadInt32LittleEndian(slot[40..]);
         int patchCount = BinaryPrimitives.ReadInt32LittleEndian(slot[44..]);
-        if ((uint)segmentCount > MappedFileLayout.MaxSegments || (uint)patchCount > (uint)MaxPatches) return null;
-        int at = FixedBytes + segmentCount * SegmentBytes + patchCount * PatchBytes;
+        if ((uint)segmentCount > MappedFileLayout.MaxSegments || (uint)patchCount > (uint)(slot.Length / PatchBytes)) return null;
+        int at = fixedBytes + segmentCount * SegmentBytes + patchCount * PatchBytes;
         if (at + 8 > slot.Length) return null;
         if (BinaryPrimitives.ReadUInt64LittleEndian(slot[at..]) != Checksum(slot[..at])) return null;
 
         var state = (MessageFileState)BinaryPrimitives.ReadInt32LittleEndian(slot[12..]);
         if (state is not (MessageFileState.Checkpoint or MessageFileState.Complete)) return null;
+        PendingMove? pending = null;
+        if (version >= 2)
+        {
+            var kind = (PendingMoveKind)BinaryPrimitives.ReadInt32LittleEndian(slot[48..]);
+            long offset = BinaryPrimitives.ReadInt64LittleEndian(slot[56..]), length = BinaryPrimitives.ReadInt64LittleEndian(slot[64..]);
+            long other = BinaryPrimitives.ReadInt64LittleEndian(slot[72..]);
+            if (kind is PendingMoveKind.Collapse or PendingMoveKind.Copy) pending = new PendingMove(kind, offset, length, other);
+            else if (kind != 0) return null;
+        }
         var segments = new DeclaredSegment[segmentCount];
         var patches = new WordPatch[patchCount];
-        int p = FixedBytes;
+        int p = fixedBytes;
         for (int i = 0; i < segmentCount; i++, p += SegmentBytes)
             segments[i] = new DeclaredSegment(BinaryPrimitives.ReadInt64LittleEndian(slot[p..]), BinaryPrimitives.ReadInt32LittleEndian(slot[(p + 8)..]));
         for (int i = 0; i < patchCount; i++, p += PatchBytes)
@@ -99,7 +177,7 @@ public sealed record CheckpointRecord(
             BinaryPrimitives.ReadInt64LittleEndian(slot[16..]),
             BinaryPrimitives.ReadInt64LittleEndian(slot[24..]),
             BinaryPrimitives.ReadInt64LittleEndian(slot[32..]),
-            segments, patches);
+            segments, patches) { Pending = pending };
     }
 
     /// <summary>The newer intact record of the two slots in a header page.</summary>

@@ -26,6 +26,12 @@ public static class MappedFileLayout
     public const int CheckpointSlotB = 2560;
     public const int CheckpointSlotBytes = 1536;
 
+    /// <summary>
+    /// The progress word of a journaled copy (<see cref="JournaledMove"/>): chunks finished so far. It sits
+    /// in the padding of segment 0 between the largest table (with the root pointer copy) and slot A.
+    /// </summary>
+    public const int MoveProgressOffset = CheckpointSlotA - 8;
+
     /// <summary>Segments a mapped message may have: bounded by what one checkpoint record can list.</summary>
     public const int MaxSegments = 96;
 

@@ -36,8 +36,7 @@ public sealed unsafe class MappedMessageBuilder : IDisposable
     {
         _file = file;
         Options = options;
-        _arena = new MappedSegmentArena(file);
-        _arena.SegmentsMoved += ReaimLastCheckpoint;
+        _arena = new MappedSegmentArena(file, MoveBlockJournaled);
         Message = new MessageBuilder(_arena);
     }
 
@@ -180,18 +179,29 @@ public sealed unsafe class MappedMessageBuilder : IDisposable
     /// writes the segment table and root, cuts the file to the bytes used, and (unless
     /// <paramref name="flush"/> is false) msyncs and fsyncs. The file is closed afterwards.
     /// </summary>
+    /// <remarks>
+    /// Crash-safe at every instant: everything appended becomes a checkpoint before any byte moves, and
+    /// each gap close is announced in the header before it happens (see <see cref="PendingMove"/>), so a
+    /// kill leaves either that checkpoint or the completed message for <see cref="MessageRepair"/>.
+    /// </remarks>
     public MessageSummary Complete(bool flush = true)
     {
         ThrowIfUnusable();
         var watch = Stopwatch.StartNew();
         foreach (var list in _lists) list.Complete();
         _arena.DropEmptyTail();
+        Checkpoint(flush);
+        CrashPoints.Reach("complete: everything checkpointed");
         var gapStrategy = CloseGaps();
         ThrowIfFailed();
 
+        // Cut first, under the last checkpoint (the same layout): a record in state Complete therefore
+        // always means the writer had cut the file, and repair keeps any message appended after it.
         var record = BuildRecord(MessageFileState.Complete, DeclareWithGapsAsPadding());
-        PublishHeader(record);
         _file.SetLength(record.MessageBytes);
+        CrashPoints.Reach("complete: file cut");
+        PublishHeader(record);
+        CrashPoints.Reach("complete: header published");
         if (flush) _file.Flush(0, record.MessageBytes, fsync: true);
         ThrowIfFailed();
 
@@ -207,7 +217,8 @@ public sealed unsafe class MappedMessageBuilder : IDisposable
     /// <summary>
     /// Closes each gap a streaming list left: collapse-range where the file system supports it (no data
     /// moves), else move a small tail down, else declare the gap as zero padding at the end of the
-    /// segment before it (the file keeps a hole there).
+    /// segment before it (the file keeps a hole there). On entry the last checkpoint describes the arena
+    /// exactly (gaps as padding); each step keeps it so.
     /// </summary>
     private GapClosing CloseGaps()
     {
@@ -221,26 +232,79 @@ public sealed unsafe class MappedMessageBuilder : IDisposable
 
             long alignedEnd = MappedSegmentArena.AlignUp(end, MappedFileLayout.GapAlignment);
             long tailBytes = segments[_arena.SegmentCount - 1].End - nextStart;
-            if (alignedEnd < nextStart && _file.TryCollapseRange(alignedEnd, nextStart - alignedEnd))
+            if (alignedEnd < nextStart && TryCollapseGap(i, alignedEnd, nextStart))
             {
-                _arena.PadSegmentTo(i, alignedEnd);
-                _arena.ShiftSegmentsAfter(i, nextStart - alignedEnd);
                 result |= GapClosing.Collapsed;
             }
-            else if (tailBytes <= MoveTailLimitBytes)
+            else if (tailBytes <= MoveTailLimitBytes && _file.TryAllocateRange(end, tailBytes))
             {
-                _file.EnsureRangeCommitted(end, tailBytes);
-                Buffer.MemoryCopy(_arena.Base + nextStart, _arena.Base + end, tailBytes, tailBytes);
+                MoveBlockJournaled(PendingMove.Copy(nextStart, end, tailBytes));
                 _arena.ShiftSegmentsAfter(i, nextStart - end);
                 result |= GapClosing.Moved;
             }
             else
             {
+                // Declared as padding already: nothing in the file changes.
                 _arena.PadSegmentTo(i, nextStart);
                 result |= GapClosing.Padded;
             }
         }
         return result;
+    }
+
+    /// <summary>
+    /// Removes the gap [<paramref name="from"/>, <paramref name="to"/>) with collapse-range, announced first:
+    /// repair tells by the file's length whether the kernel did it. False (nothing changed) when the file
+    /// system cannot.
+    /// </summary>
+    private bool TryCollapseGap(int segmentBefore, long from, long to)
+    {
+        var last = LastCheckpoint!;
+        long length = to - from;
+        long fileBytes = new FileInfo(Path).Length;
+        var announced = last with { Sequence = ++_sequence, Pending = PendingMove.Collapse(from, length, fileBytes) };
+        MessageHeader.WriteRecord(_arena.Base, announced);
+        CrashPoints.Reach("collapse announced");
+        if (!_file.TryCollapseRange(from, length))
+        {
+            // Withdraw the announcement: the layout is unchanged.
+            LastCheckpoint = last with { Sequence = ++_sequence };
+            MessageHeader.WriteRecord(_arena.Base, LastCheckpoint);
+            return false;
+        }
+        CrashPoints.Reach("collapse done");
+        PublishLayout(announced.AfterPendingMove());
+        _arena.PadSegmentTo(segmentBefore, from);
+        _arena.ShiftSegmentsAfter(segmentBefore, length);
+        return true;
+    }
+
+    /// <summary>
+    /// Copies a block of the file (the segments after a streaming list, or a tail at finish) so that the
+    /// last checkpoint survives a kill at any instant: the copy is announced in a record of the old layout,
+    /// runs chunk by chunk with its progress in the header (<see cref="JournaledMove"/>), and only then is
+    /// the checkpoint re-published at the new place. The destination must be allocated already.
+    /// </summary>
+    private void MoveBlockJournaled(PendingMove move)
+    {
+        var last = LastCheckpoint;
+        JournaledMove.ResetProgress(_arena.Base);
+        if (last is not null) MessageHeader.WriteRecord(_arena.Base, last with { Sequence = ++_sequence, Pending = move });
+        CrashPoints.Reach("copy announced");
+        JournaledMove.Run(_arena.Base, move, stop: () => _file.IsFailed);
+        // A write that failed (EIO, or truncation by someone else) went to a throwaway page: the journal
+        // stays, and repair finishes the copy from the intact source.
+        ThrowIfFailed();
+        if (last is not null) PublishLayout(last.Shifted(move.ShiftFrom, move.Shift));
+        CrashPoints.Reach("copy published");
+    }
+
+    /// <summary>Publishes <paramref name="layout"/> (same content as the last checkpoint, new places) as the newest record.</summary>
+    private void PublishLayout(CheckpointRecord layout)
+    {
+        var record = layout with { Sequence = ++_sequence };
+        PublishHeader(record);
+        LastCheckpoint = record;
     }
 
     /// <summary>The table as it must read now: segment 0 from the end of the table, gaps counted as padding.</summary>
@@ -276,30 +340,6 @@ public sealed unsafe class MappedMessageBuilder : IDisposable
         long messageBytes = last.FileOffset + (long)last.Words * 8;
         long committed = _lists.Sum(list => (long)list.CommittedCount);
         return new CheckpointRecord(state, ++_sequence, messageBytes, committed, segments, patches);
-    }
-
-    /// <summary>
-    /// The segments after a streaming list moved up the file: the last checkpoint still describes the
-    /// same data, now <paramref name="shift"/> bytes further on. Publish it re-aimed (a new record, same
-    /// content) before the arena clears the old copy, so repair after a kill finds the data it names.
-    /// </summary>
-    private void ReaimLastCheckpoint(long from, long shift)
-    {
-        if (LastCheckpoint is not { } last) return;
-        var segments = last.Segments.Select(s => s.FileOffset >= from ? s with { FileOffset = s.FileOffset + shift } : s).ToArray();
-        for (int i = 0; i + 1 < segments.Length; i++)
-            segments[i] = segments[i] with { Words = (int)((segments[i + 1].FileOffset - segments[i].FileOffset) / 8) };
-        var patches = last.Patches.Select(p => p.FileOffset >= from ? p with { FileOffset = p.FileOffset + shift } : p).ToArray();
-        var end = segments[^1];
-        var moved = last with
-        {
-            Sequence = ++_sequence,
-            Segments = segments,
-            Patches = patches,
-            MessageBytes = end.FileOffset + (long)end.Words * 8,
-        };
-        PublishHeader(moved);
-        LastCheckpoint = moved;
     }
 
     /// <summary>Record first, then table and patches: a kill between the two still leaves a record that repair can apply.</summary>

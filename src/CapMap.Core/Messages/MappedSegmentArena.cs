@@ -40,9 +40,13 @@ internal sealed unsafe class MappedSegmentArena : IStreamingArena
         public readonly long End => Offset + (long)Used * 8;
     }
 
-    public MappedSegmentArena(MappedFile file)
+    /// <summary>Moves a block of the file for the arena; the owner journals it so a kill mid-move stays restorable.</summary>
+    private readonly Action<PendingMove> _moveBlock;
+
+    public MappedSegmentArena(MappedFile file, Action<PendingMove> moveBlock)
     {
         _file = file;
+        _moveBlock = moveBlock;
         _base = file.Base;
         _reserve = file.ReservedBytes;
         _eager = file.Growth == GrowthMode.Eager;
@@ -155,8 +159,8 @@ internal sealed unsafe class MappedSegmentArena : IStreamingArena
         long newNext = AlignUp(Math.Max(wantEnd, stream.Offset + (neededWords * 8)) + MappedFileLayout.GapAlignment, MappedFileLayout.GapAlignment);
         long blockEnd = _segments[_count - 1].End;
         long blockBytes = blockEnd - oldNext;
-        // Moving the block clear of its old place keeps the old copy intact until the last checkpoint
-        // has been re-aimed at the new one, so a kill at any moment leaves a restorable file.
+        // Prefer a place clear of the old one: the copy is then a single step. When the segment limit
+        // forbids it the copy overlaps its source, which the journal makes safe too (JournaledMove).
         long streamLimit = stream.Offset + (long)_maxStreamWords * 8 / MappedFileLayout.GapAlignment * MappedFileLayout.GapAlignment;
         long disjoint = AlignUp(oldNext + blockBytes, MappedFileLayout.GapAlignment);
         if (disjoint > newNext && disjoint <= streamLimit) newNext = disjoint;
@@ -166,15 +170,13 @@ internal sealed unsafe class MappedSegmentArena : IStreamingArena
         long shift = newNext - oldNext;
         if (blockEnd + shift > _reserve) return false;
 
-        // Eager: allocate where the block lands; the rest of the widened gap is committed by the stream's own
-        // CommitAhead as it grows into it (committing the whole gap up front would prefault room never used).
-        if (_eager) _file.EnsureRangeCommitted(newNext, Math.Min(Math.Max(blockBytes, _segments[_count - 1].CommittedEnd - oldNext), _reserve - newNext));
-        Buffer.MemoryCopy(_base + oldNext, _base + newNext, blockBytes, blockBytes);
-        // In Fault mode the copy itself grows the file: on a full disk (or at a size limit) part of it landed
-        // in a throwaway page. Stop before the checkpoint is re-aimed at the copy and the original is cleared,
-        // so the last checkpoint still names intact data.
-        _file.ThrowIfFailed();
-        SegmentsMoved?.Invoke(oldNext, shift);
+        // Allocate where the block lands before the move is announced (in both growth modes): a full disk
+        // then fails the message here, with its last checkpoint intact, never halfway through the copy.
+        // Eager also keeps the room it had committed ahead; the rest of the widened gap is committed by the
+        // stream's own CommitAhead as it grows into it (committing it all up front would prefault unused room).
+        long landing = _eager ? Math.Max(blockBytes, _segments[_count - 1].CommittedEnd - oldNext) : blockBytes;
+        _file.AllocateRange(newNext, Math.Min(landing, _reserve - newNext));
+        _moveBlock(PendingMove.Copy(oldNext, newNext, blockBytes));
         // The stream grows into the vacated bytes and expects zeroed memory, as every arena hands out.
         ClearBytes(oldNext, Math.Min(shift, blockBytes));
         for (int i = _stream + 1; i < _count; i++)
@@ -187,12 +189,6 @@ internal sealed unsafe class MappedSegmentArena : IStreamingArena
         StreamGapMovedBytes += blockBytes;
         return true;
     }
-
-    /// <summary>
-    /// Raised after the segments from file offset <c>from</c> on were copied <c>shift</c> bytes up, before
-    /// the old copy is cleared: the owner re-aims its last checkpoint at the new place.
-    /// </summary>
-    public event Action<long, long>? SegmentsMoved;
 
     /// <summary>Times the segments after a stream were moved up, and the bytes moved (diagnostics, benchmarks).</summary>
     public int StreamGapMoves { get; private set; }

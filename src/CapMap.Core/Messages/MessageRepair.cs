@@ -1,11 +1,24 @@
+using CapMap.IO;
 using CapMap.Mapping;
+using CapMap.Wire;
 
 namespace CapMap.Messages;
 
 /// <summary>A file cannot be restored: it has no intact checkpoint record, or the record does not fit the file.</summary>
-public sealed class MessageRepairException : IOException
+public class MessageRepairException : IOException
 {
     public MessageRepairException(string message) : base(message) { }
+
+    public MessageRepairException(string message, Exception inner) : base(message, inner) { }
+}
+
+/// <summary>
+/// The checkpoint record is intact but the data it names is not (the bounds-checked reader rejects the
+/// restored message). Repair leaves such a file exactly as it found it.
+/// </summary>
+public sealed class CheckpointDataDamagedException : MessageRepairException
+{
+    public CheckpointDataDamagedException(string message, CapnpFormatException inner) : base(message, inner) { }
 }
 
 /// <summary>What a repair did.</summary>
@@ -17,6 +30,13 @@ public sealed record RepairResult(string Path, MessageFileState State, long Sequ
 /// file to the bytes that checkpoint covered. Takes the writer's lock, so it refuses a file that is
 /// still being built.
 /// </summary>
+/// <remarks>
+/// Order of work, so that a refusal changes nothing: read the record; settle a move it announced (a
+/// collapse is told by the file's length; a journaled copy is finished from its progress word, the only
+/// write before the check, and one that only completes what the writer had begun); apply the header to
+/// a private copy-on-write view and walk the whole message with the bounds-checked reader; only then
+/// write the header and cut the file. Messages that follow a completed one (a stream of several) are kept.
+/// </remarks>
 public static unsafe class MessageRepair
 {
     public static RepairResult Repair(string path)
@@ -26,15 +46,66 @@ public static unsafe class MessageRepair
         using var file = MappedFile.Open(path, new MappedFileOptions { ReserveBytes = MappedFileLayout.HeaderBytes });
         if (length < MappedFileLayout.HeaderBytes)
             throw new MessageRepairException($"'{file.Path}' is {length} bytes long; it holds no CapMap checkpoint.");
-        var record = CheckpointRecord.ReadLatest(new ReadOnlySpan<byte>(file.Base, MappedFileLayout.HeaderBytes))
+        var latest = CheckpointRecord.ReadLatest(new ReadOnlySpan<byte>(file.Base, MappedFileLayout.HeaderBytes))
             ?? throw new MessageRepairException($"'{file.Path}' holds no intact CapMap checkpoint record; it was not written by CapMap, or was killed before its first checkpoint.");
+        var record = SettlePendingMove(file, latest, length);
         string? problem = MessageHeader.Validate(record, length);
         if (problem is not null)
             throw new MessageRepairException($"The last checkpoint of '{file.Path}' cannot be restored: {problem}.");
+        Verify(file.Path, record);
 
+        if (record.Pending is null && !ReferenceEquals(record, latest))
+            MessageHeader.WriteRecord(file.Base, record with { Sequence = latest.Sequence + 1 });
         MessageHeader.Write(file.Base, record.Segments, record.Patches);
-        file.SetLength(record.MessageBytes);
-        file.Flush(0, record.MessageBytes, fsync: true);
-        return new RepairResult(file.Path, record.State, record.Sequence, record.RecordCount, length, record.MessageBytes, record.Segments.Count);
+        long keep = record.MessageBytes;
+        if (record.State == MessageFileState.Complete)
+            keep = MessageStream.EndOfMessages(file.Base, length, record.MessageBytes);
+        file.SetLength(keep);
+        file.Flush(0, keep, fsync: true);
+        return new RepairResult(file.Path, record.State, record.Sequence, record.RecordCount, length, keep, record.Segments.Count);
+    }
+
+    /// <summary>The record that describes the file as it is now, once an announced move is accounted for.</summary>
+    private static CheckpointRecord SettlePendingMove(MappedFile file, CheckpointRecord record, long length)
+    {
+        if (record.Pending is not { } move) return record;
+        switch (move.Kind)
+        {
+            case PendingMoveKind.Collapse:
+                // fallocate(COLLAPSE_RANGE) is one system call: the file either still has its old length or is
+                // exactly the collapsed range shorter. Anything else is not what the writer left.
+                if (length == move.Other) return record with { Pending = null };
+                if (length == move.Other - move.Length) return record.AfterPendingMove();
+                throw new MessageRepairException(
+                    $"The last checkpoint of '{file.Path}' announced removing {move.Length:N0} bytes from a {move.Other:N0}-byte file, but the file is {length:N0} bytes; it was changed by someone else.");
+            case PendingMoveKind.Copy:
+                long progress = JournaledMove.ReadProgress(file.Base);
+                long chunks = JournaledMove.ChunkCount(move);
+                if (move.Offset < MappedFileLayout.HeaderBytes || move.Other < MappedFileLayout.HeaderBytes || move.Length <= 0 || move.Shift == 0
+                    || move.Offset + move.Length > length || move.Other + move.Length > length || progress < 0 || progress > chunks)
+                    throw new MessageRepairException($"The last checkpoint of '{file.Path}' announces a move that does not fit the file ({length:N0} bytes).");
+                if (progress < chunks) JournaledMove.Resume(file.Base, move, progress);
+                return record.AfterPendingMove();
+            default:
+                throw new MessageRepairException($"The last checkpoint of '{file.Path}' announces an unknown kind of move.");
+        }
+    }
+
+    /// <summary>Walks the message the record restores, on a private view, so a damaged one changes nothing.</summary>
+    private static void Verify(string path, CheckpointRecord record)
+    {
+        using var view = PrivateFileView.Open(path, record.MessageBytes);
+        MessageHeader.Write(view.Pointer, record.Segments, record.Patches);
+        try
+        {
+            var options = new ReaderOptions { TraversalLimitInWords = Math.Max(WireLimits.DefaultTraversalLimitInWords, record.MessageBytes / 8 * 4) };
+            using var reader = MessageReader.FromMemory(view.Pointer, record.MessageBytes, options);
+            reader.ValidateStructure();
+        }
+        catch (CapnpFormatException damaged)
+        {
+            throw new CheckpointDataDamagedException(
+                $"The last checkpoint of '{path}' (#{record.Sequence}, {record.RecordCount:N0} records) names data that is not intact: {damaged.Message} The file was left as it was.", damaged);
+        }
     }
 }

@@ -9,7 +9,7 @@ namespace CapMap.Wire;
 /// charged to the traversal limit and every level of nesting to the nesting limit, so malformed or
 /// hostile bytes end in <see cref="CapnpFormatException"/> in bounded time and memory.
 /// </summary>
-public sealed unsafe class MessageReader : IDisposable
+public sealed unsafe partial class MessageReader : IDisposable
 {
     private readonly ulong*[] _segmentStarts;
     private readonly int[] _segmentWords;

@@ -1,0 +1,14 @@
+namespace CapMap.Messages;
+
+/// <summary>
+/// Named instants of the steps that rewrite a message file in place (finishing, gap moves, repair). In
+/// production nothing listens. The crash tests' child writer counts them and kills itself with SIGKILL
+/// at the k-th, for every k, to prove that a kill at each instant leaves a restorable file.
+/// </summary>
+internal static class CrashPoints
+{
+    /// <summary>Test-only listener (set by the child writer through InternalsVisibleTo).</summary>
+    internal static Action<string>? Listener;
+
+    public static void Reach(string step) => Listener?.Invoke(step);
+}

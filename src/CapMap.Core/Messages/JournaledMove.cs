@@ -1,0 +1,55 @@
+namespace CapMap.Messages;
+
+/// <summary>
+/// Copies a block of a mapped message file to another place in the same file so that a <c>kill -9</c> at
+/// any instant leaves a file repair can restore: the copy is announced in a checkpoint record first
+/// (<see cref="PendingMove"/>), runs in chunks, and counts finished chunks in a progress word of the header
+/// page. Repair reads the count and finishes the copy (<see cref="Resume"/>) before it restores the layout.
+/// </summary>
+/// <remarks>
+/// Invariant that makes resuming safe: while chunk k is being copied, the source bytes of chunks k, k+1, …
+/// are intact. Chunks are taken from the end the block moves towards (top-down when moving up, bottom-up
+/// when moving down) and are at most as large as the shift, so chunk k's destination can only overlap the
+/// source of chunks already finished. Redoing chunk k after a kill therefore copies the same bytes again.
+/// The progress word is written after its chunk, as one aligned 8-byte store: a kill leaves it either at
+/// k (chunk k to redo) or at k + 1, never torn. Only kill -9 is covered, not power loss: the page cache
+/// keeps every store the process made before it died.
+/// </remarks>
+internal static unsafe class JournaledMove
+{
+    /// <summary>Largest chunk: bounds the bytes a resume may copy twice.</summary>
+    private const long MaxChunkBytes = 64L << 20;
+
+    public static long ChunkBytes(PendingMove move) => Math.Min(Math.Abs(move.Shift), MaxChunkBytes);
+
+    public static long ChunkCount(PendingMove move) => (move.Length + ChunkBytes(move) - 1) / ChunkBytes(move);
+
+    /// <summary>Chunks already finished, as the progress word says.</summary>
+    public static long ReadProgress(byte* fileBase) => Volatile.Read(ref *(long*)(fileBase + MappedFileLayout.MoveProgressOffset));
+
+    /// <summary>Must precede publishing the record that announces a copy: a stale count must never meet a new copy.</summary>
+    public static void ResetProgress(byte* fileBase) => Volatile.Write(ref *(long*)(fileBase + MappedFileLayout.MoveProgressOffset), 0);
+
+    /// <summary>Copies every chunk of <paramref name="move"/>, counting them in the progress word; stops early when <paramref name="stop"/> says so.</summary>
+    public static void Run(byte* fileBase, PendingMove move, Func<bool>? stop = null) => Resume(fileBase, move, 0, stop);
+
+    /// <summary>Copies the chunks from <paramref name="firstChunk"/> on (repair passes the progress word).</summary>
+    public static void Resume(byte* fileBase, PendingMove move, long firstChunk, Func<bool>? stop = null)
+    {
+        if (move.Kind != PendingMoveKind.Copy) throw new ArgumentException("Only a copy is journaled chunk by chunk.", nameof(move));
+        long chunk = ChunkBytes(move), count = ChunkCount(move);
+        bool up = move.Shift > 0;
+        for (long k = firstChunk; k < count; k++)
+        {
+            // Chunk k, counted from the end the block moves towards.
+            long start = up ? Math.Max(move.Length - (k + 1) * chunk, 0) : k * chunk;
+            long end = up ? move.Length - k * chunk : Math.Min((k + 1) * chunk, move.Length);
+            long bytes = end - start;
+            Buffer.MemoryCopy(fileBase + move.Offset + start, fileBase + move.Other + start, bytes, bytes);
+            // A chunk that may have landed in a throwaway page is not counted: repair redoes it.
+            if (stop?.Invoke() == true) return;
+            Volatile.Write(ref *(long*)(fileBase + MappedFileLayout.MoveProgressOffset), k + 1);
+            CrashPoints.Reach("copy chunk " + k);
+        }
+    }
+}
