@@ -46,13 +46,23 @@ public static unsafe class MessageRepair
         using var file = MappedFile.Open(path, new MappedFileOptions { ReserveBytes = MappedFileLayout.HeaderBytes });
         if (length < MappedFileLayout.HeaderBytes)
             throw new MessageRepairException($"'{file.Path}' is {length} bytes long; it holds no CapMap checkpoint.");
-        var latest = CheckpointRecord.ReadLatest(new ReadOnlySpan<byte>(file.Base, MappedFileLayout.HeaderBytes))
-            ?? throw new MessageRepairException($"'{file.Path}' holds no intact CapMap checkpoint record; it was not written by CapMap, or was killed before its first checkpoint.");
-        var record = SettlePendingMove(file, latest, length);
-        string? problem = MessageHeader.Validate(record, length);
-        if (problem is not null)
-            throw new MessageRepairException($"The last checkpoint of '{file.Path}' cannot be restored: {problem}.");
-        Verify(file.Path, record);
+        CheckpointRecord latest, record;
+        try
+        {
+            latest = CheckpointRecord.ReadLatest(new ReadOnlySpan<byte>(file.Base, MappedFileLayout.HeaderBytes))
+                ?? throw new MessageRepairException($"'{file.Path}' holds no intact CapMap checkpoint record; it was not written by CapMap, or was killed before its first checkpoint.");
+            record = SettlePendingMove(file, latest, length);
+            string? problem = MessageHeader.Validate(record, length);
+            if (problem is not null)
+                throw new MessageRepairException($"The last checkpoint of '{file.Path}' cannot be restored: {problem}.");
+            Verify(file.Path, record);
+        }
+        catch (MessageRepairException)
+        {
+            // The writable open padded the file to a page: a refusal leaves it exactly as it was.
+            if (new FileInfo(file.Path).Length != length) file.SetLength(length);
+            throw;
+        }
 
         if (record.Pending is null && !ReferenceEquals(record, latest))
             MessageHeader.WriteRecord(file.Base, record with { Sequence = latest.Sequence + 1 });

@@ -1,0 +1,167 @@
+using System.Diagnostics;
+using System.Text.Json;
+using CapMap.Mapping;
+using CapMap.Messages;
+using CapMap.Tests.Interop;
+using CapMap.Tests.Mapping;
+using CapMap.Tests.Messages;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace CapMap.Tests.Reliability;
+
+/// <summary>
+/// Kills a child writer with SIGKILL at every step of the work that moves bytes in place (the gap moves
+/// while streaming, and Complete: checkpoint, collapse or journaled copy chunk by chunk, cut, header), then
+/// repairs: the file must be the completed message or exactly the last checkpoint, as the reference
+/// <c>capnp</c> tool reads it. Also kills at random moments during Complete of a file over 1 GiB, and
+/// completes on a file system too full for the tail move.
+/// </summary>
+[Trait("Category", "Reliability")]
+public sealed class CompleteCrashTests
+{
+    private const int Records = 60_000, Every = 10_000;
+    private readonly ITestOutputHelper _output;
+
+    public CompleteCrashTests(ITestOutputHelper output) => _output = output;
+
+    public static TheoryData<string, string> FileSystems => new()
+    {
+        // ext4 (the temp directory): Complete closes the gap with collapse-range.
+        { "ext4", "collapse announced" },
+        // tmpfs has no collapse-range: Complete moves the tail down, journaled chunk by chunk.
+        { "tmpfs", "copy chunk 1" },
+    };
+
+    [Theory]
+    [MemberData(nameof(FileSystems))]
+    public void A_kill_at_every_step_leaves_the_completed_message_or_exactly_the_last_checkpoint(string fileSystem, string expectedStep)
+    {
+        using var tmpfs = fileSystem == "tmpfs" ? new TmpfsMount("256m") : null;
+        using var temp = new TempDir();
+        string dir = tmpfs?.Path ?? temp.Path;
+
+        // A run that is never killed lists the steps, and proves the path under test is the one taken.
+        var full = RunChild(Path.Combine(dir, "steps.bin"), killAt: long.MaxValue, payload: 0);
+        Assert.True(full.ExitCode == 0, full.Error);
+        var steps = full.Steps;
+        Assert.Contains(steps, s => s.StartsWith(expectedStep));
+        Assert.Contains(steps, s => s.StartsWith("copy announced")); // at least one gap move while streaming
+        Assert.Equal("complete: header published", steps[^1]);
+        _output.WriteLine($"{fileSystem}: {steps.Count} steps: {string.Join(", ", steps.Distinct().Take(12))} …");
+
+        for (int k = 1; k <= steps.Count; k++)
+        {
+            string path = Path.Combine(dir, $"kill{k}.bin");
+            var run = RunChild(path, killAt: k, payload: 0);
+            Assert.True(run.ExitCode != 0, $"step {k}: the child was not killed");
+            Assert.Equal(k, run.Steps.Count);
+            bool inComplete = run.Steps.Contains("complete: everything checkpointed");
+            long expected = inComplete ? Records : run.LastCheckpoint;
+
+            var repaired = MessageRepair.Repair(path);
+            Assert.Equal(expected, repaired.RecordCount);
+            Assert.Equal(repaired.BytesAfter, new FileInfo(path).Length);
+            AssertReadByCapnp(path, expected, $"step {k} ({run.Steps[^1]})");
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void Kills_at_random_moments_during_Complete_of_a_file_over_1_GiB_leave_the_message_or_its_checkpoint()
+    {
+        using var temp = new TempDir();
+        var random = new Random(20261201);
+        int killedDuring = 0;
+        for (int round = 0; round < 3; round++)
+        {
+            string path = temp.File($"big{round}.bin");
+            // 1,100 records with 1 MiB payloads: about 1.1 GiB, checkpointed every 100.
+            var info = ChildWriter.StartInfo(path, 1_100, 100, "Fault", 8L << 30, payload: 1 << 20);
+            info.Environment["CAPMAP_TEST_KILL_AT_STEP"] = "0"; // print every step, kill at none
+            using var child = Process.Start(info)!;
+            string? line;
+            while ((line = child.StandardOutput.ReadLine()) is not null && !line.EndsWith("complete: everything checkpointed")) { }
+            Assert.NotNull(line);
+            Thread.Sleep(random.Next(0, 400));
+            child.Kill();
+            child.WaitForExit();
+            if (child.ExitCode != 0) killedDuring++;
+
+            var repaired = MessageRepair.Repair(path);
+            Assert.Equal(1_100, repaired.RecordCount); // Complete begins by checkpointing every record
+            var (code, output) = Tools.Run("/bin/bash", "-c", $"capnp convert binary:packed < '{path}' > /dev/null");
+            Assert.True(code == 0, $"round {round}: capnp rejected the repaired file: {output}");
+            MappedMessageBuilderTests.AssertRecords(path, 1_100);
+            File.Delete(path);
+        }
+        _output.WriteLine($"{killedDuring} of 3 kills landed before Complete finished");
+    }
+
+    [Fact]
+    public void Complete_on_a_file_system_that_is_full_when_the_gap_closes_pads_the_gap_and_loses_nothing()
+    {
+        using var tmpfs = new TmpfsMount("64m");
+        string path = tmpfs.File("full.bin");
+        // Small chunks, so the gap between the list and its children stays a hole (no blocks) in Fault mode.
+        var options = new MappedMessageOptions { ReserveBytes = 1L << 30, Growth = GrowthMode.Fault, ChunkBytes = 64 << 10 };
+        var builder = MappedMessageBuilder.Create(path, options);
+        // Few enough records that the list never reaches its gap: no gap move ever allocated blocks there.
+        const int Few = 20_000;
+        MappedMessageBuilderTests.WriteRecords(builder, Few, written => written % Every == 0);
+        // Now take every free block: moving the tail down into the hole would need blocks there is no room for.
+        string filler = tmpfs.File("filler.bin");
+        var (_, fillOutput) = Tools.Run("/bin/bash", "-c", $"cat /dev/zero > '{filler}'; true");
+        Assert.True(new DriveInfo(tmpfs.Path).AvailableFreeSpace < 64 << 10, "the tmpfs is not full: " + fillOutput);
+
+        var summary = builder.Complete(flush: false);
+        Assert.Equal(GapClosing.Padded, summary.Gaps);
+        Assert.Equal(Few, summary.RecordCount);
+        AssertReadByCapnp(path, Few, "full tmpfs");
+        MappedMessageBuilderTests.AssertRecords(path, Few);
+    }
+
+    private sealed record ChildRun(int ExitCode, List<string> Steps, long LastCheckpoint, long CompleteBytes, string Output, string Error);
+
+    private static ChildRun RunChild(string path, long killAt, int payload)
+    {
+        var info = ChildWriter.StartInfo(path, Records, Every, "Fault", 4L << 30, payload);
+        info.Environment["CAPMAP_TEST_KILL_AT_STEP"] = killAt == long.MaxValue ? "0" : killAt.ToString();
+        var (code, output, error) = ChildWriter.Run(info, TimeSpan.FromMinutes(2));
+        var steps = new List<string>();
+        long checkpoint = 0, completeBytes = 0;
+        foreach (string line in output.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var parts = line.Split(' ', 3);
+            if (parts[0] == "step") steps.Add(parts[2]);
+            else if (parts[0] == "checkpoint") checkpoint = long.Parse(parts[1]);
+            else if (parts[0] == "complete") completeBytes = long.Parse(parts[1]);
+        }
+        return new ChildRun(code, steps, checkpoint, completeBytes, output, error);
+    }
+
+    /// <summary>The reference reader decodes the file, and it holds exactly records 0 … count−1.</summary>
+    private static void AssertReadByCapnp(string path, long count, string context)
+    {
+        string json;
+        try
+        {
+            json = CapnpTool.BinaryToJson(File.ReadAllBytes(path), "Root", "records.capnp", shortJson: true);
+        }
+        catch (CapnpToolException e)
+        {
+            throw new Xunit.Sdk.XunitException($"{context}: capnp rejected the repaired file: {e.Message}");
+        }
+        using var doc = JsonDocument.Parse(json);
+        var root = doc.RootElement;
+        Assert.Equal("batch", root.GetProperty("label").GetString());
+        int n = root.TryGetProperty("records", out var list) ? list.GetArrayLength() : 0;
+        Assert.True(n == count, $"{context}: capnp reads {n} records, expected {count}");
+        for (int i = 0; i < n; i += Math.Max(1, n / 50))
+        {
+            var record = list[i];
+            Assert.Equal(i.ToString(), record.GetProperty("id").ToString());
+            Assert.Equal("record " + i, record.GetProperty("name").GetString());
+        }
+    }
+}
