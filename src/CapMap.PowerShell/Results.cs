@@ -65,6 +65,8 @@ public sealed class CapnpMessageInfo
     internal CapnpMessageInfo(MessageFileInfo info)
     {
         Path = info.Path;
+        Index = info.Index;
+        Offset = info.Offset;
         FileBytes = info.FileBytes;
         MessageBytes = info.MessageBytes;
         SlackBytes = info.SlackBytes;
@@ -85,6 +87,12 @@ public sealed class CapnpMessageInfo
 
     public string Path { get; }
 
+    /// <summary>Position of the message in the file's stream of messages (0 for the first).</summary>
+    public int Index { get; }
+
+    /// <summary>File offset where the message (its segment table) starts.</summary>
+    public long Offset { get; }
+
     /// <summary>Complete (finished), Checkpoint (written while building) or Unknown (no CapMap record: another writer's file).</summary>
     public MessageFileState State { get; }
 
@@ -93,7 +101,7 @@ public sealed class CapnpMessageInfo
     /// <summary>Bytes the segment table declares (table included).</summary>
     public long MessageBytes { get; }
 
-    /// <summary>Bytes after the message (Resize-CapnpMappedMessage cuts them).</summary>
+    /// <summary>Bytes after the last message that start no further message (Resize-CapnpMappedMessage cuts them); 0 for the others.</summary>
     public long SlackBytes { get; }
 
     /// <summary>The table declares more than the file holds.</summary>
@@ -106,7 +114,7 @@ public sealed class CapnpMessageInfo
     /// <summary>Sequence number of the CapMap checkpoint record (0 when there is none).</summary>
     public long CheckpointSequence { get; }
 
-    /// <summary>Records the checkpoint record counts (0 when there is none).</summary>
+    /// <summary>Elements of the root's list of structs: the CapMap checkpoint's count, or the root's only struct list.</summary>
     public long RecordCount { get; }
 
     public override string ToString() => Path;

@@ -426,12 +426,12 @@ Describe 'Resize-CapnpMappedMessage' {
     It 'cuts the slack after the message' {
         $file = New-SlackFile 'slack.bin'
         (Get-CapnpMessageInfo $file).SlackBytes | Should -Be 12288
-        $result = Resize-CapnpMappedMessage -Path $file
+        $result = Resize-CapnpMappedMessage -Path $file -Confirm:$false
         $result.BytesRemoved | Should -Be 12288
         $result.BytesAfter | Should -Be (Get-Item $file).Length
         ($result | Out-String -Width 250) | Should -Match 'BytesRemoved'
         (ConvertFrom-CapnpFile $file).records.Count | Should -Be 3
-        (Resize-CapnpMappedMessage -Path $file).BytesRemoved | Should -Be 0
+        (Resize-CapnpMappedMessage -Path $file -Confirm:$false).BytesRemoved | Should -Be 0
     }
 
     It 'changes nothing with -WhatIf' {
@@ -445,13 +445,13 @@ Describe 'Resize-CapnpMappedMessage' {
         $file = New-SlackFile 'truncated.bin'
         $fs = [IO.File]::Open($file, 'Open', 'ReadWrite')
         try { $fs.SetLength(4200) } finally { $fs.Dispose() }
-        { Resize-CapnpMappedMessage -Path $file -ErrorAction Stop } | Should -Throw -ErrorId 'ResizeFailed,*'
+        { Resize-CapnpMappedMessage -Path $file -Confirm:$false -ErrorAction Stop } | Should -Throw -ErrorId 'ResizeFailed,*'
     }
 
     It 'refuses a file that is no message (InvalidMessageFile)' {
         $file = Join-Path $TestDrive 'text.txt'
         Set-Content -LiteralPath $file -Value ('x' * 100)
-        { Resize-CapnpMappedMessage -Path $file -ErrorAction Stop } | Should -Throw -ErrorId 'InvalidMessageFile,*'
+        { Resize-CapnpMappedMessage -Path $file -Confirm:$false -ErrorAction Stop } | Should -Throw -ErrorId 'InvalidMessageFile,*'
     }
 }
 

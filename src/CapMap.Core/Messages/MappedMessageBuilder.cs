@@ -195,9 +195,12 @@ public sealed unsafe class MappedMessageBuilder : IDisposable
         var gapStrategy = CloseGaps();
         ThrowIfFailed();
 
-        // Cut first, under the last checkpoint (the same layout): a record in state Complete therefore
-        // always means the writer had cut the file, and repair keeps any message appended after it.
-        var record = BuildRecord(MessageFileState.Complete, DeclareWithGapsAsPadding());
+        // The last checkpoint already describes the final layout: closing the gaps re-aimed it at every
+        // step, whereas the lists' own addresses may predate those moves. Cut first, under that checkpoint:
+        // a record in state Complete then always means the writer had cut the file, and repair keeps any
+        // message appended after it.
+        var record = LastCheckpoint! with { State = MessageFileState.Complete, Sequence = ++_sequence };
+        Debug.Assert(record.Segments.SequenceEqual(DeclareWithGapsAsPadding()), "the checkpoint and the arena disagree on the layout");
         _file.SetLength(record.MessageBytes);
         CrashPoints.Reach("complete: file cut");
         PublishHeader(record);

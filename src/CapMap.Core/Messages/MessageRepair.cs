@@ -44,11 +44,11 @@ public static unsafe class MessageRepair
         // Measured before opening: a writable open pads the file to a whole page.
         long length = new FileInfo(path).Length;
         using var file = MappedFile.Open(path, new MappedFileOptions { ReserveBytes = MappedFileLayout.HeaderBytes });
-        if (length < MappedFileLayout.HeaderBytes)
-            throw new MessageRepairException($"'{file.Path}' is {length} bytes long; it holds no CapMap checkpoint.");
         CheckpointRecord latest, record;
         try
         {
+            if (length < MappedFileLayout.HeaderBytes)
+                throw new MessageRepairException($"'{file.Path}' is {length} bytes long; it holds no CapMap checkpoint.");
             latest = CheckpointRecord.ReadLatest(new ReadOnlySpan<byte>(file.Base, MappedFileLayout.HeaderBytes))
                 ?? throw new MessageRepairException($"'{file.Path}' holds no intact CapMap checkpoint record; it was not written by CapMap, or was killed before its first checkpoint.");
             record = SettlePendingMove(file, latest, length);

@@ -40,6 +40,8 @@ public abstract class CapMapCmdletBase : PSCmdlet, IDisposable
         public const string PlatformProbeFailed = "PlatformProbeFailed";
         public const string FileAccessFailed = "FileAccessFailed";
         public const string FieldOrderNotSupported = "FieldOrderNotSupported";
+        public const string CheckpointDataDamaged = "CheckpointDataDamaged";
+        public const string NotWrittenByCapMap = "NotWrittenByCapMap";
     }
 
     private const string FileSystemProviderName = "FileSystem";
@@ -109,7 +111,9 @@ public abstract class CapMapCmdletBase : PSCmdlet, IDisposable
             CapMap.Mapping.MappedFileFailedException => (ErrorIds.MessageFailed, ErrorCategory.WriteError),
             CapMap.Mapping.MappedFileException => (ErrorIds.FileAccessFailed, ErrorCategory.OpenError),
             CapMap.Wire.CapnpCapacityException => (ErrorIds.CapacityExceeded, ErrorCategory.LimitsExceeded),
+            CapMap.Messages.CheckpointDataDamagedException => (ErrorIds.CheckpointDataDamaged, ErrorCategory.InvalidData),
             CapMap.Messages.MessageRepairException => (ErrorIds.RepairFailed, ErrorCategory.InvalidData),
+            CapMap.Messages.ForeignMessageFileException => (ErrorIds.NotWrittenByCapMap, ErrorCategory.PermissionDenied),
             CapMap.Wire.CapnpFormatException => (ErrorIds.InvalidMessageFile, ErrorCategory.InvalidData),
             FileNotFoundException => (ErrorIds.PathNotFound, ErrorCategory.ObjectNotFound),
             DirectoryNotFoundException => (ErrorIds.PathNotFound, ErrorCategory.ObjectNotFound),

@@ -4,8 +4,9 @@ using CapMap.Messages;
 namespace CapMap.PowerShell.Commands;
 
 /// <summary>
-/// Reads a message file's segment table and CapMap checkpoint record (not the message itself): segments and
-/// sizes, slack after the message, and whether the file is complete or at a checkpoint.
+/// Reads a message file's segment tables and CapMap checkpoint records (not the messages themselves): one
+/// object per message of the file (a stream may hold several), with segments and sizes, record count,
+/// slack after the last message, and whether a CapMap message is complete or at a checkpoint.
 /// </summary>
 [Cmdlet(VerbsCommon.Get, "CapnpMessageInfo", DefaultParameterSetName = PathSet)]
 [OutputType(typeof(CapnpMessageInfo))]
@@ -13,7 +14,8 @@ public sealed class GetCapnpMessageInfoCommand : ExistingFileCmdletBase
 {
     protected override void ProcessFile(string file)
     {
-        MessageFileInfo? info = null;
-        if (TryRun(() => info = MessageFileInfo.Read(file), file)) WriteObject(new CapnpMessageInfo(info!));
+        IReadOnlyList<MessageFileInfo>? messages = null;
+        if (!TryRun(() => messages = MessageFileInfo.ReadAll(file), file)) return;
+        foreach (var info in messages!) WriteObject(new CapnpMessageInfo(info));
     }
 }
