@@ -22,7 +22,7 @@ internal static class PlatformGuard
     public const string TestRuntimeIdentifierVariable = "CAPMAP_TEST_RUNTIME_IDENTIFIER";
 
     /// <summary>Throws when this process cannot run the module.</summary>
-    /// <exception cref="PlatformNotSupportedException">Not linux-x64, or PowerShell older than 7.4.</exception>
+    /// <exception cref="UnsupportedPlatformException">Not linux-x64, or PowerShell older than 7.4.</exception>
     public static void EnsureSupported()
     {
         string runtime = CurrentRuntimeIdentifier();
@@ -30,7 +30,7 @@ internal static class PlatformGuard
         string? problem = Check(runtime, powerShell);
         if (problem is not null)
         {
-            throw new PlatformNotSupportedException(problem);
+            throw new UnsupportedPlatformException(problem, runtime);
         }
     }
 
