@@ -24,6 +24,10 @@
 
 .PARAMETER Configuration
     MSBuild configuration, Release by default.
+
+.PARAMETER NoBuild
+    Package only: pack out/CapMap as it is instead of building it first (the Pester package test uses this,
+    after Test has built the folder).
 #>
 [CmdletBinding()]
 param(
@@ -31,7 +35,9 @@ param(
     [string] $Task = 'Build',
 
     [ValidateSet('Release', 'Debug')]
-    [string] $Configuration = 'Release'
+    [string] $Configuration = 'Release',
+
+    [switch] $NoBuild
 )
 
 Set-StrictMode -Version Latest
@@ -290,7 +296,12 @@ function Invoke-Bench {
 # (PSCmdlet_X, PSCommand_X, PSIncludes_Cmdlet), which `Find-PSResource -CommandName` searches, so those are added to
 # the nuspec here rather than to the manifest's own tags.
 function Invoke-Package {
-    Invoke-Build
+    if ($NoBuild) {
+        if (-not (Test-Path -LiteralPath (Join-Path $ModuleDir 'CapMap.psd1'))) { throw "-NoBuild: there is no module folder at $ModuleDir to pack; run -Task Build first." }
+    }
+    else {
+        Invoke-Build
+    }
     $manifest = Import-PowerShellDataFile -LiteralPath (Join-Path $ModuleDir 'CapMap.psd1')
     $version = $manifest.ModuleVersion
     $package = Join-Path $PackageDir "CapMap.$version.nupkg"
