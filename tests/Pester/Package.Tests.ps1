@@ -14,7 +14,7 @@ BeforeAll {
 
     # A fresh pwsh of this version: a local-tool pwsh runs as `dotnet <PSHOME>/pwsh.dll`.
     $script:PwshFile = [Environment]::ProcessPath
-    $script:PwshPrefix = if ((Split-Path -Leaf $PwshFile) -in 'dotnet', 'dotnet.exe') { @((Join-Path $PSHOME 'pwsh.dll')) } else { @() }
+    $script:PwshPrefix = @(if ((Split-Path -Leaf $PwshFile) -in 'dotnet', 'dotnet.exe') { Join-Path $PSHOME 'pwsh.dll' })
 
     # Runs a script in a child pwsh whose environment is exactly $Environment (nothing inherited), so HOME,
     # PATH and PSModulePath are what a new user on a machine without build tools has.
@@ -139,8 +139,13 @@ Describe 'Installing the package with PSResourceGet, without build tools' {
         $Result.ModuleVersion | Should -Be $Version
     }
 
-    It 'finds the package by command name in the local repository' {
-        $Result.FoundByCommand | Should -Be 'CapMap'
+    It 'finds the package and its metadata in the local repository' {
+        # (A folder repository reads the manifest inside the package, not the nuspec, so its search by command
+        # name only sees PSData.Tags; the nuspec's PSCommand_ tags serve NuGet feeds such as the Gallery.)
+        $Result.Found.Name | Should -Be 'CapMap'
+        $Result.Found.Version | Should -Be $Version
+        $Result.Found.ProjectUri | Should -Be $ManifestData.PrivateData.PSData.ProjectUri
+        $Result.Found.Description | Should -Be $ManifestData.Description
     }
 
     It 'exports every cmdlet of the manifest' {

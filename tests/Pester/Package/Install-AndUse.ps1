@@ -35,8 +35,8 @@ try {
     Register-PSResourceRepository -Name local -Uri $Repository -Trusted
     Install-PSResource CapMap -Repository local
     $result.InstalledVersion = "$((Get-InstalledPSResource CapMap).Version)"
-    $result.FoundByCommand = @(Find-PSResource -CommandName Export-CapnpMessage -Repository local |
-        ForEach-Object { $_.ParentResource.Name })
+    $found = Find-PSResource CapMap -Repository local
+    $result.Found = [ordered]@{ Name = $found.Name; Version = "$($found.Version)"; ProjectUri = "$($found.ProjectUri)"; Description = $found.Description }
 
     Import-Module CapMap
     $module = Get-Module CapMap
@@ -96,7 +96,7 @@ Save-CapnpMappedMessage $m
 4..9 | ForEach-Object { @{ id = $_ } } | Add-CapnpStruct -Message $m
 Stop-Process -Id $PID -Force   # SIGKILL: no dispose, no final checkpoint
 '@
-    $pwshArgs = if ((Split-Path -Leaf ([Environment]::ProcessPath)) -in 'dotnet', 'dotnet.exe') { @((Join-Path $PSHOME 'pwsh.dll')) } else { @() }
+    $pwshArgs = @(if ((Split-Path -Leaf ([Environment]::ProcessPath)) -in 'dotnet', 'dotnet.exe') { Join-Path $PSHOME 'pwsh.dll' })
     & ([Environment]::ProcessPath) @pwshArgs -NoProfile -NonInteractive -File $writer -File $crashed -Schema $PrecompiledSchema | Out-Null
     $killedExit = $LASTEXITCODE
     $stateBefore = "$((Get-CapnpMessageInfo -LiteralPath $crashed).State)"
