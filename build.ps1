@@ -12,24 +12,32 @@
     Help   - Build, then regenerates the MAML help (src/CapMap.PowerShell/en-US/CapMap.PowerShell.dll-Help.xml) from
              tools/help/CapMap.HelpContent.ps1 with tools/New-CapMapHelp.ps1, and builds again so out/CapMap has it.
     Bench  - Build, then runs tools/Bench.ps1 in a child pwsh (fails if there are no benchmarks yet).
+    Package - Build, then packs out/CapMap into out/package/CapMap.<version>.nupkg, the package PSResourceGet
+             installs (Register-PSResourceRepository -Uri out/package; Install-PSResource CapMap).
     Clean  - removes out/ and every project's bin/ and obj/.
 
     Run it through the pinned local tool from the repository root:
         dotnet tool restore && dotnet pwsh ./build.ps1 -Task Test
 
 .PARAMETER Task
-    Build, Test, Demo, Help, Bench or Clean.
+    Build, Test, Demo, Help, Bench, Package or Clean.
 
 .PARAMETER Configuration
     MSBuild configuration, Release by default.
+
+.PARAMETER NoBuild
+    Package only: pack out/CapMap as it is instead of building it first (the Pester package test uses this,
+    after Test has built the folder).
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test', 'Demo', 'Help', 'Bench', 'Clean')]
+    [ValidateSet('Build', 'Test', 'Demo', 'Help', 'Bench', 'Package', 'Clean')]
     [string] $Task = 'Build',
 
     [ValidateSet('Release', 'Debug')]
-    [string] $Configuration = 'Release'
+    [string] $Configuration = 'Release',
+
+    [switch] $NoBuild
 )
 
 Set-StrictMode -Version Latest
@@ -49,6 +57,8 @@ $PowerShellProject = Join-Path $Root 'src/CapMap.PowerShell/CapMap.PowerShell.cs
 $UnitTestProject = Join-Path $Root 'tests/Unit/CapMap.Tests.Unit.csproj'
 $PesterRestoreProject = Join-Path $Root 'tests/Pester/Pester.Restore.csproj'
 $PesterTestsDir = Join-Path $Root 'tests/Pester'
+$PackageDir = Join-Path $OutDir 'package'
+$AboutTopic = Join-Path $Root 'src/CapMap.PowerShell/en-US/about_CapMap.help.txt'
 # Only linux-x64 ships today; the native parts (capmap_native, MonoPosixHelper) are per-RID.
 $Rid = 'linux-x64'
 
@@ -112,6 +122,8 @@ function Invoke-Build {
     New-Item -ItemType Directory -Force -Path $nativeDir | Out-Null
 
     Copy-Item (Join-Path $Root 'CapMap.psd1') $ModuleDir
+    # The licence travels with the binaries, in the folder and so in the package.
+    Copy-Item (Join-Path $Root 'LICENSE') $ModuleDir
     foreach ($name in 'CapMap.PowerShell.dll', 'CapMap.Core.dll', 'Mono.Posix.NETStandard.dll', 'CapMap.format.ps1xml') {
         $source = Join-Path $PublishDir $name
         if (-not (Test-Path -LiteralPath $source)) { throw "Expected '$name' in the publish output $PublishDir, but it is missing." }
@@ -133,14 +145,13 @@ function Invoke-Build {
         Copy-Item -Path (Join-Path $publishedRuntimes '*') -Destination (Join-Path $ModuleDir "runtimes/$Rid") -Recurse -Force
     }
 
+    $helpDir = New-Item -ItemType Directory -Force -Path (Join-Path $ModuleDir 'en-US')
     $helpSource = Join-Path $PublishDir 'en-US'
     if (Test-Path -LiteralPath $helpSource) {
-        $help = @(Get-ChildItem -LiteralPath $helpSource -Filter '*help*.xml' -File)
-        if ($help.Count -gt 0) {
-            $helpDir = New-Item -ItemType Directory -Force -Path (Join-Path $ModuleDir 'en-US')
-            $help | Copy-Item -Destination $helpDir
-        }
+        Get-ChildItem -LiteralPath $helpSource -Filter '*help*.xml' -File | Copy-Item -Destination $helpDir
     }
+    # Conceptual help is plain text that Get-Help finds as <module dir>/en-US/about_*.help.txt.
+    Copy-Item -LiteralPath $AboutTopic $helpDir
 
     # PowerShell brings its own System.Management.Automation; a shipped copy (the reference-only one from
     # PowerShellStandard.Library) would break every import.
@@ -279,6 +290,71 @@ function Invoke-Bench {
     Invoke-ChildPwsh -ScriptPath $bench
 }
 
+# PSResourceGet's Compress-PSResource builds the nupkg Install-PSResource expects (manifest and module files at
+# the package root, a nuspec from the manifest) from the laid-out folder, offline and without registering a
+# repository. It tags the nuspec with PSData.Tags and PSModule only; the gallery convention also lists every cmdlet
+# (PSCmdlet_X, PSCommand_X, PSIncludes_Cmdlet), which `Find-PSResource -CommandName` searches, so those are added to
+# the nuspec here rather than to the manifest's own tags.
+function Invoke-Package {
+    if ($NoBuild) {
+        if (-not (Test-Path -LiteralPath (Join-Path $ModuleDir 'CapMap.psd1'))) { throw "-NoBuild: there is no module folder at $ModuleDir to pack; run -Task Build first." }
+    }
+    else {
+        Invoke-Build
+    }
+    $manifest = Import-PowerShellDataFile -LiteralPath (Join-Path $ModuleDir 'CapMap.psd1')
+    $version = $manifest.ModuleVersion
+    $package = Join-Path $PackageDir "CapMap.$version.nupkg"
+
+    Write-Step "Package $package"
+    if (Test-Path $PackageDir) { Remove-Item -Recurse -Force $PackageDir }
+    New-Item -ItemType Directory -Force -Path $PackageDir | Out-Null
+    Microsoft.PowerShell.PSResourceGet\Compress-PSResource -Path $ModuleDir -DestinationPath $PackageDir
+    if (-not (Test-Path -LiteralPath $package)) {
+        throw "Compress-PSResource did not write $package; found: $(@(Get-ChildItem -LiteralPath $PackageDir -Name) -join ', ')"
+    }
+    Add-NuspecCommandTag -Package $package -Cmdlet $manifest.CmdletsToExport
+
+    Add-Type -AssemblyName System.IO.Compression.FileSystem
+    $zip = [IO.Compression.ZipFile]::OpenRead($package)
+    try {
+        $entries = @($zip.Entries | Where-Object { $_.FullName -notmatch '^(_rels/|package/|\[Content_Types\]\.xml$)' } |
+            Sort-Object FullName)
+        Write-Host "$([IO.Path]::GetRelativePath($Root, $package)): $((Get-Item -LiteralPath $package).Length) bytes, $($entries.Count) files:"
+        $entries | ForEach-Object { '  {0,9}  {1}' -f $_.Length, $_.FullName } | Out-Host
+    }
+    finally {
+        $zip.Dispose()
+    }
+}
+
+function Add-NuspecCommandTag {
+    param([Parameter(Mandatory)] [string] $Package, [Parameter(Mandatory)] [string[]] $Cmdlet)
+    Add-Type -AssemblyName System.IO.Compression.FileSystem
+    $zip = [IO.Compression.ZipFile]::Open($Package, [IO.Compression.ZipArchiveMode]::Update)
+    try {
+        $entry = @($zip.Entries | Where-Object { $_.FullName -notmatch '/' -and $_.Name -like '*.nuspec' })
+        if ($entry.Count -ne 1) { throw "Expected one .nuspec at the root of $Package, found $($entry.Count)." }
+        $reader = [IO.StreamReader]::new($entry[0].Open())
+        try { [xml] $nuspec = $reader.ReadToEnd() } finally { $reader.Dispose() }
+
+        $tags = $nuspec.package.metadata['tags']
+        if ($null -eq $tags) { throw "The nuspec in $Package has no <tags> element." }
+        $words = [Collections.Generic.List[string]]::new([string[]] @($tags.InnerText -split '\s+' | Where-Object { $_ }))
+        foreach ($name in $Cmdlet) { $words.Add("PSCmdlet_$name"); $words.Add("PSCommand_$name") }
+        $words.Add('PSIncludes_Cmdlet')
+        $tags.InnerText = ($words | Select-Object -Unique) -join ' '
+
+        $name = $entry[0].FullName
+        $entry[0].Delete()
+        $writer = [IO.StreamWriter]::new($zip.CreateEntry($name).Open(), [Text.UTF8Encoding]::new($false))
+        try { $nuspec.Save($writer) } finally { $writer.Dispose() }
+    }
+    finally {
+        $zip.Dispose()
+    }
+}
+
 function Invoke-Clean {
     Write-Step 'Clean'
     if (Test-Path $OutDir) { Remove-Item -Recurse -Force $OutDir }
@@ -303,6 +379,7 @@ try {
         'Demo' { Invoke-Demo }
         'Help' { Invoke-Help }
         'Bench' { Invoke-Bench }
+        'Package' { Invoke-Package }
         'Clean' { Invoke-Clean }
     }
 }

@@ -27,6 +27,7 @@ public sealed class ModuleInitializer : IModuleAssemblyInitializer, IModuleAssem
     /// <inheritdoc />
     public void OnImport()
     {
+        PlatformGuard.EnsureSupported();
         lock (Gate)
         {
             s_nativeDirectory ??= FindNativeDirectory();
