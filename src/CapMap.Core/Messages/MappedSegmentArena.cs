@@ -43,26 +43,31 @@ internal sealed unsafe class MappedSegmentArena : IStreamingArena
     /// <summary>Moves a block of the file for the arena; the owner journals it so a kill mid-move stays restorable.</summary>
     private readonly Action<PendingMove> _moveBlock;
 
-    public MappedSegmentArena(MappedFile file, Action<PendingMove> moveBlock)
+    public MappedSegmentArena(MappedFile file, long messageOffset, Action<PendingMove> moveBlock)
     {
         _file = file;
         _moveBlock = moveBlock;
+        MessageOffset = messageOffset;
         _base = file.Base;
         _reserve = file.ReservedBytes;
         _eager = file.Growth == GrowthMode.Eager;
         _eagerStep = file.ChunkBytes;
         // The header page always exists, so checkpoints and finish never fault on it.
-        file.EnsureRangeCommitted(0, MappedFileLayout.HeaderBytes);
-        long offset = MappedFileLayout.BuilderRootSlotOffset;
-        // Segment 0 is declared from the end of the table, which may be as early as byte 8: keep its
-        // capacity such that the declared size can never exceed the segment limit.
-        int capacity = (int)Math.Min(WireLimits.MaxSegmentWords - (offset - 8) / 8, (_reserve - offset) / 8);
-        _segments[0] = new Segment { Offset = offset, Capacity = capacity, CommittedEnd = MappedFileLayout.HeaderBytes };
+        long dataStart = MappedFileLayout.DataStart(messageOffset);
+        file.EnsureRangeCommitted(messageOffset, dataStart - messageOffset);
+        long offset = MappedFileLayout.BuilderRootSlot(messageOffset);
+        // Segment 0 is declared from the end of the table, which may be as early as 8 bytes into the
+        // message: keep its capacity such that the declared size can never exceed the segment limit.
+        int capacity = (int)Math.Min(WireLimits.MaxSegmentWords - (offset - (messageOffset + 8)) / 8, (_reserve - offset) / 8);
+        _segments[0] = new Segment { Offset = offset, Capacity = capacity, CommittedEnd = dataStart };
         _count = 1;
     }
 
     public int SegmentCount => _count;
-    public int MaxSegmentWords => WireLimits.MaxSegmentWords - MappedFileLayout.HeaderBytes / 8;
+    public int MaxSegmentWords => WireLimits.MaxSegmentWords - 2 * MappedFileLayout.HeaderBytes / 8;
+
+    /// <summary>File offset where this message (its segment table) starts: 0, or past the messages it was appended to.</summary>
+    public long MessageOffset { get; }
     public bool IsStreaming => _stream >= 0;
 
     internal ReadOnlySpan<Segment> Segments => _segments.AsSpan(0, _count);
@@ -194,12 +199,15 @@ internal sealed unsafe class MappedSegmentArena : IStreamingArena
     public int StreamGapMoves { get; private set; }
     public long StreamGapMovedBytes { get; private set; }
 
-    private void ClearBytes(long offset, long length)
+    private void ClearBytes(long offset, long length) => ClearBytes(_base, offset, length);
+
+    /// <summary>Zeroes [offset, offset + length) of a mapping, a gigabyte at a time (spans are int-sized).</summary>
+    internal static void ClearBytes(byte* fileBase, long offset, long length)
     {
         while (length > 0)
         {
             int chunk = (int)Math.Min(length, 1 << 30);
-            new Span<byte>(_base + offset, chunk).Clear();
+            new Span<byte>(fileBase + offset, chunk).Clear();
             offset += chunk;
             length -= chunk;
         }

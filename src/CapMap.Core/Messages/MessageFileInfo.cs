@@ -91,7 +91,7 @@ internal static unsafe class CapMapMessageScan
     {
         if (length - message.Offset < MappedFileLayout.HeaderBytes) return null;
         var record = CheckpointRecord.ReadLatest(new ReadOnlySpan<byte>(file + message.Offset, MappedFileLayout.HeaderBytes));
-        if (record is null) return null;
+        if (record is null || record.MessageOffset != message.Offset) return null;
         // A record that announces a move describes a file its writer left mid-move: CapMap's, at a checkpoint.
         if (record.Pending is not null) return record;
         return record.Segments.Select(s => s.Words).SequenceEqual(message.Table.SegmentWords) ? record : null;
