@@ -1,3 +1,5 @@
+using CapMap.Mapping;
+using CapMap.Platform;
 using Mono.Unix.Native;
 
 namespace CapMap.IO;
@@ -7,23 +9,94 @@ namespace CapMap.IO;
 /// an advisory flock on Unix, which would collide with the exclusive lock of a writer that is still
 /// building (and checkpointing) the same file.
 /// </summary>
+/// <remarks>
+/// A reader takes no lock, so a writer (or anyone) may cut the file while it is mapped; touching a page
+/// past the new end raises SIGBUS. The mapping is therefore registered read-only with the
+/// <see cref="FaultRegistry"/>: the native handler records the truncation, maps zeros over the rest of
+/// the range so the load completes, and returns. Reads then see zeros instead of the file, so every
+/// result read through this mapping is only valid if <see cref="ThrowIfTruncated"/> passes after it
+/// (<see cref="ReadConsistent{T}"/> does both).
+/// </remarks>
 internal sealed unsafe class ReadOnlyFileMapping : IDisposable
 {
+    private readonly string _path;
+    private readonly long _mappedBytes;
+    private readonly int _fd;
+    private readonly RegionRegistration _registration;
+    private readonly int* _failure;
     private IntPtr _address;
 
-    private ReadOnlyFileMapping(IntPtr address, long length)
+    private ReadOnlyFileMapping(string path, int fd, IntPtr address, long length, long mappedBytes, RegionRegistration registration)
     {
+        _path = path;
+        _fd = fd;
         _address = address;
         Length = length;
+        _mappedBytes = mappedBytes;
+        _registration = registration;
+        _failure = NativeMethods.capmap_failure_address(registration.Slot);
     }
 
     public byte* Pointer => (byte*)_address;
     public long Length { get; }
 
+    /// <summary>True once a read touched a page the file no longer has (or could not be read).</summary>
+    public bool IsDamaged => _address != IntPtr.Zero && _failure != null && Volatile.Read(ref *_failure) != 0;
+
+    /// <summary>
+    /// Throws if a read since the open touched a page the file no longer has (the handler's flag: one load,
+    /// cheap enough for every pointer a reader follows).
+    /// </summary>
+    /// <exception cref="FileTruncatedException">The file shrank under a read since it was opened.</exception>
+    /// <exception cref="IOException">A page of the file could not be read.</exception>
+    public void ThrowIfTruncated(Exception? cause = null)
+    {
+        if (!IsDamaged) return;
+        int code = Volatile.Read(ref *_failure);
+        if (code is NativeMethods.FAIL_TRUNCATED or NativeMethods.FAIL_READ_PAST_EOF)
+            throw new FileTruncatedException(_path, Length, cause);
+        throw new IOException($"Reading '{_path}' failed: {MappedFileException.Describe(code)}.", cause);
+    }
+
+    /// <summary>
+    /// <see cref="ThrowIfTruncated"/>, and also throws if the file is now shorter than when it was opened.
+    /// A cut inside a page raises no fault: the kernel zeros the rest of that page, and only the file's
+    /// length tells.
+    /// </summary>
+    public void ThrowIfShrunk(Exception? cause = null)
+    {
+        ThrowIfTruncated(cause);
+        if (_address != IntPtr.Zero && Syscall.fstat(_fd, out var stat) == 0 && stat.st_size < Length)
+            throw new FileTruncatedException(_path, Length, cause);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="read"/> over the mapping and returns its result only if the file stayed whole
+    /// meanwhile (<see cref="ThrowIfShrunk"/>). A <see cref="Wire.CapnpFormatException"/> raised while the
+    /// file was being cut is the cut's doing (the reader saw zeros), so it is reported as the truncation.
+    /// </summary>
+    public T ReadConsistent<T>(Func<T> read)
+    {
+        T result;
+        try
+        {
+            result = read();
+        }
+        catch (Wire.CapnpFormatException e)
+        {
+            ThrowIfShrunk(e);
+            throw;
+        }
+        ThrowIfShrunk();
+        return result;
+    }
+
     public static ReadOnlyFileMapping Open(string path)
     {
         int fd = Syscall.open(path, OpenFlags.O_RDONLY | OpenFlags.O_CLOEXEC);
         if (fd < 0) throw ErrnoToException(path, Stdlib.GetLastError());
+        IntPtr address = IntPtr.Zero;
+        long mapped = 0;
         try
         {
             if (Syscall.fstat(fd, out var stat) != 0) throw ErrnoToException(path, Stdlib.GetLastError());
@@ -31,27 +104,40 @@ internal sealed unsafe class ReadOnlyFileMapping : IDisposable
                 throw new IOException($"'{path}' is not a regular file.");
             long length = stat.st_size;
             if (length < 8) throw new Wire.CapnpFormatException($"'{path}' is {length} bytes long; a message needs at least 8.");
-            IntPtr address = Syscall.mmap(IntPtr.Zero, (ulong)length, MmapProts.PROT_READ, MmapFlags.MAP_SHARED, fd, 0);
-            if (address == Syscall.MAP_FAILED) throw ErrnoToException(path, Stdlib.GetLastError());
-            return new ReadOnlyFileMapping(address, length);
+            long page = Environment.SystemPageSize;
+            mapped = (length + page - 1) / page * page;
+            address = Syscall.mmap(IntPtr.Zero, (ulong)mapped, MmapProts.PROT_READ, MmapFlags.MAP_SHARED, fd, 0);
+            if (address == Syscall.MAP_FAILED)
+            {
+                address = IntPtr.Zero;
+                throw ErrnoToException(path, Stdlib.GetLastError());
+            }
+            // committed = the length now: a fault below it means the file shrank; the handler never grows it.
+            var registration = FaultRegistry.Register(address, mapped, fd, page, length, RegionFlags.ReadOnly);
+            return new ReadOnlyFileMapping(path, fd, address, length, mapped, registration);
         }
-        finally
+        catch
         {
+            if (address != IntPtr.Zero) Syscall.munmap(address, (ulong)mapped);
             Syscall.close(fd);
+            throw;
         }
     }
 
-    private static Exception ErrnoToException(string path, Errno errno) => errno switch
+    private static Exception ErrnoToException(string path, Mono.Unix.Native.Errno errno) => errno switch
     {
-        Errno.ENOENT => new FileNotFoundException($"'{path}' does not exist.", path),
-        Errno.EACCES or Errno.EPERM => new UnauthorizedAccessException($"Access to '{path}' is denied."),
+        Mono.Unix.Native.Errno.ENOENT => new FileNotFoundException($"'{path}' does not exist.", path),
+        Mono.Unix.Native.Errno.EACCES or Mono.Unix.Native.Errno.EPERM => new UnauthorizedAccessException($"Access to '{path}' is denied."),
         _ => new IOException($"'{path}': {Stdlib.strerror(errno)} ({errno})."),
     };
 
     public void Dispose()
     {
         if (_address == IntPtr.Zero) return;
-        Syscall.munmap(_address, (ulong)Length);
+        // Unregister first: it waits for a handler working in the range, after which unmapping is safe.
+        _registration.Dispose();
+        Syscall.munmap(_address, (ulong)_mappedBytes);
+        Syscall.close(_fd);
         _address = IntPtr.Zero;
     }
 }

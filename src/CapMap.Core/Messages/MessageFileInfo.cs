@@ -25,9 +25,15 @@ public sealed record MessageFileInfo(
     public int SegmentCount => SegmentWords.Count;
 
     /// <exception cref="CapnpFormatException">The file does not start with a valid segment table.</exception>
-    public static unsafe MessageFileInfo Read(string path)
+    /// <exception cref="FileTruncatedException">The file was cut while it was read.</exception>
+    public static MessageFileInfo Read(string path)
     {
         using var mapping = ReadOnlyFileMapping.Open(path);
+        return mapping.ReadConsistent(() => Read(path, mapping));
+    }
+
+    private static unsafe MessageFileInfo Read(string path, ReadOnlyFileMapping mapping)
+    {
         var bytes = new ReadOnlySpan<byte>(mapping.Pointer, (int)Math.Min(mapping.Length, MappedFileLayout.HeaderBytes));
         var table = Framing.ReadTable(bytes);
         var record = bytes.Length >= MappedFileLayout.HeaderBytes ? CheckpointRecord.ReadLatest(bytes) : null;
