@@ -19,6 +19,8 @@
         'Add-CapnpStruct'
         'Complete-CapnpMappedMessage'
         'Save-CapnpMappedMessage'
+        'Get-CapnpMappedMessage'
+        'Close-CapnpMappedMessage'
         'Repair-CapnpMappedMessage'
         'Resize-CapnpMappedMessage'
         'Export-CapnpMessage'

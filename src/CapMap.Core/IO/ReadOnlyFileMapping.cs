@@ -20,20 +20,18 @@ namespace CapMap.IO;
 internal sealed unsafe class ReadOnlyFileMapping : IDisposable
 {
     private readonly string _path;
-    private readonly long _mappedBytes;
     private readonly int _fd;
-    private readonly RegionRegistration _registration;
+    private readonly MappingHandle _handle; // mapping, registration, descriptor: released even if never disposed
     private readonly int* _failure;
     private IntPtr _address;
 
-    private ReadOnlyFileMapping(string path, int fd, IntPtr address, long length, long mappedBytes, RegionRegistration registration)
+    private ReadOnlyFileMapping(string path, int fd, IntPtr address, long length, RegionRegistration registration, MappingHandle handle)
     {
         _path = path;
         _fd = fd;
         _address = address;
         Length = length;
-        _mappedBytes = mappedBytes;
-        _registration = registration;
+        _handle = handle;
         _failure = NativeMethods.capmap_failure_address(registration.Slot);
     }
 
@@ -95,8 +93,6 @@ internal sealed unsafe class ReadOnlyFileMapping : IDisposable
     {
         int fd = Syscall.open(path, OpenFlags.O_RDONLY | OpenFlags.O_CLOEXEC);
         if (fd < 0) throw ErrnoToException(path, Stdlib.GetLastError());
-        IntPtr address = IntPtr.Zero;
-        long mapped = 0;
         try
         {
             if (Syscall.fstat(fd, out var stat) != 0) throw ErrnoToException(path, Stdlib.GetLastError());
@@ -105,20 +101,25 @@ internal sealed unsafe class ReadOnlyFileMapping : IDisposable
             long length = stat.st_size;
             if (length < 8) throw new Wire.CapnpFormatException($"'{path}' is {length} bytes long; a message needs at least 8.");
             long page = Environment.SystemPageSize;
-            mapped = (length + page - 1) / page * page;
-            address = Syscall.mmap(IntPtr.Zero, (ulong)mapped, MmapProts.PROT_READ, MmapFlags.MAP_SHARED, fd, 0);
-            if (address == Syscall.MAP_FAILED)
+            long mapped = (length + page - 1) / page * page;
+            IntPtr address = Syscall.mmap(IntPtr.Zero, (ulong)mapped, MmapProts.PROT_READ, MmapFlags.MAP_SHARED, fd, 0);
+            if (address == Syscall.MAP_FAILED) throw ErrnoToException(path, Stdlib.GetLastError());
+            var handle = new MappingHandle(address, mapped);
+            try
             {
-                address = IntPtr.Zero;
-                throw ErrnoToException(path, Stdlib.GetLastError());
+                // committed = the length now: a fault below it means the file shrank; the handler never grows it.
+                var registration = FaultRegistry.Register(address, mapped, fd, page, length, RegionFlags.ReadOnly);
+                handle.Adopt(registration, fd); // from here the handle closes fd
+                return new ReadOnlyFileMapping(path, fd, address, length, registration, handle);
             }
-            // committed = the length now: a fault below it means the file shrank; the handler never grows it.
-            var registration = FaultRegistry.Register(address, mapped, fd, page, length, RegionFlags.ReadOnly);
-            return new ReadOnlyFileMapping(path, fd, address, length, mapped, registration);
+            catch
+            {
+                handle.Dispose(); // unmaps; fd is still ours, closed below
+                throw;
+            }
         }
         catch
         {
-            if (address != IntPtr.Zero) Syscall.munmap(address, (ulong)mapped);
             Syscall.close(fd);
             throw;
         }
@@ -134,10 +135,7 @@ internal sealed unsafe class ReadOnlyFileMapping : IDisposable
     public void Dispose()
     {
         if (_address == IntPtr.Zero) return;
-        // Unregister first: it waits for a handler working in the range, after which unmapping is safe.
-        _registration.Dispose();
-        Syscall.munmap(_address, (ulong)_mappedBytes);
-        Syscall.close(_fd);
         _address = IntPtr.Zero;
+        _handle.Dispose();
     }
 }
