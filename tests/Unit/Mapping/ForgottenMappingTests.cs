@@ -55,7 +55,7 @@ public sealed class ForgottenMappingTests : IDisposable
     private static void CreateAndForget(string path)
     {
         var builder = MappedMessageBuilder.Create(path, new MappedMessageOptions { Overwrite = true });
-        var root = builder.InitRoot(0, 1);
+        var root = builder.InitRoot(1, 0);
         root.WriteInt64(0, 42);
         builder.Checkpoint(flush: false);
         Assert.Throws<FileLockedException>(() => MappedMessageBuilder.Create(path, new MappedMessageOptions { Overwrite = true }));

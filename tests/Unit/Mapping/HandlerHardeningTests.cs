@@ -12,6 +12,9 @@ namespace CapMap.Tests.Mapping;
 /// <c>Native/handler_probe.c</c>, compiled here against the shipped library and started as a child.
 /// Each test fails against the handler before the fix it names (see docs/reliability.md).
 /// </summary>
+// Starts many child processes: alone, so the descriptors (and flocks) a fork holds until exec do not
+// collide with other tests' locks.
+[Collection(ProcessWideCollection.Name)]
 [Trait("Category", "Reliability")]
 public sealed class HandlerHardeningTests
 {
@@ -26,25 +29,17 @@ public sealed class HandlerHardeningTests
         Assert.True(run.ExitCode == 128 + SIGBUS, $"exit {run.ExitCode}: {run.Output}");
     }
 
-    [Fact]
-    public void SIG_IGN_saved_with_SA_SIGINFO_is_not_called_as_a_function()
+    [Theory]
+    // SIG_IGN saved with SA_SIGINFO is not called as a function: a kill()-sent SIGBUS is ignored.
+    [InlineData("ign-siginfo", "ignored")]
+    // A non-chaining handler installed after CapMap's: the next registration is refused (CAPMAP_E_REPLACED).
+    [InlineData("replaced", "register -6")]
+    // ENOMEM from the eager prefault (seccomp) does not fail a healthy file.
+    [InlineData("populate-enomem", "grow 0 failure 0")]
+    public void The_handler_survives(string scenario, string expected)
     {
-        var run = Probe.Run("ign-siginfo");
-        Assert.True(run.ExitCode == 0 && run.Output.Contains("ignored"), $"exit {run.ExitCode}: {run.Output}");
-    }
-
-    [Fact]
-    public void A_region_registering_after_a_non_chaining_handler_replaced_CapMaps_is_refused()
-    {
-        var run = Probe.Run("replaced");
-        Assert.True(run.ExitCode == 0 && run.Output.Contains("register -6"), $"exit {run.ExitCode}: {run.Output}");
-    }
-
-    [Fact]
-    public void ENOMEM_from_the_eager_prefault_does_not_fail_a_healthy_file()
-    {
-        var run = Probe.Run("populate-enomem");
-        Assert.True(run.ExitCode == 0 && run.Output.Contains("grow 0 failure 0"), $"exit {run.ExitCode}: {run.Output}");
+        var run = Probe.Run(scenario);
+        Assert.True(run.ExitCode == 0 && run.Output.Contains(expected), $"exit {run.ExitCode}: {run.Output}");
     }
 
     [Fact]

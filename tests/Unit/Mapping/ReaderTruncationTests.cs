@@ -11,6 +11,9 @@ namespace CapMap.Tests.Mapping;
 /// SIGBUS; these tests prove the process lives and the read ends either complete and correct, or in
 /// <see cref="FileTruncatedException"/> — never in zeros passed off as data, never in a crash.
 /// </summary>
+// Starts many child processes: alone, so the descriptors (and flocks) a fork holds until exec do not
+// collide with other tests' locks.
+[Collection(ProcessWideCollection.Name)]
 [Trait("Category", "Reliability")]
 public sealed class ReaderTruncationTests : IDisposable
 {
@@ -67,11 +70,7 @@ public sealed class ReaderTruncationTests : IDisposable
     [Fact]
     public void A_value_read_from_a_cut_page_is_reported_not_returned()
     {
-        string path = _dir.File("cut.bin");
-        File.Copy(_original, path, overwrite: true);
-        using var reader = MessageReader.FromFile(path, ReaderOptions.Unlimited);
-        var records = reader.GetRoot().ReadList(1);
-        Assert.Equal(0, Mono.Unix.Native.Syscall.truncate(path, 4096));
+        using var reader = OpenThenCut("cut.bin", out var records);
 
         // A number read straight from a struct reads as zero from a cut page; the check tells.
         long value = records.GetStruct(Records - 1).ReadInt64(0);
@@ -84,18 +83,14 @@ public sealed class ReaderTruncationTests : IDisposable
     [Fact]
     public void A_format_error_caused_by_a_cut_is_reported_as_the_cut()
     {
-        string path = _dir.File("cut-format.bin");
-        File.Copy(_original, path, overwrite: true);
-        using var reader = MessageReader.FromFile(path, ReaderOptions.Unlimited);
-        var records = reader.GetRoot().ReadList(1);
-        Assert.Equal(0, Mono.Unix.Native.Syscall.truncate(path, 4096));
+        using var reader = OpenThenCut("cut-format.bin", out var records);
         // A Text of zeros has no NUL terminator: a format error, unless the zeros came from the cut.
         var e = Assert.Throws<FileTruncatedException>(() => reader.ReadConsistent(() =>
         {
             var last = records.GetStruct(Records - 1);
             return last.ReadText(0);
         }));
-        Assert.Equal(path, e.FilePath);
+        Assert.Equal(_dir.File("cut-format.bin"), e.FilePath);
     }
 
     [Fact]
@@ -123,6 +118,17 @@ public sealed class ReaderTruncationTests : IDisposable
             }
             cut.Join();
         }
+    }
+
+    /// <summary>A copy of the message, opened, its record list read, then cut to one page.</summary>
+    private MessageReader OpenThenCut(string name, out ListReader records)
+    {
+        string path = _dir.File(name);
+        File.Copy(_original, path, overwrite: true);
+        var reader = MessageReader.FromFile(path, ReaderOptions.Unlimited);
+        records = reader.GetRoot().ReadList(1);
+        Assert.Equal(0, Mono.Unix.Native.Syscall.truncate(path, 4096));
+        return reader;
     }
 
     private (int Full, int Truncated) RunRounds(int rounds, int seed, Action<string, double> cut)

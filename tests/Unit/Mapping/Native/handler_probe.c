@@ -63,6 +63,24 @@ static void fail_populate_with(int err)
         die("seccomp");
 }
 
+/* Installs SIG_IGN (ignore != 0) or foreign_handler for SIGBUS, with SA_SIGINFO either way: sigaction
+ * accepts the flag with SIG_IGN too, and stores it. */
+static void foreign_handler(int sig, siginfo_t *si, void *ctx);
+
+static void set_sigbus(int ignore)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    if (ignore)
+        sa.sa_handler = SIG_IGN;
+    else
+        sa.sa_sigaction = foreign_handler;
+    sa.sa_flags = SA_SIGINFO;
+    sigemptyset(&sa.sa_mask);
+    if (sigaction(SIGBUS, &sa, NULL) != 0)
+        die("sigaction");
+}
+
 static void install(void)
 {
     int rc = capmap_install();
@@ -91,13 +109,7 @@ static int mceerr_ao(void)
 /* SIG_IGN saved together with SA_SIGINFO: sigaction accepts it.  A kill()-sent SIGBUS must then be ignored. */
 static int ign_siginfo(void)
 {
-    struct sigaction ign;
-    memset(&ign, 0, sizeof ign);
-    ign.sa_handler = SIG_IGN;
-    ign.sa_flags = SA_SIGINFO;
-    sigemptyset(&ign.sa_mask);
-    if (sigaction(SIGBUS, &ign, NULL) != 0)
-        die("sigaction");
+    set_sigbus(1);
     install();
     if (kill(getpid(), SIGBUS) != 0)
         die("kill");
@@ -114,13 +126,7 @@ static void foreign_handler(int sig, siginfo_t *si, void *ctx)
 static int replaced(void)
 {
     install();
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_sigaction = foreign_handler;
-    sa.sa_flags = SA_SIGINFO;
-    sigemptyset(&sa.sa_mask);
-    if (sigaction(SIGBUS, &sa, NULL) != 0)
-        die("sigaction");
+    set_sigbus(0);
     long page = sysconf(_SC_PAGESIZE);
     void *base = mmap(NULL, (size_t)page, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (base == MAP_FAILED)
