@@ -10,6 +10,8 @@ namespace CapMap.Tests.Mapping;
 /// An open message, mapped file or reader that nobody disposes is released when it is collected: the lock is
 /// dropped (a second writer can open the file) and the registry slot is freed.
 /// </summary>
+// Forces collections and starts flock probes: alone, so neither disturbs other tests' files and locks.
+[Collection(ProcessWideCollection.Name)]
 public sealed class ForgottenMappingTests : IDisposable
 {
     private readonly TempDir _dir = new();
