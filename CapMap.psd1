@@ -21,6 +21,8 @@
         'Add-CapnpStruct'
         'Complete-CapnpMappedMessage'
         'Save-CapnpMappedMessage'
+        'Get-CapnpMappedMessage'
+        'Close-CapnpMappedMessage'
         'Repair-CapnpMappedMessage'
         'Resize-CapnpMappedMessage'
         'Export-CapnpMessage'

@@ -89,6 +89,7 @@ public sealed class CapnpMappedMessage : IDisposable
             // A first checkpoint (the root, no records; not flushed, so it costs a header write): a failure
             // before any other checkpoint (disk full, size limit, kill) then leaves a valid message, not an empty table.
             builder.Checkpoint(flush: false);
+            OpenMessages.Add(message); // for Get-CapnpMappedMessage
             return message;
         }
         catch
@@ -328,6 +329,7 @@ public sealed class CapnpMappedMessage : IDisposable
     {
         ThrowIfNotOpen();
         var summary = _builder.Complete(flush);
+        OpenMessages.Remove(this);
         _summary = new CapnpMessageSummary(summary, RootType, DateTime.Now);
         _list = null;
         return _summary;
@@ -345,6 +347,7 @@ public sealed class CapnpMappedMessage : IDisposable
         {
             _closed = true;
             _list = null;
+            OpenMessages.Remove(this);
         }
     }
 }

@@ -154,6 +154,45 @@ Save-CapnpMappedMessage $m -Verbose'; Remarks = 'Makes everything added so far d
         Notes       = 'ErrorIds: MessageClosed, MessageFailed. See docs/cmdlets.md.'
     }
 
+    'Get-CapnpMappedMessage' = @{
+        Synopsis    = 'Lists the messages this session has open.'
+        Description = @(
+            'Get-CapnpMappedMessage outputs every message New-CapnpMappedMessage created in this process that is not yet completed or closed (including failed ones, which still hold their file until they are closed). It finds a message whose variable was overwritten or lost, so it can be closed and its file unlocked.'
+            'The list holds messages weakly: a message nobody references any more is released when .NET collects it (its file keeps its last checkpoint and its lock is dropped), and then no longer appears.'
+        )
+        Parameters  = @{
+            Path = 'Only messages whose file path matches (wildcards allowed; relative paths are relative to the current location).'
+        }
+        Inputs      = @(@{ Type = 'None'; Description = 'Takes no pipeline input.' })
+        Outputs     = @(@{ Type = 'CapMap.PowerShell.CapnpMappedMessage'; Description = 'The open messages, oldest first.' })
+        Examples    = @(
+            @{ Code = 'Get-CapnpMappedMessage'; Remarks = 'Shows every open message: path, state, records and bytes used.' }
+            @{ Code = 'Get-CapnpMappedMessage ./spool/*.bin | Close-CapnpMappedMessage'; Remarks = 'Checkpoints and closes the open messages of the spool directory.' }
+        )
+        Notes       = 'See docs/cmdlets.md.'
+    }
+
+    'Close-CapnpMappedMessage' = @{
+        Synopsis    = 'Checkpoints an open message and closes it, releasing its file.'
+        Description = @(
+            'Close-CapnpMappedMessage writes a flushed checkpoint (as Save-CapnpMappedMessage does) and closes the message: the file keeps every record added, as a checkpoint that every Cap''n Proto reader can read, and its lock is released so other writers can open it. Complete-CapnpMappedMessage is the way to finish a message; Close is the way to stop without finishing.'
+            'A failed message (disk full, size limit) cannot checkpoint: MessageFailed is reported and the message is closed at its last checkpoint. A message that is already completed or closed is left as it is.'
+        )
+        Parameters  = @{
+            Message  = 'The message to close: what New-CapnpMappedMessage or Get-CapnpMappedMessage returned.'
+            PassThru = 'Outputs the message after closing it (its State is then Closed).'
+            WhatIf   = $whatIf
+            Confirm  = $confirm
+        }
+        Inputs      = @(@{ Type = 'CapMap.PowerShell.CapnpMappedMessage'; Description = 'The messages to close.' })
+        Outputs     = @(@{ Type = 'CapMap.PowerShell.CapnpMappedMessage'; Description = 'With -PassThru, the message.' })
+        Examples    = @(
+            @{ Code = 'Close-CapnpMappedMessage $m'; Remarks = 'Keeps everything added to $m and unlocks its file.' }
+            @{ Code = 'Get-CapnpMappedMessage | Close-CapnpMappedMessage'; Remarks = 'Closes every message this session still has open.' }
+        )
+        Notes       = 'ErrorIds: MessageFailed. See docs/cmdlets.md.'
+    }
+
     'Repair-CapnpMappedMessage' = @{
         Synopsis    = 'Restores a message file to its last checkpoint after a crash, a kill or a failed write.'
         Description = @(

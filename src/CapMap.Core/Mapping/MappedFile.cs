@@ -32,15 +32,17 @@ namespace CapMap.Mapping;
 public sealed unsafe class MappedFile : IDisposable
 {
     private readonly RegionRegistration _registration;
+    private readonly MappingHandle _handle; // owns mapping, registration and descriptor (released even if never disposed)
     private readonly int _fd;
     private readonly IntPtr _base;
     private long _committedHint; // last known committed size (fast path of EnsureCommitted)
     private int _disposed;
 
-    private MappedFile(string path, int fd, IntPtr baseAddress, long reserved, RegionRegistration registration,
+    private MappedFile(string path, int fd, IntPtr baseAddress, long reserved, RegionRegistration registration, MappingHandle handle,
                        GrowthMode growth, long chunk, bool populate, bool readOnly, long committed)
     {
         Path = path;
+        _handle = handle;
         _fd = fd;
         _base = baseAddress;
         ReservedBytes = reserved;
@@ -234,17 +236,19 @@ public sealed unsafe class MappedFile : IDisposable
             int err = LastErrno();
             throw new MappedFileException($"Could not map {reserve} bytes of '{full}': {MappedFileException.Describe(err)}. Lower ReserveBytes or raise 'ulimit -v'.", full, err);
         }
+        var handle = new MappingHandle(addr, reserve);
         try
         {
             RegionFlags flags = readOnly ? RegionFlags.ReadOnly : RegionFlags.None;
             if (options.Populate && options.Growth == GrowthMode.Fault)
                 flags |= RegionFlags.PopulateOnFault;
             RegionRegistration reg = FaultRegistry.Register(addr, reserve, fd, chunk, committed, flags);
-            return new MappedFile(full, fd, addr, reserve, reg, options.Growth, chunk, options.Populate, readOnly, committed);
+            handle.Adopt(reg, fd); // from here the handle closes fd: nothing below may throw
+            return new MappedFile(full, fd, addr, reserve, reg, handle, options.Growth, chunk, options.Populate, readOnly, committed);
         }
         catch
         {
-            Syscall.munmap(addr, (ulong)reserve);
+            handle.Dispose(); // unmaps; the caller still owns and closes fd
             throw;
         }
     }
@@ -434,16 +438,15 @@ public sealed unsafe class MappedFile : IDisposable
         throw new MappedFileException($"Collapsing a range of '{Path}' failed: {MappedFileException.Describe(rc)}", Path, rc);
     }
 
-    /// <summary>Unregisters, unmaps, closes (releasing the lock). Idempotent. No thread may touch <see cref="Base"/> afterwards.</summary>
+    /// <summary>
+    /// Unregisters, unmaps, closes (releasing the lock). Idempotent. No thread may touch <see cref="Base"/>
+    /// afterwards. A file never disposed is released the same way when it is collected (see <see cref="MappingHandle"/>).
+    /// </summary>
     public void Dispose()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
             return;
-        // Order matters: unregister first (waits for handlers inside the region), then unmap, then
-        // close (a handler must never fstat/fallocate a closed or reused descriptor).
-        _registration.Dispose();
-        Syscall.munmap(_base, (ulong)ReservedBytes);
-        Syscall.close(_fd);
+        _handle.Dispose();
     }
 
     private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);

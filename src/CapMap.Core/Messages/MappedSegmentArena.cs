@@ -77,11 +77,33 @@ internal sealed unsafe class MappedSegmentArena : IStreamingArena
 
     public int GetSegmentWordCount(int segmentId) => _segments[segmentId].Used;
 
+    /// <summary>
+    /// Bytes handed out between two looks at the file's failure flag. In Fault growth a failed file (disk
+    /// full, size limit, truncated) sends every later store to a throwaway page, and nothing else tells the
+    /// builder until its next checkpoint; counting bytes, not objects, bounds what is lost to about this
+    /// much whatever the size of the records (1 MiB payloads would waste 4 GiB between checks every 4,096
+    /// records). One check is one load, so the cadence costs nothing measurable.
+    /// </summary>
+    internal const long FailureCheckBytes = 64L << 20;
+
+    private long _bytesSinceFailureCheck;
+
+    /// <summary>Counts an allocation; every <see cref="FailureCheckBytes"/> throws the file's failure, if any.</summary>
+    /// <exception cref="MappedFileFailedException">The file failed since the last look.</exception>
+    private void CountAllocation(int words)
+    {
+        _bytesSinceFailureCheck += (long)words * 8;
+        if (_bytesSinceFailureCheck < FailureCheckBytes) return;
+        _bytesSinceFailureCheck = 0;
+        _file.ThrowIfFailed();
+    }
+
     public int TryAllocate(int segmentId, int words)
     {
         if (segmentId != _current) return -1;
         ref var segment = ref _segments[segmentId];
         if (words > segment.Capacity - segment.Used) return -1;
+        CountAllocation(words);
         int offset = segment.Used;
         segment.Used += words;
         if (_eager && segment.End > segment.CommittedEnd) CommitAhead(ref segment);
@@ -117,6 +139,7 @@ internal sealed unsafe class MappedSegmentArena : IStreamingArena
         long mainStart = AlignUp(stream.End + (long)words * 8 + InitialStreamGapBytes, MappedFileLayout.GapAlignment);
         if (mainStart >= _reserve)
             throw new CapnpCapacityException("There is not enough reserved address space left to open a streaming list; create the message with a larger reserve.");
+        CountAllocation(words);
         _maxStreamWords = stream.Capacity;
         stream.Capacity = StreamCapacityBefore(mainStart, stream.Offset);
         _stream = _current;
@@ -133,6 +156,7 @@ internal sealed unsafe class MappedSegmentArena : IStreamingArena
         if (!IsStreaming) throw new InvalidOperationException("No streaming list is open.");
         ref var stream = ref _segments[_stream];
         if (words > stream.Capacity - stream.Used && !WidenStreamGap((long)stream.Used + words)) return false;
+        CountAllocation(words);
         stream.Used += words;
         if (_eager && stream.End > stream.CommittedEnd) CommitAhead(ref stream);
         return true;

@@ -33,6 +33,7 @@ public sealed record MessageFileInfo(
 
     /// <summary>The first message of the file.</summary>
     /// <exception cref="CapnpFormatException">The file does not start with a valid segment table.</exception>
+    /// <exception cref="FileTruncatedException">The file was cut while it was read.</exception>
     public static MessageFileInfo Read(string path) => ReadAll(path)[0];
 
     /// <summary>
@@ -41,10 +42,16 @@ public sealed record MessageFileInfo(
     /// element count of the root's only list of structs.
     /// </summary>
     /// <exception cref="CapnpFormatException">The file does not start with a valid segment table.</exception>
-    public static unsafe IReadOnlyList<MessageFileInfo> ReadAll(string path, int? recordListPointer = null)
+    /// <exception cref="FileTruncatedException">The file was cut while it was read.</exception>
+    public static IReadOnlyList<MessageFileInfo> ReadAll(string path, int? recordListPointer = null)
     {
         using var mapping = ReadOnlyFileMapping.Open(path);
         string fullPath = System.IO.Path.GetFullPath(path);
+        return mapping.ReadConsistent(() => ReadAll(fullPath, mapping, recordListPointer));
+    }
+
+    private static unsafe IReadOnlyList<MessageFileInfo> ReadAll(string fullPath, ReadOnlyFileMapping mapping, int? recordListPointer)
+    {
         var messages = CapMapMessageScan.Scan(mapping.Pointer, mapping.Length);
         if (messages.Count == 0)
             Framing.ReadTable(new ReadOnlySpan<byte>(mapping.Pointer, (int)Math.Min(mapping.Length, MappedFileLayout.HeaderBytes))); // throws why

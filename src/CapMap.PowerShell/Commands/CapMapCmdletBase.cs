@@ -34,6 +34,7 @@ public abstract class CapMapCmdletBase : PSCmdlet, IDisposable
         public const string CapacityExceeded = "CapacityExceeded";
         public const string CreateFailed = "CreateFailed";
         public const string InvalidMessageFile = "InvalidMessageFile";
+        public const string FileTruncated = "FileTruncated";
         public const string RepairFailed = "RepairFailed";
         public const string ResizeFailed = "ResizeFailed";
         public const string ReadFailed = "ReadFailed";
@@ -107,6 +108,7 @@ public abstract class CapMapCmdletBase : PSCmdlet, IDisposable
             CapMap.Objects.CapnpValueException => (ErrorIds.RecordConversionFailed, ErrorCategory.InvalidData),
             CapMap.Mapping.MappedFileExistsException => (ErrorIds.FileExists, ErrorCategory.ResourceExists),
             CapMap.Mapping.FileLockedException => (ErrorIds.FileLocked, ErrorCategory.ResourceBusy),
+            CapMap.IO.FileTruncatedException => (ErrorIds.FileTruncated, ErrorCategory.ReadError),
             CapMap.Messages.MappedMessageFailedException => (ErrorIds.MessageFailed, ErrorCategory.WriteError),
             CapMap.Mapping.MappedFileFailedException => (ErrorIds.MessageFailed, ErrorCategory.WriteError),
             CapMap.Mapping.MappedFileException => (ErrorIds.FileAccessFailed, ErrorCategory.OpenError),

@@ -79,6 +79,10 @@ public sealed class ImportCapnpMessageCommand : CapMapCmdletBase
                 {
                     ReadFile(file);
                 }
+                catch (CapMap.IO.FileTruncatedException e)
+                {
+                    WriteNonTerminating(ErrorIds.FileTruncated, ErrorCategory.ReadError, e, file);
+                }
                 catch (Exception e) when (e is CapnpFormatException or IOException or UnauthorizedAccessException)
                 {
                     WriteNonTerminating(e is CapnpFormatException ? ErrorIds.InvalidMessageFile : ErrorIds.ReadFailed,
@@ -93,10 +97,17 @@ public sealed class ImportCapnpMessageCommand : CapMapCmdletBase
         long words = new FileInfo(file).Length / 8;
         var options = new ReaderOptions { TraversalLimitInWords = words + CapMap.Wire.WireLimits.DefaultTraversalLimitInWords };
         using var reader = MessageReader.FromFile(file, options);
+        // The file may be cut while it is read (no lock is taken): every value is read through
+        // ReadConsistent, so a record read from the zeros of a cut file is never written out.
+        reader.ReadConsistent(() => ReadMessage(reader));
+    }
+
+    private void ReadMessage(MessageReader reader)
+    {
         var current = reader.GetRoot();
         if (_target is null)
         {
-            WriteObject(PSObjectReader.Read(current, _root));
+            WriteObject(reader.ReadConsistent(() => PSObjectReader.Read(current, _root)));
             return;
         }
 
@@ -112,7 +123,7 @@ public sealed class ImportCapnpMessageCommand : CapMapCmdletBase
         {
             var target = last.IsGroup ? current : current.ReadStruct(checked((int)last.Offset));
             if (!last.IsGroup && target.IsNull) return;
-            WriteObject(PSObjectReader.Read(target, _target.ElementSchema));
+            WriteObject(reader.ReadConsistent(() => PSObjectReader.Read(target, _target.ElementSchema)));
             return;
         }
 
@@ -121,7 +132,8 @@ public sealed class ImportCapnpMessageCommand : CapMapCmdletBase
         for (int i = Skip; i < end; i++)
         {
             if (Stopping) return;
-            WriteObject(PSObjectReader.Read(list.GetStruct(i), _target.ElementSchema));
+            var element = list.GetStruct(i);
+            WriteObject(reader.ReadConsistent(() => PSObjectReader.Read(element, _target.ElementSchema)));
         }
     }
 

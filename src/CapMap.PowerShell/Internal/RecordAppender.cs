@@ -13,9 +13,6 @@ namespace CapMap.PowerShell.Internal;
 /// </summary>
 internal sealed class RecordAppender
 {
-    /// <summary>How often (in records) the file's failure flag is checked while appending.</summary>
-    private const int FailureCheckInterval = 4096;
-
     public RecordAppender(CapnpMappedMessage message, FieldTarget target, bool strict)
     {
         Message = message;
@@ -40,7 +37,9 @@ internal sealed class RecordAppender
     public ErrorRecord? Append(object? input)
     {
         long index = InputCount++;
-        if (index % FailureCheckInterval == 0) Message.ThrowIfNotOpen();
+        // A closed or failed message is refused up front; later failures of the file are polled by Core's
+        // arena every 64 MiB written (MappedSegmentArena.FailureCheckBytes), whatever the record size.
+        if (index == 0) Message.ThrowIfNotOpen();
         object? record = PSObjectPropertyAccessor.Unwrap(input);
         if (record is null || record is string || record is Enum || record is decimal || record.GetType().IsPrimitive || (record is IEnumerable && record is not IDictionary))
         {
