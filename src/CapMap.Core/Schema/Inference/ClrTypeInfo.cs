@@ -11,9 +11,31 @@ public enum ClrKind
 {
     /// <summary>Read back as the plain Cap'n Proto value (a schema CapMap did not infer, or nothing recorded).</summary>
     None = 0,
-    Boolean, SByte, Byte, Int16, UInt16, Int32, UInt32, Int64, UInt64, Single, Double,
+    /// <summary>bool as Bool.</summary>
+    Boolean,
+    /// <summary>sbyte as Int8.</summary>
+    SByte,
+    /// <summary>byte as UInt8.</summary>
+    Byte,
+    /// <summary>short as Int16.</summary>
+    Int16,
+    /// <summary>ushort as UInt16.</summary>
+    UInt16,
+    /// <summary>int as Int32.</summary>
+    Int32,
+    /// <summary>uint as UInt32.</summary>
+    UInt32,
+    /// <summary>long as Int64.</summary>
+    Int64,
+    /// <summary>ulong as UInt64.</summary>
+    UInt64,
+    /// <summary>float as Float32.</summary>
+    Single,
+    /// <summary>double as Float64.</summary>
+    Double,
     /// <summary>Text in invariant culture, exact (keeps the scale: <c>1.50</c>).</summary>
     Decimal,
+    /// <summary>string as Text.</summary>
     String,
     /// <summary>Text of one UTF-16 unit.</summary>
     Char,
@@ -25,7 +47,12 @@ public enum ClrKind
     TimeSpan,
     /// <summary>Data of 16 bytes in RFC 4122 (big-endian) order.</summary>
     Guid,
-    Version, Uri, IPAddress,
+    /// <summary>Text (<c>1.2.3.4</c>).</summary>
+    Version,
+    /// <summary>Text: the original string of the URI (relative ones too).</summary>
+    Uri,
+    /// <summary>Text (<c>192.168.1.20</c>, <c>fe80::1</c>).</summary>
+    IPAddress,
     /// <summary>Text: the enum's name (<c>ToString()</c>, so <c>[Flags]</c> give <c>"A, B"</c>); <see cref="ClrTypeInfo.Argument"/> is the enum's type.</summary>
     Enum,
     /// <summary>byte[] as Data.</summary>
