@@ -6,8 +6,8 @@ namespace CapMap.Schema.Inference;
 /// <summary>
 /// Emits an <see cref="InferredSchema"/> as <c>.capnp</c> text. Every struct is declared at file scope with its
 /// id, fields in ordinal order; names that had to be changed carry <c>$originalName("...")</c> and fields with a
-/// .NET origin carry <c>$clrType("...")</c>. Both annotations are declared in the file itself (with fixed ids), so
-/// the text compiles on its own.
+/// .NET origin carry <c>$clrType("...")</c>. Both annotations are declared in the file itself (with ids derived from
+/// the file id), so the text compiles on its own and next to other inferred files.
 /// </summary>
 internal static class CapnpSchemaTextWriter
 {
@@ -17,10 +17,12 @@ internal static class CapnpSchemaTextWriter
         sb.Append("# Schema inferred by CapMap. Field offsets follow Cap'n Proto's own layout.\n");
         if (withIds) sb.Append(CultureInfo.InvariantCulture, $"@0x{schema.FileId:x16};\n");
         sb.Append('\n');
-        sb.Append(CultureInfo.InvariantCulture,
-            $"annotation {InferredSchema.OriginalNameAnnotation} @0x{InferredSchema.OriginalNameAnnotationId:x16} (struct, enum, field, enumerant) :Text;\n");
-        sb.Append(CultureInfo.InvariantCulture,
-            $"annotation {InferredSchema.ClrTypeAnnotation} @0x{InferredSchema.ClrTypeAnnotationId:x16} (field) :Text;\n");
+        sb.Append("annotation ").Append(InferredSchema.OriginalNameAnnotation);
+        if (withIds) sb.Append(CultureInfo.InvariantCulture, $" @0x{schema.OriginalNameAnnotationId:x16}");
+        sb.Append(" (struct, enum, field, enumerant) :Text;\n");
+        sb.Append("annotation ").Append(InferredSchema.ClrTypeAnnotation);
+        if (withIds) sb.Append(CultureInfo.InvariantCulture, $" @0x{schema.ClrTypeAnnotationId:x16}");
+        sb.Append(" (field) :Text;\n");
         foreach (var s in schema.Structs)
         {
             sb.Append("\nstruct ").Append(s.Identifier);

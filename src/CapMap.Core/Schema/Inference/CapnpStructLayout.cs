@@ -19,10 +19,10 @@ internal sealed class CapnpStructLayout
     public int PointerCount { get; private set; }
 
     /// <summary>Places the next field; returns its offset in units of its own size (the <c>Field.slot.offset</c>).</summary>
-    public uint Add(TypeSchemaKindSize size) => size switch
+    public uint Add(LayoutSize size) => size switch
     {
-        TypeSchemaKindSize.Void => 0,
-        TypeSchemaKindSize.Pointer => (uint)PointerCount++,
+        LayoutSize.Void => 0,
+        LayoutSize.Pointer => (uint)PointerCount++,
         _ => AddData((int)size),
     };
 
@@ -59,20 +59,20 @@ internal sealed class CapnpStructLayout
     }
 
     /// <summary>The layout class of a type: Void, a data field of 2^n bits (n = 0..6), or a pointer.</summary>
-    public static TypeSchemaKindSize SizeOf(TypeKind kind) => kind switch
+    public static LayoutSize SizeOf(TypeKind kind) => kind switch
     {
-        TypeKind.Void => TypeSchemaKindSize.Void,
-        TypeKind.Bool => TypeSchemaKindSize.Bit1,
-        TypeKind.Int8 or TypeKind.UInt8 => TypeSchemaKindSize.Bit8,
-        TypeKind.Int16 or TypeKind.UInt16 or TypeKind.Enum => TypeSchemaKindSize.Bit16,
-        TypeKind.Int32 or TypeKind.UInt32 or TypeKind.Float32 => TypeSchemaKindSize.Bit32,
-        TypeKind.Int64 or TypeKind.UInt64 or TypeKind.Float64 => TypeSchemaKindSize.Bit64,
-        _ => TypeSchemaKindSize.Pointer,
+        TypeKind.Void => LayoutSize.Void,
+        TypeKind.Bool => LayoutSize.Bit1,
+        TypeKind.Int8 or TypeKind.UInt8 => LayoutSize.Bit8,
+        TypeKind.Int16 or TypeKind.UInt16 or TypeKind.Enum => LayoutSize.Bit16,
+        TypeKind.Int32 or TypeKind.UInt32 or TypeKind.Float32 => LayoutSize.Bit32,
+        TypeKind.Int64 or TypeKind.UInt64 or TypeKind.Float64 => LayoutSize.Bit64,
+        _ => LayoutSize.Pointer,
     };
 }
 
 /// <summary>How a field occupies a struct: nothing, 2^n bits of the data section (the value is n), or a pointer.</summary>
-internal enum TypeSchemaKindSize
+internal enum LayoutSize
 {
     Bit1 = 0, Bit8 = 3, Bit16 = 4, Bit32 = 5, Bit64 = 6,
     Void = 100,

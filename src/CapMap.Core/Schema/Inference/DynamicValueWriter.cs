@@ -120,15 +120,12 @@ internal static class DynamicValueWriter
         }
     }
 
-    internal static ElementSize ElementSizeOf(TypeKind kind) => kind switch
+    /// <summary>The list element size of a type: its layout class, with structs inline-composite.</summary>
+    internal static ElementSize ElementSizeOf(TypeKind kind) => CapnpStructLayout.SizeOf(kind) switch
     {
-        TypeKind.Void => ElementSize.Void,
-        TypeKind.Bool => ElementSize.Bit,
-        TypeKind.Int8 or TypeKind.UInt8 => ElementSize.Byte,
-        TypeKind.Int16 or TypeKind.UInt16 or TypeKind.Enum => ElementSize.TwoBytes,
-        TypeKind.Int32 or TypeKind.UInt32 or TypeKind.Float32 => ElementSize.FourBytes,
-        TypeKind.Int64 or TypeKind.UInt64 or TypeKind.Float64 => ElementSize.EightBytes,
-        TypeKind.Struct => ElementSize.InlineComposite,
-        _ => ElementSize.Pointer,
+        LayoutSize.Void => ElementSize.Void,
+        LayoutSize.Pointer => kind == TypeKind.Struct ? ElementSize.InlineComposite : ElementSize.Pointer,
+        LayoutSize.Bit1 => ElementSize.Bit,
+        var lgBits => (ElementSize)((int)lgBits - 1), // 2^3 bits is Byte (2), 2^4 TwoBytes (3) ... 2^6 EightBytes (5)
     };
 }

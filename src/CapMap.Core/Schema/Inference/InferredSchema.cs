@@ -25,19 +25,16 @@ public sealed record InferredSchemaOptions
 /// </summary>
 public sealed class InferredSchema
 {
-    /// <summary>Id of the <c>originalName</c> annotation (Text, on structs, fields and enumerants).</summary>
-    public const ulong OriginalNameAnnotationId = 0xe3c9a1f0b27d4e51;
-
-    /// <summary>Id of the <c>clrType</c> annotation (Text in <see cref="ClrTypeInfo"/> form, on fields).</summary>
-    public const ulong ClrTypeAnnotationId = 0xe3c9a1f0b27d4e52;
-
     /// <summary>Name of the <c>originalName</c> annotation in emitted text.</summary>
     public const string OriginalNameAnnotation = "originalName";
 
     /// <summary>Name of the <c>clrType</c> annotation in emitted text.</summary>
     public const string ClrTypeAnnotation = "clrType";
 
-    /// <summary>Wraps <paramref name="record"/> in a root struct with one list field.</summary>
+    /// <summary>
+    /// Wraps <paramref name="record"/> in a root struct with one list field, and names and numbers every struct.
+    /// A struct belongs to one schema: giving it to a second one renames it there.
+    /// </summary>
     /// <param name="record">The record struct.</param>
     /// <param name="recordClr">What the records were in .NET (usually <see cref="ClrKind.Object"/> with the type name), or null.</param>
     /// <param name="options">Names; defaults if null.</param>
@@ -82,6 +79,27 @@ public sealed class InferredSchema
 
     /// <summary>Every enum, in the order they are first referenced.</summary>
     public IReadOnlyList<InferredEnum> Enums { get; }
+
+    /// <summary>
+    /// Id of this file's <c>originalName</c> annotation (Text, on structs, enums, fields and enumerants). Like every
+    /// node id of the file it derives from the file id (<see cref="IsCapMapAnnotation"/>), so several inferred
+    /// files compile together.
+    /// </summary>
+    public ulong OriginalNameAnnotationId => ChildId(FileId, OriginalNameAnnotation);
+
+    /// <summary>Id of this file's <c>clrType</c> annotation (Text in <see cref="ClrTypeInfo"/> form, on fields).</summary>
+    public ulong ClrTypeAnnotationId => ChildId(FileId, ClrTypeAnnotation);
+
+    /// <summary>
+    /// True if <paramref name="annotation"/> is CapMap's annotation <paramref name="name"/>
+    /// (<see cref="OriginalNameAnnotation"/> or <see cref="ClrTypeAnnotation"/>): declared under that name at the
+    /// scope of a file, with the id CapMap derives from that file's id.
+    /// </summary>
+    public static bool IsCapMapAnnotation(AnnotationSchema annotation, string name)
+    {
+        ArgumentNullException.ThrowIfNull(annotation);
+        return annotation.Declaration is { } d && d.ShortName == name && annotation.Id == ChildId(d.ScopeId, name);
+    }
 
     /// <summary>The schema as <c>.capnp</c> text that <c>capnp compile</c> accepts, with the same layout as this model.</summary>
     public string ToCapnpText() => CapnpSchemaTextWriter.Write(this, withIds: true);

@@ -44,11 +44,11 @@ internal sealed class InferredSchemaReader
         var fields = new List<InferredField>(s.FieldsInSchemaOrder.Count);
         foreach (var f in s.FieldsInSchemaOrder)
         {
-            string name = TextAnnotation(f.Annotations, InferredSchema.OriginalNameAnnotationId) ?? f.Name;
-            var clr = TextAnnotation(f.Annotations, InferredSchema.ClrTypeAnnotationId) is { } text ? ClrTypeInfo.Parse(text) : null;
+            string name = TextAnnotation(f.Annotations, InferredSchema.OriginalNameAnnotation) ?? f.Name;
+            var clr = TextAnnotation(f.Annotations, InferredSchema.ClrTypeAnnotation) is { } text ? ClrTypeInfo.Parse(text) : null;
             fields.Add(new InferredField(name, ReadType(f.Type, $"{s.DisplayName}.{f.Name}"), clr));
         }
-        var model = new InferredStruct(TextAnnotation(s.Annotations, InferredSchema.OriginalNameAnnotationId) ?? s.ShortName, fields)
+        var model = new InferredStruct(TextAnnotation(s.Annotations, InferredSchema.OriginalNameAnnotation) ?? s.ShortName, fields)
         {
             Identifier = s.ShortName,
             Id = s.Id,
@@ -81,8 +81,8 @@ internal sealed class InferredSchemaReader
     private InferredEnum ReadEnum(EnumSchema e)
     {
         if (_enums.TryGetValue(e.Id, out var done)) return done;
-        var model = new InferredEnum(TextAnnotation(e.Annotations, InferredSchema.OriginalNameAnnotationId) ?? e.ShortName,
-            e.Enumerants.Select(x => TextAnnotation(x.Annotations, InferredSchema.OriginalNameAnnotationId) ?? x.Name))
+        var model = new InferredEnum(TextAnnotation(e.Annotations, InferredSchema.OriginalNameAnnotation) ?? e.ShortName,
+            e.Enumerants.Select(x => TextAnnotation(x.Annotations, InferredSchema.OriginalNameAnnotation) ?? x.Name))
         {
             Identifier = e.ShortName,
             Id = e.Id,
@@ -93,10 +93,10 @@ internal sealed class InferredSchemaReader
         return model;
     }
 
-    private static string? TextAnnotation(IReadOnlyList<AnnotationSchema> annotations, ulong id)
+    private static string? TextAnnotation(IReadOnlyList<AnnotationSchema> annotations, string name)
     {
         foreach (var a in annotations)
-            if (a.Id == id && a.Value.Value is string s)
+            if (a.Value.Value is string s && InferredSchema.IsCapMapAnnotation(a, name))
                 return s;
         return null;
     }

@@ -10,7 +10,7 @@ namespace CapMap.Tests.Schema.Inference;
 /// <summary>
 /// The inferred model's layout is Cap'n Proto's: random shapes are emitted as .capnp text, compiled by the capnp
 /// tool, and every struct's section sizes and every field's offset, name and annotations compared with the model.
-/// Fifty shapes go into one file so a run takes a few compiler calls, not a thousand.
+/// Fifty shapes go into one file and all files into one compiler call, so a run forks the tool once, not a thousand times.
 /// </summary>
 public class InferredLayoutPropertyTests
 {
@@ -22,6 +22,7 @@ public class InferredLayoutPropertyTests
     {
         using var dir = new TempDir();
         int shapes = 0, structs = 0, fields = 0;
+        var schemas = new List<InferredSchema>();
         for (int file = 0; file < Files; file++)
         {
             var random = new RandomShapes(seed: 1000 + file);
@@ -31,15 +32,18 @@ public class InferredLayoutPropertyTests
             shapes += random.StructCount;
             var schema = new InferredSchema(new InferredStruct("Record", members),
                 options: new InferredSchemaOptions { FileName = $"shapes{file}.capnp" });
+            File.WriteAllText(dir.File(schema.FileName), schema.ToCapnpText(), new UTF8Encoding(false));
+            schemas.Add(schema);
+        }
 
-            string name = $"shapes{file}.capnp";
-            File.WriteAllText(dir.File(name), schema.ToCapnpText(), new UTF8Encoding(false));
-            var compiled = SchemaSet.Load(CapnpTool.Run(["compile", "-o-", name], workingDirectory: dir.Path));
-
+        // One compiler run for all files (inferred files compile side by side: their ids all derive from their own file id).
+        var compiled = SchemaSet.Load(CapnpTool.Run(["compile", "-o-", .. schemas.Select(s => s.FileName)], workingDirectory: dir.Path));
+        foreach (var schema in schemas)
+        {
             foreach (var s in schema.Structs)
             {
                 var node = Assert.IsType<StructSchema>(compiled.GetById(s.Id));
-                Assert.Equal($"{name}:{s.Identifier}", node.DisplayName);
+                Assert.Equal($"{schema.FileName}:{s.Identifier}", node.DisplayName);
                 Assert.Equal(s.DataWordCount, node.DataWordCount);
                 Assert.Equal(s.PointerCount, node.PointerCount);
                 Assert.Equal(s.Fields.Count, node.FieldsInSchemaOrder.Count);
@@ -57,7 +61,7 @@ public class InferredLayoutPropertyTests
             }
 
             // The compiled schema reads back to the model: original names and .NET types survive the compiler.
-            AssertSameModel(schema, InferredSchema.FromSchemaSet(compiled, schema.Root.Identifier));
+            AssertSameModel(schema, InferredSchema.FromSchemaSet(compiled, $"{schema.FileName}:{schema.Root.Identifier}"));
             // And the bytes CapMap writes itself load to the same model.
             AssertSameModel(schema, InferredSchema.FromSchemaSet(SchemaSet.Load(schema.ToBytes())));
         }

@@ -35,8 +35,8 @@ public class SchemaBytesTests
         var record = set.GetStruct("Record");
         Assert.Equal("inferred.capnp:Record", record.DisplayName);
         var ws = record.GetField("workingSet");
-        Assert.Equal("Working Set", ws.Annotations.Single(a => a.Name == InferredSchema.OriginalNameAnnotation).Value.Value);
-        Assert.Equal("Int64", ws.Annotations.Single(a => a.Name == InferredSchema.ClrTypeAnnotation).Value.Value);
+        Assert.Equal("Working Set", ws.Annotations.Single(a => InferredSchema.IsCapMapAnnotation(a, InferredSchema.OriginalNameAnnotation)).Value.Value);
+        Assert.Equal("Int64", ws.Annotations.Single(a => InferredSchema.IsCapMapAnnotation(a, InferredSchema.ClrTypeAnnotation)).Value.Value);
         Assert.Equal(schema.FileId, Assert.Single(set.RequestedFiles).Id);
     }
 
