@@ -25,10 +25,7 @@ internal static class CapnpSchemaTextWriter
         sb.Append(" (field) :Text;\n");
         foreach (var s in schema.Structs)
         {
-            sb.Append("\nstruct ").Append(s.Identifier);
-            if (withIds) sb.Append(CultureInfo.InvariantCulture, $" @0x{s.Id:x16}");
-            AppendOriginalName(sb, s.Name, s.Identifier);
-            sb.Append(" {\n");
+            AppendScopeStart(sb, "struct", s.Identifier, s.Id, s.Name, withIds);
             foreach (var f in s.Fields)
             {
                 sb.Append(CultureInfo.InvariantCulture, $"  {f.Identifier} @{f.Ordinal} :{f.Type}");
@@ -41,10 +38,7 @@ internal static class CapnpSchemaTextWriter
         }
         foreach (var e in schema.Enums)
         {
-            sb.Append("\nenum ").Append(e.Identifier);
-            if (withIds) sb.Append(CultureInfo.InvariantCulture, $" @0x{e.Id:x16}");
-            AppendOriginalName(sb, e.Name, e.Identifier);
-            sb.Append(" {\n");
+            AppendScopeStart(sb, "enum", e.Identifier, e.Id, e.Name, withIds);
             for (int i = 0; i < e.Enumerants.Count; i++)
             {
                 sb.Append(CultureInfo.InvariantCulture, $"  {e.EnumerantIdentifiers[i]} @{i}");
@@ -54,6 +48,14 @@ internal static class CapnpSchemaTextWriter
             sb.Append("}\n");
         }
         return sb.ToString();
+    }
+
+    private static void AppendScopeStart(StringBuilder sb, string keyword, string identifier, ulong id, string name, bool withIds)
+    {
+        sb.Append('\n').Append(keyword).Append(' ').Append(identifier);
+        if (withIds) sb.Append(CultureInfo.InvariantCulture, $" @0x{id:x16}");
+        AppendOriginalName(sb, name, identifier);
+        sb.Append(" {\n");
     }
 
     private static void AppendOriginalName(StringBuilder sb, string name, string identifier)
