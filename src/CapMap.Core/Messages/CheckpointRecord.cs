@@ -205,7 +205,7 @@ public sealed record CheckpointRecord(
     public static int SlotOffset(long sequence) => sequence % 2 == 0 ? MappedFileLayout.CheckpointSlotA : MappedFileLayout.CheckpointSlotB;
 
     /// <summary>FNV-1a, 64-bit: enough to tell an intact record from a torn or stale one.</summary>
-    private static ulong Checksum(ReadOnlySpan<byte> bytes)
+    internal static ulong Checksum(ReadOnlySpan<byte> bytes)
     {
         ulong hash = 0xcbf29ce484222325;
         foreach (byte b in bytes) hash = (hash ^ b) * 0x100000001b3;

@@ -39,6 +39,16 @@ public sealed unsafe class MappedMessageBuilder : IDisposable
         _messageOffset = messageOffset;
         _arena = new MappedSegmentArena(file, messageOffset, MoveBlockJournaled);
         Message = new MessageBuilder(_arena);
+        if (options.Schema is { } schema) EmbedSchema(schema);
+    }
+
+    /// <summary>Writes the schema into the first words of segment 0's data, right after the root slot, before any object.</summary>
+    private void EmbedSchema(EmbeddedSchema schema)
+    {
+        int segment = _arena.Allocate(schema.Words, out int offset);
+        if (segment != 0 || offset != 1)
+            throw new InvalidOperationException("The schema must be the first allocation of a mapped message.");
+        schema.WriteTo(_arena.GetSegmentStart(0) + offset);
     }
 
     /// <summary>File offset of this message: 0, or the end of the messages it was appended to.</summary>

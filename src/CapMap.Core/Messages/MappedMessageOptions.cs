@@ -23,6 +23,12 @@ public sealed record MappedMessageOptions
     /// </summary>
     public bool Append { get; init; }
 
+    /// <summary>
+    /// The schema the file carries for its readers (see <see cref="EmbeddedSchema"/>): written before the root
+    /// struct, where stock readers never look. Null: the message carries none.
+    /// </summary>
+    public EmbeddedSchema? Schema { get; init; }
+
     internal MappedFileOptions ToFileOptions() => new()
     {
         ReserveBytes = ReserveBytes,
