@@ -75,7 +75,7 @@ public sealed class CapnpMappedMessage : IDisposable
             }
             catch (CapnpValueException e)
             {
-                throw new CapMapErrorException(CapMapCmdletBase.ErrorIds.PropertyConversionFailed, ErrorCategory.InvalidData,
+                throw new CapMapErrorException(ErrorIds.PropertyConversionFailed, ErrorCategory.InvalidData,
                     $"-Property cannot be written into root type {rootSchema.NestedName}: {e.Message}", rootProperties, e);
             }
         }
@@ -105,7 +105,7 @@ public sealed class CapnpMappedMessage : IDisposable
         {
             if (root.TryGetField(name, out var f) && !f.IsGroup && f.Type.Kind == TypeKind.List && f.Type.ElementType?.Kind == TypeKind.Struct)
             {
-                throw new CapMapErrorException(CapMapCmdletBase.ErrorIds.PropertyConversionFailed, ErrorCategory.InvalidArgument,
+                throw new CapMapErrorException(ErrorIds.PropertyConversionFailed, ErrorCategory.InvalidArgument,
                     $"-Property sets '{f.Name}', a {f.Type}; add its elements with Add-CapnpStruct -Field {f.Name} instead.", properties);
             }
         }
@@ -158,10 +158,10 @@ public sealed class CapnpMappedMessage : IDisposable
         switch (State)
         {
             case CapnpMessageState.Completed:
-                throw new CapMapErrorException(CapMapCmdletBase.ErrorIds.MessageClosed, ErrorCategory.InvalidOperation,
+                throw new CapMapErrorException(ErrorIds.MessageClosed, ErrorCategory.InvalidOperation,
                     $"The message '{Path}' is already complete; nothing more can be added.", this);
             case CapnpMessageState.Closed:
-                throw new CapMapErrorException(CapMapCmdletBase.ErrorIds.MessageClosed, ErrorCategory.InvalidOperation,
+                throw new CapMapErrorException(ErrorIds.MessageClosed, ErrorCategory.InvalidOperation,
                     $"The message '{Path}' was disposed; the file holds what was added as a checkpoint. Create a new message to write more.", this);
             case CapnpMessageState.Failed:
                 _builder.ThrowIfFailed(); // throws MappedMessageFailedException with the details
@@ -248,7 +248,7 @@ public sealed class CapnpMappedMessage : IDisposable
         if (_list is not null && _listPath == target.Path) return _list;
         if (_completedLists.Contains(target.Path))
         {
-            throw new CapMapErrorException(CapMapCmdletBase.ErrorIds.ListAlreadyCompleted, ErrorCategory.InvalidOperation,
+            throw new CapMapErrorException(ErrorIds.ListAlreadyCompleted, ErrorCategory.InvalidOperation,
                 $"The list '{target.Path}' was closed when records were added to another list; a mapped message streams one list " +
                 "at a time, so add all records of a list before moving to the next.", target.Path);
         }
@@ -285,7 +285,7 @@ public sealed class CapnpMappedMessage : IDisposable
             {
                 if (known.Stream >= 0 && _streamAppends[known.Stream] != known.Appends)
                 {
-                    throw new CapMapErrorException(CapMapCmdletBase.ErrorIds.FieldOrderNotSupported, ErrorCategory.InvalidOperation,
+                    throw new CapMapErrorException(ErrorIds.FieldOrderNotSupported, ErrorCategory.InvalidOperation,
                         $"'{path}' was created while records were streaming into another list, and more records were added after it, " +
                         $"which moved it in the file; '{target.Path}' cannot be reached through it any more. Write '{path}' and what lies " +
                         "under it before streaming another list, or after moving on from it.", target.Path);

@@ -9,39 +9,6 @@ namespace CapMap.PowerShell.Commands;
 /// </summary>
 public abstract class CapMapCmdletBase : PSCmdlet, IDisposable
 {
-    /// <summary>Stable ErrorIds raised by this base class; tests assert them with <c>Should -Throw -ErrorId</c>.</summary>
-    public static class ErrorIds
-    {
-        public const string PathNotFound = "PathNotFound";
-        public const string PathIsDirectory = "PathIsDirectory";
-        public const string NotFileSystemPath = "NotFileSystemPath";
-        public const string FileExists = "FileExists";
-        public const string FileLocked = "FileLocked";
-        public const string CapnpToolNotFound = "CapnpToolNotFound";
-        public const string SchemaCompileFailed = "SchemaCompileFailed";
-        public const string InvalidSchema = "InvalidSchema";
-        public const string SchemaRequired = "SchemaRequired";
-        public const string RootTypeNotFound = "RootTypeNotFound";
-        public const string RootTypeAmbiguous = "RootTypeAmbiguous";
-        public const string FieldNotFound = "FieldNotFound";
-        public const string FieldRequired = "FieldRequired";
-        public const string FieldTypeNotSupported = "FieldTypeNotSupported";
-        public const string ListAlreadyCompleted = "ListAlreadyCompleted";
-        public const string PropertyConversionFailed = "PropertyConversionFailed";
-        public const string RecordConversionFailed = "RecordConversionFailed";
-        public const string MessageClosed = "MessageClosed";
-        public const string MessageFailed = "MessageFailed";
-        public const string CapacityExceeded = "CapacityExceeded";
-        public const string CreateFailed = "CreateFailed";
-        public const string InvalidMessageFile = "InvalidMessageFile";
-        public const string RepairFailed = "RepairFailed";
-        public const string ResizeFailed = "ResizeFailed";
-        public const string ReadFailed = "ReadFailed";
-        public const string PlatformProbeFailed = "PlatformProbeFailed";
-        public const string FileAccessFailed = "FileAccessFailed";
-        public const string FieldOrderNotSupported = "FieldOrderNotSupported";
-    }
-
     private const string FileSystemProviderName = "FileSystem";
 
     private readonly CancellationTokenSource _stopping = new();
@@ -94,10 +61,16 @@ public abstract class CapMapCmdletBase : PSCmdlet, IDisposable
         => WriteNonTerminating(error.ErrorId, error.Category, error, error.Target);
 
     /// <summary>
+    /// The ErrorId of an <see cref="UnauthorizedAccessException"/>: the file could not be opened as this cmdlet
+    /// needs it. Cmdlets that create a file report <see cref="ErrorIds.CreateFailed"/> instead.
+    /// </summary>
+    protected virtual string AccessDeniedErrorId => ErrorIds.AccessDenied;
+
+    /// <summary>
     /// Maps a core exception that ends the command (file locked, failed growth, capacity, ...) to its ErrorId.
     /// Returns false for exceptions that are not CapMap's to classify (they propagate unchanged).
     /// </summary>
-    internal static bool TryClassify(Exception exception, out string errorId, out ErrorCategory category)
+    internal bool TryClassify(Exception exception, out string errorId, out ErrorCategory category)
     {
         (errorId, category) = exception switch
         {
@@ -113,7 +86,7 @@ public abstract class CapMapCmdletBase : PSCmdlet, IDisposable
             CapMap.Wire.CapnpFormatException => (ErrorIds.InvalidMessageFile, ErrorCategory.InvalidData),
             FileNotFoundException => (ErrorIds.PathNotFound, ErrorCategory.ObjectNotFound),
             DirectoryNotFoundException => (ErrorIds.PathNotFound, ErrorCategory.ObjectNotFound),
-            UnauthorizedAccessException => (ErrorIds.CreateFailed, ErrorCategory.PermissionDenied),
+            UnauthorizedAccessException => (AccessDeniedErrorId, ErrorCategory.PermissionDenied),
             _ => (string.Empty, ErrorCategory.NotSpecified),
         };
         return errorId.Length > 0;

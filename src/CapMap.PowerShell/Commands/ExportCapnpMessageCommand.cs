@@ -28,6 +28,9 @@ public sealed class ExportCapnpMessageCommand : CapMapCmdletBase
     private long _lastProgressRecords;
     private ProgressRecord? _progress;
 
+    /// <summary>This cmdlet creates the file, so a permission problem means it could not be created.</summary>
+    protected override string AccessDeniedErrorId => ErrorIds.CreateFailed;
+
     /// <summary>The file to create.</summary>
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet)]
     [ValidateNotNullOrEmpty]

@@ -89,7 +89,7 @@ public sealed class ImportCapnpSchemaCommand : CapMapCmdletBase
                 {
                     if (++_loaded > 1)
                     {
-                        ThrowTerminating(ErrorIds.FileExists, ErrorCategory.InvalidArgument,
+                        ThrowTerminating(ErrorIds.TooManyInputs, ErrorCategory.InvalidArgument,
                             new ArgumentException("-SavePrecompiled takes one schema at a time; more than one file was given."), SavePrecompiled);
                     }
                     Save(schema);

@@ -15,6 +15,9 @@ public sealed class NewCapnpMappedMessageCommand : CapMapCmdletBase
     private const string PathSet = "Path";
     private const string LiteralPathSet = "LiteralPath";
 
+    /// <summary>This cmdlet creates the file, so a permission problem means it could not be created.</summary>
+    protected override string AccessDeniedErrorId => ErrorIds.CreateFailed;
+
     /// <summary>The file to create.</summary>
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet)]
     [ValidateNotNullOrEmpty]

@@ -61,7 +61,7 @@ internal sealed class FieldTarget
             string known = lists.Count == 0
                 ? $"it has no List(Struct) field; name a struct field instead (fields: {string.Join(", ", root.Fields.Select(f => f.Name))})"
                 : $"it has {lists.Count} List(Struct) fields: {string.Join(", ", lists.Select(f => f.Name))}";
-            throw new CapMapErrorException(CapMapCmdletBase.ErrorIds.FieldRequired, ErrorCategory.InvalidArgument,
+            throw new CapMapErrorException(ErrorIds.FieldRequired, ErrorCategory.InvalidArgument,
                 $"-Field is required for root type {root.NestedName}: {known}.", root.NestedName);
         }
 
@@ -73,7 +73,7 @@ internal sealed class FieldTarget
             string part = parts[i].Trim();
             if (!scope.TryGetField(part, out var field))
             {
-                throw new CapMapErrorException(CapMapCmdletBase.ErrorIds.FieldNotFound, ErrorCategory.ObjectNotFound,
+                throw new CapMapErrorException(ErrorIds.FieldNotFound, ErrorCategory.ObjectNotFound,
                     $"{(fields.Count == 0 ? root.NestedName : root.NestedName + "." + string.Join(".", fields.Select(f => f.Name)))} has no field '{part}' " +
                     $"(-Field '{path}'). Fields: {string.Join(", ", scope.Fields.Select(f => f.Name))}.", path);
             }
@@ -82,13 +82,13 @@ internal sealed class FieldTarget
             if (last)
             {
                 if (IsStructList(field) || IsStructLike(field)) break;
-                throw new CapMapErrorException(CapMapCmdletBase.ErrorIds.FieldTypeNotSupported, ErrorCategory.InvalidArgument,
+                throw new CapMapErrorException(ErrorIds.FieldTypeNotSupported, ErrorCategory.InvalidArgument,
                     $"-Field '{path}' is a {Describe(field)}; it must be a List(Struct) (records are appended) or a struct or group (it is set). " +
                     "Set other fields with -Property.", path);
             }
             if (!IsStructLike(field))
             {
-                throw new CapMapErrorException(CapMapCmdletBase.ErrorIds.FieldTypeNotSupported, ErrorCategory.InvalidArgument,
+                throw new CapMapErrorException(ErrorIds.FieldTypeNotSupported, ErrorCategory.InvalidArgument,
                     $"-Field '{path}': '{field.Name}' is a {Describe(field)}, so it has no field '{parts[i + 1]}'.", path);
             }
             scope = field.IsGroup ? field.GroupType! : field.Type.StructType!;

@@ -67,8 +67,8 @@ internal sealed class RecordAppender
 
     private ErrorRecord Error(long index, object? input, string message, Exception? inner)
     {
-        var exception = new CapMapErrorException(CapMapCmdletBase.ErrorIds.RecordConversionFailed, ErrorCategory.InvalidData, message, input, inner);
-        var record = new ErrorRecord(exception, CapMapCmdletBase.ErrorIds.RecordConversionFailed, ErrorCategory.InvalidData, input);
+        var exception = new CapMapErrorException(ErrorIds.RecordConversionFailed, ErrorCategory.InvalidData, message, input, inner);
+        var record = new ErrorRecord(exception, ErrorIds.RecordConversionFailed, ErrorCategory.InvalidData, input);
         record.CategoryInfo.TargetName = $"record {index}";
         return record;
     }
