@@ -27,6 +27,10 @@ internal sealed unsafe class MappedSegmentArena : IStreamingArena
     private int _count;
     private int _current;
     private int _stream = -1;
+    // Move epochs (see ISegmentArena.GetMoveEpoch): a segment opened while a stream is open may move each time
+    // that stream is extended, so its epoch is the count of that stream's extensions; other segments never move.
+    private readonly int[] _openedDuringStream = new int[MappedFileLayout.MaxSegments];
+    private readonly List<long> _streamExtensions = new();
 
     internal struct Segment
     {
@@ -54,6 +58,7 @@ internal sealed unsafe class MappedSegmentArena : IStreamingArena
         // capacity such that the declared size can never exceed the segment limit.
         int capacity = (int)Math.Min(WireLimits.MaxSegmentWords - (offset - 8) / 8, (_reserve - offset) / 8);
         _segments[0] = new Segment { Offset = offset, Capacity = capacity, CommittedEnd = MappedFileLayout.HeaderBytes };
+        _openedDuringStream[0] = -1;
         _count = 1;
     }
 
@@ -115,6 +120,7 @@ internal sealed unsafe class MappedSegmentArena : IStreamingArena
         stream.Used += words;
         if (_eager && stream.End > stream.CommittedEnd) CommitAhead(ref stream);
 
+        _streamExtensions.Add(0);
         _current = OpenSegment(mainStart, (int)Math.Min(WireLimits.MaxSegmentWords, (_reserve - mainStart) / 8), mainStart);
         return _stream;
     }
@@ -123,6 +129,7 @@ internal sealed unsafe class MappedSegmentArena : IStreamingArena
     {
         if (!IsStreaming) throw new InvalidOperationException("No streaming list is open.");
         ref var stream = ref _segments[_stream];
+        _streamExtensions[^1]++; // counted even when the extension fails: the gap may have moved before it did
         if (words > stream.Capacity - stream.Used && !WidenStreamGap((long)stream.Used + words)) return false;
         stream.Used += words;
         if (_eager && stream.End > stream.CommittedEnd) CommitAhead(ref stream);
@@ -209,6 +216,12 @@ internal sealed unsafe class MappedSegmentArena : IStreamingArena
         }
     }
 
+    public long GetMoveEpoch(int segmentId)
+    {
+        int stream = _openedDuringStream[segmentId];
+        return stream < 0 ? 0 : _streamExtensions[stream];
+    }
+
     public void ShrinkStream(int words)
     {
         if (!IsStreaming) throw new InvalidOperationException("No streaming list is open.");
@@ -229,6 +242,7 @@ internal sealed unsafe class MappedSegmentArena : IStreamingArena
         if (capacity <= 0)
             throw new CapnpCapacityException($"The mapping reserves {_reserve:N0} bytes and they are used up; create the message with a larger reserve.");
         _segments[_count] = new Segment { Offset = offset, Capacity = capacity, CommittedEnd = Math.Max(committedEnd, offset) };
+        _openedDuringStream[_count] = IsStreaming ? _streamExtensions.Count - 1 : -1;
         return _count++;
     }
 

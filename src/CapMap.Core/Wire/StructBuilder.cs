@@ -29,6 +29,12 @@ public readonly unsafe struct StructBuilder
     /// <summary>Segment holding the struct (diagnostics and tests).</summary>
     public int SegmentId => _segment;
 
+    /// <summary>
+    /// The arena's move epoch of the struct's segment (<see cref="ISegmentArena.GetMoveEpoch"/>): this builder
+    /// may be used only while it stays the same.
+    /// </summary>
+    public long MoveEpoch => _message?.Arena.GetMoveEpoch(_segment) ?? 0;
+
     private ulong* Pointers => (ulong*)(_data + DataWordCount * 8);
 
     public void WriteBool(int bitOffset, bool value, bool defaultValue = false)

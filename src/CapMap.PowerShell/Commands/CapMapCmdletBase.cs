@@ -9,6 +9,12 @@ namespace CapMap.PowerShell.Commands;
 /// </summary>
 public abstract class CapMapCmdletBase : PSCmdlet, IDisposable
 {
+    /// <summary>The parameter set of -Path (wildcards expanded, where a cmdlet takes existing files).</summary>
+    protected const string PathSet = "Path";
+
+    /// <summary>The parameter set of -LiteralPath (taken as written).</summary>
+    protected const string LiteralPathSet = "LiteralPath";
+
     private const string FileSystemProviderName = "FileSystem";
 
     private readonly CancellationTokenSource _stopping = new();
@@ -207,15 +213,21 @@ public abstract class CapMapCmdletBase : PSCmdlet, IDisposable
     }
 
     /// <summary>Resolves -Field under the root or stops the command (FieldNotFound, FieldRequired, FieldTypeNotSupported).</summary>
-    internal Internal.FieldTarget? ResolveField(CapMap.Schema.StructSchema root, string? field, bool rootIfNoList)
+    internal CapMap.Objects.FieldPath? ResolveField(CapMap.Schema.StructSchema root, string? field, bool rootIfNoList)
     {
         try
         {
-            return Internal.FieldTarget.Resolve(root, field, rootIfNoList);
+            return CapMap.Objects.FieldPath.Resolve(root, field, rootIfNoList);
         }
-        catch (CapMapErrorException e)
+        catch (CapMap.Objects.FieldPathException e)
         {
-            ThrowTerminating(e);
+            var (id, category) = e.Error switch
+            {
+                CapMap.Objects.FieldPathError.NotFound => (ErrorIds.FieldNotFound, ErrorCategory.ObjectNotFound),
+                CapMap.Objects.FieldPathError.Required => (ErrorIds.FieldRequired, ErrorCategory.InvalidArgument),
+                _ => (ErrorIds.FieldTypeNotSupported, ErrorCategory.InvalidArgument),
+            };
+            ThrowTerminating(new CapMapErrorException(id, category, $"-Field: {e.Message}", e.Path, e));
         }
         return null;
     }

@@ -16,7 +16,7 @@ internal sealed class RecordAppender
     /// <summary>How often (in records) the file's failure flag is checked while appending.</summary>
     private const int FailureCheckInterval = 4096;
 
-    public RecordAppender(CapnpMappedMessage message, FieldTarget target, bool strict)
+    public RecordAppender(CapnpMappedMessage message, FieldPath target, bool strict)
     {
         Message = message;
         Target = target;
@@ -24,7 +24,7 @@ internal sealed class RecordAppender
     }
 
     public CapnpMappedMessage Message { get; }
-    public FieldTarget Target { get; }
+    public FieldPath Target { get; }
     public bool Strict { get; }
 
     /// <summary>Inputs seen (written or not): the next input's index.</summary>
