@@ -30,7 +30,8 @@ internal sealed unsafe class ReadOnlyFileMapping : IDisposable
             if ((stat.st_mode & FilePermissions.S_IFMT) != FilePermissions.S_IFREG)
                 throw new IOException($"'{path}' is not a regular file.");
             long length = stat.st_size;
-            if (length < 8) throw new Wire.CapnpFormatException($"'{path}' is {length} bytes long; a message needs at least 8.");
+            // mmap refuses an empty range; an empty file maps to no memory, and the reader reports it as too short.
+            if (length == 0) return new ReadOnlyFileMapping(IntPtr.Zero, 0);
             IntPtr address = Syscall.mmap(IntPtr.Zero, (ulong)length, MmapProts.PROT_READ, MmapFlags.MAP_SHARED, fd, 0);
             if (address == Syscall.MAP_FAILED) throw ErrnoToException(path, Stdlib.GetLastError());
             return new ReadOnlyFileMapping(address, length);

@@ -1,4 +1,4 @@
-using CapMap.Platform;
+using CapMap.Native;
 using Mono.Unix.Native;
 
 namespace CapMap.Mapping;
@@ -137,7 +137,7 @@ public sealed unsafe class MappedFile : IDisposable
             int err = LastErrno();
             // The errno of the very first Mono.Posix open in a process can read as 0 ("unknown error"): judge
             // "exists" by the file itself, so the first `-Force` over an existing file is not refused for nothing.
-            if (err != Platform.Errno.EEXIST && !File.Exists(full))
+            if (err != Native.Errno.EEXIST && !File.Exists(full))
                 throw OpenFailed(full, err);
             if (!options.Overwrite)
                 throw new MappedFileExistsException(full);
@@ -189,7 +189,7 @@ public sealed unsafe class MappedFile : IDisposable
         if (fd < 0)
         {
             int err = LastErrno();
-            if (err == Platform.Errno.ENOENT)
+            if (err == Native.Errno.ENOENT)
                 throw new FileNotFoundException($"'{full}' does not exist.", full);
             throw OpenFailed(full, err);
         }
@@ -391,7 +391,7 @@ public sealed unsafe class MappedFile : IDisposable
             Volatile.Write(ref _committedHint, _registration.CommittedBytes);
             return true;
         }
-        if (rc is Platform.Errno.EOPNOTSUPP or Platform.Errno.EINVAL or Platform.Errno.ENOSYS)
+        if (rc is Native.Errno.EOPNOTSUPP or Native.Errno.EINVAL or Native.Errno.ENOSYS)
             return false;
         throw new MappedFileException($"Collapsing a range of '{Path}' failed: {MappedFileException.Describe(rc)}", Path, rc);
     }
@@ -424,14 +424,14 @@ public sealed unsafe class MappedFile : IDisposable
         while (NativeMethods.flock(fd, op) != 0)
         {
             int err = System.Runtime.InteropServices.Marshal.GetLastPInvokeError();
-            if (err == Platform.Errno.EINTR)
+            if (err == Native.Errno.EINTR)
                 continue;
-            if (err == Platform.Errno.EWOULDBLOCK && Environment.TickCount64 < deadline)
+            if (err == Native.Errno.EWOULDBLOCK && Environment.TickCount64 < deadline)
             {
                 Thread.Sleep(10);
                 continue;
             }
-            if (err == Platform.Errno.EWOULDBLOCK)
+            if (err == Native.Errno.EWOULDBLOCK)
                 throw new FileLockedException(path);
             throw new MappedFileException($"Could not lock '{path}': {MappedFileException.Describe(err)}", path, err);
         }

@@ -65,6 +65,7 @@ public sealed unsafe class MessageReader : IDisposable
         var mapping = IO.ReadOnlyFileMapping.Open(path);
         try
         {
+            if (mapping.Length < 8) throw new CapnpFormatException($"'{path}' is {mapping.Length} bytes long; a message needs at least 8.");
             return FromMemory(mapping.Pointer, mapping.Length, options, mapping);
         }
         catch
