@@ -41,6 +41,7 @@ public sealed record CheckpointRecord(
     private const int SegmentBytes = 12;
     private const int PatchBytes = 16;
 
+    /// <summary>Word patches one record can hold (root pointer plus two per streaming list).</summary>
     public static int MaxPatches => (MappedFileLayout.CheckpointSlotBytes - FixedBytes - 8 - MappedFileLayout.MaxSegments * SegmentBytes) / PatchBytes;
 
     /// <summary>Serializes into a slot (throws if it does not fit, which the builder prevents by limiting segments and lists).</summary>

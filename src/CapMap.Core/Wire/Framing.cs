@@ -97,12 +97,16 @@ public sealed class SegmentTable
         MessageBytes = messageBytes;
     }
 
+    /// <summary>Bytes the table itself takes, padding included.</summary>
     public int TableBytes { get; }
+    /// <summary>Words of each segment, in order.</summary>
     public IReadOnlyList<int> SegmentWords { get; }
+    /// <summary>Byte offset of each segment from the start of the message.</summary>
     public IReadOnlyList<long> SegmentOffsets { get; }
 
     /// <summary>Table plus segments: where the message ends; anything after it is slack.</summary>
     public long MessageBytes { get; }
 
+    /// <summary>Number of segments.</summary>
     public int SegmentCount => SegmentWords.Count;
 }

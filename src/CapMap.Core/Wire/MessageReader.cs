@@ -75,8 +75,10 @@ public sealed unsafe class MessageReader : IDisposable
         }
     }
 
+    /// <summary>The segment table the message starts with.</summary>
     public SegmentTable Table { get; }
 
+    /// <summary>Segments of the message.</summary>
     public int SegmentCount => _segmentWords.Length;
 
     /// <summary>Words of traversal budget left.</summary>
@@ -250,6 +252,7 @@ public sealed unsafe class MessageReader : IDisposable
 
     private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(_disposed, this);
 
+    /// <inheritdoc />
     public void Dispose()
     {
         if (_disposed) return;
