@@ -125,8 +125,8 @@ public sealed unsafe class MappedFile : IDisposable
         FaultRegistry.EnsureInstalled();
         string full = System.IO.Path.GetFullPath(path);
         long page = Environment.SystemPageSize;
-        long reserve = RoundUp(Positive(options.ReserveBytes, nameof(options.ReserveBytes)), page);
-        long chunk = RoundUp(Positive(options.ChunkBytes, nameof(options.ChunkBytes)), page);
+        long reserve = NativeRange.AlignUp(Positive(options.ReserveBytes, nameof(options.ReserveBytes)), page);
+        long chunk = NativeRange.AlignUp(Positive(options.ChunkBytes, nameof(options.ChunkBytes)), page);
 
         // Try to create it exclusively first so that we know whether we created it (then a failure
         // later in this method removes it again).
@@ -183,7 +183,7 @@ public sealed unsafe class MappedFile : IDisposable
         FaultRegistry.EnsureInstalled();
         string full = System.IO.Path.GetFullPath(path);
         long page = Environment.SystemPageSize;
-        long chunk = RoundUp(Positive(options.ChunkBytes, nameof(options.ChunkBytes)), page);
+        long chunk = NativeRange.AlignUp(Positive(options.ChunkBytes, nameof(options.ChunkBytes)), page);
 
         int fd = Syscall.open(full, (readOnly ? OpenFlags.O_RDONLY : OpenFlags.O_RDWR) | OpenFlags.O_CLOEXEC);
         if (fd < 0)
@@ -207,14 +207,14 @@ public sealed unsafe class MappedFile : IDisposable
                 // Never write through a partial last page: bytes stored past EOF in that page are
                 // zeroed by the kernel when the file is extended. Pad the file to a page boundary
                 // (with zeros); the final SetLength cuts it to the real length.
-                size = RoundUp(size, page);
+                size = NativeRange.AlignUp(size, page);
                 if (Syscall.ftruncate(fd, size) != 0)
                 {
                     int err = LastErrno();
                     throw new MappedFileException($"Could not pad '{full}' to a page boundary: {MappedFileException.Describe(err)}", full, err);
                 }
             }
-            long reserve = RoundUp(Math.Max(Positive(options.ReserveBytes, nameof(options.ReserveBytes)), Math.Max(size, 1)), page);
+            long reserve = NativeRange.AlignUp(Math.Max(Positive(options.ReserveBytes, nameof(options.ReserveBytes)), Math.Max(size, 1)), page);
             return MapAndRegister(full, fd, reserve, chunk, options, size, readOnly);
         }
         catch
@@ -268,7 +268,7 @@ public sealed unsafe class MappedFile : IDisposable
             throw new ArgumentOutOfRangeException(nameof(bytes), bytes, $"The mapping of '{Path}' reserves only {ReservedBytes} bytes; create it with a larger ReserveBytes.");
         if (Growth == GrowthMode.Eager)
         {
-            long target = Math.Min(RoundUp(bytes, ChunkBytes), ReservedBytes);
+            long target = Math.Min(NativeRange.AlignUp(bytes, ChunkBytes), ReservedBytes);
             // Ask for a whole chunk, settle for exactly `bytes` when the disk or a size limit is nearly reached.
             int rc = _registration.Grow(target, bytes, Populate);
             if (rc != 0)
@@ -450,6 +450,4 @@ public sealed unsafe class MappedFile : IDisposable
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(value, name);
         return value;
     }
-
-    private static long RoundUp(long value, long unit) => (value + unit - 1) / unit * unit;
 }

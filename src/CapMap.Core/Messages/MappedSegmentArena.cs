@@ -1,4 +1,5 @@
 using CapMap.Mapping;
+using CapMap.Native;
 using CapMap.Wire;
 
 namespace CapMap.Messages;
@@ -110,7 +111,7 @@ internal sealed unsafe class MappedSegmentArena : IStreamingArena
         // The stream keeps the tail of the current segment; other objects continue in a new segment a
         // small gap further on. The gap doubles whenever the stream reaches it (see TryExtendStream), so
         // the file never holds much more than twice what was written.
-        long mainStart = AlignUp(stream.End + (long)words * 8 + InitialStreamGapBytes, MappedFileLayout.GapAlignment);
+        long mainStart = NativeRange.AlignUp(stream.End + (long)words * 8 + InitialStreamGapBytes, MappedFileLayout.GapAlignment);
         if (mainStart >= _reserve)
             throw new CapnpCapacityException("There is not enough reserved address space left to open a streaming list; create the message with a larger reserve.");
         _maxStreamWords = stream.Capacity;
@@ -159,13 +160,13 @@ internal sealed unsafe class MappedSegmentArena : IStreamingArena
         long oldNext = _segments[_stream + 1].Offset;
         // Double the stream's room (like a growing array), so the segments after it move O(log n) times.
         long wantEnd = stream.Offset + Math.Min(Math.Max(neededWords, 2L * stream.Used) * 8, (long)_maxStreamWords * 8);
-        long newNext = AlignUp(Math.Max(wantEnd, stream.Offset + (neededWords * 8)) + MappedFileLayout.GapAlignment, MappedFileLayout.GapAlignment);
+        long newNext = NativeRange.AlignUp(Math.Max(wantEnd, stream.Offset + (neededWords * 8)) + MappedFileLayout.GapAlignment, MappedFileLayout.GapAlignment);
         long blockEnd = _segments[_count - 1].End;
         long blockBytes = blockEnd - oldNext;
         // Moving the block clear of its old place keeps the old copy intact until the last checkpoint
         // has been re-aimed at the new one, so a kill at any moment leaves a restorable file.
         long streamLimit = stream.Offset + (long)_maxStreamWords * 8 / MappedFileLayout.GapAlignment * MappedFileLayout.GapAlignment;
-        long disjoint = AlignUp(oldNext + blockBytes, MappedFileLayout.GapAlignment);
+        long disjoint = NativeRange.AlignUp(oldNext + blockBytes, MappedFileLayout.GapAlignment);
         if (disjoint > newNext && disjoint <= streamLimit) newNext = disjoint;
         // A segment's declared size (stream plus gap) must stay within the segment limit.
         newNext = Math.Min(newNext, streamLimit);
@@ -205,16 +206,7 @@ internal sealed unsafe class MappedSegmentArena : IStreamingArena
     public int StreamGapMoves { get; private set; }
     public long StreamGapMovedBytes { get; private set; }
 
-    private void ClearBytes(long offset, long length)
-    {
-        while (length > 0)
-        {
-            int chunk = (int)Math.Min(length, 1 << 30);
-            new Span<byte>(_base + offset, chunk).Clear();
-            offset += chunk;
-            length -= chunk;
-        }
-    }
+    private void ClearBytes(long offset, long length) => NativeRange.ForEachChunk(_base + offset, length, static chunk => chunk.Clear());
 
     public long GetMoveEpoch(int segmentId)
     {
@@ -249,7 +241,7 @@ internal sealed unsafe class MappedSegmentArena : IStreamingArena
     /// <summary>Eager growth: allocate the file a chunk ahead of this segment's end, one range per lane.</summary>
     private void CommitAhead(ref Segment segment)
     {
-        long target = Math.Min(AlignUp(segment.End + _eagerStep / 2, _eagerStep), _reserve);
+        long target = Math.Min(NativeRange.AlignUp(segment.End + _eagerStep / 2, _eagerStep), _reserve);
         long from = segment.CommittedEnd;
         // Near a full disk or a size limit, settle for the bytes this segment uses now: the chunk ahead
         // is a convenience, and asking for it must not fail a write that still fits.
@@ -276,5 +268,6 @@ internal sealed unsafe class MappedSegmentArena : IStreamingArena
         if (_current >= _count) _current = _count - 1;
     }
 
-    internal static long AlignUp(long value, long unit) => (value + unit - 1) / unit * unit;
+    // Kept for MappedMessageBuilder, which calls it; NativeRange.AlignUp is the one implementation.
+    internal static long AlignUp(long value, long unit) => NativeRange.AlignUp(value, unit);
 }
