@@ -1,3 +1,4 @@
+using CapMap.Native;
 using CapMap.Mapping;
 using CapMap.Platform;
 using Mono.Unix.Native;
@@ -99,7 +100,9 @@ internal sealed unsafe class ReadOnlyFileMapping : IDisposable
             if ((stat.st_mode & FilePermissions.S_IFMT) != FilePermissions.S_IFREG)
                 throw new IOException($"'{path}' is not a regular file.");
             long length = stat.st_size;
-            if (length < 8) throw new Wire.CapnpFormatException($"'{path}' is {length} bytes long; a message needs at least 8.");
+            // Callers that read messages check the length first and report a short file as malformed;
+            // this guards the mapping itself (mmap refuses an empty range).
+            if (length < 8) throw new IOException($"'{path}' is {length} bytes long; a message needs at least 8.");
             long page = Environment.SystemPageSize;
             long mapped = (length + page - 1) / page * page;
             IntPtr address = Syscall.mmap(IntPtr.Zero, (ulong)mapped, MmapProts.PROT_READ, MmapFlags.MAP_SHARED, fd, 0);

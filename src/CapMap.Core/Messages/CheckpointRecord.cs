@@ -75,6 +75,7 @@ public sealed record CheckpointRecord(
     private const int SegmentBytes = 12;
     private const int PatchBytes = 16;
 
+    /// <summary>Word patches one record can hold (root pointer plus two per streaming list).</summary>
     public static int MaxPatches => (MappedFileLayout.CheckpointSlotBytes - FixedBytes - 8 - MappedFileLayout.MaxSegments * SegmentBytes) / PatchBytes;
 
     /// <summary>File offset of the message's segment table: 0 for a file's first message, more for one appended after others.</summary>

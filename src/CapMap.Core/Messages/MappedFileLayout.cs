@@ -33,7 +33,9 @@ public static class MappedFileLayout
 
     /// <summary>Checkpoint records: two slots, written alternately, so a torn write leaves the other intact.</summary>
     public const int CheckpointSlotA = 1024;
+    /// <summary>File offset of the second checkpoint record slot.</summary>
     public const int CheckpointSlotB = 2560;
+    /// <summary>Bytes of one checkpoint record slot.</summary>
     public const int CheckpointSlotBytes = 1536;
 
     /// <summary>

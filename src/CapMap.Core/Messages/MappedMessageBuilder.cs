@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using CapMap.Mapping;
+using CapMap.Native;
 using CapMap.Wire;
 
 namespace CapMap.Messages;
@@ -126,14 +127,22 @@ public sealed unsafe class MappedMessageBuilder : IDisposable
         return last.End;
     }
 
+    /// <summary>The options the message was created with.</summary>
     public MappedMessageOptions Options { get; }
+
+    /// <summary>The message file (full path).</summary>
     public string Path => _file.Path;
+
+    /// <summary>How the file grows.</summary>
     public GrowthMode Growth => _file.Growth;
 
     /// <summary>The message being built; its root pointer is segment 0, word 0 of the mapped arena.</summary>
     public MessageBuilder Message { get; }
 
+    /// <summary>True once <see cref="Complete"/> has finished the message.</summary>
     public bool IsCompleted => _completed;
+
+    /// <summary>True when growing the file failed (disk full, size limit, truncated by someone else).</summary>
     public bool IsFailed => !_disposed && _file.IsFailed;
 
     /// <summary>Bytes from the start of the file to the end of the last allocated word.</summary>
@@ -151,6 +160,7 @@ public sealed unsafe class MappedMessageBuilder : IDisposable
     /// <summary>Bytes the file has been grown to.</summary>
     public long CommittedBytes => _disposed ? 0 : _file.CommittedBytes;
 
+    /// <summary>Segments the message has so far.</summary>
     public int SegmentCount => _arena.SegmentCount;
 
     /// <summary>SIGBUS faults the growth handler served for this file.</summary>
@@ -162,6 +172,7 @@ public sealed unsafe class MappedMessageBuilder : IDisposable
     /// <summary>Elements appended to streaming lists so far.</summary>
     public long AppendedCount => _lists.Sum(list => (long)list.Count);
 
+    /// <summary>Sets the root struct (its data words and pointers); see <see cref="MessageBuilder.InitRoot"/>.</summary>
     public StructBuilder InitRoot(int dataWords, int pointerCount)
     {
         ThrowIfUnusable();
@@ -301,7 +312,7 @@ public sealed unsafe class MappedMessageBuilder : IDisposable
             long nextStart = segments[i + 1].Offset;
             if (nextStart == end) continue;
 
-            long alignedEnd = MappedSegmentArena.AlignUp(end, MappedFileLayout.GapAlignment);
+            long alignedEnd = NativeRange.AlignUp(end, MappedFileLayout.GapAlignment);
             long tailBytes = segments[_arena.SegmentCount - 1].End - nextStart;
             if (alignedEnd < nextStart && TryCollapseGap(i, alignedEnd, nextStart))
             {
@@ -461,9 +472,16 @@ public sealed unsafe class MappedMessageBuilder : IDisposable
 [Flags]
 public enum GapClosing
 {
+    /// <summary>There was no gap (no streaming list, or it ended where the next segment begins).</summary>
     None = 0,
+
+    /// <summary>Removed with collapse-range: nothing was copied.</summary>
     Collapsed = 1,
+
+    /// <summary>The tail after the gap was copied down (journaled).</summary>
     Moved = 2,
+
+    /// <summary>Declared as padding of the segment before it: the file keeps a hole there.</summary>
     Padded = 4,
 }
 
@@ -481,5 +499,6 @@ public sealed record MessageSummary(
 /// <summary>A message cannot be appended to the file (it holds no messages, a truncated one, or one still being built).</summary>
 public sealed class MessageAppendException : IOException
 {
+    /// <summary>Says why the message cannot be appended.</summary>
     public MessageAppendException(string message) : base(message) { }
 }

@@ -1,4 +1,5 @@
 using CapMap.Mapping;
+using CapMap.Native;
 using CapMap.Wire;
 
 namespace CapMap.Messages;
@@ -27,6 +28,10 @@ internal sealed unsafe class MappedSegmentArena : IStreamingArena
     private int _count;
     private int _current;
     private int _stream = -1;
+    // Move epochs (see ISegmentArena.GetMoveEpoch): a segment opened while a stream is open may move each time
+    // that stream is extended, so its epoch is the count of that stream's extensions; other segments never move.
+    private readonly int[] _openedDuringStream = new int[MappedFileLayout.MaxSegments];
+    private readonly List<long> _streamExtensions = new();
 
     internal struct Segment
     {
@@ -60,6 +65,7 @@ internal sealed unsafe class MappedSegmentArena : IStreamingArena
         // message: keep its capacity such that the declared size can never exceed the segment limit.
         int capacity = (int)Math.Min(WireLimits.MaxSegmentWords - (offset - (messageOffset + 8)) / 8, (_reserve - offset) / 8);
         _segments[0] = new Segment { Offset = offset, Capacity = capacity, CommittedEnd = dataStart };
+        _openedDuringStream[0] = -1;
         _count = 1;
     }
 
@@ -136,7 +142,7 @@ internal sealed unsafe class MappedSegmentArena : IStreamingArena
         // The stream keeps the tail of the current segment; other objects continue in a new segment a
         // small gap further on. The gap doubles whenever the stream reaches it (see TryExtendStream), so
         // the file never holds much more than twice what was written.
-        long mainStart = AlignUp(stream.End + (long)words * 8 + InitialStreamGapBytes, MappedFileLayout.GapAlignment);
+        long mainStart = NativeRange.AlignUp(stream.End + (long)words * 8 + InitialStreamGapBytes, MappedFileLayout.GapAlignment);
         if (mainStart >= _reserve)
             throw new CapnpCapacityException("There is not enough reserved address space left to open a streaming list; create the message with a larger reserve.");
         CountAllocation(words);
@@ -147,6 +153,7 @@ internal sealed unsafe class MappedSegmentArena : IStreamingArena
         stream.Used += words;
         if (_eager && stream.End > stream.CommittedEnd) CommitAhead(ref stream);
 
+        _streamExtensions.Add(0);
         _current = OpenSegment(mainStart, (int)Math.Min(WireLimits.MaxSegmentWords, (_reserve - mainStart) / 8), mainStart);
         return _stream;
     }
@@ -155,6 +162,7 @@ internal sealed unsafe class MappedSegmentArena : IStreamingArena
     {
         if (!IsStreaming) throw new InvalidOperationException("No streaming list is open.");
         ref var stream = ref _segments[_stream];
+        _streamExtensions[^1]++; // counted even when the extension fails: the gap may have moved before it did
         if (words > stream.Capacity - stream.Used && !WidenStreamGap((long)stream.Used + words)) return false;
         CountAllocation(words);
         stream.Used += words;
@@ -185,13 +193,13 @@ internal sealed unsafe class MappedSegmentArena : IStreamingArena
         long oldNext = _segments[_stream + 1].Offset;
         // Double the stream's room (like a growing array), so the segments after it move O(log n) times.
         long wantEnd = stream.Offset + Math.Min(Math.Max(neededWords, 2L * stream.Used) * 8, (long)_maxStreamWords * 8);
-        long newNext = AlignUp(Math.Max(wantEnd, stream.Offset + (neededWords * 8)) + MappedFileLayout.GapAlignment, MappedFileLayout.GapAlignment);
+        long newNext = NativeRange.AlignUp(Math.Max(wantEnd, stream.Offset + (neededWords * 8)) + MappedFileLayout.GapAlignment, MappedFileLayout.GapAlignment);
         long blockEnd = _segments[_count - 1].End;
         long blockBytes = blockEnd - oldNext;
         // Prefer a place clear of the old one: the copy is then a single step. When the segment limit
         // forbids it the copy overlaps its source, which the journal makes safe too (JournaledMove).
         long streamLimit = stream.Offset + (long)_maxStreamWords * 8 / MappedFileLayout.GapAlignment * MappedFileLayout.GapAlignment;
-        long disjoint = AlignUp(oldNext + blockBytes, MappedFileLayout.GapAlignment);
+        long disjoint = NativeRange.AlignUp(oldNext + blockBytes, MappedFileLayout.GapAlignment);
         if (disjoint > newNext && disjoint <= streamLimit) newNext = disjoint;
         // A segment's declared size (stream plus gap) must stay within the segment limit.
         newNext = Math.Min(newNext, streamLimit);
@@ -225,16 +233,14 @@ internal sealed unsafe class MappedSegmentArena : IStreamingArena
 
     private void ClearBytes(long offset, long length) => ClearBytes(_base, offset, length);
 
-    /// <summary>Zeroes [offset, offset + length) of a mapping, a gigabyte at a time (spans are int-sized).</summary>
-    internal static void ClearBytes(byte* fileBase, long offset, long length)
+    /// <summary>Zeroes [offset, offset + length) of a mapping.</summary>
+    internal static void ClearBytes(byte* fileBase, long offset, long length) =>
+        NativeRange.ForEachChunk(fileBase + offset, length, static chunk => chunk.Clear());
+
+    public long GetMoveEpoch(int segmentId)
     {
-        while (length > 0)
-        {
-            int chunk = (int)Math.Min(length, 1 << 30);
-            new Span<byte>(fileBase + offset, chunk).Clear();
-            offset += chunk;
-            length -= chunk;
-        }
+        int stream = _openedDuringStream[segmentId];
+        return stream < 0 ? 0 : _streamExtensions[stream];
     }
 
     public void ShrinkStream(int words)
@@ -257,13 +263,14 @@ internal sealed unsafe class MappedSegmentArena : IStreamingArena
         if (capacity <= 0)
             throw new CapnpCapacityException($"The mapping reserves {_reserve:N0} bytes and they are used up; create the message with a larger reserve.");
         _segments[_count] = new Segment { Offset = offset, Capacity = capacity, CommittedEnd = Math.Max(committedEnd, offset) };
+        _openedDuringStream[_count] = IsStreaming ? _streamExtensions.Count - 1 : -1;
         return _count++;
     }
 
     /// <summary>Eager growth: allocate the file a chunk ahead of this segment's end, one range per lane.</summary>
     private void CommitAhead(ref Segment segment)
     {
-        long target = Math.Min(AlignUp(segment.End + _eagerStep / 2, _eagerStep), _reserve);
+        long target = Math.Min(NativeRange.AlignUp(segment.End + _eagerStep / 2, _eagerStep), _reserve);
         long from = segment.CommittedEnd;
         // Near a full disk or a size limit, settle for the bytes this segment uses now: the chunk ahead
         // is a convenience, and asking for it must not fail a write that still fits.
@@ -290,5 +297,4 @@ internal sealed unsafe class MappedSegmentArena : IStreamingArena
         if (_current >= _count) _current = _count - 1;
     }
 
-    internal static long AlignUp(long value, long unit) => (value + unit - 1) / unit * unit;
 }

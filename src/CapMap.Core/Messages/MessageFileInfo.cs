@@ -6,7 +6,7 @@ namespace CapMap.Messages;
 /// <summary>
 /// One message of a message file, read from its segment table and (for CapMap messages) its checkpoint
 /// record, without reading the message itself beyond its root. A file holds one message or a stream of
-/// several (the standard framing); <see cref="ReadAll"/> gives one of these per message.
+/// several (the standard framing); <see cref="ReadAll(string, int?)"/> gives one of these per message.
 /// </summary>
 public sealed record MessageFileInfo(
     string Path,
@@ -26,6 +26,7 @@ public sealed record MessageFileInfo(
     /// <summary>The table declares more bytes than the file has.</summary>
     public bool IsTruncated => Offset + MessageBytes > FileBytes;
 
+    /// <summary>Segments of the message.</summary>
     public int SegmentCount => SegmentWords.Count;
 
     /// <summary>True when a CapMap checkpoint record describes this message (CapMap wrote it).</summary>
@@ -45,6 +46,8 @@ public sealed record MessageFileInfo(
     /// <exception cref="FileTruncatedException">The file was cut while it was read.</exception>
     public static IReadOnlyList<MessageFileInfo> ReadAll(string path, int? recordListPointer = null)
     {
+        long length = new FileInfo(path).Length;
+        if (length < 8) throw new CapnpFormatException($"'{path}' is {length} bytes long; a message needs at least 8.");
         using var mapping = ReadOnlyFileMapping.Open(path);
         string fullPath = System.IO.Path.GetFullPath(path);
         return mapping.ReadConsistent(() => ReadAll(fullPath, mapping, recordListPointer));
@@ -148,6 +151,7 @@ internal static unsafe class RecordLists
 /// <summary>A file that CapMap did not write: changing it needs the caller's explicit consent (-Force).</summary>
 public sealed class ForeignMessageFileException : IOException
 {
+    /// <summary>Says which file and what consent would change it.</summary>
     public ForeignMessageFileException(string message) : base(message) { }
 }
 

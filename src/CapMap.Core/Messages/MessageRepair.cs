@@ -7,8 +7,10 @@ namespace CapMap.Messages;
 /// <summary>A file cannot be restored: it has no intact checkpoint record, or the record does not fit the file.</summary>
 public class MessageRepairException : IOException
 {
+    /// <summary>Says why the file cannot be restored.</summary>
     public MessageRepairException(string message) : base(message) { }
 
+    /// <summary>Says why the file cannot be restored, and what the underlying failure was.</summary>
     public MessageRepairException(string message, Exception inner) : base(message, inner) { }
 }
 
@@ -18,6 +20,7 @@ public class MessageRepairException : IOException
 /// </summary>
 public sealed class CheckpointDataDamagedException : MessageRepairException
 {
+    /// <summary>Says which checkpoint, and what the bounds-checked reader found.</summary>
     public CheckpointDataDamagedException(string message, CapnpFormatException inner) : base(message, inner) { }
 }
 
@@ -39,6 +42,9 @@ public sealed record RepairResult(string Path, MessageFileState State, long Sequ
 /// </remarks>
 public static unsafe class MessageRepair
 {
+    /// <summary>Restores the last CapMap message of <paramref name="path"/> to its newest intact checkpoint (see the class remarks).</summary>
+    /// <exception cref="MessageRepairException">No intact record, or one that does not fit the file.</exception>
+    /// <exception cref="CheckpointDataDamagedException">The record is intact but the data it names is not; the file is unchanged.</exception>
     public static RepairResult Repair(string path)
     {
         // Measured before opening: a writable open pads the file to a whole page.

@@ -19,6 +19,7 @@ namespace CapMap.Objects;
 /// </summary>
 public sealed class DefaultPropertyAccessor : IPropertyAccessor
 {
+    /// <summary>The shared instance (it holds no per-caller state).</summary>
     public static DefaultPropertyAccessor Instance { get; } = new();
 
     private static readonly ConcurrentDictionary<Type, TypeProperties> s_types = new();
@@ -26,6 +27,7 @@ public sealed class DefaultPropertyAccessor : IPropertyAccessor
 
     private DefaultPropertyAccessor() { }
 
+    /// <summary>Gets property or key <paramref name="name"/> of <paramref name="source"/> (case-insensitive); false when it has none.</summary>
     public bool TryGetValue(object source, string name, out object? value)
     {
         ArgumentNullException.ThrowIfNull(source);
@@ -69,6 +71,7 @@ public sealed class DefaultPropertyAccessor : IPropertyAccessor
         }
     }
 
+    /// <summary>The property or key names of <paramref name="source"/>.</summary>
     public IEnumerable<string> GetNames(object source)
     {
         ArgumentNullException.ThrowIfNull(source);

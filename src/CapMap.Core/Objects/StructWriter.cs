@@ -51,6 +51,7 @@ public sealed class StructWriter
     private readonly StructPlan _plan;
     private readonly Func<object?, object?>? _unwrap;
 
+    /// <summary>Compiles the plan for <paramref name="schema"/> (a struct, not a group).</summary>
     public StructWriter(StructSchema schema, ObjectWriterOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(schema);
@@ -63,8 +64,10 @@ public sealed class StructWriter
         _plan = new PlanCompiler(Options).GetStructPlan(schema);
     }
 
+    /// <summary>The struct this writer writes.</summary>
     public StructSchema Schema { get; }
 
+    /// <summary>How input objects are read and checked.</summary>
     public ObjectWriterOptions Options { get; }
 
     /// <summary>
@@ -83,6 +86,17 @@ public sealed class StructWriter
         object? value = _unwrap is null ? source : _unwrap(source);
         if (value is null) throw new CapnpValueException("", source, $"the object to write as {Schema.ShortName} is null");
         _plan.Write(in target, value);
+    }
+
+    /// <summary>
+    /// Writes <paramref name="source"/> into a throwaway heap message: a value that cannot be converted throws
+    /// here, so a caller that writes into a real message afterwards never leaves a struct half-written.
+    /// </summary>
+    /// <exception cref="CapnpValueException">As <see cref="Write"/>.</exception>
+    public void Validate(object source)
+    {
+        using var scratch = new HeapSegmentArena();
+        WriteRoot(new MessageBuilder(scratch), source);
     }
 
     /// <summary>Allocates the message's root struct with this schema's size and writes <paramref name="source"/> into it.</summary>

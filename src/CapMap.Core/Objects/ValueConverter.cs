@@ -19,9 +19,6 @@ internal static class ValueConverter
     private static CapnpValueException OutOfRange(object value, string typeName) =>
         Fail(value, $"{CapnpValueException.Show(value)} is out of range for {typeName}");
 
-    /// <summary>An empty or all-blank string: for number, Bool, enum, struct and list fields it means "no value" (an empty CSV cell).</summary>
-    public static bool IsBlank(object value) => value is string s && string.IsNullOrWhiteSpace(s);
-
     // ---- Bool -------------------------------------------------------------------------------------------
 
     public static bool ToBool(object value)
@@ -97,18 +94,9 @@ internal static class ValueConverter
     /// <summary>Any integral number (also integral floats and decimals, numeric strings, .NET enums) as an Int128; range checks are the caller's.</summary>
     private static Int128 ToInteger(object value, string typeName)
     {
+        if (TryGetInteger(value, out Int128 integer)) return integer;
         switch (value)
         {
-            case int i: return i;
-            case long l: return l;
-            case uint ui: return ui;
-            case ulong ul: return ul;
-            case short s: return s;
-            case ushort us: return us;
-            case sbyte sb: return sb;
-            case byte b: return b;
-            case nint ni: return ni;
-            case nuint nu: return nu;
             case double d: return FromDouble(value, d, typeName);
             case float f: return FromDouble(value, f, typeName);
             case Half h: return FromDouble(value, (double)h, typeName);
@@ -126,6 +114,25 @@ internal static class ValueConverter
                 return (Int128)Convert.ToDecimal(e, Inv);
             default:
                 throw Fail(value, $"cannot convert {CapnpValueException.Show(value)} to {typeName}");
+        }
+    }
+
+    /// <summary>The .NET integer types (not bool, char or enums), widened without loss.</summary>
+    private static bool TryGetInteger(object value, out Int128 result)
+    {
+        switch (value)
+        {
+            case int i: result = i; return true;
+            case long l: result = l; return true;
+            case uint ui: result = ui; return true;
+            case ulong ul: result = ul; return true;
+            case short s: result = s; return true;
+            case ushort us: result = us; return true;
+            case sbyte sb: result = sb; return true;
+            case byte b: result = b; return true;
+            case nint ni: result = ni; return true;
+            case nuint nu: result = nu; return true;
+            default: result = 0; return false;
         }
     }
 
@@ -184,14 +191,7 @@ internal static class ValueConverter
         {
             case double d: return d;
             case float f: return f;
-            case int i: return i;
-            case long l: return l;
-            case uint ui: return ui;
-            case ulong ul: return ul;
-            case short s: return s;
-            case ushort us: return us;
-            case sbyte sb: return sb;
-            case byte b: return b;
+            case var _ when TryGetInteger(value, out Int128 integer): return (double)integer;
             case decimal m: return (double)m;
             case Half h: return (double)h;
             case BigInteger bi:

@@ -69,12 +69,18 @@ public sealed unsafe partial class MessageReader : IDisposable
     /// <see cref="ReadConsistent{T}"/>.
     /// </summary>
     /// <exception cref="IO.FileTruncatedException">The file shrank while its segment table was read.</exception>
-    public static MessageReader FromFile(string path, ReaderOptions? options = null)
+    /// <param name="path">The file.</param>
+    /// <param name="options">Traversal and nesting limits.</param>
+    /// <param name="messageOffset">Where the message starts, for a file that holds a stream of several (see <see cref="MessageStream"/>).</param>
+    public static MessageReader FromFile(string path, ReaderOptions? options = null, long messageOffset = 0)
     {
+        long length = new FileInfo(path).Length;
+        if (length - messageOffset < 8 || messageOffset < 0)
+            throw new CapnpFormatException($"'{path}' is {length} bytes long; a message at byte {messageOffset} needs at least 8.");
         var mapping = IO.ReadOnlyFileMapping.Open(path);
         try
         {
-            return mapping.ReadConsistent(() => FromMemory(mapping.Pointer, mapping.Length, options, mapping));
+            return mapping.ReadConsistent(() => FromMemory(mapping.Pointer + messageOffset, mapping.Length - messageOffset, options, mapping));
         }
         catch
         {
@@ -83,8 +89,10 @@ public sealed unsafe partial class MessageReader : IDisposable
         }
     }
 
+    /// <summary>The segment table the message starts with.</summary>
     public SegmentTable Table { get; }
 
+    /// <summary>Segments of the message.</summary>
     public int SegmentCount => _segmentWords.Length;
 
     /// <summary>
@@ -300,6 +308,7 @@ public sealed unsafe partial class MessageReader : IDisposable
 
     private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(_disposed, this);
 
+    /// <inheritdoc />
     public void Dispose()
     {
         if (_disposed) return;

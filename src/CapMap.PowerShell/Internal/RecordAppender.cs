@@ -13,7 +13,7 @@ namespace CapMap.PowerShell.Internal;
 /// </summary>
 internal sealed class RecordAppender
 {
-    public RecordAppender(CapnpMappedMessage message, FieldTarget target, bool strict)
+    public RecordAppender(CapnpMappedMessage message, FieldPath target, bool strict)
     {
         Message = message;
         Target = target;
@@ -21,7 +21,7 @@ internal sealed class RecordAppender
     }
 
     public CapnpMappedMessage Message { get; }
-    public FieldTarget Target { get; }
+    public FieldPath Target { get; }
     public bool Strict { get; }
 
     /// <summary>Inputs seen (written or not): the next input's index.</summary>
@@ -66,8 +66,8 @@ internal sealed class RecordAppender
 
     private ErrorRecord Error(long index, object? input, string message, Exception? inner)
     {
-        var exception = new CapMapErrorException(CapMapCmdletBase.ErrorIds.RecordConversionFailed, ErrorCategory.InvalidData, message, input, inner);
-        var record = new ErrorRecord(exception, CapMapCmdletBase.ErrorIds.RecordConversionFailed, ErrorCategory.InvalidData, input);
+        var exception = new CapMapErrorException(ErrorIds.RecordConversionFailed, ErrorCategory.InvalidData, message, input, inner);
+        var record = new ErrorRecord(exception, ErrorIds.RecordConversionFailed, ErrorCategory.InvalidData, input);
         record.CategoryInfo.TargetName = $"record {index}";
         return record;
     }

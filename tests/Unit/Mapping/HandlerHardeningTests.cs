@@ -1,3 +1,4 @@
+using CapMap.Native;
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using CapMap.Mapping;

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace CapMap.Platform;
+namespace CapMap.Native;
 
 /// <summary>
 /// P/Invoke declarations for <c>Native/capmap_native.c</c> and the few libc calls Mono.Posix lacks.
