@@ -323,10 +323,12 @@ function Invoke-Test {
 # --- Fuzzing -------------------------------------------------------------------------------------------
 
 # Seeds of one target: its committed corpus folder plus the regression files it reads (messages for the
-# reader and the framing, CodeGeneratorRequests named schema__* for the schema loader).
+# reader and the framing, CodeGeneratorRequests named schema__* for the schema loader, which also starts from
+# the unit tests' compiled schema).
 function Get-FuzzSeeds([string] $Target) {
     $corpus = if ($Target -eq 'schema') { 'schema' } else { 'reader' }
     $seeds = @(Get-ChildItem -LiteralPath (Join-Path $FuzzCorpusDir $corpus) -File)
+    if ($Target -eq 'schema') { $seeds += @(Get-ChildItem -LiteralPath (Join-Path $Root 'tests/Unit/Schemas') -Filter '*.bin' -File) }
     $seeds += @(Get-ChildItem -LiteralPath $RegressionsDir -Filter '*.bin' -File |
         Where-Object { ($_.Name -like 'schema__*') -eq ($Target -eq 'schema') })
     return $seeds
