@@ -77,8 +77,9 @@ public sealed unsafe class ConcurrencyTests : IDisposable
     /// </para>
     /// <para>
     /// The earlier "fewer faults than chunks, with exact size and contents" cannot happen by this reasoning, and
-    /// did not in 15 runs (30 cases) under a load average above 16: every chunk of a private file is grown by a handler call that counts
-    /// itself first, and the size came out exact, so all 48 growths happened in counted faults. That relaxation
+    /// did not in 15 runs (30 cases) under a load average above 16: every chunk of a private file is grown by a
+    /// handler call that counts itself first, and the size came out exact, so all 48 growths happened in counted
+    /// faults. That relaxation
     /// (commit 5683301) rested on an Assert.True without a message; the same test had two other message-less
     /// Assert.True calls that can fail under load for scheduling reasons alone: "churned > 0" and
     /// "nullRefsCaught > 0" are false whenever the writers finish before the helper threads get the CPU.
