@@ -54,12 +54,15 @@ public sealed unsafe class ConcurrencyTests : IDisposable
         return missed;
     }
 
-    /// <summary>The native slot a file is registered in: the handler scans slots in index order.</summary>
+    /// <summary>
+    /// The index of the native slot a file is registered in: the handler scans slots in index order. A slot id
+    /// is generation × capacity + index (the generation tells a reused slot from the old registration).
+    /// </summary>
     private static int SlotOf(MappedFile file)
     {
         var field = typeof(MappedFile).GetField("_registration", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance);
         Assert.True(field is not null, "MappedFile no longer has a _registration field; update SlotOf");
-        return ((RegionRegistration)field!.GetValue(file)!).Slot;
+        return ((RegionRegistration)field!.GetValue(file)!).Slot % FaultRegistry.Capacity;
     }
 
     /// <remarks>
