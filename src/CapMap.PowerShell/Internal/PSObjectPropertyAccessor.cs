@@ -62,7 +62,7 @@ internal sealed class PSObjectPropertyAccessor : IPropertyAccessor
                 }
                 catch (GetValueException)
                 {
-                    value = null; // a throwing getter reads as null, as Select-Object shows it (Process.ExitCode)
+                    value = null; // a throwing getter reads as null, as Select-Object shows it; PowerShell's adapters mostly return null themselves
                 }
                 if (ReferenceEquals(value, System.Management.Automation.Internal.AutomationNull.Value)) value = null;
                 return true;
