@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using CapMap.Mapping;
 using CapMap.Wire;
 
@@ -89,6 +90,7 @@ internal sealed unsafe class MappedSegmentArena : IStreamingArena
 
     public int GetSegmentWordCount(int segmentId) => _segments[segmentId].Used;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public int TryAllocate(int segmentId, int words)
     {
         ref var segment = ref _segments[segmentId];
@@ -118,6 +120,7 @@ internal sealed unsafe class MappedSegmentArena : IStreamingArena
     }
 
     /// <summary>Children of a sparse stream's elements, placed below what is already there (see <see cref="Segment.ChildLow"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int TryAllocateChild(ref Segment segment, int words)
     {
         long low = segment.ChildLow - (long)words * 8;
@@ -155,6 +158,7 @@ internal sealed unsafe class MappedSegmentArena : IStreamingArena
         return _stream;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool TryExtendStream(int words)
     {
         if (!IsStreaming) throw new InvalidOperationException("No streaming list is open.");

@@ -72,6 +72,7 @@ public readonly unsafe struct ListBuilder
         return new StructBuilder(_message!, _segment, (ulong*)_start + index * step, _structDataWords, _structPointerCount);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal PointerSlot Slot(int index)
     {
         CheckIndex(index);
@@ -85,6 +86,7 @@ public readonly unsafe struct ListBuilder
         else Slot(index).SetText(text.AsSpan());
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void SetText(int index, ReadOnlySpan<char> text) => Slot(index).SetText(text);
     public void SetData(int index, ReadOnlySpan<byte> data) => Slot(index).SetData(data);
     public StructBuilder InitStruct(int index, int dataWords, int pointerCount) => Slot(index).InitStruct(dataWords, pointerCount);

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace CapMap.Wire;
 
 /// <summary>
@@ -71,6 +72,7 @@ public sealed unsafe class StreamingStructListBuilder
     /// segment (the children of earlier elements) are valid only until the next Append: a mapped arena
     /// may move those segments to make room for the list.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public StructBuilder Append()
     {
         if (_completed) throw new InvalidOperationException("The list is complete; no more elements can be appended.");

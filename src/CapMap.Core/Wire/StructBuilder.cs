@@ -72,6 +72,7 @@ public readonly unsafe struct StructBuilder
         return Pointers + pointerIndex;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal PointerSlot Slot(int pointerIndex)
     {
         if ((uint)pointerIndex >= (uint)PointerCount)
@@ -80,6 +81,7 @@ public readonly unsafe struct StructBuilder
     }
 
     public StructBuilder InitStruct(int pointerIndex, int dataWords, int pointerCount) => Slot(pointerIndex).InitStruct(dataWords, pointerCount);
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public ListBuilder InitList(int pointerIndex, ElementSize elementSize, int count) => Slot(pointerIndex).InitList(elementSize, count);
     public ListBuilder InitStructList(int pointerIndex, int count, int dataWords, int pointerCount) => Slot(pointerIndex).InitStructList(count, dataWords, pointerCount);
 
@@ -97,7 +99,9 @@ public readonly unsafe struct StructBuilder
         else Slot(pointerIndex).SetText(text.AsSpan());
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void SetText(int pointerIndex, ReadOnlySpan<char> text) => Slot(pointerIndex).SetText(text);
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void SetData(int pointerIndex, ReadOnlySpan<byte> data) => Slot(pointerIndex).SetData(data);
     public void ClearPointer(int pointerIndex) => Slot(pointerIndex).Clear();
 }
