@@ -86,7 +86,7 @@ public sealed class CapnpSchema
     public StructSchema GetStruct(string name)
     {
         if (string.IsNullOrWhiteSpace(name))
-            throw new CapMapErrorException(CapMapCmdletBase.ErrorIds.RootTypeNotFound, ErrorCategory.InvalidArgument,
+            throw new CapMapErrorException(ErrorIds.RootTypeNotFound, ErrorCategory.InvalidArgument,
                 "A root type name is required.", name);
         try
         {
@@ -95,10 +95,10 @@ public sealed class CapnpSchema
         }
         catch (AmbiguousSchemaNameException e)
         {
-            throw new CapMapErrorException(CapMapCmdletBase.ErrorIds.RootTypeAmbiguous, ErrorCategory.InvalidArgument,
+            throw new CapMapErrorException(ErrorIds.RootTypeAmbiguous, ErrorCategory.InvalidArgument,
                 e.Message, name, e);
         }
-        throw new CapMapErrorException(CapMapCmdletBase.ErrorIds.RootTypeNotFound, ErrorCategory.ObjectNotFound,
+        throw new CapMapErrorException(ErrorIds.RootTypeNotFound, ErrorCategory.ObjectNotFound,
             $"The schema '{FileName}' has no struct named '{name}'. Structs: {string.Join(", ", Structs)}.", name);
     }
 

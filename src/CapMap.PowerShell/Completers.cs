@@ -2,6 +2,7 @@ using System.Collections;
 using System.Management.Automation;
 using System.Management.Automation.Language;
 using System.Management.Automation.Runspaces;
+using CapMap.Objects;
 using CapMap.PowerShell.Internal;
 
 namespace CapMap.PowerShell;
@@ -94,7 +95,7 @@ public sealed class FieldPathCompleter : SchemaArgumentCompleter
         {
             return Array.Empty<CompletionResult>();
         }
-        var items = FieldTarget.Candidates(root).Select(c => (c.Path, $"{c.Path} :{c.Type}"));
+        var items = FieldPath.Candidates(root).Select(c => (c.Path, $"{c.Path} :{c.Type}"));
         return Match(items, wordToComplete).ToList();
     }
 }

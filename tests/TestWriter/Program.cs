@@ -7,6 +7,7 @@ using CapMap.Wire;
 // checkpoint and "complete <bytes>" at the end; failures print "failed <reason> <errno>" and exit 3.
 // With CAPMAP_TEST_KILL_AT_STEP=k it prints "step <n> <name>" at every crash point of the core (gap moves,
 // finishing) and kills itself with SIGKILL at the k-th, so a test can stop it at each step in turn.
+// With CAPMAP_TEST_APPEND=1 the message is appended after the messages the file already holds.
 if (args.Length < 4)
 {
     Console.Error.WriteLine("usage: CapMap.TestWriter <path> <records> <checkpointEvery> <Fault|Eager> [reserveBytes] [payloadBytes]");
@@ -35,7 +36,9 @@ if (Environment.GetEnvironmentVariable("CAPMAP_TEST_KILL_AT_STEP") is { Length: 
 
 try
 {
-    using var builder = MappedMessageBuilder.Create(path, new MappedMessageOptions { Growth = growth, ReserveBytes = reserve, Overwrite = true });
+    // CAPMAP_TEST_APPEND=1: the message goes after the ones the file already holds.
+    bool append = Environment.GetEnvironmentVariable("CAPMAP_TEST_APPEND") == "1";
+    using var builder = MappedMessageBuilder.Create(path, new MappedMessageOptions { Growth = growth, ReserveBytes = reserve, Overwrite = !append, Append = append });
     var root = builder.InitRoot(0, 2);
     root.SetText(0, "batch");
     var list = builder.OpenStructList(root, 1, 1, 2);

@@ -154,11 +154,51 @@ Save-CapnpMappedMessage $m -Verbose'; Remarks = 'Makes everything added so far d
         Notes       = 'ErrorIds: MessageClosed, MessageFailed. See docs/cmdlets.md.'
     }
 
+    'Get-CapnpMappedMessage' = @{
+        Synopsis    = 'Lists the messages this session has open.'
+        Description = @(
+            'Get-CapnpMappedMessage outputs every message New-CapnpMappedMessage created in this process that is not yet completed or closed (including failed ones, which still hold their file until they are closed). It finds a message whose variable was overwritten or lost, so it can be closed and its file unlocked.'
+            'The list holds messages weakly: a message nobody references any more is released when .NET collects it (its file keeps its last checkpoint and its lock is dropped), and then no longer appears.'
+        )
+        Parameters  = @{
+            Path = 'Only messages whose file path matches (wildcards allowed; relative paths are relative to the current location).'
+        }
+        Inputs      = @(@{ Type = 'None'; Description = 'Takes no pipeline input.' })
+        Outputs     = @(@{ Type = 'CapMap.PowerShell.CapnpMappedMessage'; Description = 'The open messages, oldest first.' })
+        Examples    = @(
+            @{ Code = 'Get-CapnpMappedMessage'; Remarks = 'Shows every open message: path, state, records and bytes used.' }
+            @{ Code = 'Get-CapnpMappedMessage ./spool/*.bin | Close-CapnpMappedMessage'; Remarks = 'Checkpoints and closes the open messages of the spool directory.' }
+        )
+        Notes       = 'See docs/cmdlets.md.'
+    }
+
+    'Close-CapnpMappedMessage' = @{
+        Synopsis    = 'Checkpoints an open message and closes it, releasing its file.'
+        Description = @(
+            'Close-CapnpMappedMessage writes a flushed checkpoint (as Save-CapnpMappedMessage does) and closes the message: the file keeps every record added, as a checkpoint that every Cap''n Proto reader can read, and its lock is released so other writers can open it. Complete-CapnpMappedMessage is the way to finish a message; Close is the way to stop without finishing.'
+            'A failed message (disk full, size limit) cannot checkpoint: MessageFailed is reported and the message is closed at its last checkpoint. A message that is already completed or closed is left as it is.'
+        )
+        Parameters  = @{
+            Message  = 'The message to close: what New-CapnpMappedMessage or Get-CapnpMappedMessage returned.'
+            PassThru = 'Outputs the message after closing it (its State is then Closed).'
+            WhatIf   = $whatIf
+            Confirm  = $confirm
+        }
+        Inputs      = @(@{ Type = 'CapMap.PowerShell.CapnpMappedMessage'; Description = 'The messages to close.' })
+        Outputs     = @(@{ Type = 'CapMap.PowerShell.CapnpMappedMessage'; Description = 'With -PassThru, the message.' })
+        Examples    = @(
+            @{ Code = 'Close-CapnpMappedMessage $m'; Remarks = 'Keeps everything added to $m and unlocks its file.' }
+            @{ Code = 'Get-CapnpMappedMessage | Close-CapnpMappedMessage'; Remarks = 'Closes every message this session still has open.' }
+        )
+        Notes       = 'ErrorIds: MessageFailed. See docs/cmdlets.md.'
+    }
+
     'Repair-CapnpMappedMessage' = @{
         Synopsis    = 'Restores a message file to its last checkpoint after a crash, a kill or a failed write.'
         Description = @(
             'Repair-CapnpMappedMessage reads the newest intact checkpoint record of a CapMap file, rewrites the segment table, root pointer and list counts from it, and cuts the file to the bytes the checkpoint covered. Records added after that checkpoint are dropped; everything before it is readable again by any Cap''n Proto reader.'
-            'A file that another writer still has open is refused (FileLocked). A file without a CapMap checkpoint record (written by another tool, or killed before its first checkpoint) cannot be repaired (RepairFailed).'
+            'A file that another writer still has open is refused (FileLocked). A file without a CapMap checkpoint record (written by another tool, or killed before its first checkpoint) cannot be repaired (RepairFailed) and is left as it is.'
+            'Before it changes anything, Repair walks the message it is about to restore with the bounds-checked reader; when the data the checkpoint names is not intact it stops with CheckpointDataDamaged and leaves the file exactly as it found it. A writer killed while finishing (closing a gap) leaves the move announced in its record: Repair tells whether it happened, finishes a journaled copy, and restores the matching layout. Messages that follow a completed one (a stream of several) are kept.'
         )
         Parameters  = @{
             Path        = $pathWild
@@ -172,27 +212,30 @@ Save-CapnpMappedMessage $m -Verbose'; Remarks = 'Makes everything added so far d
             @{ Code = 'Repair-CapnpMappedMessage ./ops.bin'; Remarks = 'Restores ops.bin to its last checkpoint and shows how many records it holds.' }
             @{ Code = 'Get-ChildItem ./spool/*.bin | Where-Object { (Get-CapnpMessageInfo $_.FullName).State -ne ''Complete'' } | Repair-CapnpMappedMessage -WhatIf'; Remarks = 'Lists which unfinished files would be restored, without changing them.' }
         )
-        Notes       = 'ErrorIds: RepairFailed, FileLocked, PathNotFound, PathIsDirectory, InvalidMessageFile. See docs/cmdlets.md.'
+        Notes       = 'ErrorIds: RepairFailed, CheckpointDataDamaged, FileLocked, PathNotFound, PathIsDirectory, InvalidMessageFile. See docs/cmdlets.md.'
     }
 
     'Resize-CapnpMappedMessage' = @{
-        Synopsis    = 'Cuts the slack after the end of a message file.'
+        Synopsis    = 'Cuts the slack after the last message of a message file.'
         Description = @(
-            'Resize-CapnpMappedMessage truncates a file to the size its segment table declares, removing the bytes after the message: a checkpointed file still at its grown size, or one extended by someone else. It reports the bytes removed. A file whose table declares more than the file holds is truncated, not slack, and is refused (ResizeFailed).'
+            'Resize-CapnpMappedMessage truncates a file to the end of its last message, removing the bytes after it: a checkpointed file still at its grown size, or one extended by someone else. A file may hold a stream of several messages (the standard framing that capnp convert, pycapnp''s read_multiple and others read): every one of them is kept, byte for byte. It reports the bytes removed. A file whose last table declares more than the file holds is truncated, not slack, and is refused (ResizeFailed).'
+            'Cutting deletes bytes, so it asks for confirmation (ConfirmImpact High; pass -Confirm:$false in scripts). A file CapMap did not write is changed only with -Force (NotWrittenByCapMap otherwise).'
         )
         Parameters  = @{
             Path        = $pathWild
             LiteralPath = $literal
+            Force       = 'Also cuts a file that CapMap did not write (no message in it carries a CapMap checkpoint record). The messages themselves are still kept.'
             WhatIf      = $whatIf
             Confirm     = $confirm
         }
         Inputs      = @(@{ Type = 'System.String'; Description = 'Paths, also by property name (Path, PSPath).' })
         Outputs     = @(@{ Type = 'CapMap.PowerShell.CapnpResizeResult'; Description = 'Path, BytesBefore, BytesAfter, BytesRemoved.' })
         Examples    = @(
-            @{ Code = 'Resize-CapnpMappedMessage ./ops.bin'; Remarks = 'Cuts the slack of ops.bin and shows the bytes removed.' }
-            @{ Code = 'Get-ChildItem ./spool -Filter *.bin | Resize-CapnpMappedMessage | Measure-Object BytesRemoved -Sum'; Remarks = 'Trims every message in a folder and totals the space recovered.' }
+            @{ Code = 'Resize-CapnpMappedMessage ./ops.bin'; Remarks = 'Asks, then cuts the slack of ops.bin and shows the bytes removed.' }
+            @{ Code = 'Get-ChildItem ./spool -Filter *.bin | Resize-CapnpMappedMessage -Confirm:$false | Measure-Object BytesRemoved -Sum'; Remarks = 'Trims every message file in a folder without asking and totals the space recovered.' }
+            @{ Code = 'Resize-CapnpMappedMessage ./from-capnp.bin -Force -Confirm:$false'; Remarks = 'Cuts the zeros after the messages of a file written by another tool.' }
         )
-        Notes       = 'ErrorIds: ResizeFailed, InvalidMessageFile, FileLocked, PathNotFound. See docs/cmdlets.md.'
+        Notes       = 'ErrorIds: ResizeFailed, NotWrittenByCapMap, InvalidMessageFile, FileLocked, PathNotFound. See docs/cmdlets.md.'
     }
 
     'Export-CapnpMessage' = @{
@@ -260,20 +303,22 @@ Save-CapnpMappedMessage $m -Verbose'; Remarks = 'Makes everything added so far d
     }
 
     'Get-CapnpMessageInfo' = @{
-        Synopsis    = 'Shows a message file''s segment table, sizes, slack and checkpoint state.'
+        Synopsis    = 'Shows each message of a message file: segment table, sizes, record count, slack and checkpoint state.'
         Description = @(
-            'Get-CapnpMessageInfo reads only the header of a stream-framed message file: the segment table (each segment''s offset and size), the bytes the message declares against the bytes the file has (slack, truncation), and the CapMap checkpoint record: State Complete (finished), Checkpoint (written while building) or Unknown (a file another writer made), with its sequence number and record count.'
+            'Get-CapnpMessageInfo reads the headers of a stream-framed message file and outputs one object per message (a file may hold a stream of several, one after the other): its Index and Offset in the file, the segment table (each segment''s offset and size), the bytes the message declares, and for the last message the slack after it or whether it is truncated.'
+            'For a message CapMap wrote, State is Complete (finished) or Checkpoint (written while building), with the checkpoint''s sequence number and record count; for another writer''s message State is Unknown and RecordCount is the element count of the root''s only list of structs (0 when the root has none or several).'
         )
         Parameters  = @{
             Path        = $pathWild
             LiteralPath = $literal
         }
         Inputs      = @(@{ Type = 'System.String'; Description = 'Paths, also by property name (Path, PSPath).' })
-        Outputs     = @(@{ Type = 'CapMap.PowerShell.CapnpMessageInfo'; Description = 'Path, State, FileBytes, MessageBytes, SlackBytes, IsTruncated, TableBytes, SegmentCount, Segments, CheckpointSequence, RecordCount.' })
+        Outputs     = @(@{ Type = 'CapMap.PowerShell.CapnpMessageInfo'; Description = 'One per message: Path, Index, Offset, State, FileBytes, MessageBytes, SlackBytes, IsTruncated, TableBytes, SegmentCount, Segments, CheckpointSequence, RecordCount.' })
         Examples    = @(
             @{ Code = 'Get-CapnpMessageInfo ./ops.bin'; Remarks = 'Shows the state, sizes and segments of ops.bin.' }
             @{ Code = '(Get-CapnpMessageInfo ./ops.bin).Segments | Format-Table'; Remarks = 'Lists the segment table: index, offset, words and bytes of each segment.' }
             @{ Code = 'Get-ChildItem ./spool/*.bin | Get-CapnpMessageInfo | Where-Object State -ne Complete'; Remarks = 'Finds files whose writer never completed them.' }
+            @{ Code = 'Get-CapnpMessageInfo ./stream.bin | Format-Table Index, Offset, MessageBytes, RecordCount'; Remarks = 'Lists the messages of a file that holds several, with the records in each.' }
         )
         Notes       = 'ErrorIds: InvalidMessageFile, PathNotFound, PathIsDirectory. See docs/cmdlets.md.'
     }

@@ -1,3 +1,6 @@
+using CapMap.Native;
+using CapMap.Mapping;
+using CapMap.Platform;
 using Mono.Unix.Native;
 
 namespace CapMap.IO;
@@ -7,18 +10,85 @@ namespace CapMap.IO;
 /// an advisory flock on Unix, which would collide with the exclusive lock of a writer that is still
 /// building (and checkpointing) the same file.
 /// </summary>
+/// <remarks>
+/// A reader takes no lock, so a writer (or anyone) may cut the file while it is mapped; touching a page
+/// past the new end raises SIGBUS. The mapping is therefore registered read-only with the
+/// <see cref="FaultRegistry"/>: the native handler records the truncation, maps zeros over the rest of
+/// the range so the load completes, and returns. Reads then see zeros instead of the file, so every
+/// result read through this mapping is only valid if <see cref="ThrowIfTruncated"/> passes after it
+/// (<see cref="ReadConsistent{T}"/> does both).
+/// </remarks>
 internal sealed unsafe class ReadOnlyFileMapping : IDisposable
 {
+    private readonly string _path;
+    private readonly int _fd;
+    private readonly MappingHandle _handle; // mapping, registration, descriptor: released even if never disposed
+    private readonly int* _failure;
     private IntPtr _address;
 
-    private ReadOnlyFileMapping(IntPtr address, long length)
+    private ReadOnlyFileMapping(string path, int fd, IntPtr address, long length, RegionRegistration registration, MappingHandle handle)
     {
+        _path = path;
+        _fd = fd;
         _address = address;
         Length = length;
+        _handle = handle;
+        _failure = NativeMethods.capmap_failure_address(registration.Slot);
     }
 
     public byte* Pointer => (byte*)_address;
     public long Length { get; }
+
+    /// <summary>True once a read touched a page the file no longer has (or could not be read).</summary>
+    public bool IsDamaged => _address != IntPtr.Zero && _failure != null && Volatile.Read(ref *_failure) != 0;
+
+    /// <summary>
+    /// Throws if a read since the open touched a page the file no longer has (the handler's flag: one load,
+    /// cheap enough for every pointer a reader follows).
+    /// </summary>
+    /// <exception cref="FileTruncatedException">The file shrank under a read since it was opened.</exception>
+    /// <exception cref="IOException">A page of the file could not be read.</exception>
+    public void ThrowIfTruncated(Exception? cause = null)
+    {
+        if (!IsDamaged) return;
+        int code = Volatile.Read(ref *_failure);
+        if (code is NativeMethods.FAIL_TRUNCATED or NativeMethods.FAIL_READ_PAST_EOF)
+            throw new FileTruncatedException(_path, Length, cause);
+        throw new IOException($"Reading '{_path}' failed: {MappedFileException.Describe(code)}.", cause);
+    }
+
+    /// <summary>
+    /// <see cref="ThrowIfTruncated"/>, and also throws if the file is now shorter than when it was opened.
+    /// A cut inside a page raises no fault: the kernel zeros the rest of that page, and only the file's
+    /// length tells.
+    /// </summary>
+    public void ThrowIfShrunk(Exception? cause = null)
+    {
+        ThrowIfTruncated(cause);
+        if (_address != IntPtr.Zero && Syscall.fstat(_fd, out var stat) == 0 && stat.st_size < Length)
+            throw new FileTruncatedException(_path, Length, cause);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="read"/> over the mapping and returns its result only if the file stayed whole
+    /// meanwhile (<see cref="ThrowIfShrunk"/>). A <see cref="Wire.CapnpFormatException"/> raised while the
+    /// file was being cut is the cut's doing (the reader saw zeros), so it is reported as the truncation.
+    /// </summary>
+    public T ReadConsistent<T>(Func<T> read)
+    {
+        T result;
+        try
+        {
+            result = read();
+        }
+        catch (Wire.CapnpFormatException e)
+        {
+            ThrowIfShrunk(e);
+            throw;
+        }
+        ThrowIfShrunk();
+        return result;
+    }
 
     public static ReadOnlyFileMapping Open(string path)
     {
@@ -30,28 +100,45 @@ internal sealed unsafe class ReadOnlyFileMapping : IDisposable
             if ((stat.st_mode & FilePermissions.S_IFMT) != FilePermissions.S_IFREG)
                 throw new IOException($"'{path}' is not a regular file.");
             long length = stat.st_size;
-            if (length < 8) throw new Wire.CapnpFormatException($"'{path}' is {length} bytes long; a message needs at least 8.");
-            IntPtr address = Syscall.mmap(IntPtr.Zero, (ulong)length, MmapProts.PROT_READ, MmapFlags.MAP_SHARED, fd, 0);
+            // Callers that read messages check the length first and report a short file as malformed;
+            // this guards the mapping itself (mmap refuses an empty range).
+            if (length < 8) throw new IOException($"'{path}' is {length} bytes long; a message needs at least 8.");
+            long page = Environment.SystemPageSize;
+            long mapped = (length + page - 1) / page * page;
+            IntPtr address = Syscall.mmap(IntPtr.Zero, (ulong)mapped, MmapProts.PROT_READ, MmapFlags.MAP_SHARED, fd, 0);
             if (address == Syscall.MAP_FAILED) throw ErrnoToException(path, Stdlib.GetLastError());
-            return new ReadOnlyFileMapping(address, length);
+            var handle = new MappingHandle(address, mapped);
+            try
+            {
+                // committed = the length now: a fault below it means the file shrank; the handler never grows it.
+                var registration = FaultRegistry.Register(address, mapped, fd, page, length, RegionFlags.ReadOnly);
+                handle.Adopt(registration, fd); // from here the handle closes fd
+                return new ReadOnlyFileMapping(path, fd, address, length, registration, handle);
+            }
+            catch
+            {
+                handle.Dispose(); // unmaps; fd is still ours, closed below
+                throw;
+            }
         }
-        finally
+        catch
         {
             Syscall.close(fd);
+            throw;
         }
     }
 
-    private static Exception ErrnoToException(string path, Errno errno) => errno switch
+    private static Exception ErrnoToException(string path, Mono.Unix.Native.Errno errno) => errno switch
     {
-        Errno.ENOENT => new FileNotFoundException($"'{path}' does not exist.", path),
-        Errno.EACCES or Errno.EPERM => new UnauthorizedAccessException($"Access to '{path}' is denied."),
+        Mono.Unix.Native.Errno.ENOENT => new FileNotFoundException($"'{path}' does not exist.", path),
+        Mono.Unix.Native.Errno.EACCES or Mono.Unix.Native.Errno.EPERM => new UnauthorizedAccessException($"Access to '{path}' is denied."),
         _ => new IOException($"'{path}': {Stdlib.strerror(errno)} ({errno})."),
     };
 
     public void Dispose()
     {
         if (_address == IntPtr.Zero) return;
-        Syscall.munmap(_address, (ulong)Length);
         _address = IntPtr.Zero;
+        _handle.Dispose();
     }
 }

@@ -1,4 +1,4 @@
-using CapMap.Platform;
+using CapMap.Native;
 
 namespace CapMap.Mapping;
 
@@ -57,6 +57,12 @@ public static class FaultRegistry
         get { EnsureInstalled(); return (NativeMethods.capmap_install_info() & NativeMethods.INFO_CHAINS) != 0; }
     }
 
+    /// <summary>True while CapMap's handler is the installed SIGBUS disposition (no library replaced it since).</summary>
+    public static bool HandlerIsInstalled
+    {
+        get { EnsureInstalled(); return NativeMethods.capmap_handler_is_installed() != 0; }
+    }
+
     /// <summary>True if installing switched SIGXFSZ from its default action to SIG_IGN.</summary>
     public static bool IgnoredSigxfsz
     {
@@ -76,6 +82,7 @@ public static class FaultRegistry
     /// <param name="flags">Region options.</param>
     /// <exception cref="RegistryFullException">All <see cref="Capacity"/> slots are taken.</exception>
     /// <exception cref="ArgumentException">Bad or overlapping range.</exception>
+    /// <exception cref="SignalHandlerReplacedException">Another library replaced CapMap's SIGBUS handler.</exception>
     public static RegionRegistration Register(IntPtr baseAddress, long length, int fd, long chunkBytes, long committedBytes = 0, RegionFlags flags = RegionFlags.None)
     {
         EnsureInstalled();
@@ -87,6 +94,7 @@ public static class FaultRegistry
         {
             >= 0 => new RegionRegistration(rc, baseAddress, length),
             NativeMethods.E_FULL => throw new RegistryFullException(NativeMethods.capmap_capacity()),
+            NativeMethods.E_REPLACED => throw new SignalHandlerReplacedException(),
             NativeMethods.E_OVERLAP => throw new ArgumentException("The range overlaps a region that is already registered.", nameof(baseAddress)),
             NativeMethods.E_INVAL => throw new ArgumentException("Invalid region: base, length and chunk must be non-zero page multiples and fd valid."),
             _ => throw new MappedFileException($"Registering the region failed (code {rc})."),

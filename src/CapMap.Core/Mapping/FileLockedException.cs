@@ -8,7 +8,7 @@ public sealed class FileLockedException : MappedFileException
 {
     /// <summary>Creates the exception.</summary>
     public FileLockedException(string path)
-        : base($"'{path}' is locked: another CapMap writer or reader (in this or another process) has it open. Close it first.", path, Platform.Errno.EWOULDBLOCK)
+        : base($"'{path}' is locked: another CapMap writer or reader (in this or another process) has it open. Close it first.", path, Native.Errno.EWOULDBLOCK)
     {
     }
 }

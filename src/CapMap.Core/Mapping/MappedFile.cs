@@ -1,4 +1,4 @@
-using CapMap.Platform;
+using CapMap.Native;
 using Mono.Unix.Native;
 
 namespace CapMap.Mapping;
@@ -32,15 +32,17 @@ namespace CapMap.Mapping;
 public sealed unsafe class MappedFile : IDisposable
 {
     private readonly RegionRegistration _registration;
+    private readonly MappingHandle _handle; // owns mapping, registration and descriptor (released even if never disposed)
     private readonly int _fd;
     private readonly IntPtr _base;
     private long _committedHint; // last known committed size (fast path of EnsureCommitted)
     private int _disposed;
 
-    private MappedFile(string path, int fd, IntPtr baseAddress, long reserved, RegionRegistration registration,
+    private MappedFile(string path, int fd, IntPtr baseAddress, long reserved, RegionRegistration registration, MappingHandle handle,
                        GrowthMode growth, long chunk, bool populate, bool readOnly, long committed)
     {
         Path = path;
+        _handle = handle;
         _fd = fd;
         _base = baseAddress;
         ReservedBytes = reserved;
@@ -125,8 +127,8 @@ public sealed unsafe class MappedFile : IDisposable
         FaultRegistry.EnsureInstalled();
         string full = System.IO.Path.GetFullPath(path);
         long page = Environment.SystemPageSize;
-        long reserve = RoundUp(Positive(options.ReserveBytes, nameof(options.ReserveBytes)), page);
-        long chunk = RoundUp(Positive(options.ChunkBytes, nameof(options.ChunkBytes)), page);
+        long reserve = NativeRange.AlignUp(Positive(options.ReserveBytes, nameof(options.ReserveBytes)), page);
+        long chunk = NativeRange.AlignUp(Positive(options.ChunkBytes, nameof(options.ChunkBytes)), page);
 
         // Try to create it exclusively first so that we know whether we created it (then a failure
         // later in this method removes it again).
@@ -137,7 +139,7 @@ public sealed unsafe class MappedFile : IDisposable
             int err = LastErrno();
             // The errno of the very first Mono.Posix open in a process can read as 0 ("unknown error"): judge
             // "exists" by the file itself, so the first `-Force` over an existing file is not refused for nothing.
-            if (err != Platform.Errno.EEXIST && !File.Exists(full))
+            if (err != Native.Errno.EEXIST && !File.Exists(full))
                 throw OpenFailed(full, err);
             if (!options.Overwrite)
                 throw new MappedFileExistsException(full);
@@ -183,13 +185,13 @@ public sealed unsafe class MappedFile : IDisposable
         FaultRegistry.EnsureInstalled();
         string full = System.IO.Path.GetFullPath(path);
         long page = Environment.SystemPageSize;
-        long chunk = RoundUp(Positive(options.ChunkBytes, nameof(options.ChunkBytes)), page);
+        long chunk = NativeRange.AlignUp(Positive(options.ChunkBytes, nameof(options.ChunkBytes)), page);
 
         int fd = Syscall.open(full, (readOnly ? OpenFlags.O_RDONLY : OpenFlags.O_RDWR) | OpenFlags.O_CLOEXEC);
         if (fd < 0)
         {
             int err = LastErrno();
-            if (err == Platform.Errno.ENOENT)
+            if (err == Native.Errno.ENOENT)
                 throw new FileNotFoundException($"'{full}' does not exist.", full);
             throw OpenFailed(full, err);
         }
@@ -207,14 +209,14 @@ public sealed unsafe class MappedFile : IDisposable
                 // Never write through a partial last page: bytes stored past EOF in that page are
                 // zeroed by the kernel when the file is extended. Pad the file to a page boundary
                 // (with zeros); the final SetLength cuts it to the real length.
-                size = RoundUp(size, page);
+                size = NativeRange.AlignUp(size, page);
                 if (Syscall.ftruncate(fd, size) != 0)
                 {
                     int err = LastErrno();
                     throw new MappedFileException($"Could not pad '{full}' to a page boundary: {MappedFileException.Describe(err)}", full, err);
                 }
             }
-            long reserve = RoundUp(Math.Max(Positive(options.ReserveBytes, nameof(options.ReserveBytes)), Math.Max(size, 1)), page);
+            long reserve = NativeRange.AlignUp(Math.Max(Positive(options.ReserveBytes, nameof(options.ReserveBytes)), Math.Max(size, 1)), page);
             return MapAndRegister(full, fd, reserve, chunk, options, size, readOnly);
         }
         catch
@@ -234,17 +236,19 @@ public sealed unsafe class MappedFile : IDisposable
             int err = LastErrno();
             throw new MappedFileException($"Could not map {reserve} bytes of '{full}': {MappedFileException.Describe(err)}. Lower ReserveBytes or raise 'ulimit -v'.", full, err);
         }
+        var handle = new MappingHandle(addr, reserve);
         try
         {
             RegionFlags flags = readOnly ? RegionFlags.ReadOnly : RegionFlags.None;
             if (options.Populate && options.Growth == GrowthMode.Fault)
                 flags |= RegionFlags.PopulateOnFault;
             RegionRegistration reg = FaultRegistry.Register(addr, reserve, fd, chunk, committed, flags);
-            return new MappedFile(full, fd, addr, reserve, reg, options.Growth, chunk, options.Populate, readOnly, committed);
+            handle.Adopt(reg, fd); // from here the handle closes fd: nothing below may throw
+            return new MappedFile(full, fd, addr, reserve, reg, handle, options.Growth, chunk, options.Populate, readOnly, committed);
         }
         catch
         {
-            Syscall.munmap(addr, (ulong)reserve);
+            handle.Dispose(); // unmaps; the caller still owns and closes fd
             throw;
         }
     }
@@ -268,7 +272,7 @@ public sealed unsafe class MappedFile : IDisposable
             throw new ArgumentOutOfRangeException(nameof(bytes), bytes, $"The mapping of '{Path}' reserves only {ReservedBytes} bytes; create it with a larger ReserveBytes.");
         if (Growth == GrowthMode.Eager)
         {
-            long target = Math.Min(RoundUp(bytes, ChunkBytes), ReservedBytes);
+            long target = Math.Min(NativeRange.AlignUp(bytes, ChunkBytes), ReservedBytes);
             // Ask for a whole chunk, settle for exactly `bytes` when the disk or a size limit is nearly reached.
             int rc = _registration.Grow(target, bytes, Populate);
             if (rc != 0)
@@ -429,21 +433,20 @@ public sealed unsafe class MappedFile : IDisposable
             Volatile.Write(ref _committedHint, _registration.CommittedBytes);
             return true;
         }
-        if (rc is Platform.Errno.EOPNOTSUPP or Platform.Errno.EINVAL or Platform.Errno.ENOSYS)
+        if (rc is Native.Errno.EOPNOTSUPP or Native.Errno.EINVAL or Native.Errno.ENOSYS)
             return false;
         throw new MappedFileException($"Collapsing a range of '{Path}' failed: {MappedFileException.Describe(rc)}", Path, rc);
     }
 
-    /// <summary>Unregisters, unmaps, closes (releasing the lock). Idempotent. No thread may touch <see cref="Base"/> afterwards.</summary>
+    /// <summary>
+    /// Unregisters, unmaps, closes (releasing the lock). Idempotent. No thread may touch <see cref="Base"/>
+    /// afterwards. A file never disposed is released the same way when it is collected (see <see cref="MappingHandle"/>).
+    /// </summary>
     public void Dispose()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
             return;
-        // Order matters: unregister first (waits for handlers inside the region), then unmap, then
-        // close (a handler must never fstat/fallocate a closed or reused descriptor).
-        _registration.Dispose();
-        Syscall.munmap(_base, (ulong)ReservedBytes);
-        Syscall.close(_fd);
+        _handle.Dispose();
     }
 
     private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
@@ -462,14 +465,14 @@ public sealed unsafe class MappedFile : IDisposable
         while (NativeMethods.flock(fd, op) != 0)
         {
             int err = System.Runtime.InteropServices.Marshal.GetLastPInvokeError();
-            if (err == Platform.Errno.EINTR)
+            if (err == Native.Errno.EINTR)
                 continue;
-            if (err == Platform.Errno.EWOULDBLOCK && Environment.TickCount64 < deadline)
+            if (err == Native.Errno.EWOULDBLOCK && Environment.TickCount64 < deadline)
             {
                 Thread.Sleep(10);
                 continue;
             }
-            if (err == Platform.Errno.EWOULDBLOCK)
+            if (err == Native.Errno.EWOULDBLOCK)
                 throw new FileLockedException(path);
             throw new MappedFileException($"Could not lock '{path}': {MappedFileException.Describe(err)}", path, err);
         }
@@ -488,6 +491,4 @@ public sealed unsafe class MappedFile : IDisposable
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(value, name);
         return value;
     }
-
-    private static long RoundUp(long value, long unit) => (value + unit - 1) / unit * unit;
 }

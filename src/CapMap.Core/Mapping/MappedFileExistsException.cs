@@ -5,7 +5,7 @@ public sealed class MappedFileExistsException : MappedFileException
 {
     /// <summary>Creates the exception.</summary>
     public MappedFileExistsException(string path)
-        : base($"'{path}' already exists. Set Overwrite to replace it.", path, Platform.Errno.EEXIST)
+        : base($"'{path}' already exists. Set Overwrite to replace it.", path, Native.Errno.EEXIST)
     {
     }
 }

@@ -1,4 +1,4 @@
-using CapMap.Platform;
+using CapMap.Native;
 
 namespace CapMap.Mapping;
 
@@ -22,14 +22,14 @@ public sealed class MappedFileFailedException : MappedFileException
     /// <summary>Maps a native slot failure code (positive errno or a negative CapMap code) to an exception.</summary>
     internal static MappedFileFailedException FromNative(string path, int code) => code switch
     {
-        NativeMethods.FAIL_TRUNCATED => new(path, Platform.Errno.ESTALE, MappedFileFailure.Truncated),
-        NativeMethods.FAIL_READ_PAST_EOF => new(path, Platform.Errno.EFAULT, MappedFileFailure.ReadPastEnd),
-        NativeMethods.FAIL_UNRESOLVED => new(path, Platform.Errno.EIO, MappedFileFailure.IOError),
-        Platform.Errno.ENOSPC => new(path, code, MappedFileFailure.DiskFull),
-        Platform.Errno.EDQUOT => new(path, code, MappedFileFailure.QuotaExceeded),
-        Platform.Errno.EFBIG => new(path, code, MappedFileFailure.FileTooLarge),
-        Platform.Errno.EIO => new(path, code, MappedFileFailure.IOError),
-        Platform.Errno.ENOMEM => new(path, code, MappedFileFailure.OutOfMemory),
+        NativeMethods.FAIL_TRUNCATED => new(path, Native.Errno.ESTALE, MappedFileFailure.Truncated),
+        NativeMethods.FAIL_READ_PAST_EOF => new(path, Native.Errno.EFAULT, MappedFileFailure.ReadPastEnd),
+        NativeMethods.FAIL_UNRESOLVED => new(path, Native.Errno.EIO, MappedFileFailure.IOError),
+        Native.Errno.ENOSPC => new(path, code, MappedFileFailure.DiskFull),
+        Native.Errno.EDQUOT => new(path, code, MappedFileFailure.QuotaExceeded),
+        Native.Errno.EFBIG => new(path, code, MappedFileFailure.FileTooLarge),
+        Native.Errno.EIO => new(path, code, MappedFileFailure.IOError),
+        Native.Errno.ENOMEM => new(path, code, MappedFileFailure.OutOfMemory),
         _ => new(path, code, MappedFileFailure.Other),
     };
 

@@ -1,4 +1,4 @@
-using CapMap.Platform;
+using CapMap.Native;
 
 namespace CapMap.Mapping;
 

@@ -62,7 +62,7 @@ public readonly record struct PendingMove(PendingMoveKind Kind, long Offset, lon
 public sealed record CheckpointRecord(
     MessageFileState State,
     long Sequence,
-    long MessageBytes,
+    long EndOffset,
     long RecordCount,
     IReadOnlyList<DeclaredSegment> Segments,
     IReadOnlyList<WordPatch> Patches)
@@ -71,11 +71,18 @@ public sealed record CheckpointRecord(
     /// <summary>Version 2 added the pending move; version 1 records (no move) are still read.</summary>
     private const int Version = 2;
     private const int Version1FixedBytes = 48;
-    private const int FixedBytes = 80;
+    private const int FixedBytes = 88;
     private const int SegmentBytes = 12;
     private const int PatchBytes = 16;
 
+    /// <summary>Word patches one record can hold (root pointer plus two per streaming list).</summary>
     public static int MaxPatches => (MappedFileLayout.CheckpointSlotBytes - FixedBytes - 8 - MappedFileLayout.MaxSegments * SegmentBytes) / PatchBytes;
+
+    /// <summary>File offset of the message's segment table: 0 for a file's first message, more for one appended after others.</summary>
+    public long MessageOffset { get; init; }
+
+    /// <summary>Bytes of the message (segment table included); it ends at <see cref="EndOffset"/>, where the file is cut.</summary>
+    public long MessageBytes => EndOffset - MessageOffset;
 
     /// <summary>A move announced by this record and not known to be finished (null: the layout is as described).</summary>
     public PendingMove? Pending { get; init; }
@@ -96,7 +103,7 @@ public sealed record CheckpointRecord(
         {
             Segments = segments,
             Patches = patches,
-            MessageBytes = end.FileOffset + (long)end.Words * 8,
+            EndOffset = end.FileOffset + (long)end.Words * 8,
             Pending = null,
         };
     }
@@ -115,7 +122,7 @@ public sealed record CheckpointRecord(
         BinaryPrimitives.WriteInt32LittleEndian(record[8..], Version);
         BinaryPrimitives.WriteInt32LittleEndian(record[12..], (int)State);
         BinaryPrimitives.WriteInt64LittleEndian(record[16..], Sequence);
-        BinaryPrimitives.WriteInt64LittleEndian(record[24..], MessageBytes);
+        BinaryPrimitives.WriteInt64LittleEndian(record[24..], EndOffset);
         BinaryPrimitives.WriteInt64LittleEndian(record[32..], RecordCount);
         BinaryPrimitives.WriteInt32LittleEndian(record[40..], Segments.Count);
         BinaryPrimitives.WriteInt32LittleEndian(record[44..], Patches.Count);
@@ -125,6 +132,7 @@ public sealed record CheckpointRecord(
         BinaryPrimitives.WriteInt64LittleEndian(record[56..], pending.Offset);
         BinaryPrimitives.WriteInt64LittleEndian(record[64..], pending.Length);
         BinaryPrimitives.WriteInt64LittleEndian(record[72..], pending.Other);
+        BinaryPrimitives.WriteInt64LittleEndian(record[80..], MessageOffset);
         int at = FixedBytes;
         foreach (var segment in Segments)
         {
@@ -158,8 +166,11 @@ public sealed record CheckpointRecord(
         var state = (MessageFileState)BinaryPrimitives.ReadInt32LittleEndian(slot[12..]);
         if (state is not (MessageFileState.Checkpoint or MessageFileState.Complete)) return null;
         PendingMove? pending = null;
+        long messageOffset = 0;
         if (version >= 2)
         {
+            messageOffset = BinaryPrimitives.ReadInt64LittleEndian(slot[80..]);
+            if (messageOffset < 0 || messageOffset % 8 != 0) return null;
             var kind = (PendingMoveKind)BinaryPrimitives.ReadInt32LittleEndian(slot[48..]);
             long offset = BinaryPrimitives.ReadInt64LittleEndian(slot[56..]), length = BinaryPrimitives.ReadInt64LittleEndian(slot[64..]);
             long other = BinaryPrimitives.ReadInt64LittleEndian(slot[72..]);
@@ -177,7 +188,7 @@ public sealed record CheckpointRecord(
             BinaryPrimitives.ReadInt64LittleEndian(slot[16..]),
             BinaryPrimitives.ReadInt64LittleEndian(slot[24..]),
             BinaryPrimitives.ReadInt64LittleEndian(slot[32..]),
-            segments, patches) { Pending = pending };
+            segments, patches) { Pending = pending, MessageOffset = messageOffset };
     }
 
     /// <summary>The newer intact record of the two slots in a header page.</summary>
@@ -195,7 +206,7 @@ public sealed record CheckpointRecord(
     public static int SlotOffset(long sequence) => sequence % 2 == 0 ? MappedFileLayout.CheckpointSlotA : MappedFileLayout.CheckpointSlotB;
 
     /// <summary>FNV-1a, 64-bit: enough to tell an intact record from a torn or stale one.</summary>
-    private static ulong Checksum(ReadOnlySpan<byte> bytes)
+    internal static ulong Checksum(ReadOnlySpan<byte> bytes)
     {
         ulong hash = 0xcbf29ce484222325;
         foreach (byte b in bytes) hash = (hash ^ b) * 0x100000001b3;

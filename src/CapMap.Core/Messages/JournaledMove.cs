@@ -24,17 +24,19 @@ internal static unsafe class JournaledMove
 
     public static long ChunkCount(PendingMove move) => (move.Length + ChunkBytes(move) - 1) / ChunkBytes(move);
 
-    /// <summary>Chunks already finished, as the progress word says.</summary>
-    public static long ReadProgress(byte* fileBase) => Volatile.Read(ref *(long*)(fileBase + MappedFileLayout.MoveProgressOffset));
+    /// <summary>Chunks already finished, as the progress word of the message at <paramref name="messageOffset"/> says.</summary>
+    public static long ReadProgress(byte* fileBase, long messageOffset) => Volatile.Read(ref *ProgressWord(fileBase, messageOffset));
 
     /// <summary>Must precede publishing the record that announces a copy: a stale count must never meet a new copy.</summary>
-    public static void ResetProgress(byte* fileBase) => Volatile.Write(ref *(long*)(fileBase + MappedFileLayout.MoveProgressOffset), 0);
+    public static void ResetProgress(byte* fileBase, long messageOffset) => Volatile.Write(ref *ProgressWord(fileBase, messageOffset), 0);
+
+    private static long* ProgressWord(byte* fileBase, long messageOffset) => (long*)(fileBase + messageOffset + MappedFileLayout.MoveProgressOffset);
 
     /// <summary>Copies every chunk of <paramref name="move"/>, counting them in the progress word; stops early when <paramref name="stop"/> says so.</summary>
-    public static void Run(byte* fileBase, PendingMove move, Func<bool>? stop = null) => Resume(fileBase, move, 0, stop);
+    public static void Run(byte* fileBase, long messageOffset, PendingMove move, Func<bool>? stop = null) => Resume(fileBase, messageOffset, move, 0, stop);
 
     /// <summary>Copies the chunks from <paramref name="firstChunk"/> on (repair passes the progress word).</summary>
-    public static void Resume(byte* fileBase, PendingMove move, long firstChunk, Func<bool>? stop = null)
+    public static void Resume(byte* fileBase, long messageOffset, PendingMove move, long firstChunk, Func<bool>? stop = null)
     {
         if (move.Kind != PendingMoveKind.Copy) throw new ArgumentException("Only a copy is journaled chunk by chunk.", nameof(move));
         long chunk = ChunkBytes(move), count = ChunkCount(move);
@@ -48,7 +50,7 @@ internal static unsafe class JournaledMove
             Buffer.MemoryCopy(fileBase + move.Offset + start, fileBase + move.Other + start, bytes, bytes);
             // A chunk that may have landed in a throwaway page is not counted: repair redoes it.
             if (stop?.Invoke() == true) return;
-            Volatile.Write(ref *(long*)(fileBase + MappedFileLayout.MoveProgressOffset), k + 1);
+            Volatile.Write(ref *ProgressWord(fileBase, messageOffset), k + 1);
             CrashPoints.Reach("copy chunk " + k);
         }
     }

@@ -18,12 +18,24 @@ public static class MappedFileLayout
     /// <summary>Size of the header page.</summary>
     public const int HeaderBytes = 4096;
 
-    /// <summary>File offset of the wire layer's root pointer slot (word 0 of segment 0 as the builder sees it).</summary>
+    /// <summary>File offset of the wire layer's root pointer slot (word 0 of segment 0 as the builder sees it) for a file's first message.</summary>
     public const long BuilderRootSlotOffset = HeaderBytes - 8;
+
+    /// <summary>
+    /// Where the data of a message that starts at <paramref name="messageOffset"/> begins: at least a header
+    /// page after its start, on a page boundary of the file (so appended messages keep the alignment gap
+    /// moves and collapse-range need). The header of such a message is 4096 to 8191 bytes long.
+    /// </summary>
+    public static long DataStart(long messageOffset) => (messageOffset + HeaderBytes + HeaderBytes - 1) / HeaderBytes * HeaderBytes;
+
+    /// <summary>The builder's root slot of a message that starts at <paramref name="messageOffset"/>: the word before its data.</summary>
+    public static long BuilderRootSlot(long messageOffset) => DataStart(messageOffset) - 8;
 
     /// <summary>Checkpoint records: two slots, written alternately, so a torn write leaves the other intact.</summary>
     public const int CheckpointSlotA = 1024;
+    /// <summary>File offset of the second checkpoint record slot.</summary>
     public const int CheckpointSlotB = 2560;
+    /// <summary>Bytes of one checkpoint record slot.</summary>
     public const int CheckpointSlotBytes = 1536;
 
     /// <summary>

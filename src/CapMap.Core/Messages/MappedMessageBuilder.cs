@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using CapMap.Mapping;
+using CapMap.Native;
 using CapMap.Wire;
 
 namespace CapMap.Messages;
@@ -32,24 +33,40 @@ public sealed unsafe class MappedMessageBuilder : IDisposable
     private bool _completed;
     private bool _disposed;
 
-    private MappedMessageBuilder(MappedFile file, MappedMessageOptions options)
+    private MappedMessageBuilder(MappedFile file, MappedMessageOptions options, long messageOffset)
     {
         _file = file;
         Options = options;
-        _arena = new MappedSegmentArena(file, MoveBlockJournaled, !options.CompactLanes && SparseLanes.Allowed(file.Path));
+        _messageOffset = messageOffset;
+        _arena = new MappedSegmentArena(file, messageOffset, MoveBlockJournaled, !options.CompactLanes && SparseLanes.Allowed(file.Path));
         Message = new MessageBuilder(_arena);
+        if (options.Schema is { } schema) EmbedSchema(schema);
     }
+
+    /// <summary>Writes the schema into the first words of segment 0's data, right after the root slot, before any object.</summary>
+    private void EmbedSchema(EmbeddedSchema schema)
+    {
+        int segment = _arena.Allocate(schema.Words, out int offset);
+        if (segment != 0 || offset != 1)
+            throw new InvalidOperationException("The schema must be the first allocation of a mapped message.");
+        schema.WriteTo(_arena.GetSegmentStart(0) + offset);
+    }
+
+    /// <summary>File offset of this message: 0, or the end of the messages it was appended to.</summary>
+    private readonly long _messageOffset;
 
     /// <summary>Creates the file (new, unless <see cref="MappedMessageOptions.Overwrite"/>), locks it and maps it.</summary>
     /// <exception cref="MappedFileExistsException">The file exists and Overwrite was not given.</exception>
     /// <exception cref="FileLockedException">Another writer holds the file.</exception>
+    /// <exception cref="MessageAppendException">With <see cref="MappedMessageOptions.Append"/>: the file holds no messages, a truncated one, or one still at a checkpoint.</exception>
     public static MappedMessageBuilder Create(string path, MappedMessageOptions? options = null)
     {
         options ??= new MappedMessageOptions();
-        var file = MappedFile.Create(path, options.ToFileOptions());
+        if (options.Append && File.Exists(path)) return Append(path, options);
+        var file = MappedFile.Create(path, options.ToFileOptions() with { Overwrite = options.Overwrite || options.Append });
         try
         {
-            return new MappedMessageBuilder(file, options);
+            return new MappedMessageBuilder(file, options, 0);
         }
         catch
         {
@@ -58,14 +75,74 @@ public sealed unsafe class MappedMessageBuilder : IDisposable
         }
     }
 
+    /// <summary>
+    /// Opens an existing file for a message after its last one. The earlier messages are never written:
+    /// the new one starts where they end (slack after them is cleared), and a first checkpoint is taken at
+    /// once, so from here on a kill leaves them byte for byte and a new message repair can restore.
+    /// </summary>
+    private static MappedMessageBuilder Append(string path, MappedMessageOptions options)
+    {
+        // Measured before opening: a writable open pads the file to a whole page.
+        long length = new FileInfo(path).Length;
+        var file = MappedFile.Open(path, options.ToFileOptions());
+        try
+        {
+            long offset;
+            try
+            {
+                offset = AppendOffset(file, length);
+            }
+            catch (MessageAppendException)
+            {
+                // The writable open padded the file to a page: a refusal leaves it as it was.
+                file.SetLength(length);
+                throw;
+            }
+            // The arena hands out zeroed words: clear whatever slack followed the last message.
+            MappedSegmentArena.ClearBytes(file.Base, offset, Math.Min(file.CommittedBytes, file.ReservedBytes) - offset);
+            var builder = new MappedMessageBuilder(file, options, offset);
+            builder.Checkpoint(flush: true);
+            return builder;
+        }
+        catch
+        {
+            file.Dispose();
+            throw;
+        }
+    }
+
+    private static long AppendOffset(MappedFile file, long length)
+    {
+        var messages = CapMapMessageScan.Scan(file.Base, length);
+        if (messages.Count == 0)
+        {
+            if (length == 0) return 0;
+            throw new MessageAppendException($"'{file.Path}' does not start with a Cap'n Proto message; a new message can only follow messages.");
+        }
+        var (last, record) = messages[^1];
+        if (last.IsTruncated)
+            throw new MessageAppendException($"The last message of '{file.Path}' is truncated; repair or cut it before appending.");
+        if (record is { State: MessageFileState.Checkpoint } || record?.Pending is not null)
+            throw new MessageAppendException($"The last message of '{file.Path}' is still at a checkpoint; complete or repair it before appending.");
+        return last.End;
+    }
+
+    /// <summary>The options the message was created with.</summary>
     public MappedMessageOptions Options { get; }
+
+    /// <summary>The message file (full path).</summary>
     public string Path => _file.Path;
+
+    /// <summary>How the file grows.</summary>
     public GrowthMode Growth => _file.Growth;
 
     /// <summary>The message being built; its root pointer is segment 0, word 0 of the mapped arena.</summary>
     public MessageBuilder Message { get; }
 
+    /// <summary>True once <see cref="Complete"/> has finished the message.</summary>
     public bool IsCompleted => _completed;
+
+    /// <summary>True when growing the file failed (disk full, size limit, truncated by someone else).</summary>
     public bool IsFailed => !_disposed && _file.IsFailed;
 
     /// <summary>Bytes from the start of the file to the end of the last allocated word.</summary>
@@ -74,7 +151,7 @@ public sealed unsafe class MappedMessageBuilder : IDisposable
         get
         {
             var segments = _arena.Segments;
-            long end = MappedFileLayout.HeaderBytes;
+            long end = MappedFileLayout.DataStart(_messageOffset);
             foreach (var segment in segments) end = Math.Max(end, segment.End);
             return end;
         }
@@ -83,6 +160,7 @@ public sealed unsafe class MappedMessageBuilder : IDisposable
     /// <summary>Bytes the file has been grown to.</summary>
     public long CommittedBytes => _disposed ? 0 : _file.CommittedBytes;
 
+    /// <summary>Segments the message has so far.</summary>
     public int SegmentCount => _arena.SegmentCount;
 
     /// <summary>Bytes the gap moves have copied so far (stays 0 with sparse lanes).</summary>
@@ -97,6 +175,7 @@ public sealed unsafe class MappedMessageBuilder : IDisposable
     /// <summary>Elements appended to streaming lists so far.</summary>
     public long AppendedCount => _lists.Sum(list => (long)list.Count);
 
+    /// <summary>Sets the root struct (its data words and pointers); see <see cref="MessageBuilder.InitRoot"/>.</summary>
     public StructBuilder InitRoot(int dataWords, int pointerCount)
     {
         ThrowIfUnusable();
@@ -132,7 +211,7 @@ public sealed unsafe class MappedMessageBuilder : IDisposable
         if (LastCheckpoint is not { } last) return;
         ulong* slot = parent.PointerAddress(pointerIndex);
         long offset = (byte*)slot - _arena.Base;
-        if (offset < 0 || offset + 8 > last.MessageBytes || last.Patches.Any(p => p.FileOffset == offset)) return;
+        if (offset < _messageOffset || offset + 8 > last.EndOffset || last.Patches.Any(p => p.FileOffset == offset)) return;
         if (last.Patches.Count + 1 > CheckpointRecord.MaxPatches)
         {
             // No room to amend: a fresh checkpoint has at most one patch per list part plus the root.
@@ -169,9 +248,9 @@ public sealed unsafe class MappedMessageBuilder : IDisposable
         ThrowIfUnusable();
         foreach (var list in _lists) if (!list.IsCompleted) list.Commit();
         var record = BuildRecord(MessageFileState.Checkpoint, DeclareWithGapsAsPadding());
-        if (flush) _file.Flush(0, record.MessageBytes, fsync: false);
+        if (flush) _file.Flush(_messageOffset, record.MessageBytes, fsync: false);
         PublishHeader(record);
-        if (flush) _file.Flush(0, MappedFileLayout.HeaderBytes, fsync: true);
+        if (flush) _file.Flush(_messageOffset, MappedFileLayout.DataStart(_messageOffset) - _messageOffset, fsync: true);
         ThrowIfFailed();
         LastCheckpoint = record;
         return record;
@@ -205,11 +284,11 @@ public sealed unsafe class MappedMessageBuilder : IDisposable
         // message appended after it.
         var record = LastCheckpoint! with { State = MessageFileState.Complete, Sequence = ++_sequence };
         Debug.Assert(record.Segments.SequenceEqual(DeclareWithGapsAsPadding()), "the checkpoint and the arena disagree on the layout");
-        _file.SetLength(record.MessageBytes);
+        _file.SetLength(record.EndOffset);
         CrashPoints.Reach("complete: file cut");
         PublishHeader(record);
         CrashPoints.Reach("complete: header published");
-        if (flush) _file.Flush(0, record.MessageBytes, fsync: true);
+        if (flush) _file.Flush(_messageOffset, record.MessageBytes, fsync: true);
         ThrowIfFailed();
 
         var summary = new MessageSummary(Path, record.MessageBytes, record.Segments.Select(s => s.Words).ToArray(),
@@ -269,7 +348,7 @@ public sealed unsafe class MappedMessageBuilder : IDisposable
             long nextStart = segments[i + 1].Offset;
             if (nextStart == end) continue;
 
-            long alignedEnd = MappedSegmentArena.AlignUp(end, MappedFileLayout.GapAlignment);
+            long alignedEnd = NativeRange.AlignUp(end, MappedFileLayout.GapAlignment);
             long tailBytes = segments[_arena.SegmentCount - 1].End - nextStart;
             if (alignedEnd < nextStart && TryCollapseGap(i, alignedEnd, nextStart))
             {
@@ -327,10 +406,10 @@ public sealed unsafe class MappedMessageBuilder : IDisposable
     private void MoveBlockJournaled(PendingMove move)
     {
         var last = LastCheckpoint;
-        JournaledMove.ResetProgress(_arena.Base);
+        JournaledMove.ResetProgress(_arena.Base, _messageOffset);
         if (last is not null) MessageHeader.WriteRecord(_arena.Base, last with { Sequence = ++_sequence, Pending = move });
         CrashPoints.Reach("copy announced");
-        JournaledMove.Run(_arena.Base, move, stop: () => _file.IsFailed);
+        JournaledMove.Run(_arena.Base, _messageOffset, move, stop: () => _file.IsFailed);
         // A write that failed (EIO, or truncation by someone else) went to a throwaway page: the journal
         // stays, and repair finishes the copy from the intact source.
         ThrowIfFailed();
@@ -356,7 +435,7 @@ public sealed unsafe class MappedMessageBuilder : IDisposable
         int tableBytes = Framing.GetTableSize(count);
         for (int i = 0; i < count; i++)
         {
-            long start = i == 0 ? tableBytes : segments[i].Offset;
+            long start = i == 0 ? _messageOffset + tableBytes : segments[i].Offset;
             long end = i + 1 < count ? segments[i + 1].Offset : segments[i].End;
             declared[i] = new DeclaredSegment(start, (int)((end - start) / 8));
         }
@@ -368,7 +447,7 @@ public sealed unsafe class MappedMessageBuilder : IDisposable
         byte* fileBase = _arena.Base;
         var patches = new List<WordPatch>(1 + 2 * _lists.Count)
         {
-            new(segments[0].FileOffset, MessageHeader.RelocateRoot(*Message.RootSlot, (int)segments[0].FileOffset)),
+            new(segments[0].FileOffset, MessageHeader.RelocateRoot(*Message.RootSlot, MappedFileLayout.BuilderRootSlot(_messageOffset), segments[0].FileOffset)),
         };
         foreach (var list in _lists)
         {
@@ -377,16 +456,16 @@ public sealed unsafe class MappedMessageBuilder : IDisposable
         }
         patches.AddRange(_rebasedPads);
         var last = segments[^1];
-        long messageBytes = last.FileOffset + (long)last.Words * 8;
+        long end = last.FileOffset + (long)last.Words * 8;
         long committed = _lists.Sum(list => (long)list.CommittedCount);
-        return new CheckpointRecord(state, ++_sequence, messageBytes, committed, segments, patches);
+        return new CheckpointRecord(state, ++_sequence, end, committed, segments, patches) { MessageOffset = _messageOffset };
     }
 
     /// <summary>Record first, then table and patches: a kill between the two still leaves a record that repair can apply.</summary>
     private void PublishHeader(CheckpointRecord record)
     {
         MessageHeader.WriteRecord(_arena.Base, record);
-        MessageHeader.Write(_arena.Base, record.Segments, record.Patches);
+        MessageHeader.Write(_arena.Base, record);
     }
 
     private void ThrowIfUnusable()
@@ -409,7 +488,7 @@ public sealed unsafe class MappedMessageBuilder : IDisposable
             try
             {
                 var record = Checkpoint(flush: true);
-                _file.SetLength(record.MessageBytes);
+                _file.SetLength(record.EndOffset);
             }
             catch (MappedMessageFailedException)
             {
@@ -430,9 +509,16 @@ public sealed unsafe class MappedMessageBuilder : IDisposable
 [Flags]
 public enum GapClosing
 {
+    /// <summary>There was no gap (no streaming list, or it ended where the next segment begins).</summary>
     None = 0,
+
+    /// <summary>Removed with collapse-range: nothing was copied.</summary>
     Collapsed = 1,
+
+    /// <summary>The tail after the gap was copied down (journaled).</summary>
     Moved = 2,
+
+    /// <summary>Declared as padding of the segment before it: the file keeps a hole there.</summary>
     Padded = 4,
 }
 
@@ -452,4 +538,11 @@ public sealed record MessageSummary(
 
     /// <summary>True when streaming lists kept holes as large as their segments (collapse-range, no size limit).</summary>
     public bool SparseLanes { get; init; }
+}
+
+/// <summary>A message cannot be appended to the file (it holds no messages, a truncated one, or one still being built).</summary>
+public sealed class MessageAppendException : IOException
+{
+    /// <summary>Says why the message cannot be appended.</summary>
+    public MessageAppendException(string message) : base(message) { }
 }

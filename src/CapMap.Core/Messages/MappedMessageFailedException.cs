@@ -8,6 +8,7 @@ namespace CapMap.Messages;
 /// </summary>
 public sealed class MappedMessageFailedException : IOException
 {
+    /// <summary>Creates the exception for the file at <paramref name="path"/>.</summary>
     public MappedMessageFailedException(string path, MappedFileFailedException cause, CheckpointRecord? lastCheckpoint)
         : base(Describe(path, cause, lastCheckpoint), cause)
     {
@@ -17,9 +18,13 @@ public sealed class MappedMessageFailedException : IOException
         LastCheckpoint = lastCheckpoint;
     }
 
+    /// <summary>The message file.</summary>
     public string FilePath { get; }
+    /// <summary>What went wrong (disk full, size limit, truncated, I/O error, ...).</summary>
     public MappedFileFailure Reason { get; }
+    /// <summary>The errno the failed growth call reported.</summary>
     public int Errno { get; }
+    /// <summary>The checkpoint the file keeps (null: only the header).</summary>
     public CheckpointRecord? LastCheckpoint { get; }
 
     private static string Describe(string path, MappedFileFailedException cause, CheckpointRecord? checkpoint) =>

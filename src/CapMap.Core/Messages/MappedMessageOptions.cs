@@ -24,6 +24,18 @@ public sealed record MappedMessageOptions
     /// <summary>Replace an existing file instead of refusing it.</summary>
     public bool Overwrite { get; init; }
 
+    /// <summary>
+    /// Write the new message after the messages the file already holds (a stream of messages, the standard
+    /// framing), leaving them byte for byte as they are; a missing file is created. Wins over <see cref="Overwrite"/>.
+    /// </summary>
+    public bool Append { get; init; }
+
+    /// <summary>
+    /// The schema the file carries for its readers (see <see cref="EmbeddedSchema"/>): written before the root
+    /// struct, where stock readers never look. Null: the message carries none.
+    /// </summary>
+    public EmbeddedSchema? Schema { get; init; }
+
     internal MappedFileOptions ToFileOptions() => new()
     {
         ReserveBytes = ReserveBytes,

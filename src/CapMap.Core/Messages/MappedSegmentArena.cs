@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using CapMap.Mapping;
+using CapMap.Native;
 using CapMap.Wire;
 
 namespace CapMap.Messages;
@@ -32,6 +33,10 @@ internal sealed unsafe class MappedSegmentArena : IStreamingArena
     private int _count;
     private int _current;
     private int _stream = -1;
+    // Move epochs (see ISegmentArena.GetMoveEpoch): a segment opened while a stream is open may move each time
+    // that stream is extended, so its epoch is the count of that stream's extensions; other segments never move.
+    private readonly int[] _openedDuringStream = new int[MappedFileLayout.MaxSegments];
+    private readonly List<long> _streamExtensions = new();
 
     internal struct Segment
     {
@@ -57,27 +62,33 @@ internal sealed unsafe class MappedSegmentArena : IStreamingArena
     /// <summary>Moves a block of the file for the arena; the owner journals it so a kill mid-move stays restorable.</summary>
     private readonly Action<PendingMove> _moveBlock;
 
-    public MappedSegmentArena(MappedFile file, Action<PendingMove> moveBlock, bool sparseLanes)
+    public MappedSegmentArena(MappedFile file, long messageOffset, Action<PendingMove> moveBlock, bool sparseLanes)
     {
         _file = file;
         _sparseLanes = sparseLanes;
         _moveBlock = moveBlock;
+        MessageOffset = messageOffset;
         _base = file.Base;
         _reserve = file.ReservedBytes;
         _eager = file.Growth == GrowthMode.Eager;
         _eagerStep = file.ChunkBytes;
         // The header page always exists, so checkpoints and finish never fault on it.
-        file.EnsureRangeCommitted(0, MappedFileLayout.HeaderBytes);
-        long offset = MappedFileLayout.BuilderRootSlotOffset;
-        // Segment 0 is declared from the end of the table, which may be as early as byte 8: keep its
-        // capacity such that the declared size can never exceed the segment limit.
-        int capacity = (int)Math.Min(WireLimits.MaxSegmentWords - (offset - 8) / 8, (_reserve - offset) / 8);
-        _segments[0] = new Segment { Offset = offset, Capacity = capacity, CommittedEnd = MappedFileLayout.HeaderBytes };
+        long dataStart = MappedFileLayout.DataStart(messageOffset);
+        file.EnsureRangeCommitted(messageOffset, dataStart - messageOffset);
+        long offset = MappedFileLayout.BuilderRootSlot(messageOffset);
+        // Segment 0 is declared from the end of the table, which may be as early as 8 bytes into the
+        // message: keep its capacity such that the declared size can never exceed the segment limit.
+        int capacity = (int)Math.Min(WireLimits.MaxSegmentWords - (offset - (messageOffset + 8)) / 8, (_reserve - offset) / 8);
+        _segments[0] = new Segment { Offset = offset, Capacity = capacity, CommittedEnd = dataStart };
+        _openedDuringStream[0] = -1;
         _count = 1;
     }
 
     public int SegmentCount => _count;
-    public int MaxSegmentWords => WireLimits.MaxSegmentWords - MappedFileLayout.HeaderBytes / 8;
+    public int MaxSegmentWords => WireLimits.MaxSegmentWords - 2 * MappedFileLayout.HeaderBytes / 8;
+
+    /// <summary>File offset where this message (its segment table) starts: 0, or past the messages it was appended to.</summary>
+    public long MessageOffset { get; }
     public bool IsStreaming => _stream >= 0;
 
     /// <summary>True when a stream's gap is a hole as large as its segment may grow (no moves while building).</summary>
@@ -90,12 +101,34 @@ internal sealed unsafe class MappedSegmentArena : IStreamingArena
 
     public int GetSegmentWordCount(int segmentId) => _segments[segmentId].Used;
 
+    /// <summary>
+    /// Bytes handed out between two looks at the file's failure flag. In Fault growth a failed file (disk
+    /// full, size limit, truncated) sends every later store to a throwaway page, and nothing else tells the
+    /// builder until its next checkpoint; counting bytes, not objects, bounds what is lost to about this
+    /// much whatever the size of the records (1 MiB payloads would waste 4 GiB between checks every 4,096
+    /// records). One check is one load, so the cadence costs nothing measurable.
+    /// </summary>
+    internal const long FailureCheckBytes = 64L << 20;
+
+    private long _bytesSinceFailureCheck;
+
+    /// <summary>Counts an allocation; every <see cref="FailureCheckBytes"/> throws the file's failure, if any.</summary>
+    /// <exception cref="MappedFileFailedException">The file failed since the last look.</exception>
+    private void CountAllocation(int words)
+    {
+        _bytesSinceFailureCheck += (long)words * 8;
+        if (_bytesSinceFailureCheck < FailureCheckBytes) return;
+        _bytesSinceFailureCheck = 0;
+        _file.ThrowIfFailed();
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public int TryAllocate(int segmentId, int words)
     {
         ref var segment = ref _segments[segmentId];
         if (segmentId != _current) return segment.ChildLow != 0 ? TryAllocateChild(ref segment, words) : -1;
         if (words > segment.Capacity - segment.Used) return -1;
+        CountAllocation(words);
         int offset = segment.Used;
         segment.Used += words;
         if (_eager && segment.End > segment.CommittedEnd) CommitAhead(ref segment);
@@ -125,6 +158,7 @@ internal sealed unsafe class MappedSegmentArena : IStreamingArena
     {
         long low = segment.ChildLow - (long)words * 8;
         if (low < segment.ChildFloor) return -1;
+        CountAllocation(words);
         segment.ChildLow = low;
         if (_eager && low < segment.ChildCommittedLow) CommitChildrenAhead(ref segment);
         return (int)((low - segment.Offset) / 8);
@@ -143,9 +177,10 @@ internal sealed unsafe class MappedSegmentArena : IStreamingArena
         // The stream keeps the tail of the current segment; other objects continue in a new segment a
         // small gap further on. The gap doubles whenever the stream reaches it (see TryExtendStream), so
         // the file never holds much more than twice what was written.
-        long mainStart = AlignUp(stream.End + (long)words * 8 + InitialStreamGapBytes, MappedFileLayout.GapAlignment);
+        long mainStart = NativeRange.AlignUp(stream.End + (long)words * 8 + InitialStreamGapBytes, MappedFileLayout.GapAlignment);
         if (mainStart >= _reserve)
             throw new CapnpCapacityException("There is not enough reserved address space left to open a streaming list; create the message with a larger reserve.");
+        CountAllocation(words);
         _maxStreamWords = stream.Capacity;
         if (_sparseLanes) mainStart = Math.Max(mainStart, SparseLaneEnd(stream.Offset));
         stream.Capacity = StreamCapacityBefore(mainStart, stream.Offset);
@@ -154,6 +189,7 @@ internal sealed unsafe class MappedSegmentArena : IStreamingArena
         stream.Used += words;
         if (_eager && stream.End > stream.CommittedEnd) CommitAhead(ref stream);
 
+        _streamExtensions.Add(0);
         _current = OpenSegment(mainStart, (int)Math.Min(WireLimits.MaxSegmentWords, (_reserve - mainStart) / 8), mainStart);
         return _stream;
     }
@@ -163,7 +199,9 @@ internal sealed unsafe class MappedSegmentArena : IStreamingArena
     {
         if (!IsStreaming) throw new InvalidOperationException("No streaming list is open.");
         ref var stream = ref _segments[_stream];
+        _streamExtensions[^1]++; // counted even when the extension fails: the gap may have moved before it did
         if (words > stream.Capacity - stream.Used && !WidenStreamGap((long)stream.Used + words)) return false;
+        CountAllocation(words);
         stream.Used += words;
         if (_eager && stream.End > stream.CommittedEnd) CommitAhead(ref stream);
         return true;
@@ -180,15 +218,16 @@ internal sealed unsafe class MappedSegmentArena : IStreamingArena
     {
         streamSegment = offset = -1;
         ref var before = ref _segments[_current];
-        long start = AlignUp(before.End, MappedFileLayout.GapAlignment);
+        long start = NativeRange.AlignUp(before.End, MappedFileLayout.GapAlignment);
         // The segment before keeps the alignment padding: its declared size must stay within the limit.
-        long declaredBefore = _current == 0 ? start - 8 : start - before.Offset;
+        long declaredBefore = _current == 0 ? start - (MessageOffset + 8) : start - before.Offset;
         if (before.Used == 0 || declaredBefore / 8 > WireLimits.MaxSegmentWords || start >= _reserve) return false;
         _maxStreamWords = (int)Math.Min(WireLimits.MaxSegmentWords, (_reserve - start) / 8);
         long mainStart = SparseLaneEnd(start);
         long tag = start + AlignDown((mainStart - start) / ChildRoomDivisor, MappedFileLayout.GapAlignment);
         if (mainStart - tag < (long)words * 8 + 2L * MappedFileLayout.GapAlignment || mainStart >= _reserve) return false;
 
+        CountAllocation(words);
         before.Capacity = before.Used; // the stream's segment begins after it
         int stream = OpenSegment(start, StreamCapacityBefore(mainStart, start), tag);
         ref var segment = ref _segments[stream];
@@ -198,6 +237,7 @@ internal sealed unsafe class MappedSegmentArena : IStreamingArena
         if (_eager) CommitAhead(ref segment);
         _stream = stream;
         offset = (int)((tag - start) / 8);
+        _streamExtensions.Add(0);
         _current = OpenSegment(mainStart, (int)Math.Min(WireLimits.MaxSegmentWords, (_reserve - mainStart) / 8), mainStart);
         streamSegment = stream;
         return true;
@@ -267,13 +307,13 @@ internal sealed unsafe class MappedSegmentArena : IStreamingArena
         long oldNext = _segments[_stream + 1].Offset;
         // Double the stream's room (like a growing array), so the segments after it move O(log n) times.
         long wantEnd = stream.Offset + Math.Min(Math.Max(neededWords, 2L * stream.Used) * 8, (long)_maxStreamWords * 8);
-        long newNext = AlignUp(Math.Max(wantEnd, stream.Offset + (neededWords * 8)) + MappedFileLayout.GapAlignment, MappedFileLayout.GapAlignment);
+        long newNext = NativeRange.AlignUp(Math.Max(wantEnd, stream.Offset + (neededWords * 8)) + MappedFileLayout.GapAlignment, MappedFileLayout.GapAlignment);
         long blockEnd = _segments[_count - 1].End;
         long blockBytes = blockEnd - oldNext;
         // Prefer a place clear of the old one: the copy is then a single step. When the segment limit
         // forbids it the copy overlaps its source, which the journal makes safe too (JournaledMove).
         long streamLimit = stream.Offset + (long)_maxStreamWords * 8 / MappedFileLayout.GapAlignment * MappedFileLayout.GapAlignment;
-        long disjoint = AlignUp(oldNext + blockBytes, MappedFileLayout.GapAlignment);
+        long disjoint = NativeRange.AlignUp(oldNext + blockBytes, MappedFileLayout.GapAlignment);
         if (disjoint > newNext && disjoint <= streamLimit) newNext = disjoint;
         // A segment's declared size (stream plus gap) must stay within the segment limit.
         newNext = Math.Min(newNext, streamLimit);
@@ -305,15 +345,16 @@ internal sealed unsafe class MappedSegmentArena : IStreamingArena
     public int StreamGapMoves { get; private set; }
     public long StreamGapMovedBytes { get; private set; }
 
-    private void ClearBytes(long offset, long length)
+    private void ClearBytes(long offset, long length) => ClearBytes(_base, offset, length);
+
+    /// <summary>Zeroes [offset, offset + length) of a mapping.</summary>
+    internal static void ClearBytes(byte* fileBase, long offset, long length) =>
+        NativeRange.ForEachChunk(fileBase + offset, length, static chunk => chunk.Clear());
+
+    public long GetMoveEpoch(int segmentId)
     {
-        while (length > 0)
-        {
-            int chunk = (int)Math.Min(length, 1 << 30);
-            new Span<byte>(_base + offset, chunk).Clear();
-            offset += chunk;
-            length -= chunk;
-        }
+        int stream = _openedDuringStream[segmentId];
+        return stream < 0 ? 0 : _streamExtensions[stream];
     }
 
     public void ShrinkStream(int words)
@@ -336,13 +377,14 @@ internal sealed unsafe class MappedSegmentArena : IStreamingArena
         if (capacity <= 0)
             throw new CapnpCapacityException($"The mapping reserves {_reserve:N0} bytes and they are used up; create the message with a larger reserve.");
         _segments[_count] = new Segment { Offset = offset, Capacity = capacity, CommittedEnd = Math.Max(committedEnd, offset) };
+        _openedDuringStream[_count] = IsStreaming ? _streamExtensions.Count - 1 : -1;
         return _count++;
     }
 
     /// <summary>Eager growth: allocate the file a chunk ahead of this segment's end, one range per lane.</summary>
     private void CommitAhead(ref Segment segment)
     {
-        long target = Math.Min(AlignUp(segment.End + _eagerStep / 2, _eagerStep), _reserve);
+        long target = Math.Min(NativeRange.AlignUp(segment.End + _eagerStep / 2, _eagerStep), _reserve);
         long from = segment.CommittedEnd;
         // Near a full disk or a size limit, settle for the bytes this segment uses now: the chunk ahead
         // is a convenience, and asking for it must not fail a write that still fits.
@@ -368,8 +410,6 @@ internal sealed unsafe class MappedSegmentArena : IStreamingArena
         while (_count > 1 && _segments[_count - 1].Used == 0) _count--;
         if (_current >= _count) _current = _count - 1;
     }
-
-    internal static long AlignUp(long value, long unit) => (value + unit - 1) / unit * unit;
 
     private static long AlignDown(long value, long unit) => value / unit * unit;
 }

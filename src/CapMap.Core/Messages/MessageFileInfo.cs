@@ -6,7 +6,7 @@ namespace CapMap.Messages;
 /// <summary>
 /// One message of a message file, read from its segment table and (for CapMap messages) its checkpoint
 /// record, without reading the message itself beyond its root. A file holds one message or a stream of
-/// several (the standard framing); <see cref="ReadAll"/> gives one of these per message.
+/// several (the standard framing); <see cref="ReadAll(string, int?)"/> gives one of these per message.
 /// </summary>
 public sealed record MessageFileInfo(
     string Path,
@@ -26,6 +26,7 @@ public sealed record MessageFileInfo(
     /// <summary>The table declares more bytes than the file has.</summary>
     public bool IsTruncated => Offset + MessageBytes > FileBytes;
 
+    /// <summary>Segments of the message.</summary>
     public int SegmentCount => SegmentWords.Count;
 
     /// <summary>True when a CapMap checkpoint record describes this message (CapMap wrote it).</summary>
@@ -33,6 +34,7 @@ public sealed record MessageFileInfo(
 
     /// <summary>The first message of the file.</summary>
     /// <exception cref="CapnpFormatException">The file does not start with a valid segment table.</exception>
+    /// <exception cref="FileTruncatedException">The file was cut while it was read.</exception>
     public static MessageFileInfo Read(string path) => ReadAll(path)[0];
 
     /// <summary>
@@ -41,10 +43,18 @@ public sealed record MessageFileInfo(
     /// element count of the root's only list of structs.
     /// </summary>
     /// <exception cref="CapnpFormatException">The file does not start with a valid segment table.</exception>
-    public static unsafe IReadOnlyList<MessageFileInfo> ReadAll(string path, int? recordListPointer = null)
+    /// <exception cref="FileTruncatedException">The file was cut while it was read.</exception>
+    public static IReadOnlyList<MessageFileInfo> ReadAll(string path, int? recordListPointer = null)
     {
+        long length = new FileInfo(path).Length;
+        if (length < 8) throw new CapnpFormatException($"'{path}' is {length} bytes long; a message needs at least 8.");
         using var mapping = ReadOnlyFileMapping.Open(path);
         string fullPath = System.IO.Path.GetFullPath(path);
+        return mapping.ReadConsistent(() => ReadAll(fullPath, mapping, recordListPointer));
+    }
+
+    private static unsafe IReadOnlyList<MessageFileInfo> ReadAll(string fullPath, ReadOnlyFileMapping mapping, int? recordListPointer)
+    {
         var messages = CapMapMessageScan.Scan(mapping.Pointer, mapping.Length);
         if (messages.Count == 0)
             Framing.ReadTable(new ReadOnlySpan<byte>(mapping.Pointer, (int)Math.Min(mapping.Length, MappedFileLayout.HeaderBytes))); // throws why
@@ -91,7 +101,7 @@ internal static unsafe class CapMapMessageScan
     {
         if (length - message.Offset < MappedFileLayout.HeaderBytes) return null;
         var record = CheckpointRecord.ReadLatest(new ReadOnlySpan<byte>(file + message.Offset, MappedFileLayout.HeaderBytes));
-        if (record is null) return null;
+        if (record is null || record.MessageOffset != message.Offset) return null;
         // A record that announces a move describes a file its writer left mid-move: CapMap's, at a checkpoint.
         if (record.Pending is not null) return record;
         return record.Segments.Select(s => s.Words).SequenceEqual(message.Table.SegmentWords) ? record : null;
@@ -141,6 +151,7 @@ internal static unsafe class RecordLists
 /// <summary>A file that CapMap did not write: changing it needs the caller's explicit consent (-Force).</summary>
 public sealed class ForeignMessageFileException : IOException
 {
+    /// <summary>Says which file and what consent would change it.</summary>
     public ForeignMessageFileException(string message) : base(message) { }
 }
 

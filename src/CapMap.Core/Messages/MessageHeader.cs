@@ -9,26 +9,30 @@ namespace CapMap.Messages;
 /// </summary>
 internal static unsafe class MessageHeader
 {
-    public static void Write(byte* fileBase, IReadOnlyList<DeclaredSegment> segments, IReadOnlyList<WordPatch> patches)
+    /// <summary>Writes the record's segment table (at its message's offset) and its word patches.</summary>
+    public static void Write(byte* fileBase, CheckpointRecord record)
     {
+        var segments = record.Segments;
         Span<int> words = stackalloc int[segments.Count];
         for (int i = 0; i < segments.Count; i++) words[i] = segments[i].Words;
-        Framing.WriteTable(new Span<byte>(fileBase, Framing.GetTableSize(segments.Count)), words);
-        foreach (var patch in patches) *(ulong*)(fileBase + patch.FileOffset) = patch.Value;
+        Framing.WriteTable(new Span<byte>(fileBase + record.MessageOffset, Framing.GetTableSize(segments.Count)), words);
+        foreach (var patch in record.Patches) *(ulong*)(fileBase + patch.FileOffset) = patch.Value;
     }
 
+    /// <summary>Writes the record into its slot of its message's header page.</summary>
     public static void WriteRecord(byte* fileBase, CheckpointRecord record) =>
-        record.WriteTo(new Span<byte>(fileBase + CheckpointRecord.SlotOffset(record.Sequence), MappedFileLayout.CheckpointSlotBytes));
+        record.WriteTo(new Span<byte>(fileBase + record.MessageOffset + CheckpointRecord.SlotOffset(record.Sequence), MappedFileLayout.CheckpointSlotBytes));
 
     /// <summary>
-    /// The root pointer as it must read from the first word of the declared segment 0 (at
-    /// <paramref name="tableBytes"/>), for the struct the builder's root slot points at.
+    /// The root pointer as it must read from the first word of the declared segment 0 (file offset
+    /// <paramref name="declaredRootSlot"/>, right after the table), for the struct the builder's root slot
+    /// (file offset <paramref name="builderRootSlot"/>) points at.
     /// </summary>
-    public static ulong RelocateRoot(ulong builderRootPointer, int tableBytes)
+    public static ulong RelocateRoot(ulong builderRootPointer, long builderRootSlot, long declaredRootSlot)
     {
         if (builderRootPointer == 0 || WirePointer.Kind(builderRootPointer) == WirePointer.KindFar) return builderRootPointer;
-        long targetOffset = MappedFileLayout.BuilderRootSlotOffset + 8 + (long)WirePointer.Offset(builderRootPointer) * 8;
-        return WirePointer.WithOffset(builderRootPointer, (int)((targetOffset - (tableBytes + 8)) / 8));
+        long targetOffset = builderRootSlot + 8 + (long)WirePointer.Offset(builderRootPointer) * 8;
+        return WirePointer.WithOffset(builderRootPointer, (int)((targetOffset - (declaredRootSlot + 8)) / 8));
     }
 
     /// <summary>
@@ -38,17 +42,17 @@ internal static unsafe class MessageHeader
     public static string? Validate(CheckpointRecord record, long fileLength)
     {
         if (record.Segments.Count == 0) return "it declares no segments";
-        long expected = Framing.GetTableSize(record.Segments.Count);
+        long expected = record.MessageOffset + Framing.GetTableSize(record.Segments.Count);
         foreach (var segment in record.Segments)
         {
             if (segment.FileOffset != expected) return $"a segment starts at {segment.FileOffset}, expected {expected}";
             if (segment.Words < 1 || segment.Words > WireLimits.MaxSegmentWords) return $"a segment declares {segment.Words} words";
             expected += (long)segment.Words * 8;
         }
-        if (expected != record.MessageBytes) return $"its segments end at {expected}, not at {record.MessageBytes}";
-        if (record.MessageBytes > fileLength) return $"the file is {fileLength} bytes, shorter than the {record.MessageBytes} the checkpoint covered (truncated by someone else?)";
+        if (expected != record.EndOffset) return $"its segments end at {expected}, not at {record.EndOffset}";
+        if (record.EndOffset > fileLength) return $"the file is {fileLength} bytes, shorter than the {record.EndOffset} the checkpoint covered (truncated by someone else?)";
         foreach (var patch in record.Patches)
-            if (patch.FileOffset < 0 || patch.FileOffset + 8 > record.MessageBytes || patch.FileOffset % 8 != 0)
+            if (patch.FileOffset < record.MessageOffset || patch.FileOffset + 8 > record.EndOffset || patch.FileOffset % 8 != 0)
                 return $"a patch at {patch.FileOffset} lies outside the message";
         return null;
     }

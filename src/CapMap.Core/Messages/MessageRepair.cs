@@ -7,8 +7,10 @@ namespace CapMap.Messages;
 /// <summary>A file cannot be restored: it has no intact checkpoint record, or the record does not fit the file.</summary>
 public class MessageRepairException : IOException
 {
+    /// <summary>Says why the file cannot be restored.</summary>
     public MessageRepairException(string message) : base(message) { }
 
+    /// <summary>Says why the file cannot be restored, and what the underlying failure was.</summary>
     public MessageRepairException(string message, Exception inner) : base(message, inner) { }
 }
 
@@ -18,6 +20,7 @@ public class MessageRepairException : IOException
 /// </summary>
 public sealed class CheckpointDataDamagedException : MessageRepairException
 {
+    /// <summary>Says which checkpoint, and what the bounds-checked reader found.</summary>
     public CheckpointDataDamagedException(string message, CapnpFormatException inner) : base(message, inner) { }
 }
 
@@ -39,6 +42,9 @@ public sealed record RepairResult(string Path, MessageFileState State, long Sequ
 /// </remarks>
 public static unsafe class MessageRepair
 {
+    /// <summary>Restores the last CapMap message of <paramref name="path"/> to its newest intact checkpoint (see the class remarks).</summary>
+    /// <exception cref="MessageRepairException">No intact record, or one that does not fit the file.</exception>
+    /// <exception cref="CheckpointDataDamagedException">The record is intact but the data it names is not; the file is unchanged.</exception>
     public static RepairResult Repair(string path)
     {
         // Measured before opening: a writable open pads the file to a whole page.
@@ -49,7 +55,7 @@ public static unsafe class MessageRepair
         {
             if (length < MappedFileLayout.HeaderBytes)
                 throw new MessageRepairException($"'{file.Path}' is {length} bytes long; it holds no CapMap checkpoint.");
-            latest = CheckpointRecord.ReadLatest(new ReadOnlySpan<byte>(file.Base, MappedFileLayout.HeaderBytes))
+            latest = FindLastCapMapMessage(file.Base, length)
                 ?? throw new MessageRepairException($"'{file.Path}' holds no intact CapMap checkpoint record; it was not written by CapMap, or was killed before its first checkpoint.");
             record = SettlePendingMove(file, latest, length);
             string? problem = MessageHeader.Validate(record, length);
@@ -66,13 +72,42 @@ public static unsafe class MessageRepair
 
         if (record.Pending is null && !ReferenceEquals(record, latest))
             MessageHeader.WriteRecord(file.Base, record with { Sequence = latest.Sequence + 1 });
-        MessageHeader.Write(file.Base, record.Segments, record.Patches);
-        long keep = record.MessageBytes;
+        MessageHeader.Write(file.Base, record);
+        long keep = record.EndOffset;
         if (record.State == MessageFileState.Complete)
-            keep = MessageStream.EndOfMessages(file.Base, length, record.MessageBytes);
+            keep = MessageStream.EndOfMessages(file.Base, length, record.EndOffset);
         file.SetLength(keep);
         file.Flush(0, keep, fsync: true);
         return new RepairResult(file.Path, record.State, record.Sequence, record.RecordCount, length, keep, record.Segments.Count);
+    }
+
+    /// <summary>
+    /// The record of the message repair is for: the last CapMap message of the file's stream. Walks the
+    /// stream from the start, looking for a record at each message's start before trusting its table (a
+    /// writer killed between record and table leaves a table that disagrees); a CapMap message at a
+    /// checkpoint, or with a move announced, is the one being written, so the walk ends there.
+    /// </summary>
+    private static CheckpointRecord? FindLastCapMapMessage(byte* file, long length)
+    {
+        CheckpointRecord? found = null;
+        long offset = 0;
+        while (length - offset >= 8)
+        {
+            var record = length - offset >= MappedFileLayout.HeaderBytes
+                ? CheckpointRecord.ReadLatest(new ReadOnlySpan<byte>(file + offset, MappedFileLayout.HeaderBytes))
+                : null;
+            if (record is not null && record.MessageOffset == offset && record.EndOffset > offset)
+            {
+                found = record;
+                if (record.State == MessageFileState.Checkpoint || record.Pending is not null) break;
+                offset = record.EndOffset;
+                continue;
+            }
+            var next = MessageStream.Scan(file, length, offset);
+            if (next.Count == 0 || next[0].IsTruncated) break;
+            offset = next[0].End;
+        }
+        return found;
     }
 
     /// <summary>The record that describes the file as it is now, once an announced move is accounted for.</summary>
@@ -89,12 +124,13 @@ public static unsafe class MessageRepair
                 throw new MessageRepairException(
                     $"The last checkpoint of '{file.Path}' announced removing {move.Length:N0} bytes from a {move.Other:N0}-byte file, but the file is {length:N0} bytes; it was changed by someone else.");
             case PendingMoveKind.Copy:
-                long progress = JournaledMove.ReadProgress(file.Base);
+                long progress = JournaledMove.ReadProgress(file.Base, record.MessageOffset);
                 long chunks = JournaledMove.ChunkCount(move);
-                if (move.Offset < MappedFileLayout.HeaderBytes || move.Other < MappedFileLayout.HeaderBytes || move.Length <= 0 || move.Shift == 0
+                long dataStart = MappedFileLayout.DataStart(record.MessageOffset);
+                if (move.Offset < dataStart || move.Other < dataStart || move.Length <= 0 || move.Shift == 0
                     || move.Offset + move.Length > length || move.Other + move.Length > length || progress < 0 || progress > chunks)
                     throw new MessageRepairException($"The last checkpoint of '{file.Path}' announces a move that does not fit the file ({length:N0} bytes).");
-                if (progress < chunks) JournaledMove.Resume(file.Base, move, progress);
+                if (progress < chunks) JournaledMove.Resume(file.Base, record.MessageOffset, move, progress);
                 return record.AfterPendingMove();
             default:
                 throw new MessageRepairException($"The last checkpoint of '{file.Path}' announces an unknown kind of move.");
@@ -104,12 +140,12 @@ public static unsafe class MessageRepair
     /// <summary>Walks the message the record restores, on a private view, so a damaged one changes nothing.</summary>
     private static void Verify(string path, CheckpointRecord record)
     {
-        using var view = PrivateFileView.Open(path, record.MessageBytes);
-        MessageHeader.Write(view.Pointer, record.Segments, record.Patches);
+        using var view = PrivateFileView.Open(path, record.EndOffset);
+        MessageHeader.Write(view.Pointer, record);
         try
         {
             var options = new ReaderOptions { TraversalLimitInWords = Math.Max(WireLimits.DefaultTraversalLimitInWords, record.MessageBytes / 8 * 4) };
-            using var reader = MessageReader.FromMemory(view.Pointer, record.MessageBytes, options);
+            using var reader = MessageReader.FromMemory(view.Pointer + record.MessageOffset, record.MessageBytes, options);
             reader.ValidateStructure();
         }
         catch (CapnpFormatException damaged)

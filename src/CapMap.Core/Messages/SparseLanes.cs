@@ -1,5 +1,5 @@
 using System.Runtime.InteropServices;
-using CapMap.Platform;
+using CapMap.Native;
 using Mono.Unix.Native;
 
 namespace CapMap.Messages;

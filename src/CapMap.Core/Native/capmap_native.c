@@ -81,7 +81,8 @@
 #define CAPMAP_E_INVAL         (-2) /* bad argument (null base, zero length, chunk not page multiple...) */
 #define CAPMAP_E_NOT_INSTALLED (-3) /* capmap_install() was not called (or failed) */
 #define CAPMAP_E_OVERLAP       (-4) /* range overlaps a region that is already registered */
-#define CAPMAP_E_BADSLOT       (-5) /* slot id out of range or not active */
+#define CAPMAP_E_BADSLOT       (-5) /* slot id out of range, not active, or of an older registration */
+#define CAPMAP_E_REPLACED      (-6) /* our SIGBUS handler is no longer the installed one */
 
 /* Slot failure codes: 0 = healthy, > 0 = errno of the failing call, < 0 = one of these. */
 #define CAPMAP_FAIL_TRUNCATED     (-100) /* file is shorter than what we grew it to: truncated externally */
@@ -92,14 +93,28 @@
 #define CAPMAP_REGION_READONLY 0x1 /* fd is read-only: never grow; a fault past EOF is a failure */
 #define CAPMAP_REGION_POPULATE 0x2 /* after growing a chunk in the handler, prefault it writable */
 
-/* Slot states. */
+/* Slot phases.  A slot's `state` word holds  generation << 2 | phase  (see CAPMAP_MAX_GENERATION),
+ * so that one CAS checks both "is it active" and "is it still the registration this id names". */
 enum { SLOT_FREE = 0, SLOT_CLAIMED = 1, SLOT_ACTIVE = 2, SLOT_RETIRING = 3 };
+#define PHASE(state) ((state) & 3)
+#define GENERATION(state) ((state) >> 2)
+#define STATE(gen, phase) (((gen) << 2) | (phase))
 
 /* An in-file fault (page inside the current file size) normally means another thread grew the
  * file between our fault and our lock; the retried access then succeeds.  Only without
  * MADV_POPULATE_WRITE (kernel < 5.14) can we not tell a race from a real page-allocation failure;
  * then we allow this many consecutive faults on the same page before declaring failure. */
-#define CAPMAP_INFILE_RETRY_LIMIT 64u
+#define CAPMAP_INFILE_RETRY_LIMIT 1024u
+
+/* Slot ids handed to managed code are  generation * CAPMAP_MAX_REGIONS + index.  The generation of
+ * a slot grows by one at every registration (wrapping inside [1, CAPMAP_MAX_GENERATION]), so an id
+ * kept by mistake after its unregister names no slot instead of whatever registration reuses the
+ * index.  INT_MAX / 1024 generations per slot before an id can repeat. */
+#define CAPMAP_MAX_GENERATION (0x7fffffff / CAPMAP_MAX_REGIONS)
+
+#ifndef MADV_POPULATE_READ
+#define MADV_POPULATE_READ 22 /* Linux 5.14+, like MADV_POPULATE_WRITE. */
+#endif
 
 /* ------------------------------------------------------------------------------------------- */
 /* Registry                                                                                     */
@@ -110,14 +125,18 @@ enum { SLOT_FREE = 0, SLOT_CLAIMED = 1, SLOT_ACTIVE = 2, SLOT_RETIRING = 3 };
  * behaviour; the protocol below makes them consistent.
  *
  * Lifecycle / memory-ordering protocol:
- *   register:   CAS state FREE->CLAIMED (owns the slot), write all fields (relaxed),
- *               store state ACTIVE (release).
+ *   register:   CAS state (g, FREE)->(g+1, CLAIMED) (owns the slot, new generation), write all
+ *               fields (relaxed), store state (g+1, ACTIVE) (release), return id (g+1)*1024+index.
  *   handler:    load state == ACTIVE (acquire) and address in [base, base+length) (cheap filter),
  *               fetch_add in_use (seq_cst), re-load state (seq_cst): if still ACTIVE, re-read
  *               base/length — they now belong to a registration that cannot be retired until we
  *               decrement in_use — and re-check the address.  Decrement in_use when done.
- *   unregister: CAS state ACTIVE->RETIRING (seq_cst), spin until in_use == 0 (seq_cst),
- *               clear fields, store FREE (release).
+ *   unregister: CAS state (g, ACTIVE)->(g, RETIRING) (seq_cst) with g taken from the id, spin
+ *               until in_use == 0 (seq_cst), clear fields, store (g, FREE) (release).
+ *   API calls:  slot_enter_id pins the slot, then checks the generation: pinned, it is final.
+ * INVARIANT: an id names one registration only.  A stale id (kept after its unregister) fails
+ * every call with CAPMAP_E_BADSLOT and reads as a healthy empty slot; it never reaches the
+ * registration that reuses its index.
  * The seq_cst increment/load pair against the seq_cst store/load pair is the Dekker pattern:
  * either the handler sees RETIRING (and backs off), or unregister sees in_use > 0 (and waits).
  * So after capmap_unregister returns no handler is inside the slot and none will enter it for
@@ -126,7 +145,7 @@ enum { SLOT_FREE = 0, SLOT_CLAIMED = 1, SLOT_ACTIVE = 2, SLOT_RETIRING = 3 };
  * different range between our filter and our increment).
  */
 typedef struct capmap_slot {
-    _Atomic int state;
+    _Atomic int state;           /* STATE(generation, phase); generation changes only on FREE->CLAIMED */
     _Atomic int in_use;          /* handlers / API calls currently working on this slot */
     _Atomic int grow_lock;       /* spin-lock, held only across the growth system calls */
     _Atomic int failure;         /* 0 healthy; first failure wins (CAS from 0) */
@@ -141,8 +160,12 @@ typedef struct capmap_slot {
     _Atomic uint64_t committed;  /* file size we have grown the file to; only grows, except via
                                     capmap_set_length / capmap_collapse (explicit, locked) */
     _Atomic uint64_t faults;     /* SIGBUS faults handled in this region */
-    _Atomic uint64_t infile_page;    /* last page offset that faulted inside the file (retry bound) */
-    _Atomic uint32_t infile_repeats; /* consecutive in-file faults on infile_page */
+    _Atomic uint32_t infile_unresolved; /* in-file faults since the file last grew, counted only
+                                       where MADV_POPULATE_* cannot tell us why (kernel < 5.14).
+                                       INVARIANT: it is reset by growth alone, never by a fault, so
+                                       two threads stuck on two different pages add up instead of
+                                       resetting each other: the bound holds for any number of
+                                       threads and pages. */
 } __attribute__((aligned(64))) capmap_slot; /* one cache line-ish each: no false sharing of locks */
 
 static capmap_slot g_slots[CAPMAP_MAX_REGIONS];
@@ -216,7 +239,7 @@ static void atomic_max_u64(_Atomic uint64_t *p, uint64_t v)
 static int slot_enter(capmap_slot *s)
 {
     atomic_fetch_add(&s->in_use, 1); /* seq_cst: see protocol comment */
-    if (atomic_load(&s->state) != SLOT_ACTIVE) {
+    if (PHASE(atomic_load(&s->state)) != SLOT_ACTIVE) {
         atomic_fetch_sub(&s->in_use, 1);
         return 0;
     }
@@ -225,11 +248,31 @@ static int slot_enter(capmap_slot *s)
 
 static void slot_leave(capmap_slot *s) { atomic_fetch_sub_explicit(&s->in_use, 1, memory_order_release); }
 
+/* The slot an id names, or NULL when the id is malformed or belongs to an older registration of
+ * the slot.  Only a hint unless the slot is pinned: see slot_enter_id. */
 static capmap_slot *slot_by_id(int id)
 {
-    if (id < 0 || id >= CAPMAP_MAX_REGIONS)
+    if (id < 0)
         return NULL;
-    return &g_slots[id];
+    capmap_slot *s = &g_slots[id % CAPMAP_MAX_REGIONS];
+    if (GENERATION(atomic_load(&s->state)) != id / CAPMAP_MAX_REGIONS)
+        return NULL;
+    return s;
+}
+
+/* Pin the slot named by `id` (slot_enter) and check the generation again while pinned: a pinned
+ * ACTIVE slot cannot be unregistered and re-registered, so the check is now final.  Returns the
+ * pinned slot (caller must slot_leave) or NULL. */
+static capmap_slot *slot_enter_id(int id)
+{
+    capmap_slot *s = slot_by_id(id);
+    if (s == NULL || !slot_enter(s))
+        return NULL;
+    if (GENERATION(atomic_load(&s->state)) != id / CAPMAP_MAX_REGIONS) {
+        slot_leave(s);
+        return NULL;
+    }
+    return s;
 }
 
 /*
@@ -295,7 +338,7 @@ static int grow_locked(capmap_slot *s, int fd, uint64_t start, uint64_t end, uin
     if (err != 0)
         return err;
     atomic_max_u64(&s->committed, end);
-    atomic_store(&s->infile_repeats, 0);
+    atomic_store(&s->infile_unresolved, 0); /* progress: earlier in-file faults may have been races */
     return 0;
 }
 
@@ -399,23 +442,19 @@ static int handle_region_fault(capmap_slot *s, uintptr_t base, uint64_t length, 
 
     /* The page lies inside the file.  Either another thread grew the file after we faulted (the
      * retry will succeed), or the file system failed to provide the page (ENOSPC on a full
-     * tmpfs, a hole on a full disk, EIO).  MADV_POPULATE_WRITE distinguishes the two: it returns
-     * an error instead of raising SIGBUS. */
-    if (madvise((void *)(base + page_off), g_page_size, MADV_POPULATE_WRITE) == 0) {
-        atomic_store(&s->infile_repeats, 0);
+     * tmpfs, a hole on a full disk, EIO).  MADV_POPULATE_* distinguishes the two: it returns an
+     * error instead of raising SIGBUS.  A read-only region asks for a readable page (a write
+     * prefault of a PROT_READ mapping would fail for the wrong reason). */
+    const int advice = (flags & CAPMAP_REGION_READONLY) ? MADV_POPULATE_READ : MADV_POPULATE_WRITE;
+    if (madvise((void *)(base + page_off), g_page_size, advice) == 0)
         return 1;
-    }
     int err = errno;
     if (err == EINVAL || err == EINTR || err == EAGAIN) {
-        /* EINVAL: kernel without MADV_POPULATE_WRITE.  EINTR/EAGAIN: transient.  Let the access
-         * retry, but bound the number of consecutive faults on the same page. */
-        uint64_t last = atomic_exchange(&s->infile_page, page_off);
-        uint32_t n = 1;
-        if (last == page_off)
-            n = atomic_fetch_add(&s->infile_repeats, 1) + 1;
-        else
-            atomic_store(&s->infile_repeats, 1);
-        if (n <= CAPMAP_INFILE_RETRY_LIMIT)
+        /* EINVAL: kernel without MADV_POPULATE_*.  EINTR/EAGAIN: transient.  Let the access retry,
+         * but bound the in-file faults between two growths (see infile_unresolved): a race costs
+         * one fault per racing thread per growth, a page that can never be backed costs
+         * CAPMAP_INFILE_RETRY_LIMIT faults in all, however many threads and pages take part. */
+        if (atomic_fetch_add(&s->infile_unresolved, 1) + 1 <= CAPMAP_INFILE_RETRY_LIMIT)
             return 1;
         record_failure(s, CAPMAP_FAIL_UNRESOLVED);
         return map_throwaway(s, base, length, off);
@@ -430,7 +469,7 @@ static int handle_fault(uintptr_t addr)
     int hw = atomic_load(&g_high_water);
     for (int i = 0; i < hw; i++) {
         capmap_slot *s = &g_slots[i];
-        if (atomic_load_explicit(&s->state, memory_order_acquire) != SLOT_ACTIVE)
+        if (PHASE(atomic_load_explicit(&s->state, memory_order_acquire)) != SLOT_ACTIVE)
             continue;
         uintptr_t base = atomic_load_explicit(&s->base, memory_order_relaxed);
         uint64_t length = atomic_load_explicit(&s->length, memory_order_relaxed);
@@ -470,17 +509,47 @@ static int handle_fault(uintptr_t addr)
  * context switch instead of returning, the extra blocked signals would stay blocked forever
  * (e.g. the runtime's thread-suspension signal).
  */
+/*
+ * True for the si_codes with which the kernel reports a fault of the interrupted instruction
+ * itself: returning from the handler re-executes that instruction, which faults again.
+ * BUS_MCEERR_AO ("action optional": memory the process has not touched went bad) is sent
+ * asynchronously, like a kill(): there is no instruction to re-execute, so returning would
+ * swallow the signal.  si_code <= 0 is a kill()/sigqueue()/tgkill() from user space.
+ */
+static int is_synchronous_fault(const siginfo_t *si)
+{
+    if (si == NULL)
+        return 0;
+    switch (si->si_code) {
+    case BUS_ADRALN:
+    case BUS_ADRERR:
+    case BUS_OBJERR:
+#ifdef BUS_MCEERR_AR
+    case BUS_MCEERR_AR:
+#endif
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+/* True when the saved disposition is a function to call.  SIG_DFL and SIG_IGN are sentinel values
+ * of the same union (0 and 1), whether or not SA_SIGINFO was set with them: sigaction() accepts
+ * SA_SIGINFO together with SIG_IGN, and calling address 1 would be a crash of our own making. */
+static int is_handler_function(const struct sigaction *p)
+{
+    return p->sa_handler != SIG_DFL && p->sa_handler != SIG_IGN;
+}
+
 static void chain_previous(int sig, siginfo_t *si, void *uctx)
 {
     const struct sigaction *p = &g_prev_sigbus;
-    const int is_fault = si != NULL && si->si_code > 0;
-    if (p->sa_flags & SA_SIGINFO) {
-        if (p->sa_sigaction != NULL) {
+    const int is_fault = is_synchronous_fault(si);
+    if (is_handler_function(p)) {
+        if (p->sa_flags & SA_SIGINFO)
             p->sa_sigaction(sig, si, uctx);
-            return;
-        }
-    } else if (p->sa_handler != SIG_DFL && p->sa_handler != SIG_IGN) {
-        p->sa_handler(sig);
+        else
+            p->sa_handler(sig);
         return;
     }
     if (p->sa_handler == SIG_IGN && !is_fault)
@@ -515,6 +584,8 @@ static void capmap_on_sigbus(int sig, siginfo_t *si, void *uctx)
 /* ------------------------------------------------------------------------------------------- */
 /* Exported API (P/Invoke).  None of these run in signal context.                               */
 /* ------------------------------------------------------------------------------------------- */
+
+CAPMAP_EXPORT int capmap_handler_is_installed(void);
 
 /*
  * Install the SIGBUS handler (idempotent, thread-safe) and set SIGXFSZ to SIG_IGN if it is at
@@ -554,7 +625,7 @@ CAPMAP_EXPORT int capmap_install(void)
 
     /* SIGXFSZ: see the process-wide note at the top of this file. */
     struct sigaction xf;
-    if (sigaction(SIGXFSZ, NULL, &xf) == 0 && !(xf.sa_flags & SA_SIGINFO) && xf.sa_handler == SIG_DFL) {
+    if (sigaction(SIGXFSZ, NULL, &xf) == 0 && xf.sa_handler == SIG_DFL) {
         struct sigaction ign;
         memset(&ign, 0, sizeof ign);
         ign.sa_handler = SIG_IGN;
@@ -582,8 +653,7 @@ CAPMAP_EXPORT int capmap_install_info(void)
     if (atomic_load(&g_install_state) != 2)
         return 0;
     int info = 1;
-    if ((g_prev_sigbus.sa_flags & SA_SIGINFO) ||
-        (g_prev_sigbus.sa_handler != SIG_DFL && g_prev_sigbus.sa_handler != SIG_IGN))
+    if (is_handler_function(&g_prev_sigbus))
         info |= 2;
     else if (g_prev_sigbus.sa_handler == SIG_DFL)
         info |= 4;
@@ -601,7 +671,7 @@ CAPMAP_EXPORT int capmap_active_count(void)
 {
     int n = 0, hw = atomic_load(&g_high_water);
     for (int i = 0; i < hw; i++)
-        if (atomic_load(&g_slots[i].state) != SLOT_FREE)
+        if (PHASE(atomic_load(&g_slots[i].state)) != SLOT_FREE)
             n++;
     return n;
 }
@@ -617,6 +687,12 @@ CAPMAP_EXPORT int capmap_register(void *base, uint64_t length, int fd, uint64_t 
 {
     if (atomic_load(&g_install_state) != 2)
         return CAPMAP_E_NOT_INSTALLED;
+    /* A region is only safe while faults reach our handler.  A library that installed its own
+     * SIGBUS handler after us, without chaining, would turn the next growth fault into a crash
+     * far from its cause; refuse here, where the caller can still report it.  (A replacement
+     * that does chain to us is refused too: sigaction cannot tell the two apart.) */
+    if (!capmap_handler_is_installed())
+        return CAPMAP_E_REPLACED;
     uintptr_t b = (uintptr_t)base;
     if (b == 0 || length == 0 || fd < 0 || chunk == 0 || chunk % g_page_size != 0 ||
         b % g_page_size != 0 || length % g_page_size != 0 || b + length < b)
@@ -628,7 +704,7 @@ CAPMAP_EXPORT int capmap_register(void *base, uint64_t length, int fd, uint64_t 
     int hw = atomic_load(&g_high_water);
     for (int i = 0; i < hw; i++) {
         capmap_slot *o = &g_slots[i];
-        if (atomic_load(&o->state) != SLOT_ACTIVE)
+        if (PHASE(atomic_load(&o->state)) != SLOT_ACTIVE)
             continue;
         uintptr_t ob = atomic_load(&o->base);
         uint64_t ol = atomic_load(&o->length);
@@ -638,8 +714,13 @@ CAPMAP_EXPORT int capmap_register(void *base, uint64_t length, int fd, uint64_t 
 
     for (int i = 0; i < CAPMAP_MAX_REGIONS; i++) {
         capmap_slot *s = &g_slots[i];
-        int expected = SLOT_FREE;
-        if (!atomic_compare_exchange_strong(&s->state, &expected, SLOT_CLAIMED))
+        int expected = atomic_load(&s->state);
+        if (PHASE(expected) != SLOT_FREE)
+            continue;
+        /* A new generation as the slot is claimed: ids of the previous registration stop naming
+         * this slot from here on. */
+        const int gen = GENERATION(expected) % CAPMAP_MAX_GENERATION + 1;
+        if (!atomic_compare_exchange_strong(&s->state, &expected, STATE(gen, SLOT_CLAIMED)))
             continue;
         /* The slot is ours; no handler looks at a CLAIMED slot. */
         atomic_store_explicit(&s->base, b, memory_order_relaxed);
@@ -651,15 +732,15 @@ CAPMAP_EXPORT int capmap_register(void *base, uint64_t length, int fd, uint64_t 
         atomic_store_explicit(&s->committed, committed, memory_order_relaxed);
         atomic_store_explicit(&s->failure, 0, memory_order_relaxed);
         atomic_store_explicit(&s->faults, 0, memory_order_relaxed);
-        atomic_store_explicit(&s->infile_page, UINT64_MAX, memory_order_relaxed);
-        atomic_store_explicit(&s->infile_repeats, 0, memory_order_relaxed);
+        atomic_store_explicit(&s->infile_unresolved, 0, memory_order_relaxed);
         atomic_store_explicit(&s->grow_lock, 0, memory_order_relaxed);
+
         /* Publish the high-water mark before the slot becomes visible as ACTIVE. */
         int cur = atomic_load(&g_high_water);
         while (cur < i + 1 && !atomic_compare_exchange_weak(&g_high_water, &cur, i + 1)) {
         }
-        atomic_store_explicit(&s->state, SLOT_ACTIVE, memory_order_release);
-        return i;
+        atomic_store_explicit(&s->state, STATE(gen, SLOT_ACTIVE), memory_order_release);
+        return gen * CAPMAP_MAX_REGIONS + i;
     }
     return CAPMAP_E_FULL;
 }
@@ -674,8 +755,11 @@ CAPMAP_EXPORT int capmap_unregister(int slot)
     capmap_slot *s = slot_by_id(slot);
     if (s == NULL)
         return CAPMAP_E_BADSLOT;
-    int expected = SLOT_ACTIVE;
-    if (!atomic_compare_exchange_strong(&s->state, &expected, SLOT_RETIRING))
+    /* One CAS on generation and phase together: it retires exactly the registration `slot`
+     * names, never a later one that reuses the index. */
+    const int gen = slot / CAPMAP_MAX_REGIONS;
+    int expected = STATE(gen, SLOT_ACTIVE);
+    if (!atomic_compare_exchange_strong(&s->state, &expected, STATE(gen, SLOT_RETIRING)))
         return CAPMAP_E_BADSLOT;
     unsigned spins = 0;
     while (atomic_load(&s->in_use) != 0) {
@@ -685,7 +769,7 @@ CAPMAP_EXPORT int capmap_unregister(int slot)
     atomic_store_explicit(&s->base, 0, memory_order_relaxed);
     atomic_store_explicit(&s->length, 0, memory_order_relaxed);
     atomic_store_explicit(&s->fd, -1, memory_order_relaxed);
-    atomic_store_explicit(&s->state, SLOT_FREE, memory_order_release);
+    atomic_store_explicit(&s->state, STATE(gen, SLOT_FREE), memory_order_release);
     return 0;
 }
 
@@ -699,7 +783,10 @@ static int populate_range(capmap_slot *s, int fd, uintptr_t base, uint64_t from,
     if (madvise((void *)(base + from), to - from, MADV_POPULATE_WRITE) == 0)
         return 0;
     int err = errno;
-    if (err == EINVAL || err == EINTR || err == EAGAIN)
+    /* ENOMEM: no memory to prefault right now, which is the kernel declining advice, not the
+     * file failing — the handler ignores the same error (the first touch faults the page in, or
+     * fails and tells us why). */
+    if (err == EINVAL || err == EINTR || err == EAGAIN || err == ENOMEM)
         return 0;
     int fail = classify_populate_failure(fd, err);
     record_failure(s, fail);
@@ -713,8 +800,8 @@ static int populate_range(capmap_slot *s, int fd, uintptr_t base, uint64_t from,
  */
 static capmap_slot *enter_healthy_slot(int slot, int *fail)
 {
-    capmap_slot *s = slot_by_id(slot);
-    if (s == NULL || !slot_enter(s)) {
+    capmap_slot *s = slot_enter_id(slot);
+    if (s == NULL) {
         *fail = CAPMAP_E_BADSLOT;
         return NULL;
     }
@@ -855,8 +942,8 @@ CAPMAP_EXPORT int capmap_commit_range(int slot, uint64_t offset, uint64_t len, u
  */
 CAPMAP_EXPORT int capmap_set_length(int slot, uint64_t bytes)
 {
-    capmap_slot *s = slot_by_id(slot);
-    if (s == NULL || !slot_enter(s))
+    capmap_slot *s = slot_enter_id(slot);
+    if (s == NULL)
         return CAPMAP_E_BADSLOT;
     int err = 0;
     slot_lock(s);
@@ -877,8 +964,8 @@ CAPMAP_EXPORT int capmap_set_length(int slot, uint64_t bytes)
  */
 CAPMAP_EXPORT int capmap_collapse(int slot, uint64_t off, uint64_t len)
 {
-    capmap_slot *s = slot_by_id(slot);
-    if (s == NULL || !slot_enter(s))
+    capmap_slot *s = slot_enter_id(slot);
+    if (s == NULL)
         return CAPMAP_E_BADSLOT;
     int err = 0;
     int fd = atomic_load(&s->fd);
@@ -897,11 +984,30 @@ CAPMAP_EXPORT int capmap_collapse(int slot, uint64_t off, uint64_t len)
     return err;
 }
 
-/* Slot queries.  Return 0 for an inactive slot. */
+/* Slot queries.  Return 0 for an inactive slot or an id of an older registration. */
 CAPMAP_EXPORT int capmap_failure(int slot)
 {
     capmap_slot *s = slot_by_id(slot);
     return s == NULL ? 0 : atomic_load(&s->failure);
+}
+
+/* Address of the slot's failure code, for readers that poll it after every object they read: one
+ * plain load instead of a call.  Static memory, valid for the life of the process; it describes
+ * this registration until capmap_unregister(slot) returns (the caller stops reading it then).
+ * NULL for an inactive slot. */
+CAPMAP_EXPORT const _Atomic int *capmap_failure_address(int slot)
+{
+    capmap_slot *s = slot_by_id(slot);
+    return s == NULL ? NULL : &s->failure;
+}
+
+/* 1 if the installed SIGBUS disposition is still our handler, 0 if something replaced it. */
+CAPMAP_EXPORT int capmap_handler_is_installed(void)
+{
+    struct sigaction cur;
+    if (sigaction(SIGBUS, NULL, &cur) != 0)
+        return 0;
+    return (cur.sa_flags & SA_SIGINFO) && cur.sa_sigaction == capmap_on_sigbus;
 }
 
 CAPMAP_EXPORT uint64_t capmap_fault_count(int slot)

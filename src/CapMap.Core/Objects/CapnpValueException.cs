@@ -12,6 +12,7 @@ namespace CapMap.Objects;
 /// </summary>
 public sealed class CapnpValueException : Exception
 {
+    /// <summary>Creates the exception: <paramref name="value"/> at <paramref name="fieldPath"/> could not be written because of <paramref name="reason"/>.</summary>
     public CapnpValueException(string fieldPath, object? value, string reason, Exception? innerException = null)
         : base(FormatMessage(fieldPath, reason), innerException)
     {

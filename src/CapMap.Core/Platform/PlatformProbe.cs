@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using CapMap.Mapping;
+using CapMap.Native;
 using Mono.Unix.Native;
 
 namespace CapMap.Platform;

@@ -7,13 +7,16 @@ namespace CapMap.Schema;
 /// </summary>
 public class CapnpSchemaException : Exception
 {
+    /// <summary>Creates the exception.</summary>
     public CapnpSchemaException(string message) : base(message) { }
+    /// <summary>Creates the exception with its cause.</summary>
     public CapnpSchemaException(string message, Exception innerException) : base(message, innerException) { }
 }
 
 /// <summary>A short or nested name matched more than one schema node.</summary>
 public sealed class AmbiguousSchemaNameException : CapnpSchemaException
 {
+    /// <summary>Creates the exception for <paramref name="name"/>, which matches every one of <paramref name="candidates"/>.</summary>
     public AmbiguousSchemaNameException(string name, IReadOnlyList<string> candidates)
         : base($"The schema name '{name}' is ambiguous; it matches: {string.Join(", ", candidates)}. Use the full display name (file:Name).")
     {

@@ -3,11 +3,17 @@ namespace CapMap.Schema;
 /// <summary>The kind of a schema node (the tags of <c>Node</c>'s union in schema.capnp).</summary>
 public enum NodeKind : ushort
 {
+    /// <summary>A schema file: the scope of its top-level declarations.</summary>
     File = 0,
+    /// <summary>A struct or group.</summary>
     Struct = 1,
+    /// <summary>An enum.</summary>
     Enum = 2,
+    /// <summary>An interface.</summary>
     Interface = 3,
+    /// <summary>A constant.</summary>
     Const = 4,
+    /// <summary>An annotation declaration.</summary>
     Annotation = 5,
 }
 
@@ -40,6 +46,7 @@ public abstract class NodeSchema
         NestedName = colon < 0 ? displayName : displayName[(colon + 1)..];
     }
 
+    /// <summary>What kind of node this is.</summary>
     public NodeKind Kind { get; }
 
     /// <summary>The node's 64-bit id (<c>@0x...</c>).</summary>
@@ -100,6 +107,7 @@ public abstract class NodeSchema
         foreach (var a in Annotations) a.Bind(set);
     }
 
+    /// <inheritdoc />
     public override string ToString() => $"{Kind} {DisplayName} @0x{Id:x16}";
 }
 
@@ -122,13 +130,17 @@ public sealed class EnumerantSchema
         Annotations = annotations;
     }
 
+    /// <summary>The enumerant's name as written in the schema.</summary>
     public string Name { get; }
 
     /// <summary>The value stored on the wire (the enumerant's index / <c>@n</c>).</summary>
     public ushort Ordinal { get; }
 
+    /// <summary>Position in the source (declaration order), which may differ from the ordinal.</summary>
     public ushort CodeOrder { get; }
+    /// <summary>Annotations applied to the enumerant.</summary>
     public IReadOnlyList<AnnotationSchema> Annotations { get; }
+    /// <inheritdoc />
     public override string ToString() => $"{Name} @{Ordinal}";
 }
 
@@ -188,7 +200,9 @@ public sealed class InterfaceSchema : NodeSchema
         SuperclassIds = superclassIds;
     }
 
+    /// <summary>The interface's methods.</summary>
     public IReadOnlyList<MethodSchema> Methods { get; }
+    /// <summary>Ids of the interfaces it extends.</summary>
     public IReadOnlyList<ulong> SuperclassIds { get; }
 }
 
@@ -204,7 +218,9 @@ public sealed class ConstSchema : NodeSchema
         Value = value;
     }
 
+    /// <summary>The constant's type.</summary>
     public TypeSchema Type { get; }
+    /// <summary>The constant's value.</summary>
     public ValueSchema Value { get; }
 
     internal override void Bind(SchemaSet set)
@@ -218,9 +234,44 @@ public sealed class ConstSchema : NodeSchema
 [Flags]
 public enum AnnotationTargets
 {
+    /// <summary>Nothing.</summary>
     None = 0,
-    File = 1 << 0, Const = 1 << 1, Enum = 1 << 2, Enumerant = 1 << 3, Struct = 1 << 4, Field = 1 << 5,
-    Union = 1 << 6, Group = 1 << 7, Interface = 1 << 8, Method = 1 << 9, Param = 1 << 10, Annotation = 1 << 11,
+
+    /// <summary>May annotate a file (<c>targetsFile</c>).</summary>
+    File = 1 << 0,
+
+    /// <summary>May annotate a const (<c>targetsConst</c>).</summary>
+    Const = 1 << 1,
+
+    /// <summary>May annotate an enum (<c>targetsEnum</c>).</summary>
+    Enum = 1 << 2,
+
+    /// <summary>May annotate an enumerant (<c>targetsEnumerant</c>).</summary>
+    Enumerant = 1 << 3,
+
+    /// <summary>May annotate a struct (<c>targetsStruct</c>).</summary>
+    Struct = 1 << 4,
+
+    /// <summary>May annotate a field (<c>targetsField</c>).</summary>
+    Field = 1 << 5,
+
+    /// <summary>May annotate an union (<c>targetsUnion</c>).</summary>
+    Union = 1 << 6,
+
+    /// <summary>May annotate a group (<c>targetsGroup</c>).</summary>
+    Group = 1 << 7,
+
+    /// <summary>May annotate an interface (<c>targetsInterface</c>).</summary>
+    Interface = 1 << 8,
+
+    /// <summary>May annotate a method (<c>targetsMethod</c>).</summary>
+    Method = 1 << 9,
+
+    /// <summary>May annotate a param (<c>targetsParam</c>).</summary>
+    Param = 1 << 10,
+
+    /// <summary>May annotate an annotation (<c>targetsAnnotation</c>).</summary>
+    Annotation = 1 << 11,
 }
 
 /// <summary>An annotation declaration node (<c>annotation name(targets) :Type;</c>).</summary>
@@ -235,7 +286,9 @@ public sealed class AnnotationDeclarationSchema : NodeSchema
         Targets = targets;
     }
 
+    /// <summary>The type of the annotation's value.</summary>
     public TypeSchema Type { get; }
+    /// <summary>What the annotation may be applied to.</summary>
     public AnnotationTargets Targets { get; }
 
     internal override void Bind(SchemaSet set)
@@ -263,9 +316,11 @@ public sealed class AnnotationSchema
     /// <summary>The declaration's short name, or null if it is not known.</summary>
     public string? Name => Declaration?.ShortName;
 
+    /// <summary>The value given to the annotation.</summary>
     public ValueSchema Value { get; }
 
     internal void Bind(SchemaSet set) => Declaration = set.TryGetById(Id) as AnnotationDeclarationSchema;
 
+    /// <inheritdoc />
     public override string ToString() => $"${Name ?? $"0x{Id:x16}"}({Value})";
 }

@@ -313,7 +313,7 @@ internal sealed class SchemaLoader
         }
     }
 
-    private static ValueSchema ZeroValue(TypeSchema type) => type.Kind switch
+    internal static ValueSchema ZeroValue(TypeSchema type) => type.Kind switch
     {
         TypeKind.Void => new ValueSchema(type.Kind, null, false),
         TypeKind.Bool => new ValueSchema(type.Kind, false, false),

@@ -13,11 +13,13 @@ public sealed class RequestedFileSchema
         Imports = imports;
     }
 
+    /// <summary>The file's id (its <c>@0x…</c> line).</summary>
     public ulong Id { get; }
 
     /// <summary>The file name as given to <c>capnp compile</c>.</summary>
     public string FileName { get; }
 
+    /// <summary>The files it imports, as named in its import statements.</summary>
     public IReadOnlyList<FileImport> Imports { get; }
 
     /// <summary>The file's node, or null if the request did not include it.</summary>
@@ -25,6 +27,7 @@ public sealed class RequestedFileSchema
 
     internal void Bind(SchemaSet set) => File = set.TryGetById(Id) as FileSchema;
 
+    /// <inheritdoc />
     public override string ToString() => FileName;
 }
 
@@ -65,10 +68,13 @@ public sealed class SchemaSet
     /// <summary>All struct nodes that are not groups.</summary>
     public IEnumerable<StructSchema> Structs => Nodes.OfType<StructSchema>().Where(s => !s.IsGroup);
 
+    /// <summary>Every enum of the request, by id.</summary>
     public IEnumerable<EnumSchema> Enums => Nodes.OfType<EnumSchema>();
 
+    /// <summary>Finds the node with id <paramref name="id"/>.</summary>
     public NodeSchema? TryGetById(ulong id) => _byId.TryGetValue(id, out var n) ? n : null;
 
+    /// <summary>The node with id <paramref name="id"/>; throws <see cref="KeyNotFoundException"/> when there is none.</summary>
     public NodeSchema GetById(ulong id) =>
         TryGetById(id) ?? throw new CapnpSchemaException($"The schema has no node 0x{id:x16}.");
 

@@ -48,6 +48,7 @@ public sealed class StructSchema : NodeSchema
     /// <summary>The element size a list of this struct should use.</summary>
     public ElementSize PreferredListEncoding { get; }
 
+    /// <summary>True for a group node: its fields live in the sections of the struct that holds it.</summary>
     public bool IsGroup { get; }
 
     /// <summary>Number of members of this scope's unnamed union; 0 if there is no union.</summary>
@@ -96,7 +97,9 @@ public sealed class StructSchema : NodeSchema
 /// <summary>Whether a field is a slot (stores a value) or a group.</summary>
 public enum FieldKind : ushort
 {
+    /// <summary>An ordinary field stored at an offset of its struct.</summary>
     Slot = 0,
+    /// <summary>A group: fields that live in the sections of the enclosing struct.</summary>
     Group = 1,
 }
 
@@ -126,25 +129,31 @@ public sealed class FieldSchema
         GroupTypeId = groupTypeId;
     }
 
+    /// <summary>The field's name as written in the schema.</summary>
     public string Name { get; }
 
     /// <summary>Position in the struct's field list in the request (<see cref="StructSchema.FieldsInSchemaOrder"/>).</summary>
     public int Index { get; }
 
+    /// <summary>Position in the source (declaration order).</summary>
     public ushort CodeOrder { get; }
 
     /// <summary>Union discriminant value, or <see cref="NoDiscriminant"/> (0xFFFF) when the field is not in a union.</summary>
     public ushort DiscriminantValue { get; }
 
+    /// <summary>True for a member of the struct's (or group's) union.</summary>
     public bool IsInUnion => DiscriminantValue != NoDiscriminant;
 
     /// <summary>The explicit ordinal (<c>@n</c>); null for groups and named unions, which have none.</summary>
     public ushort? Ordinal { get; }
 
+    /// <summary>Annotations applied to the field.</summary>
     public IReadOnlyList<AnnotationSchema> Annotations { get; }
 
+    /// <summary>Slot or group.</summary>
     public FieldKind Kind { get; }
 
+    /// <summary>True for a group (<see cref="FieldKind.Group"/>).</summary>
     public bool IsGroup => Kind == FieldKind.Group;
 
     /// <summary>Slot offset in units of the field's own size (bits for Bool, pointer index for pointer types); 0 for groups.</summary>
@@ -185,5 +194,6 @@ public sealed class FieldSchema
         _type = TypeSchema.ForStruct(group);
     }
 
+    /// <inheritdoc />
     public override string ToString() => IsGroup ? $"{Name} :group" : $"{Name} @{Ordinal} :{_type}";
 }

@@ -8,9 +8,62 @@ namespace CapMap.Schema;
 /// </summary>
 public enum TypeKind : ushort
 {
-    Void = 0, Bool = 1, Int8 = 2, Int16 = 3, Int32 = 4, Int64 = 5,
-    UInt8 = 6, UInt16 = 7, UInt32 = 8, UInt64 = 9, Float32 = 10, Float64 = 11,
-    Text = 12, Data = 13, List = 14, Enum = 15, Struct = 16, Interface = 17, AnyPointer = 18,
+    /// <summary>No value (a union member that only marks a choice).</summary>
+    Void = 0,
+
+    /// <summary>One bit.</summary>
+    Bool = 1,
+
+    /// <summary>A 8-bit signed integer.</summary>
+    Int8 = 2,
+
+    /// <summary>A 16-bit signed integer.</summary>
+    Int16 = 3,
+
+    /// <summary>A 32-bit signed integer.</summary>
+    Int32 = 4,
+
+    /// <summary>A 64-bit signed integer.</summary>
+    Int64 = 5,
+
+    /// <summary>A 8-bit unsigned integer.</summary>
+    UInt8 = 6,
+
+    /// <summary>A 16-bit unsigned integer.</summary>
+    UInt16 = 7,
+
+    /// <summary>A 32-bit unsigned integer.</summary>
+    UInt32 = 8,
+
+    /// <summary>A 64-bit unsigned integer.</summary>
+    UInt64 = 9,
+
+    /// <summary>A 32-bit IEEE float.</summary>
+    Float32 = 10,
+
+    /// <summary>A 64-bit IEEE float.</summary>
+    Float64 = 11,
+
+    /// <summary>UTF-8 text with a NUL terminator, behind a pointer.</summary>
+    Text = 12,
+
+    /// <summary>Bytes, behind a pointer.</summary>
+    Data = 13,
+
+    /// <summary>A list; see <see cref="TypeSchema.ElementType"/>.</summary>
+    List = 14,
+
+    /// <summary>A 16-bit enumerant; see <see cref="TypeSchema.EnumType"/>.</summary>
+    Enum = 15,
+
+    /// <summary>A struct, behind a pointer; see <see cref="TypeSchema.StructType"/>.</summary>
+    Struct = 16,
+
+    /// <summary>A capability (CapMap writes none).</summary>
+    Interface = 17,
+
+    /// <summary>Any pointer (CapMap writes none).</summary>
+    AnyPointer = 18,
 }
 
 /// <summary>
@@ -20,20 +73,35 @@ public enum TypeKind : ushort
 /// </summary>
 public sealed class TypeSchema
 {
+    /// <summary>The shared <see cref="TypeKind.Void"/> type.</summary>
     public static readonly TypeSchema Void = new(TypeKind.Void);
+    /// <summary>The shared <see cref="TypeKind.Bool"/> type.</summary>
     public static readonly TypeSchema Bool = new(TypeKind.Bool);
+    /// <summary>The shared <see cref="TypeKind.Int8"/> type.</summary>
     public static readonly TypeSchema Int8 = new(TypeKind.Int8);
+    /// <summary>The shared <see cref="TypeKind.Int16"/> type.</summary>
     public static readonly TypeSchema Int16 = new(TypeKind.Int16);
+    /// <summary>The shared <see cref="TypeKind.Int32"/> type.</summary>
     public static readonly TypeSchema Int32 = new(TypeKind.Int32);
+    /// <summary>The shared <see cref="TypeKind.Int64"/> type.</summary>
     public static readonly TypeSchema Int64 = new(TypeKind.Int64);
+    /// <summary>The shared <see cref="TypeKind.UInt8"/> type.</summary>
     public static readonly TypeSchema UInt8 = new(TypeKind.UInt8);
+    /// <summary>The shared <see cref="TypeKind.UInt16"/> type.</summary>
     public static readonly TypeSchema UInt16 = new(TypeKind.UInt16);
+    /// <summary>The shared <see cref="TypeKind.UInt32"/> type.</summary>
     public static readonly TypeSchema UInt32 = new(TypeKind.UInt32);
+    /// <summary>The shared <see cref="TypeKind.UInt64"/> type.</summary>
     public static readonly TypeSchema UInt64 = new(TypeKind.UInt64);
+    /// <summary>The shared <see cref="TypeKind.Float32"/> type.</summary>
     public static readonly TypeSchema Float32 = new(TypeKind.Float32);
+    /// <summary>The shared <see cref="TypeKind.Float64"/> type.</summary>
     public static readonly TypeSchema Float64 = new(TypeKind.Float64);
+    /// <summary>The shared <see cref="TypeKind.Text"/> type.</summary>
     public static readonly TypeSchema Text = new(TypeKind.Text);
+    /// <summary>The shared <see cref="TypeKind.Data"/> type.</summary>
     public static readonly TypeSchema Data = new(TypeKind.Data);
+    /// <summary>The shared <see cref="TypeKind.AnyPointer"/> type.</summary>
     public static readonly TypeSchema AnyPointer = new(TypeKind.AnyPointer);
 
     private NodeSchema? _node;
@@ -75,6 +143,7 @@ public sealed class TypeSchema
         return t;
     }
 
+    /// <summary>The kind of type.</summary>
     public TypeKind Kind { get; }
 
     /// <summary>Element type of a <see cref="TypeKind.List"/>; null otherwise.</summary>
@@ -131,6 +200,7 @@ public sealed class TypeSchema
         }
     }
 
+    /// <inheritdoc />
     public override string ToString()
     {
         var sb = new StringBuilder();

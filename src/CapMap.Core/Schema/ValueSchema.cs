@@ -40,6 +40,7 @@ public sealed class ValueSchema
         IsMaterialized = true;
     }
 
+    /// <inheritdoc />
     public override string ToString() => Value is null
         ? IsNull ? "null" : Kind == TypeKind.Void ? "void" : $"<{Kind}>"
         : StructValue.Format(Value);

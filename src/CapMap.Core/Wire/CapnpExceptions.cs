@@ -7,7 +7,9 @@ namespace CapMap.Wire;
 /// </summary>
 public class CapnpFormatException : Exception
 {
+    /// <summary>Creates the exception.</summary>
     public CapnpFormatException(string message) : base(message) { }
+    /// <summary>Creates the exception with its cause.</summary>
     public CapnpFormatException(string message, Exception inner) : base(message, inner) { }
 }
 
@@ -17,6 +19,8 @@ public class CapnpFormatException : Exception
 /// </summary>
 public class CapnpCapacityException : Exception
 {
+    /// <summary>Creates the exception.</summary>
     public CapnpCapacityException(string message) : base(message) { }
+    /// <summary>Creates the exception with its cause.</summary>
     public CapnpCapacityException(string message, Exception inner) : base(message, inner) { }
 }

@@ -44,16 +44,7 @@ public static unsafe class Framing
         destination.Write(table);
         for (int i = 0; i < count; i++)
         {
-            // Spans are int-length: a segment of up to 2^29−1 words is written in chunks of at most 1 GiB.
-            byte* start = (byte*)arena.GetSegmentStart(i);
-            long remaining = (long)sizes[i] * 8;
-            while (remaining > 0)
-            {
-                int chunk = (int)Math.Min(remaining, 1 << 30);
-                destination.Write(new ReadOnlySpan<byte>(start, chunk));
-                start += chunk;
-                remaining -= chunk;
-            }
+            Native.NativeRange.ForEachChunk((byte*)arena.GetSegmentStart(i), (long)sizes[i] * 8, chunk => destination.Write(chunk));
         }
     }
 
@@ -97,12 +88,16 @@ public sealed class SegmentTable
         MessageBytes = messageBytes;
     }
 
+    /// <summary>Bytes the table itself takes, padding included.</summary>
     public int TableBytes { get; }
+    /// <summary>Words of each segment, in order.</summary>
     public IReadOnlyList<int> SegmentWords { get; }
+    /// <summary>Byte offset of each segment from the start of the message.</summary>
     public IReadOnlyList<long> SegmentOffsets { get; }
 
     /// <summary>Table plus segments: where the message ends; anything after it is slack.</summary>
     public long MessageBytes { get; }
 
+    /// <summary>Number of segments.</summary>
     public int SegmentCount => SegmentWords.Count;
 }

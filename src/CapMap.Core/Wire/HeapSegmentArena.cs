@@ -41,14 +41,19 @@ public sealed unsafe class HeapSegmentArena : IStreamingArena, IDisposable
         _streamSegmentWords = Math.Clamp(streamSegmentWords, 1, maxSegmentWords);
     }
 
+    /// <inheritdoc />
     public int MaxSegmentWords => _maxSegmentWords;
 
+    /// <inheritdoc />
     public int SegmentCount => _segments.Count;
 
+    /// <inheritdoc />
     public ulong* GetSegmentStart(int segmentId) => _segments[segmentId].Start;
 
+    /// <inheritdoc />
     public int GetSegmentWordCount(int segmentId) => _segments[segmentId].Used;
 
+    /// <inheritdoc />
     public int TryAllocate(int segmentId, int words)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
@@ -61,6 +66,7 @@ public sealed unsafe class HeapSegmentArena : IStreamingArena, IDisposable
         return offset;
     }
 
+    /// <inheritdoc />
     public int Allocate(int words, out int offset)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
@@ -88,8 +94,10 @@ public sealed unsafe class HeapSegmentArena : IStreamingArena, IDisposable
         return _segments.Count - 1;
     }
 
+    /// <inheritdoc />
     public bool IsStreaming => _streamSegment >= 0;
 
+    /// <inheritdoc />
     public int BeginStream(int words, out int offset)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
@@ -100,6 +108,7 @@ public sealed unsafe class HeapSegmentArena : IStreamingArena, IDisposable
         return _streamSegment;
     }
 
+    /// <inheritdoc />
     public bool TryExtendStream(int words)
     {
         if (!IsStreaming) throw new InvalidOperationException("No streaming list is open.");
@@ -109,12 +118,14 @@ public sealed unsafe class HeapSegmentArena : IStreamingArena, IDisposable
         return true;
     }
 
+    /// <inheritdoc />
     public void ShrinkStream(int words)
     {
         if (!IsStreaming) throw new InvalidOperationException("No streaming list is open.");
         CollectionsMarshal.AsSpan(_segments)[_streamSegment].Used -= words;
     }
 
+    /// <inheritdoc />
     public void EndStream()
     {
         if (!IsStreaming) return;
@@ -132,6 +143,7 @@ public sealed unsafe class HeapSegmentArena : IStreamingArena, IDisposable
 
     private bool _disposed;
 
+    /// <summary>Frees the native memory of every segment; builders and readers over it must not be used afterwards.</summary>
     public void Dispose()
     {
         if (_disposed) return;

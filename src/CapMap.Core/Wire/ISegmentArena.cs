@@ -3,9 +3,20 @@ namespace CapMap.Wire;
 /// <summary>
 /// Where a message's segments live. The wire layer only ever asks for words; whether they come from
 /// native heap memory (<see cref="HeapSegmentArena"/>) or from a growing file mapping is the arena's
-/// business. An arena hands out zeroed words, never moves a segment once it has handed out space in
-/// it, and keeps every segment within <see cref="WireLimits.MaxSegmentWords"/>.
+/// business. An arena hands out zeroed words and keeps every segment within <see cref="WireLimits.MaxSegmentWords"/>.
 /// </summary>
+/// <remarks>
+/// <para><b>What may move, and when.</b> A segment keeps its id and its contents for the arena's lifetime,
+/// and every pointer the wire layer writes is relative (inside a segment) or names a segment id and an
+/// offset (far pointers), so pointers survive any move. The segment's <i>address</i> need not survive: a
+/// streaming arena (<see cref="IStreamingArena"/>) may move the segments opened while a stream is open each
+/// time the stream is extended, to make room for the stream (the mapped arena doubles the gap after it).
+/// Segments opened outside a stream, and the stream's own segment, never move.</para>
+/// <para>So raw addresses, <see cref="StructBuilder"/>s and <see cref="ListBuilder"/>s of objects in a
+/// segment that may move are valid only until its <see cref="GetMoveEpoch"/> changes; code that keeps
+/// them longer (the object layer's struct cache) compares the epoch before it writes through them.
+/// Code that must survive the move keeps segment id and offset instead (<see cref="StreamingStructListBuilder"/>).</para>
+/// </remarks>
 public unsafe interface ISegmentArena
 {
     /// <summary>Segments that exist so far; each holds at least one word in use.</summary>
@@ -14,7 +25,7 @@ public unsafe interface ISegmentArena
     /// <summary>The largest object the arena can place in one segment (at most <see cref="WireLimits.MaxSegmentWords"/>).</summary>
     int MaxSegmentWords { get; }
 
-    /// <summary>The address of word 0 of the segment. Stable for the arena's lifetime.</summary>
+    /// <summary>The address of word 0 of the segment: valid while <see cref="GetMoveEpoch"/> of the segment stays the same.</summary>
     ulong* GetSegmentStart(int segmentId);
 
     /// <summary>Words in use in the segment: what the segment table will declare for it.</summary>
@@ -33,13 +44,21 @@ public unsafe interface ISegmentArena
     /// no segment can take them.
     /// </summary>
     int Allocate(int words, out int offset);
+
+    /// <summary>
+    /// A number that changes whenever the segment may have moved (see the remarks on <see cref="ISegmentArena"/>).
+    /// Arenas that never move a segment keep it at 0, the default.
+    /// </summary>
+    long GetMoveEpoch(int segmentId) => 0;
 }
 
 /// <summary>
 /// An arena that can grow one region contiguously while other allocations go elsewhere: what a
 /// composite list of unknown final length needs, since its elements must stay back to back in one
 /// segment. While a stream is open, <see cref="ISegmentArena.TryAllocate"/> refuses the stream's
-/// segment, so children of the elements land in other segments behind far pointers.
+/// segment, so children of the elements land in other segments behind far pointers. Those segments
+/// (opened while the stream is open) may move on every <see cref="TryExtendStream"/>; their
+/// <see cref="ISegmentArena.GetMoveEpoch"/> changes with it.
 /// </summary>
 public unsafe interface IStreamingArena : ISegmentArena
 {
@@ -49,7 +68,10 @@ public unsafe interface IStreamingArena : ISegmentArena
     /// <summary>Opens the stream with its first <paramref name="words"/> zeroed words. Returns the segment id.</summary>
     int BeginStream(int words, out int offset);
 
-    /// <summary>Appends <paramref name="words"/> zeroed words right after the stream's current end; false when the segment cannot grow that far.</summary>
+    /// <summary>
+    /// Appends <paramref name="words"/> zeroed words right after the stream's current end; false when the
+    /// segment cannot grow that far. May move the segments opened since the stream began.
+    /// </summary>
     bool TryExtendStream(int words);
 
     /// <summary>Gives back the last <paramref name="words"/> words of the stream (the caller has zeroed them).</summary>

@@ -32,10 +32,16 @@ public readonly unsafe struct ListBuilder
     internal static ListBuilder ForStructs(MessageBuilder message, int segment, ulong* firstElement, int count, int dataWords, int pointerCount) =>
         new(message, segment, (byte*)firstElement, count, ElementSize.InlineComposite, dataWords, pointerCount);
 
+    /// <summary>True for the default value: "no list"; writes then throw.</summary>
     public bool IsNull => _message is null;
+
+    /// <summary>Number of elements.</summary>
     public int Count { get; }
+
+    /// <summary>How each element is encoded; setters for another size throw.</summary>
     public ElementSize ElementSize { get; }
 
+    /// <summary>Sets element <paramref name="index"/> of a List(Bool).</summary>
     public void SetBool(int index, bool value)
     {
         CheckIndex(index);
@@ -45,15 +51,34 @@ public readonly unsafe struct ListBuilder
         *b = value ? (byte)(*b | mask) : (byte)(*b & ~mask);
     }
 
+    /// <summary>Sets element <paramref name="index"/> of a list of Byte elements.</summary>
     public void SetInt8(int index, sbyte value) => Set(index, (byte)value, ElementSize.Byte);
+
+    /// <summary>Sets element <paramref name="index"/> of a list of Byte elements.</summary>
     public void SetUInt8(int index, byte value) => Set(index, value, ElementSize.Byte);
+
+    /// <summary>Sets element <paramref name="index"/> of a list of TwoBytes elements.</summary>
     public void SetInt16(int index, short value) => Set(index, (ushort)value, ElementSize.TwoBytes);
+
+    /// <summary>Sets element <paramref name="index"/> of a list of TwoBytes elements.</summary>
     public void SetUInt16(int index, ushort value) => Set(index, value, ElementSize.TwoBytes);
+
+    /// <summary>Sets element <paramref name="index"/> of a list of FourBytes elements.</summary>
     public void SetInt32(int index, int value) => Set(index, (uint)value, ElementSize.FourBytes);
+
+    /// <summary>Sets element <paramref name="index"/> of a list of FourBytes elements.</summary>
     public void SetUInt32(int index, uint value) => Set(index, value, ElementSize.FourBytes);
+
+    /// <summary>Sets element <paramref name="index"/> of a list of EightBytes elements.</summary>
     public void SetInt64(int index, long value) => Set(index, (ulong)value, ElementSize.EightBytes);
+
+    /// <summary>Sets element <paramref name="index"/> of a list of EightBytes elements.</summary>
     public void SetUInt64(int index, ulong value) => Set(index, value, ElementSize.EightBytes);
+
+    /// <summary>Sets element <paramref name="index"/> of a list of FourBytes elements.</summary>
     public void SetFloat32(int index, float value) => Set(index, BitConverter.SingleToUInt32Bits(value), ElementSize.FourBytes);
+
+    /// <summary>Sets element <paramref name="index"/> of a list of EightBytes elements.</summary>
     public void SetFloat64(int index, double value) => Set(index, BitConverter.DoubleToUInt64Bits(value), ElementSize.EightBytes);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -64,6 +89,7 @@ public readonly unsafe struct ListBuilder
         ((T*)_start)[index] = bits;
     }
 
+    /// <summary>The element <paramref name="index"/> of a List(Struct), for writing in place.</summary>
     public StructBuilder GetStruct(int index)
     {
         CheckIndex(index);
@@ -80,17 +106,27 @@ public readonly unsafe struct ListBuilder
         return new PointerSlot(_message!, _segment, (ulong*)_start + index);
     }
 
+    /// <summary>Writes Text into element <paramref name="index"/> of a pointer list; null makes the element null.</summary>
     public void SetText(int index, string? text)
     {
         if (text is null) Slot(index).Clear();
         else Slot(index).SetText(text.AsSpan());
     }
 
+    /// <summary>Writes Text into element <paramref name="index"/> of a pointer list.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void SetText(int index, ReadOnlySpan<char> text) => Slot(index).SetText(text);
+
+    /// <summary>Writes Data into element <paramref name="index"/> of a pointer list.</summary>
     public void SetData(int index, ReadOnlySpan<byte> data) => Slot(index).SetData(data);
+
+    /// <summary>Allocates a zeroed struct and points element <paramref name="index"/> of a pointer list at it.</summary>
     public StructBuilder InitStruct(int index, int dataWords, int pointerCount) => Slot(index).InitStruct(dataWords, pointerCount);
+
+    /// <summary>Allocates a zeroed list and points element <paramref name="index"/> of a pointer list at it.</summary>
     public ListBuilder InitList(int index, ElementSize elementSize, int count) => Slot(index).InitList(elementSize, count);
+
+    /// <summary>Allocates a zeroed List(Struct) and points element <paramref name="index"/> of a pointer list at it.</summary>
     public ListBuilder InitStructList(int index, int count, int dataWords, int pointerCount) => Slot(index).InitStructList(count, dataWords, pointerCount);
 
     private void CheckIndex(int index)

@@ -31,10 +31,14 @@ public readonly unsafe struct ListReader
         _nesting = nesting;
     }
 
+    /// <summary>True for the empty default list (a null pointer).</summary>
     public bool IsNull => _message is null;
+    /// <summary>Number of elements.</summary>
     public int Count { get; }
+    /// <summary>How each element is encoded.</summary>
     public ElementSize ElementSize { get; }
 
+    /// <summary>Element <paramref name="index"/> of a List(Bool).</summary>
     public bool GetBool(int index)
     {
         CheckIndex(index);
@@ -45,15 +49,25 @@ public readonly unsafe struct ListReader
         return (_start[bit >> 3] & (1 << (int)(bit & 7))) != 0;
     }
 
+    /// <summary>Element <paramref name="index"/> as Int8.</summary>
     public sbyte GetInt8(int index) => (sbyte)Get<byte>(index);
+    /// <summary>Element <paramref name="index"/> as UInt8.</summary>
     public byte GetUInt8(int index) => Get<byte>(index);
+    /// <summary>Element <paramref name="index"/> as Int16.</summary>
     public short GetInt16(int index) => (short)Get<ushort>(index);
+    /// <summary>Element <paramref name="index"/> as UInt16.</summary>
     public ushort GetUInt16(int index) => Get<ushort>(index);
+    /// <summary>Element <paramref name="index"/> as Int32.</summary>
     public int GetInt32(int index) => (int)Get<uint>(index);
+    /// <summary>Element <paramref name="index"/> as UInt32.</summary>
     public uint GetUInt32(int index) => Get<uint>(index);
+    /// <summary>Element <paramref name="index"/> as Int64.</summary>
     public long GetInt64(int index) => (long)Get<ulong>(index);
+    /// <summary>Element <paramref name="index"/> as UInt64.</summary>
     public ulong GetUInt64(int index) => Get<ulong>(index);
+    /// <summary>Element <paramref name="index"/> as Float32.</summary>
     public float GetFloat32(int index) => BitConverter.UInt32BitsToSingle(Get<uint>(index));
+    /// <summary>Element <paramref name="index"/> as Float64.</summary>
     public double GetFloat64(int index) => BitConverter.UInt64BitsToDouble(Get<ulong>(index));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -67,6 +81,7 @@ public readonly unsafe struct ListReader
         return Unsafe.ReadUnaligned<T>(_start + index * (_stepBits >> 3));
     }
 
+    /// <summary>Element <paramref name="index"/> of a List(Struct) (also of a list of primitives read as structs, as schema evolution allows).</summary>
     public StructReader GetStruct(int index)
     {
         CheckIndex(index);
@@ -77,8 +92,11 @@ public readonly unsafe struct ListReader
         return new StructReader(_message!, _segment, element, _dataBits / 8, (ulong*)(element + _dataBits / 8), _pointerCount, _nesting - 1);
     }
 
+    /// <summary>The list element <paramref name="index"/> of a pointer list points to.</summary>
     public ListReader GetList(int index) => _message!.ReadList(_segment, PointerOf(index), _nesting);
+    /// <summary>The Text element <paramref name="index"/> of a pointer list points to; null for a null element.</summary>
     public string? GetText(int index) => _message!.ReadText(_segment, PointerOf(index));
+    /// <summary>The Data element <paramref name="index"/> of a pointer list points to, copied; null for a null element.</summary>
     public byte[]? GetData(int index) => _message!.ReadData(_segment, PointerOf(index));
 
     /// <summary>The element's first pointer (a pointer list's element, or a struct element's pointer 0).</summary>

@@ -11,6 +11,7 @@ public sealed unsafe class MessageBuilder
 {
     private readonly ulong* _rootSlot;
 
+    /// <summary>Builds a message whose segments <paramref name="arena"/> provides.</summary>
     public MessageBuilder(ISegmentArena arena)
     {
         Arena = arena ?? throw new ArgumentNullException(nameof(arena));
@@ -24,6 +25,7 @@ public sealed unsafe class MessageBuilder
         _rootSlot = arena.GetSegmentStart(0);
     }
 
+    /// <summary>Where the segments live.</summary>
     public ISegmentArena Arena { get; }
 
     /// <summary>The root pointer's slot, for callers (such as a mapped finish) that relocate it.</summary>
@@ -45,6 +47,7 @@ public sealed unsafe class MessageBuilder
     /// <summary>Writes the message with stream framing (segment table, then the segments).</summary>
     public void WriteTo(Stream destination) => Framing.WriteMessage(destination, Arena);
 
+    /// <summary>The message with its segment table (stream framing), copied into a new array.</summary>
     public byte[] ToFramedBytes()
     {
         using var buffer = new MemoryStream();

@@ -14,6 +14,7 @@ public sealed unsafe partial class MessageReader : IDisposable
     private readonly ulong*[] _segmentStarts;
     private readonly int[] _segmentWords;
     private readonly IDisposable? _owner;
+    private readonly IO.ReadOnlyFileMapping? _file; // the owner, when reading a mapped file that may shrink
     private readonly int _nestingLimit;
     private long _traversalRemaining;
     private bool _disposed;
@@ -23,6 +24,7 @@ public sealed unsafe partial class MessageReader : IDisposable
         options ??= ReaderOptions.Default;
         Table = table;
         _owner = owner;
+        _file = owner as IO.ReadOnlyFileMapping;
         _nestingLimit = options.NestingLimit;
         _traversalRemaining = options.TraversalLimitInWords;
         _segmentStarts = new ulong*[table.SegmentCount];
@@ -59,13 +61,26 @@ public sealed unsafe partial class MessageReader : IDisposable
         }
     }
 
-    /// <summary>Maps a message file read-only and reads it in place (zero-copy).</summary>
-    public static MessageReader FromFile(string path, ReaderOptions? options = null)
+    /// <summary>
+    /// Maps a message file read-only and reads it in place (zero-copy). The file may be cut by another
+    /// process while it is read: every pointer the reader follows then ends in
+    /// <see cref="IO.FileTruncatedException"/>, but values read straight from a struct (numbers, bools)
+    /// read as zeros, so check with <see cref="ThrowIfFileTruncated"/> after reading, or read through
+    /// <see cref="ReadConsistent{T}"/>.
+    /// </summary>
+    /// <exception cref="IO.FileTruncatedException">The file shrank while its segment table was read.</exception>
+    /// <param name="path">The file.</param>
+    /// <param name="options">Traversal and nesting limits.</param>
+    /// <param name="messageOffset">Where the message starts, for a file that holds a stream of several (see <see cref="MessageStream"/>).</param>
+    public static MessageReader FromFile(string path, ReaderOptions? options = null, long messageOffset = 0)
     {
+        long length = new FileInfo(path).Length;
+        if (length - messageOffset < 8 || messageOffset < 0)
+            throw new CapnpFormatException($"'{path}' is {length} bytes long; a message at byte {messageOffset} needs at least 8.");
         var mapping = IO.ReadOnlyFileMapping.Open(path);
         try
         {
-            return FromMemory(mapping.Pointer, mapping.Length, options, mapping);
+            return mapping.ReadConsistent(() => FromMemory(mapping.Pointer + messageOffset, mapping.Length - messageOffset, options, mapping));
         }
         catch
         {
@@ -74,9 +89,35 @@ public sealed unsafe partial class MessageReader : IDisposable
         }
     }
 
+    /// <summary>The segment table the message starts with.</summary>
     public SegmentTable Table { get; }
 
+    /// <summary>Segments of the message.</summary>
     public int SegmentCount => _segmentWords.Length;
+
+    /// <summary>
+    /// Throws <see cref="IO.FileTruncatedException"/> if the file this reader maps was cut since it was
+    /// opened and a read touched the part that is gone (that read saw zeros). No-op for memory readers.
+    /// </summary>
+    public void ThrowIfFileTruncated() => _file?.ThrowIfShrunk();
+
+    /// <summary>
+    /// Runs <paramref name="read"/> and returns its result only if the mapped file stayed whole meanwhile;
+    /// a <see cref="CapnpFormatException"/> caused by the zeros of a cut file is reported as
+    /// <see cref="IO.FileTruncatedException"/>. For memory readers it just runs <paramref name="read"/>.
+    /// </summary>
+    public T ReadConsistent<T>(Func<T> read)
+    {
+        ArgumentNullException.ThrowIfNull(read);
+        return _file is null ? read() : _file.ReadConsistent(read);
+    }
+
+    /// <inheritdoc cref="ReadConsistent{T}(Func{T})"/>
+    public void ReadConsistent(Action read)
+    {
+        ArgumentNullException.ThrowIfNull(read);
+        ReadConsistent(() => { read(); return true; });
+    }
 
     /// <summary>Words of traversal budget left.</summary>
     public long TraversalRemaining => _traversalRemaining;
@@ -95,14 +136,15 @@ public sealed unsafe partial class MessageReader : IDisposable
     {
         if (*slot == 0) return default;
         ThrowIfDisposed();
-        if (nesting <= 0) throw new CapnpFormatException("The message nests deeper than the nesting limit.");
+        if (nesting <= 0) throw Malformed("The message nests deeper than the nesting limit.");
         ulong* target = Resolve(segment, slot, out int targetSegment, out ulong pointer);
         if (WirePointer.Kind(pointer) != WirePointer.KindStruct)
-            throw new CapnpFormatException($"Expected a struct pointer, found a {KindName(pointer)} pointer.");
+            throw Malformed($"Expected a struct pointer, found a {KindName(pointer)} pointer.");
         int dataWords = WirePointer.StructDataWords(pointer);
         int pointerCount = WirePointer.StructPointerCount(pointer);
         CheckBounds(targetSegment, target, dataWords + pointerCount);
         Charge(Math.Max(1, dataWords + pointerCount));
+        _file?.ThrowIfTruncated();
         return new StructReader(this, targetSegment, (byte*)target, dataWords * 8, target + dataWords, pointerCount, nesting - 1);
     }
 
@@ -110,10 +152,10 @@ public sealed unsafe partial class MessageReader : IDisposable
     {
         if (*slot == 0) return default;
         ThrowIfDisposed();
-        if (nesting <= 0) throw new CapnpFormatException("The message nests deeper than the nesting limit.");
+        if (nesting <= 0) throw Malformed("The message nests deeper than the nesting limit.");
         ulong* target = Resolve(segment, slot, out int targetSegment, out ulong pointer);
         if (WirePointer.Kind(pointer) != WirePointer.KindList)
-            throw new CapnpFormatException($"Expected a list pointer, found a {KindName(pointer)} pointer.");
+            throw Malformed($"Expected a list pointer, found a {KindName(pointer)} pointer.");
         var size = WirePointer.ListElementSize(pointer);
         int count = WirePointer.ListCount(pointer);
 
@@ -123,16 +165,17 @@ public sealed unsafe partial class MessageReader : IDisposable
             CheckBounds(targetSegment, target, bodyWords + 1);
             ulong tag = *target;
             if (WirePointer.Kind(tag) != WirePointer.KindStruct)
-                throw new CapnpFormatException("The tag of a struct list is not a struct pointer.");
+                throw Malformed("The tag of a struct list is not a struct pointer.");
             int elements = WirePointer.Offset(tag);
-            if (elements < 0) throw new CapnpFormatException("The tag of a struct list declares a negative element count.");
+            if (elements < 0) throw Malformed("The tag of a struct list declares a negative element count.");
             int dataWords = WirePointer.StructDataWords(tag);
             int pointerCount = WirePointer.StructPointerCount(tag);
             long step = dataWords + pointerCount;
             if (elements * step > bodyWords)
-                throw new CapnpFormatException($"A struct list declares {elements} elements of {step} words in only {bodyWords} words.");
+                throw Malformed($"A struct list declares {elements} elements of {step} words in only {bodyWords} words.");
             // Zero-sized elements cost nothing to store but something to visit: charge per element (as C++ does).
             Charge(Math.Max(bodyWords + 1, elements));
+            _file?.ThrowIfTruncated();
             return new ListReader(this, targetSegment, (byte*)(target + 1), elements, size, step * 64, dataWords * 64, pointerCount, nesting - 1);
         }
 
@@ -140,6 +183,7 @@ public sealed unsafe partial class MessageReader : IDisposable
         long words = ((long)count * bits + 63) / 64;
         CheckBounds(targetSegment, target, words);
         Charge(Math.Max(words, bits == 0 ? count : 1));
+        _file?.ThrowIfTruncated();
         bool isPointerList = size == ElementSize.Pointer;
         return new ListReader(this, targetSegment, (byte*)target, count, size, bits, isPointerList ? 0 : bits, isPointerList ? 1 : 0, nesting - 1);
     }
@@ -152,27 +196,31 @@ public sealed unsafe partial class MessageReader : IDisposable
         ThrowIfDisposed();
         ulong* target = Resolve(segment, slot, out int targetSegment, out ulong pointer);
         if (WirePointer.Kind(pointer) != WirePointer.KindList || WirePointer.ListElementSize(pointer) != ElementSize.Byte)
-            throw new CapnpFormatException($"Expected a {(isText ? "Text" : "Data")} pointer (a list of bytes), found a {KindName(pointer)} pointer.");
+            throw Malformed($"Expected a {(isText ? "Text" : "Data")} pointer (a list of bytes), found a {KindName(pointer)} pointer.");
         int count = WirePointer.ListCount(pointer);
         long words = ((long)count + 7) / 8;
         CheckBounds(targetSegment, target, words);
         Charge(Math.Max(1, words));
         var bytes = new ReadOnlySpan<byte>(target, count);
         if (!isText) return bytes;
-        if (count == 0 || bytes[count - 1] != 0) throw new CapnpFormatException("A Text value is not NUL-terminated.");
+        if (count == 0 || bytes[count - 1] != 0) throw Malformed("A Text value is not NUL-terminated.");
         return bytes[..(count - 1)];
     }
 
     internal string? ReadText(int segment, ulong* slot)
     {
         var bytes = ReadBlob(segment, slot, isText: true, out bool isNull);
-        return isNull ? null : Encoding.UTF8.GetString(bytes);
+        string? text = isNull ? null : Encoding.UTF8.GetString(bytes);
+        _file?.ThrowIfTruncated(); // checked after the copy: the copy is what touches the pages
+        return text;
     }
 
     internal byte[]? ReadData(int segment, ulong* slot)
     {
         var bytes = ReadBlob(segment, slot, isText: false, out bool isNull);
-        return isNull ? null : bytes.ToArray();
+        byte[]? data = isNull ? null : bytes.ToArray();
+        _file?.ThrowIfTruncated();
+        return data;
     }
 
     /// <summary>
@@ -195,22 +243,22 @@ public sealed unsafe partial class MessageReader : IDisposable
                 {
                     pointer = *pad;
                     int kind = WirePointer.Kind(pointer);
-                    if (kind == WirePointer.KindFar) throw new CapnpFormatException("A far pointer's landing pad is itself a far pointer.");
-                    if (kind == WirePointer.KindOther) throw new CapnpFormatException("A far pointer lands on a capability pointer, which this reader does not support.");
+                    if (kind == WirePointer.KindFar) throw Malformed("A far pointer's landing pad is itself a far pointer.");
+                    if (kind == WirePointer.KindOther) throw Malformed("A far pointer lands on a capability pointer, which this reader does not support.");
                     targetSegment = padSegment;
                     return pad + 1 + WirePointer.Offset(pointer);
                 }
                 ulong far = pad[0];
                 if (WirePointer.Kind(far) != WirePointer.KindFar || WirePointer.FarIsDouble(far))
-                    throw new CapnpFormatException("The first word of a double-far landing pad is not a single far pointer.");
+                    throw Malformed("The first word of a double-far landing pad is not a single far pointer.");
                 pointer = pad[1];
                 if (WirePointer.Kind(pointer) == WirePointer.KindFar)
-                    throw new CapnpFormatException("The tag of a double-far landing pad is a far pointer.");
+                    throw Malformed("The tag of a double-far landing pad is a far pointer.");
                 targetSegment = CheckSegmentId(WirePointer.FarSegmentId(far));
                 return _segmentStarts[targetSegment] + WirePointer.FarLandingPadOffset(far);
             }
             case WirePointer.KindOther:
-                throw new CapnpFormatException("Capability pointers are not supported by this reader.");
+                throw Malformed("Capability pointers are not supported by this reader.");
             default:
                 pointer = word;
                 targetSegment = segment;
@@ -221,7 +269,7 @@ public sealed unsafe partial class MessageReader : IDisposable
     private int CheckSegmentId(uint segmentId)
     {
         if (segmentId >= (uint)_segmentWords.Length)
-            throw new CapnpFormatException($"A far pointer names segment {segmentId}; the message has {_segmentWords.Length}.");
+            throw Malformed($"A far pointer names segment {segmentId}; the message has {_segmentWords.Length}.");
         return (int)segmentId;
     }
 
@@ -229,14 +277,25 @@ public sealed unsafe partial class MessageReader : IDisposable
     {
         long index = start - _segmentStarts[segment];
         if (index < 0 || index + words > _segmentWords[segment])
-            throw new CapnpFormatException($"A pointer reaches outside segment {segment} (words {index}..{index + words} of {_segmentWords[segment]}).");
+            throw Malformed($"A pointer reaches outside segment {segment} (words {index}..{index + words} of {_segmentWords[segment]}).");
     }
 
     private void Charge(long words)
     {
         _traversalRemaining -= words;
         if (_traversalRemaining < 0)
-            throw new CapnpFormatException("Reading the message exceeded the traversal limit (a very large message, or pointers that loop). Raise ReaderOptions.TraversalLimitInWords for trusted input.");
+            throw Malformed("Reading the message exceeded the traversal limit (a very large message, or pointers that loop). Raise ReaderOptions.TraversalLimitInWords for trusted input.");
+    }
+
+    /// <summary>
+    /// The exception for bytes that break the format. When the mapped file was cut meanwhile the bad bytes
+    /// are the zeros of the cut, so the truncation is what is reported.
+    /// </summary>
+    private CapnpFormatException Malformed(string message)
+    {
+        var format = new CapnpFormatException(message);
+        _file?.ThrowIfTruncated(format);
+        return format;
     }
 
     private static string KindName(ulong pointer) => WirePointer.Kind(pointer) switch
@@ -249,6 +308,7 @@ public sealed unsafe partial class MessageReader : IDisposable
 
     private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(_disposed, this);
 
+    /// <inheritdoc />
     public void Dispose()
     {
         if (_disposed) return;

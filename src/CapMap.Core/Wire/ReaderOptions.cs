@@ -13,7 +13,9 @@ public sealed class ReaderOptions
     /// <summary>How deep pointers may nest below the root.</summary>
     public int NestingLimit { get; init; } = WireLimits.DefaultNestingLimit;
 
+    /// <summary>The defaults: 64 MiB of traversal, nesting depth 64 (as the C++ reader), for untrusted input.</summary>
     public static ReaderOptions Default { get; } = new();
 
+    /// <summary>No traversal or nesting limit: only for data the caller trusts.</summary>
     public static ReaderOptions Unlimited { get; } = new() { TraversalLimitInWords = long.MaxValue, NestingLimit = int.MaxValue };
 }

@@ -51,7 +51,10 @@ public sealed unsafe class StreamingStructListBuilder
         Commit();
     }
 
+    /// <summary>Data words of each element.</summary>
     public int DataWordCount { get; }
+
+    /// <summary>Pointers of each element.</summary>
     public int PointerCount { get; }
 
     /// <summary>Elements appended so far (committed or not).</summary>
@@ -69,8 +72,9 @@ public sealed unsafe class StreamingStructListBuilder
 
     /// <summary>
     /// Appends a zeroed element and returns it for filling. Builders of objects outside the list's own
-    /// segment (the children of earlier elements) are valid only until the next Append: a mapped arena
-    /// may move those segments to make room for the list.
+    /// segment (the children of earlier elements) are valid only until the next Append: a streaming arena
+    /// may move the segments opened since the list began to make room for it (their
+    /// <see cref="ISegmentArena.GetMoveEpoch"/> changes; see <see cref="StructBuilder.MoveEpoch"/>).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public StructBuilder Append()
@@ -118,5 +122,6 @@ public sealed unsafe class StreamingStructListBuilder
         _completed = true;
     }
 
+    /// <summary>True after <see cref="Complete"/>: no more elements can be appended.</summary>
     public bool IsCompleted => _completed;
 }

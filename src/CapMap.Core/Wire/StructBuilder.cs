@@ -22,15 +22,27 @@ public readonly unsafe struct StructBuilder
         PointerCount = pointerCount;
     }
 
+    /// <summary>True for the default value: "no struct"; writes then throw.</summary>
     public bool IsNull => _message is null;
+
+    /// <summary>Words in the data section.</summary>
     public int DataWordCount { get; }
+
+    /// <summary>Pointers in the pointer section.</summary>
     public int PointerCount { get; }
 
     /// <summary>Segment holding the struct (diagnostics and tests).</summary>
     public int SegmentId => _segment;
 
+    /// <summary>
+    /// The arena's move epoch of the struct's segment (<see cref="ISegmentArena.GetMoveEpoch"/>): this builder
+    /// may be used only while it stays the same.
+    /// </summary>
+    public long MoveEpoch => _message?.Arena.GetMoveEpoch(_segment) ?? 0;
+
     private ulong* Pointers => (ulong*)(_data + DataWordCount * 8);
 
+    /// <summary>Sets the bit at <paramref name="bitOffset"/> (in bits from the data section start) to <paramref name="value"/> XOR <paramref name="defaultValue"/>.</summary>
     public void WriteBool(int bitOffset, bool value, bool defaultValue = false)
     {
         if ((uint)bitOffset >= (uint)DataWordCount * 64) throw FieldOutOfRange(bitOffset, 1);
@@ -39,18 +51,35 @@ public readonly unsafe struct StructBuilder
         *b = (value ^ defaultValue) ? (byte)(*b | mask) : (byte)(*b & ~mask);
     }
 
+    /// <summary>Stores <paramref name="value"/> XORed with <paramref name="defaultValue"/> at <paramref name="offset"/>, counted in 8-bit units (the schema's slot offset).</summary>
     public void WriteInt8(int offset, sbyte value, sbyte defaultValue = 0) => Write(offset, (byte)(value ^ defaultValue));
+
+    /// <summary>Stores <paramref name="value"/> XORed with <paramref name="defaultValue"/> at <paramref name="offset"/>, counted in 8-bit units (the schema's slot offset).</summary>
     public void WriteUInt8(int offset, byte value, byte defaultValue = 0) => Write(offset, (byte)(value ^ defaultValue));
+
+    /// <summary>Stores <paramref name="value"/> XORed with <paramref name="defaultValue"/> at <paramref name="offset"/>, counted in 16-bit units (the schema's slot offset).</summary>
     public void WriteInt16(int offset, short value, short defaultValue = 0) => Write(offset, (ushort)(value ^ defaultValue));
+
+    /// <summary>Stores <paramref name="value"/> XORed with <paramref name="defaultValue"/> at <paramref name="offset"/>, counted in 16-bit units (the schema's slot offset).</summary>
     public void WriteUInt16(int offset, ushort value, ushort defaultValue = 0) => Write(offset, (ushort)(value ^ defaultValue));
+
+    /// <summary>Stores <paramref name="value"/> XORed with <paramref name="defaultValue"/> at <paramref name="offset"/>, counted in 32-bit units (the schema's slot offset).</summary>
     public void WriteInt32(int offset, int value, int defaultValue = 0) => Write(offset, (uint)(value ^ defaultValue));
+
+    /// <summary>Stores <paramref name="value"/> XORed with <paramref name="defaultValue"/> at <paramref name="offset"/>, counted in 32-bit units (the schema's slot offset).</summary>
     public void WriteUInt32(int offset, uint value, uint defaultValue = 0) => Write(offset, value ^ defaultValue);
+
+    /// <summary>Stores <paramref name="value"/> XORed with <paramref name="defaultValue"/> at <paramref name="offset"/>, counted in 64-bit units (the schema's slot offset).</summary>
     public void WriteInt64(int offset, long value, long defaultValue = 0) => Write(offset, (ulong)(value ^ defaultValue));
+
+    /// <summary>Stores <paramref name="value"/> XORed with <paramref name="defaultValue"/> at <paramref name="offset"/>, counted in 64-bit units (the schema's slot offset).</summary>
     public void WriteUInt64(int offset, ulong value, ulong defaultValue = 0) => Write(offset, value ^ defaultValue);
 
+    /// <summary>Stores <paramref name="value"/> XORed with <paramref name="defaultValue"/> at <paramref name="offset"/>, counted in 32-bit units (the schema's slot offset).</summary>
     public void WriteFloat32(int offset, float value, float defaultValue = 0) =>
         Write(offset, BitConverter.SingleToUInt32Bits(value) ^ BitConverter.SingleToUInt32Bits(defaultValue));
 
+    /// <summary>Stores <paramref name="value"/> XORed with <paramref name="defaultValue"/> at <paramref name="offset"/>, counted in 64-bit units (the schema's slot offset).</summary>
     public void WriteFloat64(int offset, double value, double defaultValue = 0) =>
         Write(offset, BitConverter.DoubleToUInt64Bits(value) ^ BitConverter.DoubleToUInt64Bits(defaultValue));
 
@@ -80,9 +109,14 @@ public readonly unsafe struct StructBuilder
         return new PointerSlot(_message!, _segment, Pointers + pointerIndex);
     }
 
+    /// <summary>Allocates a zeroed struct of the given sizes and points pointer <paramref name="pointerIndex"/> at it.</summary>
     public StructBuilder InitStruct(int pointerIndex, int dataWords, int pointerCount) => Slot(pointerIndex).InitStruct(dataWords, pointerCount);
+
+    /// <summary>Allocates a zeroed list of <paramref name="count"/> primitive or pointer elements and points pointer <paramref name="pointerIndex"/> at it.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public ListBuilder InitList(int pointerIndex, ElementSize elementSize, int count) => Slot(pointerIndex).InitList(elementSize, count);
+
+    /// <summary>Allocates a zeroed List(Struct) of <paramref name="count"/> elements and points pointer <paramref name="pointerIndex"/> at it.</summary>
     public ListBuilder InitStructList(int pointerIndex, int count, int dataWords, int pointerCount) => Slot(pointerIndex).InitStructList(count, dataWords, pointerCount);
 
     /// <summary>Opens a List(Struct) whose length is not known yet; see <see cref="StreamingStructListBuilder"/>.</summary>
@@ -99,9 +133,14 @@ public readonly unsafe struct StructBuilder
         else Slot(pointerIndex).SetText(text.AsSpan());
     }
 
+    /// <summary>Writes Text (UTF-8 with its NUL terminator) and points pointer <paramref name="pointerIndex"/> at it.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void SetText(int pointerIndex, ReadOnlySpan<char> text) => Slot(pointerIndex).SetText(text);
+
+    /// <summary>Writes Data and points pointer <paramref name="pointerIndex"/> at it.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void SetData(int pointerIndex, ReadOnlySpan<byte> data) => Slot(pointerIndex).SetData(data);
+
+    /// <summary>Makes pointer <paramref name="pointerIndex"/> null (readers see the default); the old target stays as unreachable bytes.</summary>
     public void ClearPointer(int pointerIndex) => Slot(pointerIndex).Clear();
 }

@@ -33,9 +33,12 @@ public readonly unsafe struct StructReader
     /// <summary>Whole words of data section (a struct read from a primitive list may hold less than one).</summary>
     public int DataWordCount => _dataBytes / 8;
 
+    /// <summary>Bytes in the data section (a struct from an older schema may have fewer than this schema expects).</summary>
     public int DataByteCount => _dataBytes;
+    /// <summary>Pointers in the pointer section.</summary>
     public int PointerCount { get; }
 
+    /// <summary>Reads the Bool field at <paramref name="bitOffset"/> (in bits), XORed with <paramref name="defaultValue"/>; a field beyond the data section reads as the default.</summary>
     public bool ReadBool(int bitOffset, bool defaultValue = false)
     {
         if ((uint)bitOffset >= (uint)_dataBytes * 8) return defaultValue;
@@ -43,18 +46,28 @@ public readonly unsafe struct StructReader
         return bit ^ defaultValue;
     }
 
+    /// <summary>Reads the Int8 field at <paramref name="offset"/> (in units of its own size), XORed with <paramref name="defaultValue"/>; a field beyond the data section reads as the default.</summary>
     public sbyte ReadInt8(int offset, sbyte defaultValue = 0) => (sbyte)(Read<byte>(offset) ^ (byte)defaultValue);
+    /// <summary>Reads the UInt8 field at <paramref name="offset"/> (in units of its own size), XORed with <paramref name="defaultValue"/>; a field beyond the data section reads as the default.</summary>
     public byte ReadUInt8(int offset, byte defaultValue = 0) => (byte)(Read<byte>(offset) ^ defaultValue);
+    /// <summary>Reads the Int16 field at <paramref name="offset"/> (in units of its own size), XORed with <paramref name="defaultValue"/>; a field beyond the data section reads as the default.</summary>
     public short ReadInt16(int offset, short defaultValue = 0) => (short)(Read<ushort>(offset) ^ (ushort)defaultValue);
+    /// <summary>Reads the UInt16 field at <paramref name="offset"/> (in units of its own size), XORed with <paramref name="defaultValue"/>; a field beyond the data section reads as the default.</summary>
     public ushort ReadUInt16(int offset, ushort defaultValue = 0) => (ushort)(Read<ushort>(offset) ^ defaultValue);
+    /// <summary>Reads the Int32 field at <paramref name="offset"/> (in units of its own size), XORed with <paramref name="defaultValue"/>; a field beyond the data section reads as the default.</summary>
     public int ReadInt32(int offset, int defaultValue = 0) => (int)(Read<uint>(offset) ^ (uint)defaultValue);
+    /// <summary>Reads the UInt32 field at <paramref name="offset"/> (in units of its own size), XORed with <paramref name="defaultValue"/>; a field beyond the data section reads as the default.</summary>
     public uint ReadUInt32(int offset, uint defaultValue = 0) => Read<uint>(offset) ^ defaultValue;
+    /// <summary>Reads the Int64 field at <paramref name="offset"/> (in units of its own size), XORed with <paramref name="defaultValue"/>; a field beyond the data section reads as the default.</summary>
     public long ReadInt64(int offset, long defaultValue = 0) => (long)(Read<ulong>(offset) ^ (ulong)defaultValue);
+    /// <summary>Reads the UInt64 field at <paramref name="offset"/> (in units of its own size), XORed with <paramref name="defaultValue"/>; a field beyond the data section reads as the default.</summary>
     public ulong ReadUInt64(int offset, ulong defaultValue = 0) => Read<ulong>(offset) ^ defaultValue;
 
+    /// <summary>Reads the Float32 field at <paramref name="offset"/> (in units of its own size), XORed with <paramref name="defaultValue"/>; a field beyond the data section reads as the default.</summary>
     public float ReadFloat32(int offset, float defaultValue = 0) =>
         BitConverter.UInt32BitsToSingle(Read<uint>(offset) ^ BitConverter.SingleToUInt32Bits(defaultValue));
 
+    /// <summary>Reads the Float64 field at <paramref name="offset"/> (in units of its own size), XORed with <paramref name="defaultValue"/>; a field beyond the data section reads as the default.</summary>
     public double ReadFloat64(int offset, double defaultValue = 0) =>
         BitConverter.UInt64BitsToDouble(Read<ulong>(offset) ^ BitConverter.DoubleToUInt64Bits(defaultValue));
 
@@ -66,17 +79,22 @@ public readonly unsafe struct StructReader
         return Unsafe.ReadUnaligned<T>(_data + (long)offset * sizeof(T));
     }
 
+    /// <summary>True if pointer <paramref name="pointerIndex"/> is null or lies beyond this struct's pointer section.</summary>
     public bool IsPointerNull(int pointerIndex) => (uint)pointerIndex >= (uint)PointerCount || _pointers[pointerIndex] == 0;
 
+    /// <summary>The struct pointer <paramref name="pointerIndex"/> points to; a null (default) reader when the pointer is null or absent.</summary>
     public StructReader ReadStruct(int pointerIndex) =>
         (uint)pointerIndex >= (uint)PointerCount ? default : _message!.ReadStruct(_segment, _pointers + pointerIndex, _nesting);
 
+    /// <summary>The list pointer <paramref name="pointerIndex"/> points to; an empty list when the pointer is null or absent.</summary>
     public ListReader ReadList(int pointerIndex) =>
         (uint)pointerIndex >= (uint)PointerCount ? default : _message!.ReadList(_segment, _pointers + pointerIndex, _nesting);
 
+    /// <summary>The Text pointer <paramref name="pointerIndex"/> points to, decoded from UTF-8; null when the pointer is null or absent.</summary>
     public string? ReadText(int pointerIndex) =>
         (uint)pointerIndex >= (uint)PointerCount ? null : _message!.ReadText(_segment, _pointers + pointerIndex);
 
+    /// <summary>The Data pointer <paramref name="pointerIndex"/> points to, copied; null when the pointer is null or absent.</summary>
     public byte[]? ReadData(int pointerIndex) =>
         (uint)pointerIndex >= (uint)PointerCount ? null : _message!.ReadData(_segment, _pointers + pointerIndex);
 

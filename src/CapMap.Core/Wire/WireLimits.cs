@@ -18,5 +18,6 @@ public static class WireLimits
     /// <summary>C++ default nesting limit.</summary>
     public const int DefaultNestingLimit = 64;
 
+    /// <summary>Bytes in one word, the unit of every size and offset in the encoding.</summary>
     public const int BytesPerWord = 8;
 }

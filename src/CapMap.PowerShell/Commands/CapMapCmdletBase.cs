@@ -9,40 +9,11 @@ namespace CapMap.PowerShell.Commands;
 /// </summary>
 public abstract class CapMapCmdletBase : PSCmdlet, IDisposable
 {
-    /// <summary>Stable ErrorIds raised by this base class; tests assert them with <c>Should -Throw -ErrorId</c>.</summary>
-    public static class ErrorIds
-    {
-        public const string PathNotFound = "PathNotFound";
-        public const string PathIsDirectory = "PathIsDirectory";
-        public const string NotFileSystemPath = "NotFileSystemPath";
-        public const string FileExists = "FileExists";
-        public const string FileLocked = "FileLocked";
-        public const string CapnpToolNotFound = "CapnpToolNotFound";
-        public const string SchemaCompileFailed = "SchemaCompileFailed";
-        public const string InvalidSchema = "InvalidSchema";
-        public const string SchemaRequired = "SchemaRequired";
-        public const string RootTypeNotFound = "RootTypeNotFound";
-        public const string RootTypeAmbiguous = "RootTypeAmbiguous";
-        public const string FieldNotFound = "FieldNotFound";
-        public const string FieldRequired = "FieldRequired";
-        public const string FieldTypeNotSupported = "FieldTypeNotSupported";
-        public const string ListAlreadyCompleted = "ListAlreadyCompleted";
-        public const string PropertyConversionFailed = "PropertyConversionFailed";
-        public const string RecordConversionFailed = "RecordConversionFailed";
-        public const string MessageClosed = "MessageClosed";
-        public const string MessageFailed = "MessageFailed";
-        public const string CapacityExceeded = "CapacityExceeded";
-        public const string CreateFailed = "CreateFailed";
-        public const string InvalidMessageFile = "InvalidMessageFile";
-        public const string RepairFailed = "RepairFailed";
-        public const string ResizeFailed = "ResizeFailed";
-        public const string ReadFailed = "ReadFailed";
-        public const string PlatformProbeFailed = "PlatformProbeFailed";
-        public const string FileAccessFailed = "FileAccessFailed";
-        public const string FieldOrderNotSupported = "FieldOrderNotSupported";
-        public const string CheckpointDataDamaged = "CheckpointDataDamaged";
-        public const string NotWrittenByCapMap = "NotWrittenByCapMap";
-    }
+    /// <summary>The parameter set of -Path (wildcards expanded, where a cmdlet takes existing files).</summary>
+    protected const string PathSet = "Path";
+
+    /// <summary>The parameter set of -LiteralPath (taken as written).</summary>
+    protected const string LiteralPathSet = "LiteralPath";
 
     private const string FileSystemProviderName = "FileSystem";
 
@@ -96,10 +67,16 @@ public abstract class CapMapCmdletBase : PSCmdlet, IDisposable
         => WriteNonTerminating(error.ErrorId, error.Category, error, error.Target);
 
     /// <summary>
+    /// The ErrorId of an <see cref="UnauthorizedAccessException"/>: the file could not be opened as this cmdlet
+    /// needs it. Cmdlets that create a file report <see cref="ErrorIds.CreateFailed"/> instead.
+    /// </summary>
+    protected virtual string AccessDeniedErrorId => ErrorIds.AccessDenied;
+
+    /// <summary>
     /// Maps a core exception that ends the command (file locked, failed growth, capacity, ...) to its ErrorId.
     /// Returns false for exceptions that are not CapMap's to classify (they propagate unchanged).
     /// </summary>
-    internal static bool TryClassify(Exception exception, out string errorId, out ErrorCategory category)
+    internal bool TryClassify(Exception exception, out string errorId, out ErrorCategory category)
     {
         (errorId, category) = exception switch
         {
@@ -107,6 +84,7 @@ public abstract class CapMapCmdletBase : PSCmdlet, IDisposable
             CapMap.Objects.CapnpValueException => (ErrorIds.RecordConversionFailed, ErrorCategory.InvalidData),
             CapMap.Mapping.MappedFileExistsException => (ErrorIds.FileExists, ErrorCategory.ResourceExists),
             CapMap.Mapping.FileLockedException => (ErrorIds.FileLocked, ErrorCategory.ResourceBusy),
+            CapMap.IO.FileTruncatedException => (ErrorIds.FileTruncated, ErrorCategory.ReadError),
             CapMap.Messages.MappedMessageFailedException => (ErrorIds.MessageFailed, ErrorCategory.WriteError),
             CapMap.Mapping.MappedFileFailedException => (ErrorIds.MessageFailed, ErrorCategory.WriteError),
             CapMap.Mapping.MappedFileException => (ErrorIds.FileAccessFailed, ErrorCategory.OpenError),
@@ -117,7 +95,7 @@ public abstract class CapMapCmdletBase : PSCmdlet, IDisposable
             CapMap.Wire.CapnpFormatException => (ErrorIds.InvalidMessageFile, ErrorCategory.InvalidData),
             FileNotFoundException => (ErrorIds.PathNotFound, ErrorCategory.ObjectNotFound),
             DirectoryNotFoundException => (ErrorIds.PathNotFound, ErrorCategory.ObjectNotFound),
-            UnauthorizedAccessException => (ErrorIds.CreateFailed, ErrorCategory.PermissionDenied),
+            UnauthorizedAccessException => (AccessDeniedErrorId, ErrorCategory.PermissionDenied),
             _ => (string.Empty, ErrorCategory.NotSpecified),
         };
         return errorId.Length > 0;
@@ -238,15 +216,21 @@ public abstract class CapMapCmdletBase : PSCmdlet, IDisposable
     }
 
     /// <summary>Resolves -Field under the root or stops the command (FieldNotFound, FieldRequired, FieldTypeNotSupported).</summary>
-    internal Internal.FieldTarget? ResolveField(CapMap.Schema.StructSchema root, string? field, bool rootIfNoList)
+    internal CapMap.Objects.FieldPath? ResolveField(CapMap.Schema.StructSchema root, string? field, bool rootIfNoList)
     {
         try
         {
-            return Internal.FieldTarget.Resolve(root, field, rootIfNoList);
+            return CapMap.Objects.FieldPath.Resolve(root, field, rootIfNoList);
         }
-        catch (CapMapErrorException e)
+        catch (CapMap.Objects.FieldPathException e)
         {
-            ThrowTerminating(e);
+            var (id, category) = e.Error switch
+            {
+                CapMap.Objects.FieldPathError.NotFound => (ErrorIds.FieldNotFound, ErrorCategory.ObjectNotFound),
+                CapMap.Objects.FieldPathError.Required => (ErrorIds.FieldRequired, ErrorCategory.InvalidArgument),
+                _ => (ErrorIds.FieldTypeNotSupported, ErrorCategory.InvalidArgument),
+            };
+            ThrowTerminating(new CapMapErrorException(id, category, $"-Field: {e.Message}", e.Path, e));
         }
         return null;
     }

@@ -1,8 +1,6 @@
 using System.Collections;
 using System.Diagnostics;
 using System.Management.Automation;
-using CapMap.Mapping;
-using CapMap.Messages;
 using CapMap.PowerShell.Internal;
 
 namespace CapMap.PowerShell.Commands;
@@ -14,10 +12,8 @@ namespace CapMap.PowerShell.Commands;
 /// </summary>
 [Cmdlet(VerbsData.Export, "CapnpMessage", DefaultParameterSetName = PathSet, SupportsShouldProcess = true)]
 [OutputType(typeof(FileInfo))]
-public sealed class ExportCapnpMessageCommand : CapMapCmdletBase
+public sealed class ExportCapnpMessageCommand : NewMessageCmdletBase
 {
-    private const string PathSet = "Path";
-    private const string LiteralPathSet = "LiteralPath";
     private const int ProgressEveryRecords = 65536;
     private static readonly TimeSpan ProgressInterval = TimeSpan.FromMilliseconds(250);
 
@@ -28,58 +24,15 @@ public sealed class ExportCapnpMessageCommand : CapMapCmdletBase
     private long _lastProgressRecords;
     private ProgressRecord? _progress;
 
-    /// <summary>The file to create.</summary>
-    [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet)]
-    [ValidateNotNullOrEmpty]
-    public string Path { get; set; } = "";
-
-    /// <summary>The file to create, taken as written.</summary>
-    [Parameter(Mandatory = true, ParameterSetName = LiteralPathSet)]
-    [Alias("PSPath", "LP")]
-    [ValidateNotNullOrEmpty]
-    public string LiteralPath { get; set; } = "";
-
     /// <summary>The objects to write.</summary>
     [Parameter(Mandatory = true, ValueFromPipeline = true)]
     [AllowNull]
     public PSObject? InputObject { get; set; }
 
-    /// <summary>The schema: what Import-CapnpSchema returns, or the path of a .capnp or precompiled schema file.</summary>
-    [Parameter(Mandatory = true)]
-    [ValidateNotNull]
-    public object Schema { get; set; } = null!;
-
-    /// <summary>The root struct's name.</summary>
-    [Parameter(Mandatory = true)]
-    [ValidateNotNullOrEmpty]
-    [ArgumentCompleter(typeof(RootTypeCompleter))]
-    public string RootType { get; set; } = "";
-
     /// <summary>The List(Struct) field the objects go to (dotted for nested). Default: the root's only List(Struct) field.</summary>
     [Parameter]
     [ArgumentCompleter(typeof(FieldPathCompleter))]
     public string? Field { get; set; }
-
-    /// <summary>Values of root fields (not the list): a hashtable or an object.</summary>
-    [Parameter]
-    public object? Property { get; set; }
-
-    /// <summary>Address space reserved for the file: the largest message it can hold (costs no memory).</summary>
-    [Parameter]
-    [ValidateRange(1L << 20, 1L << 46)]
-    public long Reserve { get; set; } = MappedFileOptions.DefaultReserveBytes;
-
-    /// <summary>Fault: the SIGBUS handler grows the file on first touch. Eager: the writer grows it ahead of use.</summary>
-    [Parameter]
-    public GrowthMode Growth { get; set; } = GrowthMode.Fault;
-
-    /// <summary>Reject objects with properties the struct does not have.</summary>
-    [Parameter]
-    public SwitchParameter Strict { get; set; }
-
-    /// <summary>Replace an existing file.</summary>
-    [Parameter]
-    public SwitchParameter Force { get; set; }
 
     /// <summary>Skip msync/fsync at the end.</summary>
     [Parameter]
@@ -91,14 +44,12 @@ public sealed class ExportCapnpMessageCommand : CapMapCmdletBase
 
     protected override void BeginProcessing()
     {
-        string path = ResolveNewFile(ParameterSetName == LiteralPathSet ? LiteralPath : Path, Force);
-        var schema = ResolveSchema(Schema);
-        var root = ResolveRootType(schema, RootType);
+        string path = ResolveTargetFile();
+        var (schema, root) = ResolveSchemaAndRoot();
         var target = ResolveField(root, Field, rootIfNoList: false)!;
         if (!ShouldProcess(path, $"Export objects to a Cap'n Proto message ({root.NestedName}.{target.Path})")) return;
 
-        var options = new MappedMessageOptions { ReserveBytes = Reserve, Growth = Growth, Overwrite = Force };
-        _message = RunOrThrow(() => CapnpMappedMessage.Create(path, schema, root, options, Property, Strict), path);
+        _message = CreateMessage(path, schema, root);
         _appender = new RecordAppender(_message, target, Strict);
         _progress = new ProgressRecord(Math.Abs(path.GetHashCode() % 100000) + 1, $"Export-CapnpMessage {System.IO.Path.GetFileName(path)}", "Starting");
         _clock.Start();

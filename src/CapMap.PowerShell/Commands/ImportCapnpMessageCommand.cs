@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using CapMap.Objects;
 using CapMap.PowerShell.Internal;
 using CapMap.Schema;
 using CapMap.Wire;
@@ -10,36 +11,20 @@ namespace CapMap.PowerShell.Commands;
 /// root's only one by default), or one struct (the root, or -Field naming a struct). The file is mapped and
 /// read in place, lazily; enums come back as names, Data as byte[], a union as its one member that is set.
 /// </summary>
-/// <remarks>
-/// Files are trusted local data, so the reader's traversal limit is sized to the file (its words plus the
-/// default 8 Mi words) instead of the default 64 MiB that protects servers from hostile input.
-/// </remarks>
+/// <remarks>Core's <see cref="ObjectMessageReader"/> does the reading (and sizes the traversal limit to the file).</remarks>
 [Cmdlet(VerbsData.Import, "CapnpMessage", DefaultParameterSetName = PathSet)]
 [OutputType(typeof(PSObject))]
-public sealed class ImportCapnpMessageCommand : CapMapCmdletBase
+public sealed class ImportCapnpMessageCommand : ExistingFileCmdletBase
 {
-    private const string PathSet = "Path";
-    private const string LiteralPathSet = "LiteralPath";
     private StructSchema _root = null!;
-    private FieldTarget? _target;
+    private FieldPath? _target;
 
-    /// <summary>Message file(s); wildcards are expanded.</summary>
-    [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [ValidateNotNullOrEmpty]
-    public string[] Path { get; set; } = Array.Empty<string>();
-
-    /// <summary>Message file(s), taken as written.</summary>
-    [Parameter(Mandatory = true, ParameterSetName = LiteralPathSet, ValueFromPipelineByPropertyName = true)]
-    [Alias("PSPath", "LP")]
-    [ValidateNotNullOrEmpty]
-    public string[] LiteralPath { get; set; } = Array.Empty<string>();
-
-    /// <summary>The schema: what Import-CapnpSchema returns, or the path of a .capnp or precompiled schema file.</summary>
+    /// <summary>The schema the file was written with: what Import-CapnpSchema returns, or a .capnp or precompiled schema file's path.</summary>
     [Parameter(Mandatory = true)]
     [ValidateNotNull]
     public object Schema { get; set; } = null!;
 
-    /// <summary>The root struct's name.</summary>
+    /// <summary>The name of the file's root struct.</summary>
     [Parameter(Mandatory = true)]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(RootTypeCompleter))]
@@ -67,64 +52,30 @@ public sealed class ImportCapnpMessageCommand : CapMapCmdletBase
         _target = ResolveField(_root, Field, rootIfNoList: true);
     }
 
-    protected override void ProcessRecord()
+    protected override void ProcessFile(string file)
     {
-        bool literal = ParameterSetName == LiteralPathSet;
-        foreach (string path in literal ? LiteralPath : Path)
+        try
         {
-            foreach (string file in ResolveExistingFiles(path, literal))
-            {
-                if (Stopping) return;
-                try
-                {
-                    ReadFile(file);
-                }
-                catch (Exception e) when (e is CapnpFormatException or IOException or UnauthorizedAccessException)
-                {
-                    WriteNonTerminating(e is CapnpFormatException ? ErrorIds.InvalidMessageFile : ErrorIds.ReadFailed,
-                        e is CapnpFormatException ? ErrorCategory.InvalidData : ErrorCategory.ReadError, e, file);
-                }
-            }
+            ReadFile(file);
+        }
+        catch (CapMap.IO.FileTruncatedException e)
+        {
+            WriteNonTerminating(ErrorIds.FileTruncated, ErrorCategory.ReadError, e, file);
+        }
+        catch (Exception e) when (e is CapnpFormatException or IOException or UnauthorizedAccessException)
+        {
+            WriteNonTerminating(e is CapnpFormatException ? ErrorIds.InvalidMessageFile : ErrorIds.ReadFailed,
+                e is CapnpFormatException ? ErrorCategory.InvalidData : ErrorCategory.ReadError, e, file);
         }
     }
 
     private void ReadFile(string file)
     {
-        long words = new FileInfo(file).Length / 8;
-        var options = new ReaderOptions { TraversalLimitInWords = words + CapMap.Wire.WireLimits.DefaultTraversalLimitInWords };
-        using var reader = MessageReader.FromFile(file, options);
-        var current = reader.GetRoot();
-        if (_target is null)
-        {
-            WriteObject(PSObjectReader.Read(current, _root));
-            return;
-        }
-
-        var fields = _target.Fields;
-        for (int i = 0; i < fields.Count - 1; i++)
-        {
-            if (!IsSelected(current, fields[i])) return; // another union member is set: nothing there
-            if (!fields[i].IsGroup) current = current.ReadStruct(checked((int)fields[i].Offset));
-        }
-        var last = _target.Field;
-        if (!IsSelected(current, last)) return;
-        if (!_target.IsList)
-        {
-            var target = last.IsGroup ? current : current.ReadStruct(checked((int)last.Offset));
-            if (!last.IsGroup && target.IsNull) return;
-            WriteObject(PSObjectReader.Read(target, _target.ElementSchema));
-            return;
-        }
-
-        var list = current.ReadList(checked((int)last.Offset));
-        long end = Math.Min((long)list.Count, (long)Skip + First);
-        for (int i = Skip; i < end; i++)
+        using var reader = ObjectMessageReader.Open(file, _root, _target);
+        foreach (var value in reader.Read(Skip, First))
         {
             if (Stopping) return;
-            WriteObject(PSObjectReader.Read(list.GetStruct(i), _target.ElementSchema));
+            WriteObject(PSObjectReader.FromStruct(value));
         }
     }
-
-    private static bool IsSelected(StructReader reader, FieldSchema field) =>
-        !field.IsInUnion || reader.ReadUInt16(checked((int)field.DeclaringStruct.DiscriminantOffset)) == field.DiscriminantValue;
 }

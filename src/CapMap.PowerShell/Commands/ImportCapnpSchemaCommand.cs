@@ -9,23 +9,10 @@ namespace CapMap.PowerShell.Commands;
 /// </summary>
 [Cmdlet(VerbsData.Import, "CapnpSchema", DefaultParameterSetName = PathSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
 [OutputType(typeof(CapnpSchema))]
-public sealed class ImportCapnpSchemaCommand : CapMapCmdletBase
+public sealed class ImportCapnpSchemaCommand : ExistingFileCmdletBase
 {
-    private const string PathSet = "Path";
-    private const string LiteralPathSet = "LiteralPath";
     private string[] _importPaths = Array.Empty<string>();
     private int _loaded;
-
-    /// <summary>Schema file(s); wildcards are expanded.</summary>
-    [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [ValidateNotNullOrEmpty]
-    public string[] Path { get; set; } = Array.Empty<string>();
-
-    /// <summary>Schema file(s), taken as written.</summary>
-    [Parameter(Mandatory = true, ParameterSetName = LiteralPathSet, ValueFromPipelineByPropertyName = true)]
-    [Alias("PSPath", "LP")]
-    [ValidateNotNullOrEmpty]
-    public string[] LiteralPath { get; set; } = Array.Empty<string>();
 
     /// <summary>Directories searched for imports (<c>capnp compile -I</c>).</summary>
     [Parameter]
@@ -57,46 +44,39 @@ public sealed class ImportCapnpSchemaCommand : CapMapCmdletBase
         _importPaths = imports.ToArray();
     }
 
-    protected override void ProcessRecord()
+    protected override void ProcessFile(string file)
     {
-        bool literal = ParameterSetName == LiteralPathSet;
-        foreach (string path in literal ? LiteralPath : Path)
+        CapnpSchema schema;
+        try
         {
-            foreach (string file in ResolveExistingFiles(path, literal))
-            {
-                CapnpSchema schema;
-                try
-                {
-                    schema = SchemaFiles.Load(file, _importPaths);
-                }
-                catch (CapMapErrorException e) when (e.ErrorId == ErrorIds.CapnpToolNotFound)
-                {
-                    ThrowTerminating(e); // no other .capnp file can be compiled either
-                    return;
-                }
-                catch (CapMapErrorException e)
-                {
-                    WriteNonTerminating(e);
-                    continue;
-                }
-                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-                {
-                    WriteNonTerminating(ErrorIds.InvalidSchema, ErrorCategory.ReadError, e, file);
-                    continue;
-                }
-
-                if (SavePrecompiled is not null)
-                {
-                    if (++_loaded > 1)
-                    {
-                        ThrowTerminating(ErrorIds.FileExists, ErrorCategory.InvalidArgument,
-                            new ArgumentException("-SavePrecompiled takes one schema at a time; more than one file was given."), SavePrecompiled);
-                    }
-                    Save(schema);
-                }
-                WriteObject(schema);
-            }
+            schema = SchemaFiles.Load(file, _importPaths);
         }
+        catch (CapMapErrorException e) when (e.ErrorId == ErrorIds.CapnpToolNotFound)
+        {
+            ThrowTerminating(e); // no other .capnp file can be compiled either
+            return;
+        }
+        catch (CapMapErrorException e)
+        {
+            WriteNonTerminating(e);
+            return;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            WriteNonTerminating(ErrorIds.InvalidSchema, ErrorCategory.ReadError, e, file);
+            return;
+        }
+
+        if (SavePrecompiled is not null)
+        {
+            if (++_loaded > 1)
+            {
+                ThrowTerminating(ErrorIds.TooManyInputs, ErrorCategory.InvalidArgument,
+                    new ArgumentException("-SavePrecompiled takes one schema at a time; more than one file was given."), SavePrecompiled);
+            }
+            Save(schema);
+        }
+        WriteObject(schema);
     }
 
     private void Save(CapnpSchema schema)

@@ -1,6 +1,5 @@
 using System.Management.Automation;
 using CapMap.Schema;
-using CapMap.Wire;
 
 namespace CapMap.PowerShell.Internal;
 
@@ -10,8 +9,6 @@ namespace CapMap.PowerShell.Internal;
 /// </summary>
 internal static class PSObjectReader
 {
-    public static PSObject Read(StructReader reader, StructSchema schema) => FromStruct(DynamicValueReader.ReadStruct(reader, schema));
-
     public static PSObject FromStruct(StructValue value)
     {
         var result = new PSObject();

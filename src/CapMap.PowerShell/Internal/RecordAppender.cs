@@ -13,10 +13,7 @@ namespace CapMap.PowerShell.Internal;
 /// </summary>
 internal sealed class RecordAppender
 {
-    /// <summary>How often (in records) the file's failure flag is checked while appending.</summary>
-    private const int FailureCheckInterval = 4096;
-
-    public RecordAppender(CapnpMappedMessage message, FieldTarget target, bool strict)
+    public RecordAppender(CapnpMappedMessage message, FieldPath target, bool strict)
     {
         Message = message;
         Target = target;
@@ -24,7 +21,7 @@ internal sealed class RecordAppender
     }
 
     public CapnpMappedMessage Message { get; }
-    public FieldTarget Target { get; }
+    public FieldPath Target { get; }
     public bool Strict { get; }
 
     /// <summary>Inputs seen (written or not): the next input's index.</summary>
@@ -40,7 +37,9 @@ internal sealed class RecordAppender
     public ErrorRecord? Append(object? input)
     {
         long index = InputCount++;
-        if (index % FailureCheckInterval == 0) Message.ThrowIfNotOpen();
+        // A closed or failed message is refused up front; later failures of the file are polled by Core's
+        // arena every 64 MiB written (MappedSegmentArena.FailureCheckBytes), whatever the record size.
+        if (index == 0) Message.ThrowIfNotOpen();
         object? record = PSObjectPropertyAccessor.Unwrap(input);
         if (record is null || record is string || record is Enum || record is decimal || record.GetType().IsPrimitive || (record is IEnumerable && record is not IDictionary))
         {
@@ -67,8 +66,8 @@ internal sealed class RecordAppender
 
     private ErrorRecord Error(long index, object? input, string message, Exception? inner)
     {
-        var exception = new CapMapErrorException(CapMapCmdletBase.ErrorIds.RecordConversionFailed, ErrorCategory.InvalidData, message, input, inner);
-        var record = new ErrorRecord(exception, CapMapCmdletBase.ErrorIds.RecordConversionFailed, ErrorCategory.InvalidData, input);
+        var exception = new CapMapErrorException(ErrorIds.RecordConversionFailed, ErrorCategory.InvalidData, message, input, inner);
+        var record = new ErrorRecord(exception, ErrorIds.RecordConversionFailed, ErrorCategory.InvalidData, input);
         record.CategoryInfo.TargetName = $"record {index}";
         return record;
     }

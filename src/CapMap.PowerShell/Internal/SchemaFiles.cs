@@ -31,7 +31,7 @@ internal static class SchemaFiles
         var info = new FileInfo(fullPath);
         if (!info.Exists)
         {
-            throw new CapMapErrorException(CapMapCmdletBase.ErrorIds.PathNotFound, ErrorCategory.ObjectNotFound,
+            throw new CapMapErrorException(ErrorIds.PathNotFound, ErrorCategory.ObjectNotFound,
                 Directory.Exists(fullPath) ? $"'{fullPath}' is a directory, not a schema file." : $"The schema file '{fullPath}' does not exist.",
                 fullPath);
         }
@@ -61,7 +61,7 @@ internal static class SchemaFiles
             // Not a request. A text file is a schema source under another name; anything else is garbage.
             if (!binaryName && LooksLikeText(bytes))
                 return Compile(fullPath, importPaths);
-            throw new CapMapErrorException(CapMapCmdletBase.ErrorIds.InvalidSchema, ErrorCategory.InvalidData,
+            throw new CapMapErrorException(ErrorIds.InvalidSchema, ErrorCategory.InvalidData,
                 $"'{fullPath}' is neither a .capnp schema nor a precompiled CodeGeneratorRequest (capnp compile -o-): {e.Message}",
                 fullPath, e);
         }
@@ -92,7 +92,7 @@ internal static class SchemaFiles
 
     private static CapnpSchema Compile(string fullPath, IReadOnlyList<string> importPaths)
     {
-        string capnp = FindCapnp() ?? throw new CapMapErrorException(CapMapCmdletBase.ErrorIds.CapnpToolNotFound,
+        string capnp = FindCapnp() ?? throw new CapMapErrorException(ErrorIds.CapnpToolNotFound,
             ErrorCategory.NotInstalled,
             $"Compiling '{Path.GetFileName(fullPath)}' needs the Cap'n Proto compiler 'capnp', which was not found " +
             $"({(string.IsNullOrEmpty(Environment.GetEnvironmentVariable("CAPNP")) ? "not on PATH" : "CAPNP points to a missing file")}). {InstallHint}",
@@ -120,7 +120,7 @@ internal static class SchemaFiles
         }
         catch (Win32Exception e)
         {
-            throw new CapMapErrorException(CapMapCmdletBase.ErrorIds.CapnpToolNotFound, ErrorCategory.NotInstalled,
+            throw new CapMapErrorException(ErrorIds.CapnpToolNotFound, ErrorCategory.NotInstalled,
                 $"The Cap'n Proto compiler '{capnp}' could not be started ({e.Message}). {InstallHint}", fullPath, e);
         }
 
@@ -132,14 +132,14 @@ internal static class SchemaFiles
             if (!process.WaitForExit((int)CompileTimeout.TotalMilliseconds))
             {
                 try { process.Kill(entireProcessTree: true); } catch (InvalidOperationException) { }
-                throw new CapMapErrorException(CapMapCmdletBase.ErrorIds.SchemaCompileFailed, ErrorCategory.OperationTimeout,
+                throw new CapMapErrorException(ErrorIds.SchemaCompileFailed, ErrorCategory.OperationTimeout,
                     $"'capnp compile' did not finish '{Path.GetFileName(fullPath)}' within {CompileTimeout.TotalSeconds:0} seconds.", fullPath);
             }
             copy.GetAwaiter().GetResult();
             string errors = stderr.GetAwaiter().GetResult().Trim();
             if (process.ExitCode != 0)
             {
-                throw new CapMapErrorException(CapMapCmdletBase.ErrorIds.SchemaCompileFailed, ErrorCategory.InvalidData,
+                throw new CapMapErrorException(ErrorIds.SchemaCompileFailed, ErrorCategory.InvalidData,
                     $"'capnp compile' rejected '{Path.GetFileName(fullPath)}' (exit code {process.ExitCode}): {errors}", fullPath);
             }
             byte[] request = stdout.ToArray();
@@ -149,7 +149,7 @@ internal static class SchemaFiles
             }
             catch (Exception e) when (e is CapnpSchemaException or CapnpFormatException)
             {
-                throw new CapMapErrorException(CapMapCmdletBase.ErrorIds.InvalidSchema, ErrorCategory.InvalidData,
+                throw new CapMapErrorException(ErrorIds.InvalidSchema, ErrorCategory.InvalidData,
                     $"The CodeGeneratorRequest capnp wrote for '{Path.GetFileName(fullPath)}' could not be read: {e.Message}", fullPath, e);
             }
         }
@@ -171,10 +171,10 @@ internal static class SchemaFiles
             case string path when !string.IsNullOrWhiteSpace(path):
                 return Load(resolvePath(path));
             case null:
-                throw new CapMapErrorException(CapMapCmdletBase.ErrorIds.SchemaRequired, ErrorCategory.InvalidArgument,
+                throw new CapMapErrorException(ErrorIds.SchemaRequired, ErrorCategory.InvalidArgument,
                     "-Schema is required: pass the object Import-CapnpSchema returns, or the path of a .capnp or precompiled schema file.");
             default:
-                throw new CapMapErrorException(CapMapCmdletBase.ErrorIds.InvalidSchema, ErrorCategory.InvalidArgument,
+                throw new CapMapErrorException(ErrorIds.InvalidSchema, ErrorCategory.InvalidArgument,
                     $"-Schema takes the object Import-CapnpSchema returns or a schema file path, not a {value.GetType().Name}.", value);
         }
     }

@@ -84,11 +84,11 @@ public sealed class RepairVerificationTests : IDisposable
                 file.AllocateRange(move.Other, move.Length);
                 unsafe
                 {
-                    JournaledMove.ResetProgress(file.Base);
+                    JournaledMove.ResetProgress(file.Base, 0);
                     MessageHeader.WriteRecord(file.Base, record with { Sequence = record.Sequence + 1, Pending = move });
                     // What a writer killed after `done` chunks leaves: the chunks it finished, and half of the next.
                     long stopAfter = done;
-                    JournaledMove.Run(file.Base, move, stop: () => JournaledMove.ReadProgress(file.Base) >= stopAfter);
+                    JournaledMove.Run(file.Base, 0, move, stop: () => JournaledMove.ReadProgress(file.Base, 0) >= stopAfter);
                 }
             }
             var result = MessageRepair.Repair(path);

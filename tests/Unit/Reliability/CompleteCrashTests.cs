@@ -25,26 +25,40 @@ public sealed class CompleteCrashTests
 
     public CompleteCrashTests(ITestOutputHelper output) => _output = output;
 
-    public static TheoryData<string, string, bool> FileSystems => new()
+    public static TheoryData<string, string, bool, bool> FileSystems => new()
     {
         // ext4 (the temp directory): the list keeps a sparse hole (no move while streaming) and Complete
         // closes it with collapse-range.
-        { "ext4", "collapse announced", false },
+        { "ext4", "collapse announced", false, false },
         // tmpfs has no collapse-range: the gap doubles with journaled moves while streaming, and Complete
         // moves the tail down, journaled chunk by chunk.
-        { "tmpfs", "copy chunk 1", true },
+        { "tmpfs", "copy chunk 1", true, false },
+        // A message appended after one the file holds: the first must stay byte for byte at every step.
+        { "ext4", "collapse done", false, true },
     };
 
     [Theory]
     [MemberData(nameof(FileSystems))]
-    public void A_kill_at_every_step_leaves_the_completed_message_or_exactly_the_last_checkpoint(string fileSystem, string expectedStep, bool movesWhileStreaming)
+    public void A_kill_at_every_step_leaves_the_completed_message_or_exactly_the_last_checkpoint(string fileSystem, string expectedStep, bool movesWhileStreaming, bool append)
     {
         using var tmpfs = fileSystem == "tmpfs" ? new TmpfsMount("256m") : null;
         using var temp = new TempDir();
         string dir = tmpfs?.Path ?? temp.Path;
+        // The message an appending writer goes after: a small one of the same shape, followed by slack that
+        // is not zeros (the appender must clear it, as the arena hands out zeroed words).
+        byte[] earlier = [], slack = [];
+        if (append)
+        {
+            string first = Path.Combine(dir, "first.bin");
+            MappedMessageBuilderTests.BuildRecords(first, 777, GrowthMode.Fault);
+            earlier = File.ReadAllBytes(first);
+            slack = Enumerable.Repeat((byte)0xAB, 8192).ToArray();
+        }
 
         // A run that is never killed lists the steps, and proves the path under test is the one taken.
-        var full = RunChild(Path.Combine(dir, "steps.bin"), killAt: long.MaxValue, payload: 0);
+        string stepsPath = Path.Combine(dir, "steps.bin");
+        File.WriteAllBytes(stepsPath, [.. earlier, .. slack]);
+        var full = RunChild(stepsPath, killAt: long.MaxValue, payload: 0, append);
         Assert.True(full.ExitCode == 0, full.Error);
         var steps = full.Steps;
         Assert.Contains(steps, s => s.StartsWith(expectedStep));
@@ -57,7 +71,8 @@ public sealed class CompleteCrashTests
         for (int k = 1; k <= steps.Count; k++)
         {
             string path = Path.Combine(dir, $"kill{k}.bin");
-            var run = RunChild(path, killAt: k, payload: 0);
+            File.WriteAllBytes(path, [.. earlier, .. slack]);
+            var run = RunChild(path, killAt: k, payload: 0, append);
             Assert.True(run.ExitCode != 0, $"step {k}: the child was not killed");
             Assert.Equal(k, run.Steps.Count);
             bool inComplete = run.Steps.Contains("complete: everything checkpointed");
@@ -66,7 +81,9 @@ public sealed class CompleteCrashTests
             var repaired = MessageRepair.Repair(path);
             Assert.Equal(expected, repaired.RecordCount);
             Assert.Equal(repaired.BytesAfter, new FileInfo(path).Length);
-            AssertReadByCapnp(path, expected, $"step {k} ({run.Steps[^1]})");
+            var bytes = File.ReadAllBytes(path);
+            Assert.True(bytes.AsSpan(0, earlier.Length).SequenceEqual(earlier), $"step {k}: the earlier message changed");
+            AssertReadByCapnp(bytes[earlier.Length..], expected, $"step {k} ({run.Steps[^1]})");
             File.Delete(path);
         }
     }
@@ -127,11 +144,12 @@ public sealed class CompleteCrashTests
 
     private sealed record ChildRun(int ExitCode, List<string> Steps, long LastCheckpoint, long CompleteBytes, string Output, string Error);
 
-    private static ChildRun RunChild(string path, long killAt, int payload)
+    private static ChildRun RunChild(string path, long killAt, int payload, bool append = false)
     {
         // 1 GiB reserve: on ext4 the list's sparse hole is then 512 MiB, which a checkpointed file declares as
         // padding and capnp reads whole.
         var info = ChildWriter.StartInfo(path, Records, Every, "Fault", 1L << 30, payload);
+        if (append) info.Environment["CAPMAP_TEST_APPEND"] = "1";
         info.Environment["CAPMAP_TEST_KILL_AT_STEP"] = killAt == long.MaxValue ? "0" : killAt.ToString();
         var (code, output, error) = ChildWriter.Run(info, TimeSpan.FromMinutes(2));
         var steps = new List<string>();
@@ -147,12 +165,14 @@ public sealed class CompleteCrashTests
     }
 
     /// <summary>The reference reader decodes the file, and it holds exactly records 0 … count−1.</summary>
-    private static void AssertReadByCapnp(string path, long count, string context)
+    private static void AssertReadByCapnp(string path, long count, string context) => AssertReadByCapnp(File.ReadAllBytes(path), count, context);
+
+    private static void AssertReadByCapnp(byte[] message, long count, string context)
     {
         string json;
         try
         {
-            json = CapnpTool.BinaryToJson(File.ReadAllBytes(path), "Root", "records.capnp", shortJson: true);
+            json = CapnpTool.BinaryToJson(message, "Root", "records.capnp", shortJson: true);
         }
         catch (CapnpToolException e)
         {

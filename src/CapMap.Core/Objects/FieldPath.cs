@@ -1,32 +1,32 @@
-using System.Management.Automation;
-using CapMap.PowerShell.Commands;
 using CapMap.Schema;
 
-namespace CapMap.PowerShell.Internal;
+namespace CapMap.Objects;
 
 /// <summary>
-/// What -Field names: a path of fields from the root struct (dotted for nested structs and groups) ending at a
-/// List(Struct) (records are appended) or at a struct or group field (it is set).
+/// Where records go in (or come from) a message: a path of fields from the root struct (dotted for nested
+/// structs and groups) ending at a List(Struct) (records are appended) or at a struct or group field (it is set).
 /// </summary>
-internal sealed class FieldTarget
+public sealed class FieldPath
 {
-    private FieldTarget(StructSchema root, IReadOnlyList<FieldSchema> fields)
+    private FieldPath(StructSchema root, IReadOnlyList<FieldSchema> fields)
     {
         Root = root;
         Fields = fields;
         var last = fields[^1];
-        IsList = !last.IsGroup && last.Type.Kind == TypeKind.List;
+        IsList = IsStructList(last);
         ElementSchema = last.IsGroup ? last.GroupType!
             : IsList ? last.Type.ElementType!.StructType!
             : last.Type.StructType!;
         Path = string.Join(".", fields.Select(f => f.Name));
     }
 
+    /// <summary>The struct the path starts at.</summary>
     public StructSchema Root { get; }
 
     /// <summary>The fields from the root down to the target.</summary>
     public IReadOnlyList<FieldSchema> Fields { get; }
 
+    /// <summary>The target field (the last of <see cref="Fields"/>).</summary>
     public FieldSchema Field => Fields[^1];
 
     /// <summary>The target is a List(Struct): inputs are appended as elements.</summary>
@@ -38,9 +38,11 @@ internal sealed class FieldTarget
     /// <summary>The canonical dotted path (the schema's spelling of each name).</summary>
     public string Path { get; }
 
+    /// <inheritdoc />
     public override string ToString() => Path;
 
-    private static bool IsStructList(FieldSchema f) =>
+    /// <summary>A List(Struct) field: records are streamed into it.</summary>
+    public static bool IsStructList(FieldSchema f) =>
         !f.IsGroup && f.Type.Kind == TypeKind.List && f.Type.ElementType?.Kind == TypeKind.Struct && f.Type.ElementType.StructType is not null;
 
     private static bool IsStructLike(FieldSchema f) => f.IsGroup || (f.Type.Kind == TypeKind.Struct && f.Type.StructType is not null);
@@ -48,21 +50,20 @@ internal sealed class FieldTarget
     /// <summary>
     /// Resolves <paramref name="path"/> in <paramref name="root"/>. Without a path: the root's only
     /// List(Struct) field; when it has none, null if <paramref name="rootIfNoList"/> (the root itself is the
-    /// target), else FieldRequired.
+    /// target), else <see cref="FieldPathError.Required"/>.
     /// </summary>
-    /// <exception cref="CapMapErrorException">FieldNotFound, FieldRequired, FieldTypeNotSupported.</exception>
-    public static FieldTarget? Resolve(StructSchema root, string? path, bool rootIfNoList = false)
+    /// <exception cref="FieldPathException">The path names no field, is required, or ends at a field that holds no records.</exception>
+    public static FieldPath? Resolve(StructSchema root, string? path, bool rootIfNoList = false)
     {
         if (string.IsNullOrWhiteSpace(path))
         {
             var lists = root.Fields.Where(IsStructList).ToList();
-            if (lists.Count == 1) return new FieldTarget(root, new[] { lists[0] });
+            if (lists.Count == 1) return new FieldPath(root, new[] { lists[0] });
             if (lists.Count == 0 && rootIfNoList) return null;
             string known = lists.Count == 0
                 ? $"it has no List(Struct) field; name a struct field instead (fields: {string.Join(", ", root.Fields.Select(f => f.Name))})"
                 : $"it has {lists.Count} List(Struct) fields: {string.Join(", ", lists.Select(f => f.Name))}";
-            throw new CapMapErrorException(CapMapCmdletBase.ErrorIds.FieldRequired, ErrorCategory.InvalidArgument,
-                $"-Field is required for root type {root.NestedName}: {known}.", root.NestedName);
+            throw new FieldPathException(FieldPathError.Required, root.NestedName, $"A field is required for root type {root.NestedName}: {known}.");
         }
 
         var fields = new List<FieldSchema>();
@@ -73,32 +74,31 @@ internal sealed class FieldTarget
             string part = parts[i].Trim();
             if (!scope.TryGetField(part, out var field))
             {
-                throw new CapMapErrorException(CapMapCmdletBase.ErrorIds.FieldNotFound, ErrorCategory.ObjectNotFound,
-                    $"{(fields.Count == 0 ? root.NestedName : root.NestedName + "." + string.Join(".", fields.Select(f => f.Name)))} has no field '{part}' " +
-                    $"(-Field '{path}'). Fields: {string.Join(", ", scope.Fields.Select(f => f.Name))}.", path);
+                string where = fields.Count == 0 ? root.NestedName : root.NestedName + "." + string.Join(".", fields.Select(f => f.Name));
+                throw new FieldPathException(FieldPathError.NotFound, path,
+                    $"{where} has no field '{part}' (field path '{path}'). Fields: {string.Join(", ", scope.Fields.Select(f => f.Name))}.");
             }
             fields.Add(field);
-            bool last = i == parts.Length - 1;
-            if (last)
+            if (i == parts.Length - 1)
             {
                 if (IsStructList(field) || IsStructLike(field)) break;
-                throw new CapMapErrorException(CapMapCmdletBase.ErrorIds.FieldTypeNotSupported, ErrorCategory.InvalidArgument,
-                    $"-Field '{path}' is a {Describe(field)}; it must be a List(Struct) (records are appended) or a struct or group (it is set). " +
-                    "Set other fields with -Property.", path);
+                throw new FieldPathException(FieldPathError.TypeNotSupported, path,
+                    $"The field path '{path}' ends at a {Describe(field)}; it must be a List(Struct) (records are appended) or a struct or group (it is set). " +
+                    "Other fields are set as properties of a record.");
             }
             if (!IsStructLike(field))
             {
-                throw new CapMapErrorException(CapMapCmdletBase.ErrorIds.FieldTypeNotSupported, ErrorCategory.InvalidArgument,
-                    $"-Field '{path}': '{field.Name}' is a {Describe(field)}, so it has no field '{parts[i + 1]}'.", path);
+                throw new FieldPathException(FieldPathError.TypeNotSupported, path,
+                    $"The field path '{path}': '{field.Name}' is a {Describe(field)}, so it has no field '{parts[i + 1]}'.");
             }
             scope = field.IsGroup ? field.GroupType! : field.Type.StructType!;
         }
-        return new FieldTarget(root, fields);
+        return new FieldPath(root, fields);
     }
 
     private static string Describe(FieldSchema f) => f.IsGroup ? "group" : f.Type.ToString();
 
-    /// <summary>Dotted paths -Field accepts under <paramref name="root"/> (for tab completion), lists first.</summary>
+    /// <summary>Dotted paths <see cref="Resolve"/> accepts under <paramref name="root"/> (for tab completion), lists first.</summary>
     public static IEnumerable<(string Path, string Type, bool IsList)> Candidates(StructSchema root, int maxDepth = 3)
     {
         var results = new List<(string, string, bool)>();

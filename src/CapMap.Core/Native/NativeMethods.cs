@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace CapMap.Platform;
+namespace CapMap.Native;
 
 /// <summary>
 /// P/Invoke declarations for <c>Native/capmap_native.c</c> and the few libc calls Mono.Posix lacks.
@@ -14,6 +14,7 @@ internal static unsafe class NativeMethods
     internal const int E_NOT_INSTALLED = -3;
     internal const int E_OVERLAP = -4;
     internal const int E_BADSLOT = -5;
+    internal const int E_REPLACED = -6;
 
     // --- slot failure codes (negative ones; positive = errno) -------------------------------
     internal const int FAIL_TRUNCATED = -100;
@@ -49,6 +50,8 @@ internal static unsafe class NativeMethods
     [DllImport(Lib)] internal static extern int capmap_failure(int slot);
     [DllImport(Lib)] internal static extern ulong capmap_fault_count(int slot);
     [DllImport(Lib)] internal static extern ulong capmap_committed(int slot);
+    [DllImport(Lib)] internal static extern int* capmap_failure_address(int slot);
+    [DllImport(Lib)] internal static extern int capmap_handler_is_installed();
     [DllImport(Lib)] internal static extern int capmap_fallocate(int fd, int mode, ulong offset, ulong length);
     [DllImport(Lib)] internal static extern int capmap_collapse_range(int fd, ulong offset, ulong length);
     [DllImport(Lib)] internal static extern int capmap_populate_write(IntPtr address, ulong length);

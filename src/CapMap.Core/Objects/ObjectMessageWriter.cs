@@ -1,0 +1,247 @@
+using System.Collections;
+using CapMap.Mapping;
+using CapMap.Messages;
+using CapMap.Schema;
+using CapMap.Wire;
+
+namespace CapMap.Objects;
+
+/// <summary>
+/// A schema-driven message being built in a growing mapped file, written with .NET objects: owns the
+/// <see cref="MappedMessageBuilder"/>, the root struct, the one open streaming list and the structs created on
+/// the way to a <see cref="FieldPath"/>. Each record is written to a list (appended) or a struct or group (set);
+/// a record that cannot be converted throws <see cref="CapnpValueException"/> and leaves nothing behind.
+/// </summary>
+/// <remarks>
+/// <para>Unions on a path are selected as the path passes through them; groups are written into the struct that
+/// holds them. Structs a path creates are kept so later paths through them reuse them; one created while a list
+/// was streaming may be moved by the arena when that list grows (<see cref="ISegmentArena.GetMoveEpoch"/>), and
+/// a path through it afterwards throws <see cref="MovedStructException"/> instead of writing through a stale builder.</para>
+/// <para>Input objects are read through <see cref="ObjectWriterOptions.Accessor"/>: the seam where callers
+/// (the PowerShell module) plug in their own object model. Not thread-safe.</para>
+/// </remarks>
+public sealed class ObjectMessageWriter : IDisposable
+{
+    private readonly StructBuilder _root;
+    private readonly Dictionary<string, (StructBuilder Builder, long MoveEpoch)> _structs = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _completedLists = new(StringComparer.Ordinal);
+    private readonly Dictionary<(ulong, bool), StructWriter> _writers = new();
+    private StreamingStructListBuilder? _list;
+
+    private ObjectMessageWriter(MappedMessageBuilder builder, StructSchema rootSchema, ObjectWriterOptions options)
+    {
+        Builder = builder;
+        RootSchema = rootSchema;
+        Options = options;
+        _root = builder.InitRoot(rootSchema.DataWordCount, rootSchema.PointerCount);
+    }
+
+    /// <summary>
+    /// Creates the file and the root struct, and writes <paramref name="rootProperties"/> (if any) into the root.
+    /// The properties are checked on a scratch heap message first, so bad values never leave a file behind.
+    /// </summary>
+    /// <exception cref="RootPropertiesException">A root value does not convert, or names a List(Struct) field.</exception>
+    public static ObjectMessageWriter Create(string path, MappedMessageOptions messageOptions, StructSchema rootSchema,
+        object? rootProperties, ObjectWriterOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(rootSchema);
+        ArgumentNullException.ThrowIfNull(options);
+        if (rootProperties is not null) CheckRootProperties(rootSchema, rootProperties, options);
+
+        var builder = MappedMessageBuilder.Create(path, messageOptions);
+        try
+        {
+            var message = new ObjectMessageWriter(builder, rootSchema, options);
+            if (rootProperties is not null) message.GetWriter(rootSchema, options.Strict).Write(message._root, rootProperties);
+            // A first checkpoint (the root, no records; not flushed, so it costs a header write): a failure
+            // before any other checkpoint (disk full, size limit, kill) then leaves a valid message, not an empty table.
+            builder.Checkpoint(flush: false);
+            return message;
+        }
+        catch
+        {
+            builder.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Root values may not name List(Struct) fields (those are streamed), and must convert.</summary>
+    private static void CheckRootProperties(StructSchema root, object properties, ObjectWriterOptions options)
+    {
+        object source = options.Unwrap?.Invoke(properties) ?? properties;
+        foreach (string name in options.Accessor.GetNames(source))
+        {
+            if (root.TryGetField(name, out var f) && FieldPath.IsStructList(f))
+                throw new RootPropertiesException(root, f);
+        }
+        try
+        {
+            new StructWriter(root, options).Validate(properties);
+        }
+        catch (CapnpValueException e)
+        {
+            throw new RootPropertiesException(root, e);
+        }
+    }
+
+    /// <summary>The mapped message: file, sizes, checkpoints, completion.</summary>
+    public MappedMessageBuilder Builder { get; }
+
+    /// <summary>The root struct's schema.</summary>
+    public StructSchema RootSchema { get; }
+
+    /// <summary>How input objects are read; <see cref="Write"/> chooses strictness per call.</summary>
+    public ObjectWriterOptions Options { get; }
+
+    /// <summary>The field path of the list currently open for appending (null if none).</summary>
+    public string? OpenList { get; private set; }
+
+    /// <summary>
+    /// Writes one input into <paramref name="target"/>: appends it to the list, or sets the struct or group.
+    /// <paramref name="strict"/> rejects properties the struct does not have.
+    /// </summary>
+    /// <exception cref="CapnpValueException">The input cannot be converted; nothing of it was written.</exception>
+    /// <exception cref="ListAlreadyCompletedException">The target list was closed when another list was streamed.</exception>
+    /// <exception cref="MovedStructException">The path passes through a struct that may have moved.</exception>
+    /// <exception cref="MappedMessageFailedException">Growing the file failed; the file keeps its last checkpoint.</exception>
+    public void Write(FieldPath target, object input, bool strict)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        ArgumentNullException.ThrowIfNull(input);
+        if (!ReferenceEquals(target.Root, RootSchema))
+            throw new ArgumentException($"The field path '{target}' starts at {target.Root.NestedName}, not at this message's root {RootSchema.NestedName}.", nameof(target));
+        try
+        {
+            if (target.IsList) Append(target, input, strict);
+            else if (target.Field.IsGroup) SetGroup(target, input, strict);
+            else SetStruct(target, input, strict);
+        }
+        catch (MappedFileFailedException)
+        {
+            Builder.ThrowIfFailed(); // the same failure, with the checkpoint the file keeps
+            throw;
+        }
+    }
+
+    private void Append(FieldPath target, object input, bool strict) =>
+        GetWriter(target.ElementSchema, strict).Append(GetList(target), input); // removes the element again on failure
+
+    private void SetStruct(FieldPath target, object input, bool strict)
+    {
+        var writer = GetWriter(target.ElementSchema, strict);
+        writer.Validate(input); // a bad value must not leave the struct half-written
+        var parent = Navigate(target, target.Fields.Count - 1);
+        SelectUnionMember(parent, target.Field);
+        int pointer = checked((int)target.Field.Offset);
+        Builder.PreservePointerForRepair(parent, pointer);
+        var child = parent.InitStruct(pointer, target.ElementSchema.DataWordCount, target.ElementSchema.PointerCount);
+        writer.Write(child, input);
+        Remember(target.Path, child); // lists below it are opened in this struct from now on
+    }
+
+    /// <summary>
+    /// A group lives in the sections of the struct that holds it: writes { group = input } into that struct
+    /// (absent fields are left alone, and the writer selects union members on the way).
+    /// </summary>
+    private void SetGroup(FieldPath target, object input, bool strict)
+    {
+        var fields = target.Fields;
+        int holder = fields.Count - 1;
+        while (holder >= 0 && fields[holder].IsGroup) holder--;
+        var holderSchema = holder < 0 ? RootSchema : fields[holder].Type.StructType!;
+        object wrapped = input;
+        for (int j = fields.Count - 1; j > holder; j--)
+            wrapped = new Hashtable(StringComparer.OrdinalIgnoreCase) { [fields[j].Name] = wrapped };
+        var writer = GetWriter(holderSchema, strict);
+        writer.Validate(wrapped);
+        writer.Write(Navigate(target, holder + 1), wrapped);
+    }
+
+    private StreamingStructListBuilder GetList(FieldPath target)
+    {
+        if (_list is not null && OpenList == target.Path) return _list;
+        if (_completedLists.Contains(target.Path)) throw new ListAlreadyCompletedException(target.Path);
+        var parent = Navigate(target, target.Fields.Count - 1);
+        SelectUnionMember(parent, target.Field);
+        // One streaming list at a time: the previous one is finished (its records stay) before the next opens.
+        if (_list is not null)
+        {
+            _list.Complete();
+            _completedLists.Add(OpenList!);
+        }
+        _list = null;
+        OpenList = null;
+        var element = target.ElementSchema;
+        _list = Builder.OpenStructList(parent, checked((int)target.Field.Offset), element.DataWordCount, element.PointerCount);
+        OpenList = target.Path;
+        return _list;
+    }
+
+    /// <summary>The builder of the struct that holds field <paramref name="count"/> of the path (structs on the way are created once).</summary>
+    private StructBuilder Navigate(FieldPath target, int count)
+    {
+        var current = _root;
+        string path = "";
+        for (int i = 0; i < count; i++)
+        {
+            var field = target.Fields[i];
+            path = path.Length == 0 ? field.Name : path + "." + field.Name;
+            SelectUnionMember(current, field);
+            if (field.IsGroup) continue;
+            if (_structs.TryGetValue(path, out var known))
+            {
+                if (known.Builder.MoveEpoch != known.MoveEpoch) throw new MovedStructException(path, target.Path);
+                current = known.Builder;
+                continue;
+            }
+            var schema = field.Type.StructType!;
+            int pointer = checked((int)field.Offset);
+            Builder.PreservePointerForRepair(current, pointer);
+            current = current.InitStruct(pointer, schema.DataWordCount, schema.PointerCount);
+            Remember(path, current);
+        }
+        return current;
+    }
+
+    private void Remember(string path, StructBuilder builder) => _structs[path] = (builder, builder.MoveEpoch);
+
+    private static void SelectUnionMember(StructBuilder builder, FieldSchema field)
+    {
+        if (field.IsInUnion)
+            builder.WriteUInt16(checked((int)field.DeclaringStruct.DiscriminantOffset), field.DiscriminantValue);
+    }
+
+    private StructWriter GetWriter(StructSchema schema, bool strict)
+    {
+        if (!_writers.TryGetValue((schema.Id, strict), out var writer))
+        {
+            writer = new StructWriter(schema, Options with { Strict = strict });
+            _writers[(schema.Id, strict)] = writer;
+        }
+        return writer;
+    }
+
+    /// <summary>Forgets the open list (after the message was completed or disposed).</summary>
+    private void Close() => _list = null;
+
+    /// <summary>Finishes the message (see <see cref="MappedMessageBuilder.Complete"/>); the file is closed afterwards.</summary>
+    public MessageSummary Complete(bool flush = true)
+    {
+        var summary = Builder.Complete(flush);
+        Close();
+        return summary;
+    }
+
+    /// <summary>Without Complete: keeps what was added (final checkpoint). After a failure: restores the last checkpoint.</summary>
+    public void Dispose()
+    {
+        try
+        {
+            Builder.Dispose();
+        }
+        finally
+        {
+            Close();
+        }
+    }
+}

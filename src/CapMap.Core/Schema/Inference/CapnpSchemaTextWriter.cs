@@ -1,0 +1,85 @@
+using System.Globalization;
+using System.Text;
+
+namespace CapMap.Schema.Inference;
+
+/// <summary>
+/// Emits an <see cref="InferredSchema"/> as <c>.capnp</c> text. Every struct is declared at file scope with its
+/// id, fields in ordinal order; names that had to be changed carry <c>$originalName("...")</c> and fields with a
+/// .NET origin carry <c>$clrType("...")</c>. Both annotations are declared in the file itself (with ids derived from
+/// the file id), so the text compiles on its own and next to other inferred files.
+/// </summary>
+internal static class CapnpSchemaTextWriter
+{
+    public static string Write(InferredSchema schema, bool withIds)
+    {
+        var sb = new StringBuilder();
+        sb.Append("# Schema inferred by CapMap. Field offsets follow Cap'n Proto's own layout.\n");
+        if (withIds) sb.Append(CultureInfo.InvariantCulture, $"@0x{schema.FileId:x16};\n");
+        sb.Append('\n');
+        sb.Append("annotation ").Append(InferredSchema.OriginalNameAnnotation);
+        if (withIds) sb.Append(CultureInfo.InvariantCulture, $" @0x{schema.OriginalNameAnnotationId:x16}");
+        sb.Append(" (struct, enum, field, enumerant) :Text;\n");
+        sb.Append("annotation ").Append(InferredSchema.ClrTypeAnnotation);
+        if (withIds) sb.Append(CultureInfo.InvariantCulture, $" @0x{schema.ClrTypeAnnotationId:x16}");
+        sb.Append(" (field) :Text;\n");
+        foreach (var s in schema.Structs)
+        {
+            AppendScopeStart(sb, "struct", s.Identifier, s.Id, s.Name, withIds);
+            foreach (var f in s.Fields)
+            {
+                sb.Append(CultureInfo.InvariantCulture, $"  {f.Identifier} @{f.Ordinal} :{f.Type}");
+                AppendOriginalName(sb, f.Name, f.Identifier);
+                if (f.Clr is { } clr)
+                    sb.Append(" $").Append(InferredSchema.ClrTypeAnnotation).Append('(').Append(Quote(clr.ToString())).Append(')');
+                sb.Append(";\n");
+            }
+            sb.Append("}\n");
+        }
+        foreach (var e in schema.Enums)
+        {
+            AppendScopeStart(sb, "enum", e.Identifier, e.Id, e.Name, withIds);
+            for (int i = 0; i < e.Enumerants.Count; i++)
+            {
+                sb.Append(CultureInfo.InvariantCulture, $"  {e.EnumerantIdentifiers[i]} @{i}");
+                AppendOriginalName(sb, e.Enumerants[i], e.EnumerantIdentifiers[i]);
+                sb.Append(";\n");
+            }
+            sb.Append("}\n");
+        }
+        return sb.ToString();
+    }
+
+    private static void AppendScopeStart(StringBuilder sb, string keyword, string identifier, ulong id, string name, bool withIds)
+    {
+        sb.Append('\n').Append(keyword).Append(' ').Append(identifier);
+        if (withIds) sb.Append(CultureInfo.InvariantCulture, $" @0x{id:x16}");
+        AppendOriginalName(sb, name, identifier);
+        sb.Append(" {\n");
+    }
+
+    private static void AppendOriginalName(StringBuilder sb, string name, string identifier)
+    {
+        if (name != identifier)
+            sb.Append(" $").Append(InferredSchema.OriginalNameAnnotation).Append('(').Append(Quote(name)).Append(')');
+    }
+
+    /// <summary>A capnp string literal: UTF-8 as it is, quotes, backslashes and control characters escaped.</summary>
+    internal static string Quote(string text)
+    {
+        var sb = new StringBuilder(text.Length + 2).Append('"');
+        foreach (char c in text)
+        {
+            switch (c)
+            {
+                case '"': sb.Append("\\\""); break;
+                case '\\': sb.Append("\\\\"); break;
+                case '\n': sb.Append("\\n"); break;
+                case '\t': sb.Append("\\t"); break;
+                case < ' ' or '\x7f': sb.Append(CultureInfo.InvariantCulture, $"\\x{(int)c:x2}"); break;
+                default: sb.Append(c); break;
+            }
+        }
+        return sb.Append('"').ToString();
+    }
+}

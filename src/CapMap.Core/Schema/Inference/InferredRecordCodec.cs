@@ -1,0 +1,191 @@
+using System.Collections;
+using System.Collections.Specialized;
+using CapMap.Wire;
+
+namespace CapMap.Schema.Inference;
+
+/// <summary>
+/// Converts objects to and from the records of an <see cref="InferredSchema"/>: <see cref="Write"/> puts an object
+/// into a record struct (properties matched to fields by original name; values converted by the type table),
+/// <see cref="Read"/> gives back an <see cref="ObjectRecord"/> with the original names and .NET types. The
+/// in-between form (<see cref="Encode"/>, <see cref="Decode"/>) is the one <see cref="DynamicValueReader"/> reads:
+/// a struct as a dictionary by Cap'n Proto field name, a list as <c>IReadOnlyList&lt;object?&gt;</c>, scalars as the
+/// exact primitive. Not thread-safe (it counts <see cref="Unseen"/> properties).
+/// </summary>
+public sealed class InferredRecordCodec
+{
+    private readonly ObjectAdapter _adapter;
+    private readonly ShapeObserver _describer;
+    private readonly Dictionary<InferredStruct, Dictionary<string, InferredField>> _fieldsByName = new(ReferenceEqualityComparer.Instance);
+    private readonly StructSchema _recordSchema;
+
+    /// <summary>Creates a codec for the schema's records.</summary>
+    /// <exception cref="ArgumentException">The schema has no record struct (its root is not one list of structs).</exception>
+    public InferredRecordCodec(InferredSchema schema, ObjectAdapter? adapter = null)
+    {
+        ArgumentNullException.ThrowIfNull(schema);
+        Schema = schema;
+        Record = schema.Record ?? throw new ArgumentException("The schema's root is not a list of records.", nameof(schema));
+        _adapter = adapter ?? ObjectAdapter.Default;
+        _describer = new ShapeObserver(_adapter, int.MaxValue);
+        SchemaSet = schema.ToSchemaSet();
+        _recordSchema = (StructSchema)SchemaSet.GetById(Record.Id);
+    }
+
+    /// <summary>The schema.</summary>
+    public InferredSchema Schema { get; }
+
+    /// <summary>The record struct.</summary>
+    public InferredStruct Record { get; }
+
+    /// <summary>The schema as a loaded set (what <see cref="DynamicValueReader"/> and the message cmdlets use).</summary>
+    public SchemaSet SchemaSet { get; }
+
+    /// <summary>Properties that objects had but the schema has not (they were not in the sample); their values are dropped.</summary>
+    public UnseenProperties Unseen { get; } = new();
+
+    /// <summary>Writes <paramref name="record"/> into a struct of the record's size (e.g. an element of the root's list).</summary>
+    /// <exception cref="InferredValueException">A value does not fit its field's type.</exception>
+    public void Write(StructBuilder target, object? record) => DynamicValueWriter.WriteStruct(target, _recordSchema, Encode(record));
+
+    /// <summary>Reads a record struct back as the object it was written from.</summary>
+    public ObjectRecord Read(StructReader source) => Decode(DynamicValueReader.ReadStruct(source, _recordSchema));
+
+    /// <summary>The record's stored values by Cap'n Proto field name; a value without properties is the record's <c>Value</c>.</summary>
+    /// <exception cref="InferredValueException">A value does not fit its field's type.</exception>
+    public IReadOnlyDictionary<string, object?> Encode(object? record)
+    {
+        var value = _adapter.Unwrap(record);
+        var properties = _describer.Describe(value)?.Properties ?? [new("Value", value)];
+        return EncodeStruct(Record, properties, "");
+    }
+
+    /// <summary>The object a record's stored values (by Cap'n Proto field name) stand for.</summary>
+    /// <exception cref="InferredValueException">A stored value does not read back as its recorded .NET type.</exception>
+    public ObjectRecord Decode(IReadOnlyDictionary<string, object?> stored)
+    {
+        ArgumentNullException.ThrowIfNull(stored);
+        var recordClr = Schema.Root.Fields[0].Clr?.Element;
+        return new ObjectRecord(recordClr?.Argument, DecodeFields(Record, stored, ""));
+    }
+
+    private Dictionary<string, object?> EncodeStruct(InferredStruct s, IEnumerable<KeyValuePair<string, object?>> properties, string path)
+    {
+        var byName = FieldsByName(s);
+        var result = new Dictionary<string, object?>(s.Fields.Count, StringComparer.Ordinal);
+        foreach (var (name, v) in properties)
+        {
+            if (!byName.TryGetValue(name, out var field))
+            {
+                Unseen.Add(path + name);
+                continue;
+            }
+            result[field.Identifier] = EncodeValue(field.Type, field.Clr, v, path + name);
+        }
+        return result;
+    }
+
+    private Dictionary<string, InferredField> FieldsByName(InferredStruct s)
+    {
+        if (!_fieldsByName.TryGetValue(s, out var byName))
+        {
+            byName = new Dictionary<string, InferredField>(StringComparer.Ordinal);
+            foreach (var f in s.Fields) byName.TryAdd(f.Name, f);
+            _fieldsByName[s] = byName;
+        }
+        return byName;
+    }
+
+    private object? EncodeValue(InferredType type, ClrTypeInfo? clr, object? raw, string where)
+    {
+        var value = _adapter.Unwrap(raw);
+        if (value is null) return null;
+        switch (type.Kind)
+        {
+            case TypeKind.Struct:
+                if (_describer.Describe(value) is not { } described)
+                    throw new InferredValueException($"{where}: a {value.GetType().Name} ('{ClrTypeTable.ToText(value)}') has no properties for struct {type}.");
+                return EncodeStruct(type.Struct!, described.Properties, where + ".");
+            case TypeKind.List:
+            {
+                var items = new List<object?>();
+                if (value is IEnumerable e && value is not (string or IDictionary or byte[]))
+                    foreach (var item in e) items.Add(EncodeValue(type.Element!, clr?.Element, item, where + "[]"));
+                else
+                    items.Add(EncodeValue(type.Element!, clr?.Element, value, where + "[]")); // a single value is a one-element list
+                return items;
+            }
+            case TypeKind.Enum:
+            {
+                string name = ClrTypeTable.ToText(value);
+                int ordinal = IndexOf(type.Enum!.Enumerants, name);
+                return ordinal >= 0 ? (ushort)ordinal : ClrTypeTable.Encode(value, TypeKind.Enum, clr, where);
+            }
+            case TypeKind.Void:
+                return null;
+            default:
+                return ClrTypeTable.Encode(value, type.Kind, clr, where);
+        }
+    }
+
+    private static int IndexOf(IReadOnlyList<string> names, string name)
+    {
+        for (int i = 0; i < names.Count; i++)
+            if (string.Equals(names[i], name, StringComparison.OrdinalIgnoreCase))
+                return i;
+        return -1;
+    }
+
+    private IEnumerable<KeyValuePair<string, object?>> DecodeFields(InferredStruct s, IReadOnlyDictionary<string, object?> stored, string path)
+    {
+        foreach (var f in s.Fields)
+        {
+            stored.TryGetValue(f.Identifier, out var v);
+            yield return new(f.Name, DecodeValue(f.Type, f.Clr, v, path + f.Name));
+        }
+    }
+
+    private object? DecodeValue(InferredType type, ClrTypeInfo? clr, object? stored, string where)
+    {
+        if (stored is null) return null;
+        switch (type.Kind)
+        {
+            case TypeKind.Struct:
+            {
+                var fields = DecodeFields(type.Struct!, (IReadOnlyDictionary<string, object?>)stored, where + ".");
+                if (clr?.Kind != ClrKind.Dictionary) return new ObjectRecord(clr?.Argument, fields);
+                IDictionary dictionary = clr.Argument == "Ordered" ? new OrderedDictionary() : new Hashtable();
+                foreach (var (k, v) in fields) dictionary[k] = v;
+                return dictionary;
+            }
+            case TypeKind.List:
+            {
+                var items = (IReadOnlyList<object?>)stored;
+                var elementClr = clr?.Element;
+                var decoded = items.Select(i => DecodeValue(type.Element!, elementClr, i, where + "[]")).ToList();
+                var elementType = elementClr is null ? null : ClrTypeTable.ClrType(elementClr);
+                switch (clr?.Kind)
+                {
+                    case ClrKind.Array when elementType is not null:
+                    {
+                        var array = Array.CreateInstance(elementType, decoded.Count);
+                        for (int i = 0; i < decoded.Count; i++) array.SetValue(decoded[i], i);
+                        return array;
+                    }
+                    case ClrKind.List when elementType is not null:
+                    {
+                        var list = (IList)Activator.CreateInstance(typeof(List<>).MakeGenericType(elementType))!;
+                        foreach (var d in decoded) list.Add(d);
+                        return list;
+                    }
+                    default:
+                        return decoded.ToArray();
+                }
+            }
+            case TypeKind.Enum:
+                return type.Enum!.Enumerants is var names && stored is ushort u && u < names.Count ? names[u] : stored;
+            default:
+                return clr is null or { Kind: ClrKind.None } ? stored : ClrTypeTable.Decode(stored, clr, where);
+        }
+    }
+}

@@ -1,0 +1,103 @@
+namespace CapMap.Schema.Inference;
+
+/// <summary>Reads the model of a struct schema back from a loaded <see cref="SchemaSet"/> (see <see cref="InferredSchema.FromSchemaSet"/>).</summary>
+internal sealed class InferredSchemaReader
+{
+    private readonly Dictionary<ulong, InferredStruct> _structs = new();
+    private readonly Dictionary<ulong, InferredEnum> _enums = new();
+    private readonly HashSet<ulong> _inProgress = new();
+
+    public static InferredSchema Read(SchemaSet set, string? rootType)
+    {
+        ArgumentNullException.ThrowIfNull(set);
+        var root = rootType is null ? FindRoot(set) : set.GetStruct(rootType);
+        var model = new InferredSchemaReader().ReadStruct(root);
+        string fileName = set.TryGetById(root.ScopeId) is FileSchema f ? f.DisplayName : root.FileName;
+        ulong fileId = set.TryGetById(root.ScopeId) is FileSchema ? root.ScopeId : 0;
+        return InferredSchema.FromParts(fileName, fileId, model);
+    }
+
+    private static StructSchema FindRoot(SchemaSet set)
+    {
+        var referenced = new HashSet<ulong>();
+        void Mark(TypeSchema t)
+        {
+            if (t.ElementType is { } e) Mark(e);
+            if (t.Kind == TypeKind.Struct) referenced.Add(t.TypeId);
+        }
+        foreach (var s in set.Structs)
+            foreach (var f in s.FieldsInSchemaOrder)
+                if (!f.IsGroup) Mark(f.Type);
+        var roots = set.Structs.Where(s => !referenced.Contains(s.Id)).ToList();
+        return roots.Count == 1 ? roots[0] : throw new CapnpSchemaException(
+            $"The schema has {roots.Count} structs that no other struct refers to ({string.Join(", ", roots.Select(r => r.DisplayName))}); name the root type.");
+    }
+
+    private InferredStruct ReadStruct(StructSchema s)
+    {
+        if (_structs.TryGetValue(s.Id, out var done)) return done;
+        if (s.HasUnion || s.FieldsInSchemaOrder.Any(f => f.IsGroup))
+            throw new CapnpSchemaException($"Struct {s.DisplayName} has a union or a group, which an inferred schema cannot hold.");
+        if (!_inProgress.Add(s.Id))
+            throw new CapnpSchemaException($"Struct {s.DisplayName} contains itself, which an inferred schema cannot hold.");
+
+        var fields = new List<InferredField>(s.FieldsInSchemaOrder.Count);
+        foreach (var f in s.FieldsInSchemaOrder)
+        {
+            string name = TextAnnotation(f.Annotations, InferredSchema.OriginalNameAnnotation) ?? f.Name;
+            var clr = TextAnnotation(f.Annotations, InferredSchema.ClrTypeAnnotation) is { } text ? ClrTypeInfo.Parse(text) : null;
+            fields.Add(new InferredField(name, ReadType(f.Type, $"{s.DisplayName}.{f.Name}"), clr));
+        }
+        var model = new InferredStruct(TextAnnotation(s.Annotations, InferredSchema.OriginalNameAnnotation) ?? s.ShortName, fields)
+        {
+            Identifier = s.ShortName,
+            Id = s.Id,
+        };
+        for (int i = 0; i < fields.Count; i++)
+        {
+            var original = s.FieldsInSchemaOrder[i];
+            fields[i].Identifier = original.Name;
+            if (original.Ordinal != i || fields[i].Offset != original.Offset)
+                throw new CapnpSchemaException(
+                    $"Field {s.DisplayName}.{original.Name} is at offset {original.Offset} (ordinal {original.Ordinal}); Cap'n Proto's layout puts ordinal {i} at {fields[i].Offset}.");
+        }
+        if (model.DataWordCount != s.DataWordCount || model.PointerCount != s.PointerCount)
+            throw new CapnpSchemaException(
+                $"Struct {s.DisplayName} has {s.DataWordCount} data words and {s.PointerCount} pointers; its fields need {model.DataWordCount} and {model.PointerCount}.");
+        _inProgress.Remove(s.Id);
+        _structs[s.Id] = model;
+        return model;
+    }
+
+    private InferredType ReadType(TypeSchema t, string where) => t.Kind switch
+    {
+        TypeKind.List => InferredType.ListOf(ReadType(t.ElementType!, where)),
+        TypeKind.Struct => InferredType.StructOf(ReadStruct(t.StructType!)),
+        TypeKind.Enum => InferredType.EnumOf(ReadEnum(t.EnumType!)),
+        TypeKind.Interface or TypeKind.AnyPointer => throw new CapnpSchemaException($"{where}: {t.Kind} cannot be part of an inferred schema."),
+        _ => InferredType.Of(t.Kind),
+    };
+
+    private InferredEnum ReadEnum(EnumSchema e)
+    {
+        if (_enums.TryGetValue(e.Id, out var done)) return done;
+        var model = new InferredEnum(TextAnnotation(e.Annotations, InferredSchema.OriginalNameAnnotation) ?? e.ShortName,
+            e.Enumerants.Select(x => TextAnnotation(x.Annotations, InferredSchema.OriginalNameAnnotation) ?? x.Name))
+        {
+            Identifier = e.ShortName,
+            Id = e.Id,
+        };
+        var ids = (string[])model.EnumerantIdentifiers;
+        for (int i = 0; i < ids.Length; i++) ids[i] = e.Enumerants[i].Name;
+        _enums[e.Id] = model;
+        return model;
+    }
+
+    private static string? TextAnnotation(IReadOnlyList<AnnotationSchema> annotations, string name)
+    {
+        foreach (var a in annotations)
+            if (a.Value.Value is string s && InferredSchema.IsCapMapAnnotation(a, name))
+                return s;
+        return null;
+    }
+}

@@ -1,0 +1,64 @@
+namespace CapMap.Schema.Inference;
+
+/// <summary>
+/// A struct of an <see cref="InferredSchema"/>: fields in declaration order (ordinals 0, 1, 2 ...) with the
+/// offsets and section sizes <c>capnp compile</c> gives the emitted text. No unions or groups: inferred records
+/// never need them. The field list is fixed at construction; identifiers are made valid and unique there.
+/// </summary>
+public sealed class InferredStruct
+{
+    /// <summary>Creates the struct and computes its layout.</summary>
+    /// <param name="name">The original name (the schema derives the Cap'n Proto type name from it).</param>
+    /// <param name="fields">The fields in order; each field instance belongs to one struct only.</param>
+    /// <exception cref="ArgumentException">A field already belongs to another struct.</exception>
+    public InferredStruct(string name, IEnumerable<InferredField> fields)
+    {
+        Name = name ?? throw new ArgumentNullException(nameof(name));
+        var list = (fields ?? throw new ArgumentNullException(nameof(fields))).ToArray();
+        var identifiers = CapnpIdentifiers.MakeUnique(list.Select(f => f.Name).ToArray(), CapnpIdentifiers.ToMemberIdentifier);
+        var layout = new CapnpStructLayout();
+        for (int i = 0; i < list.Length; i++)
+        {
+            var f = list[i];
+            if (f.DeclaringStruct is not null)
+                throw new ArgumentException($"Field '{f.Name}' already belongs to struct '{f.DeclaringStruct.Name}'.", nameof(fields));
+            f.DeclaringStruct = this;
+            f.Identifier = identifiers[i];
+            f.Ordinal = i;
+            f.Offset = layout.Add(CapnpStructLayout.SizeOf(f.Type.Kind));
+        }
+        Fields = list;
+        DataWordCount = layout.DataWordCount;
+        PointerCount = layout.PointerCount;
+    }
+
+    /// <summary>The original name.</summary>
+    public string Name { get; }
+
+    /// <summary>The Cap'n Proto type name, assigned by the schema (unique in the file).</summary>
+    public string Identifier { get; internal set; } = "";
+
+    /// <summary>The node id, assigned by the schema.</summary>
+    public ulong Id { get; internal set; }
+
+    /// <summary>Fields in declaration (and ordinal) order.</summary>
+    public IReadOnlyList<InferredField> Fields { get; }
+
+    /// <summary>Words in the data section.</summary>
+    public int DataWordCount { get; }
+
+    /// <summary>Pointers in the pointer section.</summary>
+    public int PointerCount { get; }
+
+    /// <summary>The field with this original name (ordinal comparison), or null.</summary>
+    public InferredField? FindField(string name)
+    {
+        foreach (var f in Fields)
+            if (string.Equals(f.Name, name, StringComparison.Ordinal))
+                return f;
+        return null;
+    }
+
+    /// <inheritdoc/>
+    public override string ToString() => $"struct {Identifier} ({Fields.Count} fields, {DataWordCount} data words, {PointerCount} pointers)";
+}

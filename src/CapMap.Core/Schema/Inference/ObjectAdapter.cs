@@ -1,0 +1,67 @@
+using System.Collections;
+using System.Collections.Concurrent;
+using System.Reflection;
+
+namespace CapMap.Schema.Inference;
+
+/// <summary>
+/// How inference and conversion see an object: its properties as (name, value) pairs in property order. The
+/// default handles dictionaries (keys in enumeration order, as text) and plain .NET objects (public readable
+/// instance properties; a getter that throws reads as null, as <c>Select-Object</c> does). The PowerShell layer
+/// derives from it to show PSObjects by the properties PowerShell shows (adapted, note, alias and script ones).
+/// </summary>
+public class ObjectAdapter
+{
+    private static readonly ConcurrentDictionary<Type, PropertyInfo[]> s_properties = new();
+
+    /// <summary>The adapter for plain .NET objects and dictionaries.</summary>
+    public static ObjectAdapter Default { get; } = new();
+
+    /// <summary>The value to classify in place of <paramref name="value"/> (e.g. a wrapped scalar's base object). The default returns it unchanged.</summary>
+    public virtual object? Unwrap(object? value) => value;
+
+    /// <summary>
+    /// The properties of an object that is neither a scalar of the type table nor a collection; null if the
+    /// value has no properties to show (it is then written as its string).
+    /// </summary>
+    public virtual IEnumerable<KeyValuePair<string, object?>>? GetProperties(object value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        if (value is IDictionary dictionary) return DictionaryEntries(dictionary);
+        var properties = s_properties.GetOrAdd(value.GetType(), t => t
+            .GetProperties(BindingFlags.Public | BindingFlags.Instance)
+            .Where(p => p.CanRead && p.GetIndexParameters().Length == 0 && p.GetMethod is { IsPublic: true })
+            .ToArray());
+        return properties.Length == 0 ? null : ReadProperties(value, properties);
+    }
+
+    /// <summary>The type name recorded for an object (read back as the name of the object's type). The default is the .NET type's full name.</summary>
+    public virtual string? GetTypeName(object value) => value?.GetType().FullName;
+
+    private static IEnumerable<KeyValuePair<string, object?>> DictionaryEntries(IDictionary dictionary)
+    {
+        foreach (DictionaryEntry e in dictionary)
+            yield return new(Convert.ToString(e.Key, System.Globalization.CultureInfo.InvariantCulture) ?? "", e.Value);
+    }
+
+    private static IEnumerable<KeyValuePair<string, object?>> ReadProperties(object value, PropertyInfo[] properties)
+    {
+        foreach (var p in properties)
+        {
+            object? v;
+            try
+            {
+                v = p.GetValue(value);
+            }
+            catch (TargetInvocationException)
+            {
+                v = null; // Process.ExitCode on a running process, and the like.
+            }
+            catch (NotSupportedException)
+            {
+                v = null;
+            }
+            yield return new(p.Name, v);
+        }
+    }
+}

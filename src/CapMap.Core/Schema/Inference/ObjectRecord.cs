@@ -1,0 +1,81 @@
+using System.Collections;
+
+namespace CapMap.Schema.Inference;
+
+/// <summary>
+/// An object read back from a record or nested struct whose .NET origin was an object (not a dictionary): its
+/// properties with their original names and values, in order, and the type name it had. The PowerShell layer
+/// turns it into a PSCustomObject.
+/// </summary>
+public sealed class ObjectRecord : IReadOnlyList<KeyValuePair<string, object?>>
+{
+    private readonly KeyValuePair<string, object?>[] _properties;
+
+    /// <summary>Creates the record.</summary>
+    public ObjectRecord(string? typeName, IEnumerable<KeyValuePair<string, object?>> properties)
+    {
+        TypeName = typeName;
+        _properties = properties.ToArray();
+    }
+
+    /// <summary>The .NET type name the object had when the schema was inferred; null if it was not recorded or the records had several types.</summary>
+    public string? TypeName { get; }
+
+    /// <summary>The value of the property with this name (ordinal comparison).</summary>
+    /// <exception cref="KeyNotFoundException">There is no such property.</exception>
+    public object? this[string name]
+    {
+        get
+        {
+            foreach (var p in _properties)
+                if (string.Equals(p.Key, name, StringComparison.Ordinal))
+                    return p.Value;
+            throw new KeyNotFoundException($"The record has no property '{name}'.");
+        }
+    }
+
+    /// <inheritdoc/>
+    public KeyValuePair<string, object?> this[int index] => _properties[index];
+
+    /// <inheritdoc/>
+    public int Count => _properties.Length;
+
+    /// <inheritdoc/>
+    public IEnumerator<KeyValuePair<string, object?>> GetEnumerator() => ((IEnumerable<KeyValuePair<string, object?>>)_properties).GetEnumerator();
+
+    IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+
+    /// <inheritdoc/>
+    public override string ToString() => $"@{{{string.Join("; ", _properties.Select(p => $"{p.Key}={p.Value}"))}}}";
+}
+
+/// <summary>A value does not fit the type inferred for its field (e.g. text arrives after a sample of numbers).</summary>
+public sealed class InferredValueException : CapnpSchemaException
+{
+    /// <summary>Creates the exception.</summary>
+    public InferredValueException(string message, Exception? inner = null) : base(message, inner!) { }
+}
+
+/// <summary>
+/// Counts properties that records have but the inferred schema does not (they appeared after the sample), so a
+/// cmdlet can warn once instead of losing them silently.
+/// </summary>
+public sealed class UnseenProperties
+{
+    private readonly Dictionary<string, long> _counts = new(StringComparer.Ordinal);
+
+    /// <summary>Property paths (<c>Name</c>, or <c>Parent.Name</c> for nested objects) and how many values each dropped.</summary>
+    public IReadOnlyDictionary<string, long> Counts => _counts;
+
+    /// <summary>Total values dropped.</summary>
+    public long Total { get; private set; }
+
+    /// <summary>Counts one dropped value; true the first time the path is seen (the moment to warn).</summary>
+    public bool Add(string path)
+    {
+        Total++;
+        bool first = !_counts.TryGetValue(path, out long n);
+        _counts[path] = n + 1;
+        return first;
+    }
+}

@@ -1,0 +1,111 @@
+namespace CapMap.Schema.Inference;
+
+/// <summary>How <see cref="SchemaInferrer"/> samples and follows objects.</summary>
+public sealed record InferenceOptions
+{
+    /// <summary>
+    /// Levels of nested objects kept as structs (default 1). The record's own properties are always fields; with
+    /// depth 1 an object-valued property (and a list of objects) becomes a nested struct of that object's
+    /// properties, and anything nested deeper becomes its string, as Export-Csv writes it. Lists do not count as a
+    /// level. 1 keeps <c>FileInfo.Directory</c> or <c>Process.MainModule</c> readable while stopping the object
+    /// graphs behind them (each level multiplies the properties read per record).
+    /// </summary>
+    public int Depth { get; init; } = 1;
+
+    /// <summary>Records looked at before the schema is fixed (default 1000).</summary>
+    public int SampleSize { get; init; } = 1000;
+
+    /// <summary>How objects show their properties (default: <see cref="ObjectAdapter.Default"/>).</summary>
+    public ObjectAdapter Adapter { get; init; } = ObjectAdapter.Default;
+
+    /// <summary>Names of the root struct, its list field and the file.</summary>
+    public InferredSchemaOptions Schema { get; init; } = new();
+
+    /// <summary>The record struct's name (default <c>Record</c>).</summary>
+    public string RecordType { get; init; } = "Record";
+}
+
+/// <summary>
+/// Infers a schema from sample records: fields follow property order (first seen first), types come from the
+/// values (numbers widen as the samples demand, mixed kinds become Text, only-null becomes Text), nested objects
+/// and lists are followed to <see cref="InferenceOptions.Depth"/>. Feed records with <see cref="Add"/> (it stops
+/// taking them once the sample is full), then call <see cref="Build"/>.
+/// </summary>
+public sealed class SchemaInferrer
+{
+    private readonly InferenceOptions _options;
+    private readonly ShapeObserver _observer;
+    private StructShape? _record;
+
+    /// <summary>Creates an inferrer.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">Depth is negative or SampleSize is not positive.</exception>
+    public SchemaInferrer(InferenceOptions? options = null)
+    {
+        _options = options ?? new InferenceOptions();
+        if (_options.Depth < 0) throw new ArgumentOutOfRangeException(nameof(options), _options.Depth, "Depth must be 0 or more.");
+        if (_options.SampleSize < 1) throw new ArgumentOutOfRangeException(nameof(options), _options.SampleSize, "SampleSize must be at least 1.");
+        _observer = new ShapeObserver(_options.Adapter, _options.Depth);
+    }
+
+    /// <summary>Records taken so far.</summary>
+    public int Count { get; private set; }
+
+    /// <summary>True once <see cref="InferenceOptions.SampleSize"/> records were taken.</summary>
+    public bool IsFull => Count >= _options.SampleSize;
+
+    /// <summary>Takes a record into the sample; false (and ignored) when the sample is full.</summary>
+    public bool Add(object? record)
+    {
+        if (IsFull) return false;
+        _record = _observer.ObserveRecord(_record, record);
+        Count++;
+        return true;
+    }
+
+    /// <summary>The schema of the records seen so far (a record without records has no fields).</summary>
+    public InferredSchema Build()
+    {
+        var record = _record ?? new StructShape(ClrKind.Object, null);
+        var recordStruct = BuildStruct(_options.RecordType, record);
+        return new InferredSchema(recordStruct, new ClrTypeInfo(record.Kind, record.Argument), _options.Schema);
+    }
+
+    /// <summary>Infers the schema of the first <see cref="InferenceOptions.SampleSize"/> records.</summary>
+    public static InferredSchema Infer(IEnumerable<object?> records, InferenceOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        var inferrer = new SchemaInferrer(options);
+        foreach (var r in records)
+            if (!inferrer.Add(r))
+                break;
+        return inferrer.Build();
+    }
+
+    private static InferredStruct BuildStruct(string name, StructShape shape) =>
+        new(name, shape.Properties.Select(p =>
+        {
+            // Nested structs are named after their path (RecordDirectory), already a valid identifier.
+            var (type, clr) = BuildType(CapnpIdentifiers.ToTypeIdentifier($"{name} {p.Name}"), p.Shape);
+            return new InferredField(p.Name, type, clr);
+        }));
+
+    private static (InferredType Type, ClrTypeInfo Clr) BuildType(string name, ValueShape? shape)
+    {
+        switch (shape)
+        {
+            case null:
+                return (InferredType.Of(TypeKind.Text), new ClrTypeInfo(ClrKind.String));
+            case ScalarShape s:
+                return (InferredType.Of(ClrTypeTable.CapnpKind(s.Info.Kind)), s.Info);
+            case ListShape l:
+            {
+                var (element, elementClr) = BuildType(name, l.Element);
+                return (InferredType.ListOf(element), new ClrTypeInfo(l.Collection, element: elementClr));
+            }
+            case StructShape st:
+                return (InferredType.StructOf(BuildStruct(name, st)), new ClrTypeInfo(st.Kind, st.Argument));
+            default:
+                throw new InvalidOperationException($"Unknown shape {shape.GetType().Name}.");
+        }
+    }
+}

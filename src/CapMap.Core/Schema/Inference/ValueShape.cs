@@ -1,0 +1,228 @@
+using System.Collections;
+
+namespace CapMap.Schema.Inference;
+
+/// <summary>What the sampled values of one field looked like so far: a scalar kind, a list of something, or an object.</summary>
+internal abstract class ValueShape
+{
+}
+
+internal sealed class ScalarShape : ValueShape
+{
+    public ScalarShape(ClrTypeInfo info) => Info = info;
+    public ClrTypeInfo Info { get; }
+}
+
+internal sealed class ListShape : ValueShape
+{
+    public ListShape(ClrKind collection) => Collection = collection;
+
+    /// <summary>Array, List or Sequence.</summary>
+    public ClrKind Collection { get; set; }
+
+    /// <summary>The elements' shape; null while no element (or only nulls) was seen.</summary>
+    public ValueShape? Element { get; set; }
+}
+
+internal sealed class StructShape : ValueShape
+{
+    private readonly Dictionary<string, int> _index = new(StringComparer.Ordinal);
+
+    public StructShape(ClrKind kind, string? argument)
+    {
+        Kind = kind;
+        Argument = argument;
+    }
+
+    /// <summary>Object or Dictionary.</summary>
+    public ClrKind Kind { get; private set; }
+
+    /// <summary>The type name (objects) or <c>Ordered</c> (ordered dictionaries); null once the samples disagree.</summary>
+    public string? Argument { get; private set; }
+
+    /// <summary>Properties in the order they were first seen, with the shape of their values.</summary>
+    public List<(string Name, ValueShape? Shape)> Properties { get; } = new();
+
+    public void Merge(ClrKind kind, string? argument)
+    {
+        if (kind != Kind) Kind = ClrKind.Object;
+        if (argument != Argument) Argument = null;
+    }
+
+    public int IndexOf(string name)
+    {
+        if (_index.TryGetValue(name, out int i)) return i;
+        Properties.Add((name, null));
+        _index[name] = Properties.Count - 1;
+        return Properties.Count - 1;
+    }
+}
+
+/// <summary>
+/// The widening rules for scalars. Two integer kinds join to the smallest integer kind that holds both ranges
+/// (Int32 ⊔ UInt32 = Int64); a signed kind and UInt64 join to Decimal (exact). An integer and Single or Double
+/// join to Double; Single ⊔ Double = Double; Decimal ⊔ an integer = Decimal, Decimal ⊔ a float = Double.
+/// DateTimes of different kinds join to a UTC DateTime; Char ⊔ String and every other mix join to String.
+/// </summary>
+internal static class ScalarLattice
+{
+    private static readonly (ClrKind Kind, Int128 Min, Int128 Max)[] Integers =
+    [
+        (ClrKind.SByte, sbyte.MinValue, sbyte.MaxValue), (ClrKind.Byte, byte.MinValue, byte.MaxValue),
+        (ClrKind.Int16, short.MinValue, short.MaxValue), (ClrKind.UInt16, ushort.MinValue, ushort.MaxValue),
+        (ClrKind.Int32, int.MinValue, int.MaxValue), (ClrKind.UInt32, uint.MinValue, uint.MaxValue),
+        (ClrKind.Int64, long.MinValue, long.MaxValue), (ClrKind.UInt64, ulong.MinValue, ulong.MaxValue),
+    ];
+
+    public static ClrTypeInfo Join(ClrTypeInfo a, ClrTypeInfo b)
+    {
+        if (a == b) return a;
+        var (ka, kb) = (a.Kind, b.Kind);
+        int ia = Array.FindIndex(Integers, i => i.Kind == ka), ib = Array.FindIndex(Integers, i => i.Kind == kb);
+        bool fa = ka is ClrKind.Single or ClrKind.Double, fb = kb is ClrKind.Single or ClrKind.Double;
+        if (ia >= 0 && ib >= 0)
+        {
+            Int128 min = Int128.Min(Integers[ia].Min, Integers[ib].Min), max = Int128.Max(Integers[ia].Max, Integers[ib].Max);
+            foreach (var i in Integers)
+                if (i.Min <= min && i.Max >= max)
+                    return new ClrTypeInfo(i.Kind);
+            return new ClrTypeInfo(ClrKind.Decimal);
+        }
+        if ((ia >= 0 || fa) && (ib >= 0 || fb)) return new ClrTypeInfo(ClrKind.Double);
+        if ((ka == ClrKind.Decimal && ib >= 0) || (kb == ClrKind.Decimal && ia >= 0)) return new ClrTypeInfo(ClrKind.Decimal);
+        if ((ka == ClrKind.Decimal && fb) || (kb == ClrKind.Decimal && fa)) return new ClrTypeInfo(ClrKind.Double);
+        if (ka == ClrKind.DateTime && kb == ClrKind.DateTime) return new ClrTypeInfo(ClrKind.DateTime, nameof(DateTimeKind.Utc));
+        return new ClrTypeInfo(ClrKind.String);
+    }
+}
+
+/// <summary>Follows sampled values into <see cref="ValueShape"/>s (the depth rule lives here).</summary>
+internal sealed class ShapeObserver
+{
+    /// <summary>Lists inside lists deeper than this are written as text (guards against self-enumerating objects).</summary>
+    private const int MaxListNesting = 8;
+
+    private static readonly ScalarShape Text = new(new ClrTypeInfo(ClrKind.String));
+
+    private readonly ObjectAdapter _adapter;
+    private readonly int _depth;
+
+    public ShapeObserver(ObjectAdapter adapter, int depth)
+    {
+        _adapter = adapter;
+        _depth = depth;
+    }
+
+    /// <summary>Observes a record (level 0); a value without properties is taken as an object with one property, <c>Value</c>.</summary>
+    public StructShape ObserveRecord(StructShape? current, object? raw)
+    {
+        var value = _adapter.Unwrap(raw);
+        var (kind, argument, properties) = Describe(value) ?? (ClrKind.Object, null, [new("Value", value)]);
+        if (current is null) current = new StructShape(kind, argument);
+        else current.Merge(kind, argument);
+        ObserveProperties(current, properties, 1);
+        return current;
+    }
+
+    /// <summary>The properties of an object or dictionary; null for scalars, collections and objects without properties.</summary>
+    public (ClrKind Kind, string? Argument, IEnumerable<KeyValuePair<string, object?>> Properties)? Describe(object? value)
+    {
+        if (value is null || ClrTypeTable.Classify(value) is not null) return null;
+        if (value is not IDictionary && value is IEnumerable) return null;
+        var properties = _adapter.GetProperties(value);
+        if (properties is null) return null;
+        return value is IDictionary
+            ? (ClrKind.Dictionary, value is System.Collections.Specialized.OrderedDictionary ? "Ordered" : null, properties)
+            : (ClrKind.Object, _adapter.GetTypeName(value) is { } t && t.IndexOfAny(['(', ')']) < 0 ? t : null, properties);
+    }
+
+    private void ObserveProperties(StructShape shape, IEnumerable<KeyValuePair<string, object?>> properties, int level)
+    {
+        foreach (var (name, v) in properties)
+        {
+            int i = shape.IndexOf(name);
+            shape.Properties[i] = (name, Observe(shape.Properties[i].Shape, v, level, 0));
+        }
+    }
+
+    private ValueShape? Observe(ValueShape? current, object? raw, int level, int listNesting)
+    {
+        var value = _adapter.Unwrap(raw);
+        if (value is null) return current;
+        if (current is ScalarShape { Info.Kind: ClrKind.String }) return current; // already text: anything converts
+        if (ClrTypeTable.Classify(value) is { } scalar) return JoinScalar(current, scalar);
+
+        if (value is IEnumerable items && value is not IDictionary)
+        {
+            if (listNesting >= MaxListNesting) return JoinScalar(current, Text.Info);
+            var collection = value.GetType() switch
+            {
+                { IsArray: true } t when t.GetElementType() != typeof(object) => ClrKind.Array,
+                { IsGenericType: true } t when t.GetGenericTypeDefinition() == typeof(List<>) => ClrKind.List,
+                _ => ClrKind.Sequence,
+            };
+            ListShape list;
+            switch (current)
+            {
+                case null:
+                    list = new ListShape(collection);
+                    break;
+                case ListShape l:
+                    list = l;
+                    if (l.Collection != collection) l.Collection = ClrKind.Sequence;
+                    break;
+                default:
+                    // A scalar (or object) here before: PowerShell unrolls one-element arrays, so it was one element.
+                    list = new ListShape(ClrKind.Sequence) { Element = current };
+                    break;
+            }
+            if (DeclaredElement(value.GetType()) is { } declared) list.Element = JoinScalar(list.Element, declared);
+            foreach (var item in items)
+                list.Element = Observe(list.Element, item, level, listNesting + 1);
+            return list;
+        }
+
+        if (level > _depth || Describe(value) is not { } described)
+            return JoinScalar(current, Text.Info); // beyond the depth, or nothing to show: its string, as Export-Csv writes it
+        switch (current)
+        {
+            case null:
+            {
+                var shape = new StructShape(described.Kind, described.Argument);
+                ObserveProperties(shape, described.Properties, level + 1);
+                return shape;
+            }
+            case StructShape s:
+                s.Merge(described.Kind, described.Argument);
+                ObserveProperties(s, described.Properties, level + 1);
+                return s;
+            case ListShape l:
+                l.Element = Observe(l.Element, value, level, listNesting + 1);
+                return l;
+            default:
+                return Text;
+        }
+    }
+
+    private static ClrTypeInfo? DeclaredElement(Type collectionType)
+    {
+        var element = collectionType.IsArray ? collectionType.GetElementType()
+            : collectionType.IsGenericType && collectionType.GetGenericTypeDefinition() == typeof(List<>) ? collectionType.GetGenericArguments()[0]
+            : null;
+        // An element's declared DateTime kind is not known; only values tell it.
+        return element is null || element == typeof(DateTime) ? null : ClrTypeTable.Classify(element);
+    }
+
+    private static ValueShape JoinScalar(ValueShape? current, ClrTypeInfo scalar)
+    {
+        switch (current)
+        {
+            case null: return new ScalarShape(scalar);
+            case ScalarShape s: return s.Info == scalar ? s : new ScalarShape(ScalarLattice.Join(s.Info, scalar));
+            case ListShape l:
+                l.Element = JoinScalar(l.Element, scalar);
+                return l;
+            default: return Text;
+        }
+    }
+}
