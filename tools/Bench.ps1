@@ -173,6 +173,9 @@ foreach ($fsync in '0', '1') {
         $runs.Add((Invoke-Run 'core' $Limit @($limitFile, "$coreBytes", $fsync) $limitFile))
     }
 }
+Write-Step 'Compact encoding of the same records: C++ with one first segment large enough for the whole message'
+$compact = Invoke-Run 'compact' $Reference @($cppFile, "$Records", '0', '8', "$((1 -shl 29) - 1)") $cppFile
+if ($compact.segments -ne 1) { throw "The compact reference wrote $($compact.segments) segments, expected one." }
 Write-Step 'Verify the last CapMap and C++ outputs with the CapMap reader (count + spot checks)'
 $verifyCore = (Invoke-Checked $Bench @('verify', $core, "$Records") | Select-Object -Last 1) | ConvertFrom-Json
 $verifyCpp = (Invoke-Checked $Bench @('verify', $cppFile, "$Records") | Select-Object -Last 1) | ConvertFrom-Json
@@ -182,6 +185,22 @@ $table = Get-CoreTable $runs
 $capmapWall = Get-Wall 'CapMap Fault' $false
 $cppWall = Get-Wall 'C++ reference' $false
 $limitWall = Get-Wall 'limit (C)' $false
+
+# ---- workload 1 at 1M records: where C++'s heap is still small; interleaved, medians of at least 5 ----------
+$records1m = [Math]::Min(1000000, $Records)
+$repeats1m = if ($Quick) { 1 } else { [Math]::Max(5, $Repeats) }
+$runs1m = [System.Collections.Generic.List[object]]::new()
+for ($r = 1; $r -le $repeats1m; $r++) {
+    Write-Step "Core 1M round $r/${repeats1m}: CapMap Fault, C++, limit"
+    $a = Invoke-Run 'core1m' $Bench @('core', $core, "$records1m", 'Fault', '0') $core
+    $runs1m.Add($a)
+    $runs1m.Add((Invoke-Run 'core1m' $Reference @($cppFile, "$records1m", '0') $cppFile))
+    $runs1m.Add((Invoke-Run 'core1m' $Limit @($limitFile, "$($a.bytes)", '0') $limitFile))
+}
+Remove-Item -LiteralPath $core, $cppFile, $limitFile -ErrorAction Ignore
+$wall1m = @{}
+foreach ($tool in 'capmap', 'cpp', 'limit') { $wall1m[$tool] = Get-Median (@($runs1m | Where-Object tool -eq $tool) | ForEach-Object wall_s) }
+$coreMovedBytes = (@(Select-Runs $runs 'capmap' 'Fault' $false) | ForEach-Object moved_bytes | Measure-Object -Maximum).Maximum
 
 # ---- workload 3: scale -------------------------------------------------------------------------------------
 # A List(Struct)'s body must fit one segment (2^29 words, 4 GiB): 16 GB of 141-byte records would need a
@@ -302,9 +321,20 @@ if (-not $SkipPowerShell) {
 # ---- summary -----------------------------------------------------------------------------------------------
 $capmapRuns = @($runs | Where-Object tool -eq 'capmap') + @($scale | ForEach-Object { [pscustomobject]@{ peak_anon_rss_mib = $_.PeakAnon } })
 if ($cgroupResult.Contains('capmap_peak_anon_rss_mib') -and $cgroupResult.capmap_peak_anon_rss_mib) { $capmapRuns += [pscustomobject]@{ peak_anon_rss_mib = $cgroupResult.capmap_peak_anon_rss_mib } }
+# Time per GB relative to the limit at the largest size, divided by the same at the smallest (1 GB): flat is 1.
+$scaleSorted = @($scaleRows | Sort-Object 'Size GB')
+$scaleRatio = if ($scaleSorted.Count -ge 2) {
+    $relative = { param($row) $row.'s per GB' / $row.'Limit s per GB' }
+    [Math]::Round((& $relative $scaleSorted[-1]) / (& $relative $scaleSorted[0]), 3)
+} else { $null }
 $summary = [ordered]@{
     core_vs_cpp_wall_ratio         = [Math]::Round($capmapWall / $cppWall, 3)
     core_vs_limit_ratio            = [Math]::Round($capmapWall / $limitWall, 3)
+    core_vs_cpp_wall_ratio_1m      = [Math]::Round($wall1m.capmap / $wall1m.cpp, 3)
+    core_vs_limit_ratio_1m         = [Math]::Round($wall1m.capmap / $wall1m.limit, 3)
+    core_moved_bytes               = [long]$coreMovedBytes
+    core_bytes_vs_compact_ratio    = [Math]::Round($coreBytes / $compact.bytes, 4)
+    scale_16gb_vs_1gb_per_gb_ratio = $scaleRatio
     peak_anon_rss_mib              = ($capmapRuns | ForEach-Object peak_anon_rss_mib | Measure-Object -Maximum).Maximum
     export_vs_exportcsv_cost_ratio = if ($ps) { [Math]::Round($ps.export_vs_exportcsv_cost_ratio, 3) } else { $null }
     import_vs_importcsv_speedup    = if ($ps) { [Math]::Round($ps.import_vs_importcsv_speedup, 3) } else { $null }
@@ -321,6 +351,13 @@ $summary = [ordered]@{
     cpp_peak_anon_rss_mib          = ($table | Where-Object Writer -eq 'C++ reference' | ForEach-Object 'Peak anon MiB' | Measure-Object -Maximum).Maximum
     core_records                   = $Records
     core_bytes                     = $coreBytes
+    compact_bytes                  = $compact.bytes
+    core_1m_records                = $records1m
+    core_1m_repeats                = $repeats1m
+    capmap_1m_wall_s               = $wall1m.capmap
+    cpp_reference_1m_wall_s        = $wall1m.cpp
+    limit_1m_wall_s                = $wall1m.limit
+    scale_largest_gb               = if ($scaleSorted.Count) { $scaleSorted[-1].'Size GB' } else { $null }
     repeats                        = $Repeats
     verify_capmap                  = $verifyCore.verify
     verify_cpp                     = $verifyCpp.verify

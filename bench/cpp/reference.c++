@@ -4,7 +4,9 @@
 // of i) with capnp::MallocMessageBuilder, then writes it with capnp::writeMessageToFd: the usual way a C++
 // program produces a big Cap'n Proto file. With fsync=1 it fsyncs the file after writing.
 //
-//   reference <file> <records> <fsync 0|1> [payloadBytes=8]
+//   reference <file> <records> <fsync 0|1> [payloadBytes=8] [firstSegmentWords]
+// With firstSegmentWords large enough for the whole message, the result is the compact one-segment
+// encoding (near pointers only) that CapMap's message bytes are compared with.
 // prints one JSON line with build_s, finish_s (writeMessageToFd [+ fsync]), wall_s, peak_rss_mib (VmHWM)
 // and peak_anon_rss_mib (RssAnon sampled every 5 ms by a thread and at the end of the build).
 #include "bench.capnp.h"
@@ -62,7 +64,8 @@ int main(int argc, char** argv) {
   });
 
   auto t0 = std::chrono::steady_clock::now();
-  capnp::MallocMessageBuilder message;
+  unsigned firstSegmentWords = argc > 5 ? static_cast<unsigned>(atoll(argv[5])) : capnp::SUGGESTED_FIRST_SEGMENT_WORDS;
+  capnp::MallocMessageBuilder message(firstSegmentWords);
   auto batch = message.initRoot<Batch>();
   batch.setName("bench");
   auto list = batch.initRecords(static_cast<unsigned>(records));

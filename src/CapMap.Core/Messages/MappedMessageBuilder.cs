@@ -38,7 +38,7 @@ public sealed unsafe class MappedMessageBuilder : IDisposable
         _file = file;
         Options = options;
         _messageOffset = messageOffset;
-        _arena = new MappedSegmentArena(file, messageOffset, MoveBlockJournaled);
+        _arena = new MappedSegmentArena(file, messageOffset, MoveBlockJournaled, !options.CompactLanes && SparseLanes.Allowed(file.Path));
         Message = new MessageBuilder(_arena);
         if (options.Schema is { } schema) EmbedSchema(schema);
     }
@@ -163,6 +163,9 @@ public sealed unsafe class MappedMessageBuilder : IDisposable
     /// <summary>Segments the message has so far.</summary>
     public int SegmentCount => _arena.SegmentCount;
 
+    /// <summary>Bytes the gap moves have copied so far (stays 0 with sparse lanes).</summary>
+    public long StreamMovedBytes => _arena.StreamGapMovedBytes;
+
     /// <summary>SIGBUS faults the growth handler served for this file.</summary>
     public long FaultCount => _disposed ? 0 : _file.FaultCount;
 
@@ -269,6 +272,7 @@ public sealed unsafe class MappedMessageBuilder : IDisposable
         var watch = Stopwatch.StartNew();
         foreach (var list in _lists) list.Complete();
         _arena.DropEmptyTail();
+        RebaseStreamSegments();
         Checkpoint(flush);
         CrashPoints.Reach("complete: everything checkpointed");
         var gapStrategy = CloseGaps();
@@ -288,12 +292,44 @@ public sealed unsafe class MappedMessageBuilder : IDisposable
         ThrowIfFailed();
 
         var summary = new MessageSummary(Path, record.MessageBytes, record.Segments.Select(s => s.Words).ToArray(),
-            AppendedCount, _file.FaultCount, Growth, gapStrategy, watch.Elapsed);
+            AppendedCount, _file.FaultCount, Growth, gapStrategy, watch.Elapsed)
+        {
+            StreamMovedBytes = _arena.StreamGapMovedBytes,
+            SparseLanes = _arena.SparseLanes,
+        };
         _completed = true;
         LastCheckpoint = record;
         _file.Dispose();
         _disposed = true;
         return summary;
+    }
+
+    /// <summary>
+    /// Landing-pad words re-aimed by <see cref="RebaseStreamSegments"/>: written only as patches of the next
+    /// record, so until that record is published the file still agrees with the previous one.
+    /// </summary>
+    private readonly List<WordPatch> _rebasedPads = new();
+
+    /// <summary>
+    /// Sparse lanes keep the children of a list's elements below it, in a room of the list's own segment.
+    /// Before the gaps close, each such segment's declared start moves up to its lowest child, so the unused
+    /// room becomes a gap between segments that collapse-range removes. Words in the segment are addressed
+    /// relative to each other, except the one far pointer into it: the list pointer's landing pad, which
+    /// the next checkpoint re-aims as a patch.
+    /// </summary>
+    private void RebaseStreamSegments()
+    {
+        foreach (var list in _lists)
+        {
+            if (1 + 3 * _lists.Count > CheckpointRecord.MaxPatches) return; // no room for the pads' patches
+            int segment = list.SegmentId;
+            ulong* pad = list.CountPointerAddress - 1;
+            long tagOffset = list.TagAddress - _arena.GetSegmentStart(segment);
+            if (*pad != WirePointer.Far(segment, (int)tagOffset, doubleFar: false)) continue; // not reached through a pad of its own
+            long shift = _arena.RebaseStreamSegment(segment);
+            if (shift == 0) continue;
+            _rebasedPads.Add(new WordPatch((byte*)pad - _arena.Base, WirePointer.Far(segment, (int)(tagOffset - shift / 8), doubleFar: false)));
+        }
     }
 
     /// <summary>
@@ -418,6 +454,7 @@ public sealed unsafe class MappedMessageBuilder : IDisposable
             patches.Add(new WordPatch((byte*)list.CountPointerAddress - fileBase, *list.CountPointerAddress));
             patches.Add(new WordPatch((byte*)list.TagAddress - fileBase, *list.TagAddress));
         }
+        patches.AddRange(_rebasedPads);
         var last = segments[^1];
         long end = last.FileOffset + (long)last.Words * 8;
         long committed = _lists.Sum(list => (long)list.CommittedCount);
@@ -494,7 +531,14 @@ public sealed record MessageSummary(
     long FaultCount,
     GrowthMode Growth,
     GapClosing Gaps,
-    TimeSpan FinishTime);
+    TimeSpan FinishTime)
+{
+    /// <summary>Bytes the gap moves copied while the message was built (0 with sparse lanes).</summary>
+    public long StreamMovedBytes { get; init; }
+
+    /// <summary>True when streaming lists kept holes as large as their segments (collapse-range, no size limit).</summary>
+    public bool SparseLanes { get; init; }
+}
 
 /// <summary>A message cannot be appended to the file (it holds no messages, a truncated one, or one still being built).</summary>
 public sealed class MessageAppendException : IOException

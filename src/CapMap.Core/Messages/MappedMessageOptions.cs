@@ -14,6 +14,13 @@ public sealed record MappedMessageOptions
     /// <summary>Growth step: how much the file is extended at a time.</summary>
     public long ChunkBytes { get; init; } = MappedFileOptions.DefaultChunkBytes;
 
+    /// <summary>
+    /// Keep the file compact while building, even where a streaming list could keep a free sparse hole as
+    /// large as its segment (collapse-range file systems): the gap then starts small and doubles with moves.
+    /// A checkpointed file is then about as long as its data, instead of carrying up to 4 GiB of hole.
+    /// </summary>
+    public bool CompactLanes { get; init; }
+
     /// <summary>Replace an existing file instead of refusing it.</summary>
     public bool Overwrite { get; init; }
 

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using CapMap.Mapping;
 using CapMap.Native;
 using CapMap.Wire;
@@ -8,9 +9,12 @@ namespace CapMap.Messages;
 /// Segments laid out inside one growing file mapping. Allocation is a bump pointer through the file:
 /// the current ("main") segment grows until it is full, then the next one starts exactly where it
 /// ended, so consecutive segments need no gap. A streaming list takes over the tail of the current
-/// segment; the main lane then continues in a new segment a small gap further on. When the stream
-/// fills the gap, the segments after it move up and the gap doubles, so the file stays compact (a
-/// file-size limit or a full disk is met where the data really is). Finish closes the last gap.
+/// segment; the main lane then continues in a new segment a gap further on. With sparse lanes (see
+/// <see cref="SparseLanes"/>: collapse-range available, no file-size limit) the gap is a hole as large as
+/// the stream's segment may grow, so no byte ever moves while building and finish collapses the unused
+/// part. Otherwise the gap starts small; when the stream fills it, the segments after it move up and the
+/// gap doubles, so the file stays compact (a file-size limit or a full disk is met where the data really
+/// is). Finish closes the last gap.
 /// </summary>
 /// <remarks>
 /// Invariant the header relocation relies on: no far pointer ever lands in segment 0. Objects placed
@@ -24,6 +28,7 @@ internal sealed unsafe class MappedSegmentArena : IStreamingArena
     private readonly long _reserve;
     private readonly bool _eager;
     private readonly long _eagerStep;
+    private readonly bool _sparseLanes;
     private readonly Segment[] _segments = new Segment[MappedFileLayout.MaxSegments];
     private int _count;
     private int _current;
@@ -41,6 +46,15 @@ internal sealed unsafe class MappedSegmentArena : IStreamingArena
         public int Capacity;
         /// <summary>Eager mode: the file range up to here is already allocated.</summary>
         public long CommittedEnd;
+        /// <summary>
+        /// A sparse stream's child room: the children of its elements are placed downwards from the list's
+        /// tag (file offset <see cref="ChildLow"/>, the lowest child so far) to <see cref="ChildFloor"/>, so
+        /// element pointers are near pointers with negative offsets. ChildLow is 0 when there is no room.
+        /// </summary>
+        public long ChildLow;
+        public long ChildFloor;
+        /// <summary>Eager mode: the child room from here up to the tag is already allocated.</summary>
+        public long ChildCommittedLow;
 
         public readonly long End => Offset + (long)Used * 8;
     }
@@ -48,9 +62,10 @@ internal sealed unsafe class MappedSegmentArena : IStreamingArena
     /// <summary>Moves a block of the file for the arena; the owner journals it so a kill mid-move stays restorable.</summary>
     private readonly Action<PendingMove> _moveBlock;
 
-    public MappedSegmentArena(MappedFile file, long messageOffset, Action<PendingMove> moveBlock)
+    public MappedSegmentArena(MappedFile file, long messageOffset, Action<PendingMove> moveBlock, bool sparseLanes)
     {
         _file = file;
+        _sparseLanes = sparseLanes;
         _moveBlock = moveBlock;
         MessageOffset = messageOffset;
         _base = file.Base;
@@ -75,6 +90,9 @@ internal sealed unsafe class MappedSegmentArena : IStreamingArena
     /// <summary>File offset where this message (its segment table) starts: 0, or past the messages it was appended to.</summary>
     public long MessageOffset { get; }
     public bool IsStreaming => _stream >= 0;
+
+    /// <summary>True when a stream's gap is a hole as large as its segment may grow (no moves while building).</summary>
+    public bool SparseLanes => _sparseLanes;
 
     internal ReadOnlySpan<Segment> Segments => _segments.AsSpan(0, _count);
     internal byte* Base => _base;
@@ -104,10 +122,11 @@ internal sealed unsafe class MappedSegmentArena : IStreamingArena
         _file.ThrowIfFailed();
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public int TryAllocate(int segmentId, int words)
     {
-        if (segmentId != _current) return -1;
         ref var segment = ref _segments[segmentId];
+        if (segmentId != _current) return segment.ChildLow != 0 ? TryAllocateChild(ref segment, words) : -1;
         if (words > segment.Capacity - segment.Used) return -1;
         CountAllocation(words);
         int offset = segment.Used;
@@ -133,9 +152,25 @@ internal sealed unsafe class MappedSegmentArena : IStreamingArena
         return next;
     }
 
+    /// <summary>Children of a sparse stream's elements, placed below what is already there (see <see cref="Segment.ChildLow"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private int TryAllocateChild(ref Segment segment, int words)
+    {
+        long low = segment.ChildLow - (long)words * 8;
+        if (low < segment.ChildFloor) return -1;
+        CountAllocation(words);
+        segment.ChildLow = low;
+        if (_eager && low < segment.ChildCommittedLow) CommitChildrenAhead(ref segment);
+        return (int)((low - segment.Offset) / 8);
+    }
+
+    /// <summary>The share of a sparse stream's segment kept below the list for its elements' children.</summary>
+    private const int ChildRoomDivisor = 8;
+
     public int BeginStream(int words, out int offset)
     {
         if (IsStreaming) throw new InvalidOperationException("A streaming list is already open in this message; complete it first.");
+        if (_sparseLanes && TryBeginSparseStream(words, out int sparse, out offset)) return sparse;
         ref var stream = ref _segments[_current];
         if (words > stream.Capacity - stream.Used)
             throw new CapnpCapacityException("The current segment cannot hold the start of a streaming list; create the message with a larger reserve.");
@@ -147,6 +182,7 @@ internal sealed unsafe class MappedSegmentArena : IStreamingArena
             throw new CapnpCapacityException("There is not enough reserved address space left to open a streaming list; create the message with a larger reserve.");
         CountAllocation(words);
         _maxStreamWords = stream.Capacity;
+        if (_sparseLanes) mainStart = Math.Max(mainStart, SparseLaneEnd(stream.Offset));
         stream.Capacity = StreamCapacityBefore(mainStart, stream.Offset);
         _stream = _current;
         offset = stream.Used;
@@ -158,6 +194,7 @@ internal sealed unsafe class MappedSegmentArena : IStreamingArena
         return _stream;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool TryExtendStream(int words)
     {
         if (!IsStreaming) throw new InvalidOperationException("No streaming list is open.");
@@ -168,6 +205,83 @@ internal sealed unsafe class MappedSegmentArena : IStreamingArena
         stream.Used += words;
         if (_eager && stream.End > stream.CommittedEnd) CommitAhead(ref stream);
         return true;
+    }
+
+    /// <summary>
+    /// Opens the stream in a segment of its own, a hole as large as that segment may grow: the first part
+    /// (<see cref="ChildRoomDivisor"/>) is room for the elements' children, placed downwards from the tag so
+    /// each element reaches its children with near pointers; the list grows upwards from the tag. Nothing
+    /// moves while building; Complete moves the segment's declared start up to its lowest child
+    /// (<see cref="RebaseStreamSegment"/>) and collapses both unused parts. False when the layout does not fit.
+    /// </summary>
+    private bool TryBeginSparseStream(int words, out int streamSegment, out int offset)
+    {
+        streamSegment = offset = -1;
+        ref var before = ref _segments[_current];
+        long start = NativeRange.AlignUp(before.End, MappedFileLayout.GapAlignment);
+        // The segment before keeps the alignment padding: its declared size must stay within the limit.
+        long declaredBefore = _current == 0 ? start - (MessageOffset + 8) : start - before.Offset;
+        if (before.Used == 0 || declaredBefore / 8 > WireLimits.MaxSegmentWords || start >= _reserve) return false;
+        _maxStreamWords = (int)Math.Min(WireLimits.MaxSegmentWords, (_reserve - start) / 8);
+        long mainStart = SparseLaneEnd(start);
+        long tag = start + AlignDown((mainStart - start) / ChildRoomDivisor, MappedFileLayout.GapAlignment);
+        if (mainStart - tag < (long)words * 8 + 2L * MappedFileLayout.GapAlignment || mainStart >= _reserve) return false;
+
+        CountAllocation(words);
+        before.Capacity = before.Used; // the stream's segment begins after it
+        int stream = OpenSegment(start, StreamCapacityBefore(mainStart, start), tag);
+        ref var segment = ref _segments[stream];
+        segment.Used = (int)((tag - start) / 8) + words;
+        segment.ChildLow = segment.ChildCommittedLow = tag;
+        segment.ChildFloor = start;
+        if (_eager) CommitAhead(ref segment);
+        _stream = stream;
+        offset = (int)((tag - start) / 8);
+        _streamExtensions.Add(0);
+        _current = OpenSegment(mainStart, (int)Math.Min(WireLimits.MaxSegmentWords, (_reserve - mainStart) / 8), mainStart);
+        streamSegment = stream;
+        return true;
+    }
+
+    /// <summary>Eager growth of a child room: allocate a chunk below its lowest child (it grows downwards).</summary>
+    private void CommitChildrenAhead(ref Segment segment)
+    {
+        long from = Math.Max(segment.ChildFloor, AlignDown(segment.ChildLow - _eagerStep / 2, _eagerStep));
+        long length = segment.ChildCommittedLow - from;
+        _file.EnsureRangeCommitted(from, length, length);
+        segment.ChildCommittedLow = from;
+    }
+
+    /// <summary>
+    /// At Complete: moves the declared start of a sparse stream's segment up to its lowest child (aligned
+    /// for collapse-range), so the unused child room becomes padding of the segment before it, a gap that
+    /// closing the gaps removes. The caller re-aims the one far pointer into the segment (the list's landing
+    /// pad). Returns the bytes the start moved (0: nothing to do). No byte of the file changes.
+    /// </summary>
+    internal long RebaseStreamSegment(int index)
+    {
+        ref var segment = ref _segments[index];
+        if (segment.ChildLow == 0 || index == _stream) return 0;
+        long newOffset = AlignDown(segment.ChildLow, MappedFileLayout.GapAlignment);
+        long shift = newOffset - segment.Offset;
+        segment.ChildLow = segment.ChildFloor = 0; // no more children here
+        if (shift <= 0) return 0;
+        segment.Offset = newOffset;
+        segment.Used -= (int)(shift / 8);
+        segment.Capacity -= (int)(shift / 8);
+        return shift;
+    }
+
+    /// <summary>
+    /// Where the main lane starts when the stream keeps a hole as large as its segment may grow: at the
+    /// segment limit, but leaving at least half of the remaining reserve to the other lanes (a small
+    /// reserve then gets a smaller hole, and the doubling moves take over if the stream outgrows it).
+    /// </summary>
+    private long SparseLaneEnd(long streamOffset)
+    {
+        long segmentLimit = AlignDown(streamOffset + (long)_maxStreamWords * 8, MappedFileLayout.GapAlignment);
+        long halfReserve = AlignDown(streamOffset + (_reserve - streamOffset) / 2, MappedFileLayout.GapAlignment);
+        return Math.Min(segmentLimit, halfReserve);
     }
 
     /// <summary>First gap left for a stream to grow into; it doubles each time the stream fills it.</summary>
@@ -297,4 +411,5 @@ internal sealed unsafe class MappedSegmentArena : IStreamingArena
         if (_current >= _count) _current = _count - 1;
     }
 
+    private static long AlignDown(long value, long unit) => value / unit * unit;
 }

@@ -98,6 +98,7 @@ public readonly unsafe struct ListBuilder
         return new StructBuilder(_message!, _segment, (ulong*)_start + index * step, _structDataWords, _structPointerCount);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal PointerSlot Slot(int index)
     {
         CheckIndex(index);
@@ -113,6 +114,7 @@ public readonly unsafe struct ListBuilder
     }
 
     /// <summary>Writes Text into element <paramref name="index"/> of a pointer list.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void SetText(int index, ReadOnlySpan<char> text) => Slot(index).SetText(text);
 
     /// <summary>Writes Data into element <paramref name="index"/> of a pointer list.</summary>

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace CapMap.Wire;
 
 /// <summary>
@@ -61,6 +62,10 @@ public sealed unsafe class MessageBuilder
     /// another segment with a one-word landing pad in front of the object (a far pointer), else, when the
     /// object fills a segment by itself, a two-word landing pad elsewhere (a double-far pointer).
     /// </summary>
+    // The per-record path (this, PointerSlot, StructBuilder, ListBuilder, the streaming list and the mapped
+    // arena) is compiled fully optimized at its first call: at a million records the tier-0 and instrumented
+    // phases of tiered compilation cost as much as the records themselves (docs/benchmarks.md, the profile).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal ulong* AllocateObject(int slotSegment, ulong* slot, int words, ulong pointerTemplate, out int targetSegment)
     {
         int offset = Arena.TryAllocate(slotSegment, words);

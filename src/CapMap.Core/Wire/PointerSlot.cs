@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace CapMap.Wire;
@@ -21,6 +22,7 @@ internal readonly unsafe struct PointerSlot
 
     public void Clear() => *_slot = 0;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public StructBuilder InitStruct(int dataWords, int pointerCount)
     {
         CheckStructSize(dataWords, pointerCount);
@@ -29,6 +31,7 @@ internal readonly unsafe struct PointerSlot
         return new StructBuilder(_message, segment, target, dataWords, pointerCount);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public ListBuilder InitList(ElementSize elementSize, int count)
     {
         if (elementSize == ElementSize.InlineComposite)
@@ -54,6 +57,7 @@ internal readonly unsafe struct PointerSlot
         return ListBuilder.ForStructs(_message, segment, tag + 1, count, dataWords, pointerCount);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void SetText(ReadOnlySpan<char> text)
     {
         int byteCount = Encoding.UTF8.GetByteCount(text);
@@ -61,9 +65,11 @@ internal readonly unsafe struct PointerSlot
         Encoding.UTF8.GetBytes(text, body);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void SetData(ReadOnlySpan<byte> data) => data.CopyTo(AllocateBlob(data.Length, 0));
 
     /// <summary>Allocates a byte list for a blob; Text carries one extra NUL byte that the zeroed memory already holds.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private Span<byte> AllocateBlob(int byteCount, int terminatorBytes)
     {
         long listBytes = (long)byteCount + terminatorBytes;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace CapMap.Wire;
 
 /// <summary>
@@ -75,6 +76,7 @@ public sealed unsafe class StreamingStructListBuilder
     /// may move the segments opened since the list began to make room for it (their
     /// <see cref="ISegmentArena.GetMoveEpoch"/> changes; see <see cref="StructBuilder.MoveEpoch"/>).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public StructBuilder Append()
     {
         if (_completed) throw new InvalidOperationException("The list is complete; no more elements can be appended.");

@@ -101,6 +101,7 @@ public readonly unsafe struct StructBuilder
         return Pointers + pointerIndex;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal PointerSlot Slot(int pointerIndex)
     {
         if ((uint)pointerIndex >= (uint)PointerCount)
@@ -112,6 +113,7 @@ public readonly unsafe struct StructBuilder
     public StructBuilder InitStruct(int pointerIndex, int dataWords, int pointerCount) => Slot(pointerIndex).InitStruct(dataWords, pointerCount);
 
     /// <summary>Allocates a zeroed list of <paramref name="count"/> primitive or pointer elements and points pointer <paramref name="pointerIndex"/> at it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public ListBuilder InitList(int pointerIndex, ElementSize elementSize, int count) => Slot(pointerIndex).InitList(elementSize, count);
 
     /// <summary>Allocates a zeroed List(Struct) of <paramref name="count"/> elements and points pointer <paramref name="pointerIndex"/> at it.</summary>
@@ -132,9 +134,11 @@ public readonly unsafe struct StructBuilder
     }
 
     /// <summary>Writes Text (UTF-8 with its NUL terminator) and points pointer <paramref name="pointerIndex"/> at it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void SetText(int pointerIndex, ReadOnlySpan<char> text) => Slot(pointerIndex).SetText(text);
 
     /// <summary>Writes Data and points pointer <paramref name="pointerIndex"/> at it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void SetData(int pointerIndex, ReadOnlySpan<byte> data) => Slot(pointerIndex).SetData(data);
 
     /// <summary>Makes pointer <paramref name="pointerIndex"/> null (readers see the default); the old target stays as unreachable bytes.</summary>

@@ -25,19 +25,21 @@ public sealed class CompleteCrashTests
 
     public CompleteCrashTests(ITestOutputHelper output) => _output = output;
 
-    public static TheoryData<string, string, bool> FileSystems => new()
+    public static TheoryData<string, string, bool, bool> FileSystems => new()
     {
-        // ext4 (the temp directory): Complete closes the gap with collapse-range.
-        { "ext4", "collapse announced", false },
-        // tmpfs has no collapse-range: Complete moves the tail down, journaled chunk by chunk.
-        { "tmpfs", "copy chunk 1", false },
+        // ext4 (the temp directory): the list keeps a sparse hole (no move while streaming) and Complete
+        // closes it with collapse-range.
+        { "ext4", "collapse announced", false, false },
+        // tmpfs has no collapse-range: the gap doubles with journaled moves while streaming, and Complete
+        // moves the tail down, journaled chunk by chunk.
+        { "tmpfs", "copy chunk 1", true, false },
         // A message appended after one the file holds: the first must stay byte for byte at every step.
-        { "ext4", "collapse done", true },
+        { "ext4", "collapse done", false, true },
     };
 
     [Theory]
     [MemberData(nameof(FileSystems))]
-    public void A_kill_at_every_step_leaves_the_completed_message_or_exactly_the_last_checkpoint(string fileSystem, string expectedStep, bool append)
+    public void A_kill_at_every_step_leaves_the_completed_message_or_exactly_the_last_checkpoint(string fileSystem, string expectedStep, bool movesWhileStreaming, bool append)
     {
         using var tmpfs = fileSystem == "tmpfs" ? new TmpfsMount("256m") : null;
         using var temp = new TempDir();
@@ -60,7 +62,9 @@ public sealed class CompleteCrashTests
         Assert.True(full.ExitCode == 0, full.Error);
         var steps = full.Steps;
         Assert.Contains(steps, s => s.StartsWith(expectedStep));
-        Assert.Contains(steps, s => s.StartsWith("copy announced")); // at least one gap move while streaming
+        var streaming = steps.TakeWhile(s => s != "complete: everything checkpointed").ToList();
+        if (movesWhileStreaming) Assert.Contains(streaming, s => s.StartsWith("copy announced"));
+        else Assert.DoesNotContain(streaming, s => s.StartsWith("copy announced"));
         Assert.Equal("complete: header published", steps[^1]);
         _output.WriteLine($"{fileSystem}: {steps.Count} steps: {string.Join(", ", steps.Distinct().Take(12))} …");
 
@@ -142,7 +146,9 @@ public sealed class CompleteCrashTests
 
     private static ChildRun RunChild(string path, long killAt, int payload, bool append = false)
     {
-        var info = ChildWriter.StartInfo(path, Records, Every, "Fault", 4L << 30, payload);
+        // 1 GiB reserve: on ext4 the list's sparse hole is then 512 MiB, which a checkpointed file declares as
+        // padding and capnp reads whole.
+        var info = ChildWriter.StartInfo(path, Records, Every, "Fault", 1L << 30, payload);
         if (append) info.Environment["CAPMAP_TEST_APPEND"] = "1";
         info.Environment["CAPMAP_TEST_KILL_AT_STEP"] = killAt == long.MaxValue ? "0" : killAt.ToString();
         var (code, output, error) = ChildWriter.Run(info, TimeSpan.FromMinutes(2));

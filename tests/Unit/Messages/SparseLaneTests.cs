@@ -1,0 +1,75 @@
+using CapMap.Mapping;
+using CapMap.Messages;
+using CapMap.Tests.Interop;
+using CapMap.Tests.Mapping;
+using Xunit;
+
+namespace CapMap.Tests.Messages;
+
+/// <summary>
+/// Sparse lanes (collapse-range file systems; the temp directory is ext4): a streaming list keeps a hole as
+/// large as its segment, with its elements' children below it, so nothing moves while building and element
+/// pointers are near pointers (no landing pads). Where they are not used (CompactLanes, tmpfs), children sit
+/// behind far pointers and the gap doubles with moves.
+/// </summary>
+public sealed class SparseLaneTests : IDisposable
+{
+    private const int Records = 100_000;
+    private readonly string _dir = Directory.CreateTempSubdirectory("capmap-lanes-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private MessageSummary Build(string name, bool compactLanes, GrowthMode growth = GrowthMode.Fault)
+    {
+        string path = Path.Combine(_dir, name);
+        using var builder = MappedMessageBuilder.Create(path, new MappedMessageOptions { ReserveBytes = 1L << 30, Growth = growth, CompactLanes = compactLanes });
+        MappedMessageBuilderTests.WriteRecords(builder, Records, _ => false);
+        var summary = builder.Complete(flush: false);
+        MappedMessageBuilderTests.AssertRecords(path, Records);
+        return summary;
+    }
+
+    [Theory]
+    [InlineData(GrowthMode.Fault)]
+    [InlineData(GrowthMode.Eager)]
+    public void Children_below_the_list_need_no_landing_pads_and_nothing_moves(GrowthMode growth)
+    {
+        var sparse = Build("sparse.bin", compactLanes: false, growth);
+        var compact = Build("compact.bin", compactLanes: true, growth);
+        Assert.True(sparse.SparseLanes);
+        Assert.False(compact.SparseLanes);
+        Assert.Equal(0, sparse.StreamMovedBytes);
+        Assert.True(compact.StreamMovedBytes > 0, "the compact layout doubles its gap with moves");
+        Assert.Equal(GapClosing.Collapsed, sparse.Gaps);
+        // Each record has two children reached from the element (name, tags): a one-word landing pad each,
+        // less the few alignment words at the lanes' edges.
+        long saved = compact.Bytes - sparse.Bytes;
+        Assert.True(saved >= Records * 16L - (256 << 10), $"sparse {sparse.Bytes} bytes, compact {compact.Bytes}: {saved} saved");
+        Assert.Equal(new FileInfo(Path.Combine(_dir, "sparse.bin")).Length, sparse.Bytes);
+    }
+
+    [Fact]
+    public void A_checkpointed_file_declares_the_holes_as_padding_and_capnp_reads_it()
+    {
+        string path = Path.Combine(_dir, "checkpointed.bin");
+        // 256 MiB reserve: the list's hole is then 128 MiB, which the checkpointed file keeps.
+        using (var builder = MappedMessageBuilder.Create(path, new MappedMessageOptions { ReserveBytes = 256L << 20 }))
+            MappedMessageBuilderTests.WriteRecords(builder, 5_000, written => written == 2_500);
+        var info = MessageFileInfo.Read(path);
+        Assert.Equal(MessageFileState.Checkpoint, info.State);
+        Assert.Equal(5_000, info.RecordCount);
+        Assert.True(info.MessageBytes > 64L << 20, $"expected the hole in the checkpointed file, got {info.MessageBytes} bytes");
+        MappedMessageBuilderTests.AssertRecords(path, 5_000);
+        // The shell opens the file without the flock File.ReadAllBytes takes (a child forked by another test
+        // may briefly hold a copy of the writer's descriptor and its lock).
+        string schema = CapnpTool.SchemaPath("records.capnp");
+        var (code, json) = Tools.Run("/bin/bash", "-c",
+            $"cd '{Path.GetDirectoryName(schema)}' && {CapnpTool.Executable} convert binary:json --short '{Path.GetFileName(schema)}' Root < '{path}'");
+        Assert.True(code == 0, json.Length > 2000 ? json[..2000] : json);
+        Assert.Contains("\"name\":\"record 4999\"", json);
+
+        var repaired = MessageRepair.Repair(path);
+        Assert.Equal(5_000, repaired.RecordCount);
+        MappedMessageBuilderTests.AssertRecords(path, 5_000);
+    }
+}
