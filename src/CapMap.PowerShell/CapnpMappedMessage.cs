@@ -3,6 +3,7 @@ using CapMap.Messages;
 using CapMap.Objects;
 using CapMap.PowerShell.Internal;
 using CapMap.Schema;
+using CapMap.Schema.Inference;
 
 namespace CapMap.PowerShell;
 
@@ -39,7 +40,18 @@ public sealed class CapnpMappedMessage : IDisposable
     {
         _writer = writer;
         Schema = schema;
+        if (schema.Inferred is { } inferred)
+        {
+            Codec = new InferredRecordCodec(inferred, PSObjectAdapter.Instance);
+            RecordsPath = FieldPath.Resolve(writer.RootSchema, inferred.Root.Fields[0].Identifier, rootIfNoList: false);
+        }
     }
+
+    /// <summary>Converts records by the inferred schema (original names and .NET types); null for a schema a user wrote.</summary>
+    internal InferredRecordCodec? Codec { get; }
+
+    /// <summary>The list of records of an inferred schema.</summary>
+    internal FieldPath? RecordsPath { get; }
 
     private MappedMessageBuilder Builder => _writer.Builder;
 
@@ -144,7 +156,10 @@ public sealed class CapnpMappedMessage : IDisposable
     {
         try
         {
-            _writer.Write(target, input, strict);
+            if (Codec is not null && RecordsPath is not null && target.Path == RecordsPath.Path)
+                _writer.Append(RecordsPath, element => Codec.Write(element, input));
+            else
+                _writer.Write(target, input, strict);
         }
         catch (ListAlreadyCompletedException e)
         {

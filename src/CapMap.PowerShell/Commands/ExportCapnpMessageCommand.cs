@@ -2,6 +2,7 @@ using System.Collections;
 using System.Diagnostics;
 using System.Management.Automation;
 using CapMap.PowerShell.Internal;
+using CapMap.Schema.Inference;
 
 namespace CapMap.PowerShell.Commands;
 
@@ -23,13 +24,16 @@ public sealed class ExportCapnpMessageCommand : NewMessageCmdletBase
     private TimeSpan _lastProgress;
     private long _lastProgressRecords;
     private ProgressRecord? _progress;
+    private SampleBuffer? _sample;
+    private string? _path;
+    private UnseenWarnings? _unseen;
 
     /// <summary>The objects to write.</summary>
     [Parameter(Mandatory = true, ValueFromPipeline = true)]
     [AllowNull]
     public PSObject? InputObject { get; set; }
 
-    /// <summary>The List(Struct) field the objects go to (dotted for nested). Default: the root's only List(Struct) field.</summary>
+    /// <summary>The List(Struct) field the objects go to (dotted for nested). Default: the root's only List(Struct) field. Without -Schema: the name of the inferred root's list (default records).</summary>
     [Parameter]
     [ArgumentCompleter(typeof(FieldPathCompleter))]
     public string? Field { get; set; }
@@ -45,18 +49,57 @@ public sealed class ExportCapnpMessageCommand : NewMessageCmdletBase
     protected override void BeginProcessing()
     {
         string path = ResolveTargetFile();
+        if (InfersSchema)
+        {
+            if (!ShouldProcess(path, "Export objects to a Cap'n Proto message (schema inferred from the objects)")) return;
+            _sample = new SampleBuffer(new SchemaInferrer(InferenceOptions(Field)));
+            _path = path;
+            return;
+        }
         var (schema, root) = ResolveSchemaAndRoot();
         var target = ResolveField(root, Field, rootIfNoList: false)!;
         if (!ShouldProcess(path, $"Export objects to a Cap'n Proto message ({root.NestedName}.{target.Path})")) return;
+        Open(CreateMessage(path, schema, root), target);
+    }
 
-        _message = CreateMessage(path, schema, root);
+    private void Open(CapnpMappedMessage message, CapMap.Objects.FieldPath target)
+    {
+        _message = message;
         _appender = new RecordAppender(_message, target, Strict);
-        _progress = new ProgressRecord(Math.Abs(path.GetHashCode() % 100000) + 1, $"Export-CapnpMessage {System.IO.Path.GetFileName(path)}", "Starting");
+        _progress = new ProgressRecord(Math.Abs(message.Path.GetHashCode() % 100000) + 1, $"Export-CapnpMessage {System.IO.Path.GetFileName(message.Path)}", "Starting");
         _clock.Start();
+    }
+
+    /// <summary>The sample is complete (or the input ended): the file is created with the inferred schema and the sample written.</summary>
+    private void OpenInferred()
+    {
+        var sample = _sample!;
+        _sample = null;
+        var message = CreateInferredMessage(_path!, sample.Inferrer.Build());
+        Open(message, message.RecordsPath!);
+        _unseen = new UnseenWarnings(message.Codec!.Unseen);
+        foreach (object? item in sample.Records)
+        {
+            if (Stopping) return;
+            Append(item);
+        }
     }
 
     protected override void ProcessRecord()
     {
+        if (_sample is not null)
+        {
+            foreach (object? item in Inputs())
+            {
+                if (_sample is not null)
+                {
+                    _sample.Add(item);
+                    if (_sample.Inferrer.IsFull) OpenInferred();
+                }
+                else Append(item);
+            }
+            return;
+        }
         if (_appender is null) return; // -WhatIf, or declined
         // Bound by name (-InputObject $list) rather than piped: write each element, as the user meant.
         if (!MyInvocation.ExpectingInput && InputObject?.BaseObject is IList list and not IDictionary and not byte[])
@@ -71,10 +114,23 @@ public sealed class ExportCapnpMessageCommand : NewMessageCmdletBase
         Append(InputObject);
     }
 
+    /// <summary>The inputs of this call: the elements of a list bound by name, else the one piped object.</summary>
+    private IEnumerable<object?> Inputs()
+    {
+        if (!MyInvocation.ExpectingInput && InputObject?.BaseObject is IList list and not IDictionary and not byte[])
+        {
+            foreach (object? item in list) yield return item;
+        }
+        else yield return InputObject;
+    }
+
     private void Append(object? input)
     {
         var error = RunOrThrow(() => _appender!.Append(input), _message!.Path);
         if (error is not null) WriteError(error);
+        if (_unseen is not null)
+            foreach (string property in _unseen.Take())
+                WriteWarning($"Property '{property}' was not in the first {SampleSize:N0} records the schema was inferred from; its values are not written. Use a larger -SampleSize to keep it.");
         long count = _appender!.InputCount;
         if (count - _lastProgressRecords >= ProgressEveryRecords || (count & 1023) == 0 && _clock.Elapsed - _lastProgress >= ProgressInterval)
             ReportProgress();
@@ -94,6 +150,7 @@ public sealed class ExportCapnpMessageCommand : NewMessageCmdletBase
 
     protected override void EndProcessing()
     {
+        if (_sample is not null) OpenInferred();
         if (_message is null || _appender is null) return;
         _progress!.StatusDescription = $"Completing {_appender.Written:N0} records";
         WriteProgress(_progress);

@@ -2,6 +2,7 @@ using System.Management.Automation;
 using CapMap.Mapping;
 using CapMap.Messages;
 using CapMap.Schema;
+using CapMap.Schema.Inference;
 
 namespace CapMap.PowerShell.Commands;
 
@@ -11,16 +12,26 @@ namespace CapMap.PowerShell.Commands;
 /// </summary>
 public abstract class NewMessageCmdletBase : NewFileCmdletBase
 {
-    /// <summary>The schema: what Import-CapnpSchema returns, or the path of a .capnp or precompiled schema file.</summary>
-    [Parameter(Mandatory = true)]
+    /// <summary>The schema: what Import-CapnpSchema returns, or the path of a .capnp or precompiled schema file. Without it the schema is inferred from the records.</summary>
+    [Parameter]
     [ValidateNotNull]
-    public object Schema { get; set; } = null!;
+    public object? Schema { get; set; }
 
-    /// <summary>The root struct's name.</summary>
-    [Parameter(Mandatory = true)]
+    /// <summary>The root struct's name (with -Schema: which struct; without: the name of the inferred root, default Batch).</summary>
+    [Parameter]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(RootTypeCompleter))]
     public string RootType { get; set; } = "";
+
+    /// <summary>Without -Schema: levels of nested objects kept as structs; deeper values become their strings.</summary>
+    [Parameter]
+    [ValidateRange(0, 16)]
+    public int Depth { get; set; } = new InferenceOptions().Depth;
+
+    /// <summary>Without -Schema: records looked at before the schema is fixed.</summary>
+    [Parameter]
+    [ValidateRange(1, int.MaxValue)]
+    public int SampleSize { get; set; } = new InferenceOptions().SampleSize;
 
     /// <summary>Values of root fields (not the streamed lists): a hashtable or an object.</summary>
     [Parameter]
@@ -39,17 +50,44 @@ public abstract class NewMessageCmdletBase : NewFileCmdletBase
     [Parameter]
     public SwitchParameter Strict { get; set; }
 
-    /// <summary>The resolved -Schema and -RootType, or the command stops.</summary>
+    /// <summary>True when the schema is to be inferred from the records (no -Schema).</summary>
+    protected bool InfersSchema => Schema is null;
+
+    /// <summary>The resolved -Schema and -RootType (the schema's only root candidate when -RootType is not given), or the command stops.</summary>
     protected (CapnpSchema Schema, StructSchema Root) ResolveSchemaAndRoot()
     {
         var schema = ResolveSchema(Schema);
-        return (schema, ResolveRootType(schema, RootType));
+        string rootType = RootType.Length == 0 && schema.RootCandidates.Length == 1 ? schema.RootCandidates[0] : RootType;
+        return (schema, ResolveRootType(schema, rootType));
     }
 
-    /// <summary>Creates the message file with the root's -Property values, or stops the command with the error's ErrorId.</summary>
+    /// <summary>How the schema is inferred without -Schema: -Depth, -SampleSize, -RootType and the records field.</summary>
+    protected InferenceOptions InferenceOptions(string? recordsField) => new()
+    {
+        Depth = Depth,
+        SampleSize = SampleSize,
+        Adapter = Internal.PSObjectAdapter.Instance,
+        Schema = new InferredSchemaOptions
+        {
+            RootType = RootType.Length == 0 ? "Batch" : RootType,
+            RecordsField = string.IsNullOrEmpty(recordsField) ? "records" : recordsField,
+        },
+    };
+
+    /// <summary>Creates the message file with the root's -Property values, or stops the command with the error's ErrorId. The file carries the schema.</summary>
     private protected CapnpMappedMessage CreateMessage(string path, CapnpSchema schema, StructSchema root)
     {
-        var options = new MappedMessageOptions { ReserveBytes = Reserve, Growth = Growth, Overwrite = Force };
+        var carried = schema.Inferred is { } inferred
+            ? CarriedSchema.ForInferred(inferred)
+            : CarriedSchema.ForExplicit(schema.SchemaSet, root, schema.GetRequestBytes());
+        var options = new MappedMessageOptions { ReserveBytes = Reserve, Growth = Growth, Overwrite = Force, Schema = carried };
         return RunOrThrow(() => CapnpMappedMessage.Create(path, schema, root, options, Property, Strict), path);
+    }
+
+    /// <summary>Creates the message file with a schema inferred from records.</summary>
+    private protected CapnpMappedMessage CreateInferredMessage(string path, InferredSchema inferred)
+    {
+        var schema = CapnpSchema.FromInferred(inferred, path);
+        return CreateMessage(path, schema, (StructSchema)schema.SchemaSet.GetById(inferred.Root.Id));
     }
 }
