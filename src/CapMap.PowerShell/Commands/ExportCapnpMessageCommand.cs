@@ -38,6 +38,16 @@ public sealed class ExportCapnpMessageCommand : NewMessageCmdletBase
     [ArgumentCompleter(typeof(FieldPathCompleter))]
     public string? Field { get; set; }
 
+    /// <summary>Without -Schema: levels of nested objects kept as structs; deeper values become their strings.</summary>
+    [Parameter]
+    [ValidateRange(0, 16)]
+    public int Depth { get; set; } = new InferenceOptions().Depth;
+
+    /// <summary>Without -Schema: records looked at before the schema is fixed.</summary>
+    [Parameter]
+    [ValidateRange(1, int.MaxValue)]
+    public int SampleSize { get; set; } = new InferenceOptions().SampleSize;
+
     /// <summary>Skip msync/fsync at the end.</summary>
     [Parameter]
     public SwitchParameter NoFlush { get; set; }
@@ -61,6 +71,19 @@ public sealed class ExportCapnpMessageCommand : NewMessageCmdletBase
         if (!ShouldProcess(path, $"Export objects to a Cap'n Proto message ({root.NestedName}.{target.Path})")) return;
         Open(CreateMessage(path, schema, root), target);
     }
+
+    /// <summary>How the schema is inferred without -Schema: -Depth, -SampleSize, -RootType and the records field.</summary>
+    private InferenceOptions InferenceOptions(string? recordsField) => new()
+    {
+        Depth = Depth,
+        SampleSize = SampleSize,
+        Adapter = PSObjectAdapter.Instance,
+        Schema = new InferredSchemaOptions
+        {
+            RootType = RootType.Length == 0 ? "Batch" : RootType,
+            RecordsField = string.IsNullOrEmpty(recordsField) ? "records" : recordsField,
+        },
+    };
 
     private void Open(CapnpMappedMessage message, CapMap.Objects.FieldPath target)
     {

@@ -23,16 +23,6 @@ public abstract class NewMessageCmdletBase : NewFileCmdletBase
     [ArgumentCompleter(typeof(RootTypeCompleter))]
     public string RootType { get; set; } = "";
 
-    /// <summary>Without -Schema: levels of nested objects kept as structs; deeper values become their strings.</summary>
-    [Parameter]
-    [ValidateRange(0, 16)]
-    public int Depth { get; set; } = new InferenceOptions().Depth;
-
-    /// <summary>Without -Schema: records looked at before the schema is fixed.</summary>
-    [Parameter]
-    [ValidateRange(1, int.MaxValue)]
-    public int SampleSize { get; set; } = new InferenceOptions().SampleSize;
-
     /// <summary>Values of root fields (not the streamed lists): a hashtable or an object.</summary>
     [Parameter]
     public object? Property { get; set; }
@@ -60,19 +50,6 @@ public abstract class NewMessageCmdletBase : NewFileCmdletBase
         string rootType = RootType.Length == 0 && schema.RootCandidates.Length == 1 ? schema.RootCandidates[0] : RootType;
         return (schema, ResolveRootType(schema, rootType));
     }
-
-    /// <summary>How the schema is inferred without -Schema: -Depth, -SampleSize, -RootType and the records field.</summary>
-    protected InferenceOptions InferenceOptions(string? recordsField) => new()
-    {
-        Depth = Depth,
-        SampleSize = SampleSize,
-        Adapter = Internal.PSObjectAdapter.Instance,
-        Schema = new InferredSchemaOptions
-        {
-            RootType = RootType.Length == 0 ? "Batch" : RootType,
-            RecordsField = string.IsNullOrEmpty(recordsField) ? "records" : recordsField,
-        },
-    };
 
     /// <summary>Creates the message file with the root's -Property values, or stops the command with the error's ErrorId. The file carries the schema.</summary>
     private protected CapnpMappedMessage CreateMessage(string path, CapnpSchema schema, StructSchema root)
