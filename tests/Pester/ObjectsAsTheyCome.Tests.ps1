@@ -211,3 +211,67 @@ Describe 'ConvertTo-CapnpSchema' {
         $LASTEXITCODE | Should -Be 0
     }
 }
+
+Describe 'New-CapnpMappedMessage without -Schema' {
+    It 'creates the file at the first Add-CapnpStruct, with the schema of its records' {
+        $file = Join-Path $TestDrive 'pending.bin'
+        $m = New-CapnpMappedMessage -Path $file
+        $m.AwaitsSchema | Should -BeTrue
+        Test-Path -LiteralPath $file | Should -BeFalse
+        1..5 | ForEach-Object { [pscustomobject]@{ N = $_; When = [datetime]::new(2026, 1, $_, 0, 0, 0, [DateTimeKind]::Utc) } } | Add-CapnpStruct -Message $m
+        $m.AwaitsSchema | Should -BeFalse
+        $m.RecordCount | Should -Be 5
+        @{ N = 6; When = [datetime]::new(2026, 1, 6, 0, 0, 0, [DateTimeKind]::Utc); Extra = 'late' } | Add-CapnpStruct -Message $m -WarningVariable w -WarningAction SilentlyContinue
+        @($w).Count | Should -Be 1
+        Complete-CapnpMappedMessage $m | Out-Null
+        $back = @(Import-CapnpMessage -Path $file)
+        $back.Count | Should -Be 6
+        $back[5].N | Should -Be 6
+        $back[5].When | Should -BeOfType [datetime]
+        $back[5].When.Day | Should -Be 6
+    }
+
+    It 'samples only -SampleSize records of the first call and writes them all' {
+        $file = Join-Path $TestDrive 'pending-sample.bin'
+        $m = New-CapnpMappedMessage -Path $file -SampleSize 2 -RootType Rows
+        $m | Add-CapnpStruct -Value @(@{ a = 1 }, @{ a = 2 }, @{ a = 3 }) -PassThru | Complete-CapnpMappedMessage | Out-Null
+        (Get-CapnpSchema -LiteralPath $file).RootType | Should -Be 'Rows'
+        (Import-CapnpMessage -Path $file).a | Should -Be @(1, 2, 3)
+    }
+}
+
+Describe '-Append' {
+    It 'Export-CapnpMessage -Append writes a second message by the file''s schema; Import reads both' {
+        $file = Join-Path $TestDrive 'two.bin'
+        1..3 | ForEach-Object { [pscustomobject]@{ Id = $_; Name = "first$_" } } | Export-CapnpMessage -Path $file
+        $before = [IO.File]::ReadAllBytes($file)
+        4..5 | ForEach-Object { [pscustomobject]@{ Id = $_; Name = "second$_" } } | Export-CapnpMessage -Path $file -Append
+        $after = [IO.File]::ReadAllBytes($file)
+        [Linq.Enumerable]::SequenceEqual([byte[]]$after[0..($before.Length - 1)], [byte[]]$before) | Should -BeTrue
+        $info = @(Get-CapnpMessageInfo -LiteralPath $file)
+        $info.Count | Should -Be 2
+        $info.RecordCount | Should -Be @(3, 2)
+        $back = @(Import-CapnpMessage -Path $file)
+        $back.Id | Should -Be @(1, 2, 3, 4, 5)
+        $back[4].Name | Should -BeExactly 'second5'
+    }
+
+    It 'refuses a -Schema that does not match the file''s (SchemaMismatch) unless -Force' {
+        $file = Join-Path $TestDrive 'mismatch.bin'
+        [pscustomobject]@{ Id = 1 } | Export-CapnpMessage -Path $file
+        { New-TestRecord 1 | Export-CapnpMessage -Path $file -Append -Schema $Schema -RootType Batch } | Should -Throw -ErrorId 'SchemaMismatch,*'
+        @(Get-CapnpMessageInfo -LiteralPath $file).Count | Should -Be 1
+        New-TestRecord 1 | Export-CapnpMessage -Path $file -Append -Schema $Schema -RootType Batch -Force
+        @(Get-CapnpMessageInfo -LiteralPath $file).Count | Should -Be 2
+    }
+
+    It 'New-CapnpMappedMessage -Append with the same -Schema adds a message' {
+        $file = Join-Path $TestDrive 'append-new.bin'
+        0..1 | ForEach-Object { New-TestRecord $_ } | Export-CapnpMessage -Path $file -Schema $Schema -RootType Batch
+        $m = New-CapnpMappedMessage -Path $file -Append -Schema $Schema -RootType Batch
+        New-TestRecord 2 | Add-CapnpStruct -Message $m
+        Complete-CapnpMappedMessage $m | Out-Null
+        @(Get-CapnpMessageInfo -LiteralPath $file).Count | Should -Be 2
+        (Import-CapnpMessage -Path $file).name | Should -Be @('proc-0', 'proc-1', 'proc-2')
+    }
+}

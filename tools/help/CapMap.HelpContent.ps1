@@ -14,6 +14,7 @@ $reserve = 'Address space reserved for the file, in bytes: the largest message i
 $growth = 'How the file grows. Fault (default): writes past the end raise SIGBUS and the native handler extends the file. Eager: the writer extends the file ahead of use, so a full disk surfaces as an exception at a known point.'
 $strict = 'Reject input objects that have properties the struct does not have (at every nesting level). Without it, extra properties are ignored.'
 $whatIf = 'Shows what would happen without doing it: no file is created or changed.'
+$append = 'Writes the new message after the messages the file already holds (a stream of messages, which every reader of the standard framing reads; the earlier messages stay byte for byte); a missing file is created. Without -Schema the schema the file carries is used. A -Schema whose root struct does not match the file''s (id and layout) is refused (SchemaMismatch) unless -Force.'
 $confirm = 'Asks for confirmation before changing anything.'
 $message = 'The open message New-CapnpMappedMessage returned.'
 
@@ -51,13 +52,17 @@ Import-CapnpSchema ./ops.capnp.bin'; Remarks = 'Saves the compiled schema next t
         Description = @(
             'New-CapnpMappedMessage creates the file, maps a large range of address space over it and initialises the root struct. The message is built directly in the mapped file: memory use stays flat and the message may be larger than RAM. Add records with Add-CapnpStruct and finish with Complete-CapnpMappedMessage, which writes the segment table and cuts the file to size; the result is an ordinary stream-framed message every Cap''n Proto reader opens.'
             'The returned CapnpMappedMessage is IDisposable. Disposing it without completing keeps every record added so far: a final checkpoint is written and the file is a valid message (Get-CapnpMessageInfo shows State Checkpoint).'
+            'Without -Schema, the message waits for its first Add-CapnpStruct (AwaitsSchema is true): that call''s first -SampleSize records are held back, the schema is inferred from them (root -RootType, default Batch, with one list, records), the file is created and every record written. Complete-, Save- or Close-CapnpMappedMessage before any record create the file with an empty schema.'
             'An existing file is refused (FileExists) unless -Force is given; the check happens before -WhatIf/-Confirm, and the file is left untouched. With -WhatIf nothing is created. Bad -Property values are found before the file is created.'
         )
         Parameters  = @{
             Path        = $newPath
             LiteralPath = $newLiteral
-            Schema      = $schema
-            RootType    = $rootType
+            Schema      = $schema + ' Without it the file is created at the first Add-CapnpStruct, with a schema inferred from the records that call brings (its first -SampleSize ones).'
+            RootType    = $rootType + ' Without -Schema: the name of the inferred root struct (default Batch).'
+            Depth       = 'Without -Schema: levels of nested objects kept as structs (default 1); values nested deeper are written as their strings.'
+            SampleSize  = 'Without -Schema: how many records of the first Add-CapnpStruct (default 1000) are looked at before the schema is fixed.'
+            Append      = $append
             Property    = $property
             Reserve     = $reserve
             Growth      = $growth
@@ -76,7 +81,7 @@ Complete-CapnpMappedMessage $m'; Remarks = 'Creates ops.bin with root fields set
     Add-CapnpStruct -Value (Get-Process | Select-Object @{n=''pid'';e={$_.Id}}, @{n=''name'';e={$_.ProcessName}}) -PassThru |
     Complete-CapnpMappedMessage'; Remarks = 'One pipeline: create (replacing an old file), add the current processes, complete. The summary shows bytes, segments and records.' }
         )
-        Notes       = 'ErrorIds: FileExists, FileLocked, PathIsDirectory, PathNotFound, RootTypeNotFound, RootTypeAmbiguous, InvalidSchema, SchemaRequired, PropertyConversionFailed, CapnpToolNotFound. See docs/cmdlets.md.'
+        Notes       = 'ErrorIds: SchemaMismatch, FileExists, FileLocked, PathIsDirectory, PathNotFound, RootTypeNotFound, RootTypeAmbiguous, InvalidSchema, SchemaRequired, PropertyConversionFailed, CapnpToolNotFound. See docs/cmdlets.md.'
     }
 
     'Add-CapnpStruct' = @{
@@ -253,6 +258,7 @@ Save-CapnpMappedMessage $m -Verbose'; Remarks = 'Makes everything added so far d
             InputObject = 'The objects to write, from the pipeline. An array given by name is written element by element.'
             Schema      = $schema + ' Without it the schema is inferred from the objects.'
             RootType    = $rootType + ' Without -Schema: the name of the inferred root struct (default Batch).'
+            Append      = $append
             Depth       = 'Without -Schema: levels of nested objects kept as structs (default 1); values nested deeper are written as their strings.'
             SampleSize  = 'Without -Schema: how many objects (default 1000) are looked at before the schema is fixed.'
             Field       = 'The List(Struct) field the objects are appended to, as a dotted path from the root. Default: the root''s only List(Struct) field. Without -Schema: the name of the inferred list field (default records).'
@@ -270,6 +276,7 @@ Save-CapnpMappedMessage $m -Verbose'; Remarks = 'Makes everything added so far d
         Outputs     = @(@{ Type = 'System.IO.FileInfo'; Description = 'With -PassThru, the finished file. Otherwise nothing.' })
         Examples    = @(
             @{ Code = 'Get-Process | Export-CapnpMessage ./procs.bin'; Remarks = 'Writes the process table with a schema inferred from the processes; Import-CapnpMessage ./procs.bin gives them back.' }
+            @{ Code = 'Get-Process | Export-CapnpMessage ./procs.bin -Append'; Remarks = 'Adds another snapshot as a second message of the same file, by the schema the file carries; Import-CapnpMessage reads both.' }
             @{ Code = 'Import-Csv ./ops.csv | Export-CapnpMessage -Path ./ops.bin -Schema ./ops.capnp -RootType Batch'; Remarks = 'Converts a CSV file into a Cap''n Proto message file.' }
             @{ Code = 'Import-Csv ./ops.csv |
     Select-Object @{n=''id'';e={$_.Id}}, @{n=''name'';e={$_.Process}},
@@ -278,7 +285,7 @@ Save-CapnpMappedMessage $m -Verbose'; Remarks = 'Makes everything added so far d
             @{ Code = 'Get-Process | Select-Object @{n=''pid'';e={$_.Id}}, @{n=''name'';e={$_.ProcessName}}, @{n=''cpu'';e={$_.CPU}} |
     Export-CapnpMessage ./procs.bin -Schema $schema -RootType Batch'; Remarks = 'Snapshots the process table into a message.' }
         )
-        Notes       = 'ErrorIds: FileExists, FileLocked, RootTypeNotFound, FieldNotFound, FieldRequired, FieldTypeNotSupported, RecordConversionFailed, PropertyConversionFailed, MessageFailed, CapacityExceeded. See docs/cmdlets.md.'
+        Notes       = 'ErrorIds: SchemaMismatch, FileExists, FileLocked, RootTypeNotFound, FieldNotFound, FieldRequired, FieldTypeNotSupported, RecordConversionFailed, PropertyConversionFailed, MessageFailed, CapacityExceeded. See docs/cmdlets.md.'
     }
 
     'Import-CapnpMessage' = @{

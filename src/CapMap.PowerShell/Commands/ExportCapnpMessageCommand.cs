@@ -26,7 +26,6 @@ public sealed class ExportCapnpMessageCommand : NewMessageCmdletBase
     private ProgressRecord? _progress;
     private SampleBuffer? _sample;
     private string? _path;
-    private UnseenWarnings? _unseen;
 
     /// <summary>The objects to write.</summary>
     [Parameter(Mandatory = true, ValueFromPipeline = true)]
@@ -38,16 +37,6 @@ public sealed class ExportCapnpMessageCommand : NewMessageCmdletBase
     [ArgumentCompleter(typeof(FieldPathCompleter))]
     public string? Field { get; set; }
 
-    /// <summary>Without -Schema: levels of nested objects kept as structs; deeper values become their strings.</summary>
-    [Parameter]
-    [ValidateRange(0, 16)]
-    public int Depth { get; set; } = new InferenceOptions().Depth;
-
-    /// <summary>Without -Schema: records looked at before the schema is fixed.</summary>
-    [Parameter]
-    [ValidateRange(1, int.MaxValue)]
-    public int SampleSize { get; set; } = new InferenceOptions().SampleSize;
-
     /// <summary>Skip msync/fsync at the end.</summary>
     [Parameter]
     public SwitchParameter NoFlush { get; set; }
@@ -58,7 +47,16 @@ public sealed class ExportCapnpMessageCommand : NewMessageCmdletBase
 
     protected override void BeginProcessing()
     {
-        string path = ResolveTargetFile();
+        string path = ResolveMessageFile();
+        if (InfersSchema && AppendedToSchema(path) is { } carried)
+        {
+            var fileSchema = CapnpSchema.FromCarried(carried, path);
+            var recordsTarget = ResolveField(carried.Root, Field ?? carried.Inferred?.Root.Fields[0].Identifier, rootIfNoList: false)!;
+            if (!ShouldProcess(path, $"Append objects to the file's messages ({carried.Root.NestedName}.{recordsTarget.Path})")) return;
+            var appended = CreateMessage(path, fileSchema, carried.Root);
+            Open(appended, appended.RecordsPath ?? recordsTarget);
+            return;
+        }
         if (InfersSchema)
         {
             if (!ShouldProcess(path, "Export objects to a Cap'n Proto message (schema inferred from the objects)")) return;
@@ -68,22 +66,10 @@ public sealed class ExportCapnpMessageCommand : NewMessageCmdletBase
         }
         var (schema, root) = ResolveSchemaAndRoot();
         var target = ResolveField(root, Field, rootIfNoList: false)!;
+        CheckAppendedRoot(path, root);
         if (!ShouldProcess(path, $"Export objects to a Cap'n Proto message ({root.NestedName}.{target.Path})")) return;
         Open(CreateMessage(path, schema, root), target);
     }
-
-    /// <summary>How the schema is inferred without -Schema: -Depth, -SampleSize, -RootType and the records field.</summary>
-    private InferenceOptions InferenceOptions(string? recordsField) => new()
-    {
-        Depth = Depth,
-        SampleSize = SampleSize,
-        Adapter = PSObjectAdapter.Instance,
-        Schema = new InferredSchemaOptions
-        {
-            RootType = RootType.Length == 0 ? "Batch" : RootType,
-            RecordsField = string.IsNullOrEmpty(recordsField) ? "records" : recordsField,
-        },
-    };
 
     private void Open(CapnpMappedMessage message, CapMap.Objects.FieldPath target)
     {
@@ -100,7 +86,6 @@ public sealed class ExportCapnpMessageCommand : NewMessageCmdletBase
         _sample = null;
         var message = CreateInferredMessage(_path!, sample.Inferrer.Build());
         Open(message, message.RecordsPath!);
-        _unseen = new UnseenWarnings(message.Codec!.Unseen);
         foreach (object? item in sample.Records)
         {
             if (Stopping) return;
@@ -151,9 +136,7 @@ public sealed class ExportCapnpMessageCommand : NewMessageCmdletBase
     {
         var error = RunOrThrow(() => _appender!.Append(input), _message!.Path);
         if (error is not null) WriteError(error);
-        if (_unseen is not null)
-            foreach (string property in _unseen.Take())
-                WriteWarning($"Property '{property}' was not in the first {SampleSize:N0} records the schema was inferred from; its values are not written. Use a larger -SampleSize to keep it.");
+        WarnUnseen(_message!);
         long count = _appender!.InputCount;
         if (count - _lastProgressRecords >= ProgressEveryRecords || (count & 1023) == 0 && _clock.Elapsed - _lastProgress >= ProgressInterval)
             ReportProgress();
