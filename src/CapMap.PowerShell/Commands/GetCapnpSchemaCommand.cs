@@ -43,8 +43,8 @@ public sealed class GetCapnpSchemaCommand : ExistingFileCmdletBase
         }
         if (carried is null)
         {
-            WriteError(new ErrorRecord(new CapMapErrorException(ErrorIds.NoEmbeddedSchema, ErrorCategory.ObjectNotFound,
-                $"'{file}' carries no schema (it was not written by this version of CapMap).", file), ErrorIds.NoEmbeddedSchema, ErrorCategory.ObjectNotFound, file));
+            WriteNonTerminating(new CapMapErrorException(ErrorIds.NoEmbeddedSchema, ErrorCategory.ObjectNotFound,
+                $"'{file}' carries no schema (it was not written by this version of CapMap).", file));
             return;
         }
         if (!AsText)
@@ -58,9 +58,8 @@ public sealed class GetCapnpSchemaCommand : ExistingFileCmdletBase
         }
         catch (CapnpSchemaException e)
         {
-            WriteError(new ErrorRecord(new CapMapErrorException(ErrorIds.SchemaTextNotSupported, ErrorCategory.NotImplemented,
-                $"The schema '{file}' carries cannot be written as text here ({e.Message}); use the .capnp file it was written with.", file, e),
-                ErrorIds.SchemaTextNotSupported, ErrorCategory.NotImplemented, file));
+            WriteNonTerminating(new CapMapErrorException(ErrorIds.SchemaTextNotSupported, ErrorCategory.NotImplemented,
+                $"The schema '{file}' carries cannot be written as text here ({e.Message}); use the .capnp file it was written with.", file, e));
         }
     }
 }

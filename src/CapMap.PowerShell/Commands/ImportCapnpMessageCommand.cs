@@ -68,7 +68,7 @@ public sealed class ImportCapnpMessageCommand : ExistingFileCmdletBase
         }
         catch (CapMapErrorException e)
         {
-            WriteError(new ErrorRecord(e, e.ErrorId, e.Category, file));
+            WriteNonTerminating(e);
         }
         catch (CapMap.IO.FileTruncatedException e)
         {
@@ -90,7 +90,7 @@ public sealed class ImportCapnpMessageCommand : ExistingFileCmdletBase
         }
         var carried = CarriedSchema.Read(file) ?? throw new CapMapErrorException(ErrorIds.NoEmbeddedSchema, ErrorCategory.InvalidArgument,
             $"'{file}' carries no schema (it was not written by this version of CapMap); give -Schema and -RootType.", file);
-        var target = FieldPath.Resolve(carried.Root, Field, rootIfNoList: true);
+        var target = ResolveField(carried.Root, Field, rootIfNoList: true);
         if (carried.Inferred is { } inferred && target is not null && target.Path == inferred.Root.Fields[0].Identifier)
         {
             var codec = new InferredRecordCodec(inferred, PSObjectAdapter.Instance);
