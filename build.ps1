@@ -14,13 +14,16 @@
     Bench  - Build, then runs tools/Bench.ps1 in a child pwsh (fails if there are no benchmarks yet).
     Package - Build, then packs out/CapMap into out/package/CapMap.<version>.nupkg, the package PSResourceGet
              installs (Register-PSResourceRepository -Uri out/package; Install-PSResource CapMap).
+    Fuzz   - coverage-guided fuzzing (SharpFuzz + AFL++) of the reader, the framing and the schema loader
+             (tests/Fuzz) for -Seconds in all, from the committed corpus. Fails on a finding, which is saved
+             under out/fuzz/findings/ named for tests/Unit/Reliability/Regressions. Test runs a short round.
     Clean  - removes out/ and every project's bin/ and obj/.
 
     Run it through the pinned local tool from the repository root:
         dotnet tool restore && dotnet pwsh ./build.ps1 -Task Test
 
 .PARAMETER Task
-    Build, Test, Demo, Help, Bench, Package or Clean.
+    Build, Test, Demo, Help, Bench, Fuzz, Package or Clean.
 
 .PARAMETER Configuration
     MSBuild configuration, Release by default.
@@ -28,16 +31,22 @@
 .PARAMETER NoBuild
     Package only: pack out/CapMap as it is instead of building it first (the Pester package test uses this,
     after Test has built the folder).
+
+.PARAMETER Seconds
+    Fuzz only: total fuzzing time, shared equally by the three targets (600 by default).
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test', 'Demo', 'Help', 'Bench', 'Package', 'Clean')]
+    [ValidateSet('Build', 'Test', 'Demo', 'Help', 'Bench', 'Fuzz', 'Package', 'Clean')]
     [string] $Task = 'Build',
 
     [ValidateSet('Release', 'Debug')]
     [string] $Configuration = 'Release',
 
-    [switch] $NoBuild
+    [switch] $NoBuild,
+
+    [ValidateRange(3, 86400)]
+    [int] $Seconds = 600
 )
 
 Set-StrictMode -Version Latest
@@ -59,6 +68,12 @@ $PesterRestoreProject = Join-Path $Root 'tests/Pester/Pester.Restore.csproj'
 $PesterTestsDir = Join-Path $Root 'tests/Pester'
 $PackageDir = Join-Path $OutDir 'package'
 $AboutTopic = Join-Path $Root 'src/CapMap.PowerShell/en-US/about_CapMap.help.txt'
+$FuzzProject = Join-Path $Root 'tests/Fuzz/CapMap.Fuzz.csproj'
+$FuzzCorpusDir = Join-Path $Root 'tests/Fuzz/Corpus'
+$RegressionsDir = Join-Path $Root 'tests/Unit/Reliability/Regressions'
+$FuzzDir = Join-Path $OutDir 'fuzz'
+# The Test task's fuzzing round over the committed corpus: short, so that the suite stays quick.
+$CiFuzzSeconds = 60
 # Only linux-x64 ships today; the native parts (capmap_native, MonoPosixHelper) are per-RID.
 $Rid = 'linux-x64'
 
@@ -180,25 +195,59 @@ function Get-PesterVersion {
     return $item.GetAttribute('Version').Trim('[', ']', ' ')
 }
 
-# Counts from the TRX file. Anything other than passed/skipped-style outcomes is a failure.
-function Get-TrxCounts([string] $Path) {
-    [xml] $trx = Get-Content -Raw -LiteralPath $Path
-    $c = $trx.TestRun.ResultSummary.Counters
-    $failed = 0
-    foreach ($attribute in 'failed', 'error', 'timeout', 'aborted') {
-        $failed += [int] $c.GetAttribute($attribute)
+# Test names that `dotnet test --list-tests` prints (one per line, indented by four spaces, after the
+# "The following Tests are available:" line). A data row that cannot be enumerated at discovery is listed once
+# under its method's name and runs as several results "Name(args)".
+function Get-DiscoveredUnitTests {
+    $lines = & $Dotnet test $UnitTestProject -c $Configuration --list-tests
+    $code = $LASTEXITCODE
+    $lines | Where-Object { $_ -notmatch '^    ' } | Out-Host
+    if ($code -ne 0) { throw "'dotnet test --list-tests' failed with exit code $code." }
+    $listing = $false
+    $names = foreach ($line in $lines) {
+        if ($line -match '^The following Tests are available:') { $listing = $true; continue }
+        if ($listing -and $line -match '^    (\S.*)$') { $Matches[1].Trim() }
     }
-    return [pscustomobject]@{ Total = [int] $c.total; Passed = [int] $c.passed; Failed = $failed }
+    return @($names)
 }
 
-# Counts from Pester's NUnit 2.5 XML, by test case so that skipped and inconclusive ones are neither.
-function Get-PesterCounts([string] $Path) {
-    [xml] $xml = Get-Content -Raw -LiteralPath $Path
-    $cases = @($xml.SelectNodes('//test-case'))
+# Counts from the TRX file: results by outcome, and which discovered tests have no result at all (a crashed
+# or aborted test host leaves them out; the TRX counters alone would hide them).
+function Get-TrxCounts([string] $Path, [string[]] $Discovered) {
+    [xml] $trx = Get-Content -Raw -LiteralPath $Path
+    $results = @($trx.TestRun.Results.ChildNodes | Where-Object { $_.LocalName -eq 'UnitTestResult' })
+    $passed = @($results | Where-Object { $_.outcome -eq 'Passed' }).Count
+    $skipped = @($results | Where-Object { $_.outcome -eq 'NotExecuted' }).Count
+    $failed = $results.Count - $passed - $skipped
+    $ran = [Collections.Generic.Dictionary[string, int]]::new()
+    foreach ($result in $results) { $ran[$result.testName] = 1 + $(if ($ran.ContainsKey($result.testName)) { $ran[$result.testName] } else { 0 }) }
+    $rowPrefixes = [Collections.Generic.HashSet[string]]::new()
+    foreach ($name in $ran.Keys) { $at = $name.IndexOf('('); if ($at -gt 0) { $null = $rowPrefixes.Add($name.Substring(0, $at)) } }
+    $notRun = @(foreach ($name in $Discovered) {
+        if ($ran.ContainsKey($name) -and $ran[$name] -gt 0) { $ran[$name]--; continue }
+        if ($rowPrefixes.Contains($name)) { continue }
+        $name
+    })
     return [pscustomobject]@{
-        Total  = $cases.Count
-        Passed = @($cases | Where-Object { $_.GetAttribute('result') -eq 'Success' }).Count
-        Failed = @($cases | Where-Object { $_.GetAttribute('result') -in 'Failure', 'Error' }).Count
+        Discovered = $Discovered.Count; Executed = $passed + $failed
+        Passed = $passed; Failed = $failed; Skipped = $skipped; NotRun = $notRun
+    }
+}
+
+# Counts from Pester's NUnit 2.5 XML by test case: Success passed, Failure/Error failed, anything else
+# (Ignored, Inconclusive, Skipped) skipped. Tests discovered but absent from the XML did not run.
+function Get-PesterCounts([string] $Path, [int] $Discovered) {
+    $cases = @()
+    if (Test-Path -LiteralPath $Path) {
+        [xml] $xml = Get-Content -Raw -LiteralPath $Path
+        $cases = @($xml.SelectNodes('//test-case'))
+    }
+    $passed = @($cases | Where-Object { $_.GetAttribute('result') -eq 'Success' }).Count
+    $failed = @($cases | Where-Object { $_.GetAttribute('result') -in 'Failure', 'Error' }).Count
+    $skipped = $cases.Count - $passed - $failed
+    return [pscustomobject]@{
+        Discovered = $Discovered; Executed = $passed + $failed
+        Passed = $passed; Failed = $failed; Skipped = $skipped; NotRun = [Math]::Max(0, $Discovered - $cases.Count)
     }
 }
 
@@ -209,29 +258,36 @@ function Invoke-Test {
     New-Item -ItemType Directory -Force -Path $ResultsDir | Out-Null
 
     # --- xunit ---------------------------------------------------------------------------------------
+    Write-Step 'Unit tests (xunit): discovery'
+    # Builds the test project too; the run below then uses --no-build.
+    $discoveredUnit = Get-DiscoveredUnitTests
+    Write-Host "xunit discovered $($discoveredUnit.Count) tests."
     Write-Step 'Unit tests (xunit)'
     $trxName = 'unit.trx'
-    $unitExit = Invoke-Native $Dotnet @('test', $UnitTestProject, '-c', $Configuration,
+    $unitExit = Invoke-Native $Dotnet @('test', $UnitTestProject, '-c', $Configuration, '--no-build',
         '--results-directory', $ResultsDir,
         '--logger', "trx;LogFileName=$trxName",
         '--logger', 'console;verbosity=normal') -AllowFailure
     $trxPath = Join-Path $ResultsDir $trxName
     if (Test-Path -LiteralPath $trxPath) {
-        $unit = Get-TrxCounts $trxPath
+        $unit = Get-TrxCounts $trxPath $discoveredUnit
     }
     else {
-        Write-Host "No TRX file at $trxPath (the test project probably did not build)."
-        $unit = [pscustomobject]@{ Total = 0; Passed = 0; Failed = 0 }
+        Write-Host "No TRX file at $trxPath (the test host probably did not start)."
+        $unit = [pscustomobject]@{ Discovered = $discoveredUnit.Count; Executed = 0; Passed = 0; Failed = 0; Skipped = 0; NotRun = $discoveredUnit }
     }
-    if ($unitExit -ne 0 -and $unit.Failed -eq 0) {
-        # dotnet test failed without a failed test (build error, crashed host): still a failure.
+    $unitNotRun = @($unit.NotRun).Count
+    if ($unitNotRun -gt 0) {
+        Write-Host "xunit: $unitNotRun discovered tests did not run (crashed or aborted test host), for example:"
+        $unit.NotRun | Select-Object -First 10 | ForEach-Object { Write-Host "  $_" }
+    }
+    if ($unitExit -ne 0 -and $unit.Failed -eq 0 -and $unitNotRun -eq 0) {
+        # dotnet test failed without a failed or missing test (e.g. a crash after the last test): still a failure.
         Write-Host "dotnet test exited with code $unitExit without a failed test in the TRX; counting it as one failure."
         $unit.Failed = 1
     }
-    if ($unit.Total -eq 0 -and $unitExit -eq 0) {
-        Write-Host 'The unit test project has no tests yet.'
-    }
-    Write-Host "xunit: $($unit.Passed) passed, $($unit.Failed) failed (exit code $unitExit)"
+    if ($unit.Discovered -eq 0) { throw 'xunit discovered no tests.' }
+    Write-Host "xunit: $($unit.Passed) passed, $($unit.Failed) failed, $($unit.Skipped) skipped, $unitNotRun not run (exit code $unitExit)"
 
     # --- Pester --------------------------------------------------------------------------------------
     Write-Step 'Pester tests'
@@ -241,30 +297,145 @@ function Invoke-Test {
     if (-not (Test-Path -LiteralPath $pesterManifest)) { throw "Pester $pesterVersion was restored but $pesterManifest does not exist." }
 
     $pesterXml = Join-Path $ResultsDir 'pester.xml'
+    $pesterDiscovery = Join-Path $ResultsDir 'pester-discovered.txt'
     $pesterExit = Invoke-ChildPwsh -ScriptPath (Join-Path $Root 'tools/Invoke-PesterTests.ps1') -ArgumentList @(
         '-PesterManifest', $pesterManifest,
         '-TestPath', $PesterTestsDir,
         '-OutputPath', $pesterXml,
+        '-DiscoveryPath', $pesterDiscovery,
         '-ModuleManifest', (Join-Path $ModuleDir 'CapMap.psd1')
         if ([Console]::IsOutputRedirected) { '-PlainOutput' }) -AllowFailure
-    if (Test-Path -LiteralPath $pesterXml) {
-        $pester = Get-PesterCounts $pesterXml
-    }
-    else {
-        Write-Host "No Pester result file at $pesterXml."
-        $pester = [pscustomobject]@{ Total = 0; Passed = 0; Failed = 0 }
-    }
-    if ($pesterExit -ne 0 -and $pester.Failed -eq 0) {
+    if (-not (Test-Path -LiteralPath $pesterDiscovery)) { throw "Pester's discovery pass wrote no count to $pesterDiscovery (exit code $pesterExit)." }
+    $pester = Get-PesterCounts $pesterXml ([int] (Get-Content -Raw -LiteralPath $pesterDiscovery))
+    if (-not (Test-Path -LiteralPath $pesterXml)) { Write-Host "No Pester result file at $pesterXml (the Pester host died)." }
+    if ($pester.NotRun -gt 0) { Write-Host "Pester: $($pester.NotRun) discovered tests did not run (crashed host or a broken block)." }
+    if ($pesterExit -ne 0 -and $pester.Failed -eq 0 -and $pester.NotRun -eq 0) {
         # Run.Exit also fails the run for broken containers/blocks, which have no failed test case.
         Write-Host "Pester exited with code $pesterExit without a failed test case; counting it as one failure."
         $pester.Failed = 1
     }
-    Write-Host "Pester: $($pester.Passed) passed, $($pester.Failed) failed (exit code $pesterExit)"
+    if ($pester.Discovered -eq 0) { throw 'Pester discovered no tests.' }
+    Write-Host "Pester: $($pester.Passed) passed, $($pester.Failed) failed, $($pester.Skipped) skipped, $($pester.NotRun) not run (exit code $pesterExit)"
 
+    # --- Fuzzing: a short round over the committed corpus ------------------------------------------------
+    $fuzz = Invoke-FuzzRound -Seconds $CiFuzzSeconds
+
+    # Tests that were discovered and never ran count as failed: they may hide anything.
     $passed = $unit.Passed + $pester.Passed
-    $failed = $unit.Failed + $pester.Failed
-    Write-Host "$passed passed, $failed failed"
+    $failed = $unit.Failed + $pester.Failed + $unitNotRun + $pester.NotRun + $fuzz.Findings
+    $skipped = $unit.Skipped + $pester.Skipped
+    Write-Host ("xunit: $($unit.Discovered) discovered, $($unit.Executed) executed, $unitNotRun not run; " +
+        "pester: $($pester.Discovered) discovered, $($pester.Executed) executed, $($pester.NotRun) not run; " +
+        "fuzz: $($fuzz.Executions) executions, $($fuzz.Edges) edges, $($fuzz.Findings) findings")
+    Write-Host "$passed passed, $failed failed, $skipped skipped"
     if ($failed -ne 0 -or $unitExit -ne 0 -or $pesterExit -ne 0) { exit 1 }
+}
+
+# --- Fuzzing -------------------------------------------------------------------------------------------
+
+# Seeds of one target: its committed corpus folder plus the regression files it reads (messages for the
+# reader and the framing, CodeGeneratorRequests named schema__* for the schema loader, which also starts from
+# the unit tests' compiled schema).
+function Get-FuzzSeeds([string] $Target) {
+    $corpus = if ($Target -eq 'schema') { 'schema' } else { 'reader' }
+    $seeds = @(Get-ChildItem -LiteralPath (Join-Path $FuzzCorpusDir $corpus) -File)
+    if ($Target -eq 'schema') { $seeds += @(Get-ChildItem -LiteralPath (Join-Path $Root 'tests/Unit/Schemas') -Filter '*.bin' -File) }
+    $seeds += @(Get-ChildItem -LiteralPath $RegressionsDir -Filter '*.bin' -File |
+        Where-Object { ($_.Name -like 'schema__*') -eq ($Target -eq 'schema') })
+    return $seeds
+}
+
+# AFL++'s fuzzer_stats file as a hashtable.
+function Read-FuzzerStats([string] $Path) {
+    $stats = @{}
+    foreach ($line in Get-Content -LiteralPath $Path) {
+        if ($line -match '^\s*(\w+)\s*:\s*(.*?)\s*$') { $stats[$Matches[1]] = $Matches[2] }
+    }
+    return $stats
+}
+
+# Builds the fuzz program twice over: plain (replays findings) and with CapMap.Core instrumented by sharpfuzz
+# (what afl-fuzz runs). Then fuzzes each target for an equal share of -Seconds. A crash (an exception other
+# than the target's typed one, or a dead process) or a hang that replays as one is a finding: saved as
+# out/fuzz/findings/<target>__<hash>.bin, ready to become a regression file.
+function Invoke-FuzzRound([int] $Seconds) {
+    Write-Step "Fuzzing (SharpFuzz + AFL++), $Seconds s"
+    $afl = Get-Command afl-fuzz -CommandType Application -ErrorAction SilentlyContinue | Select-Object -First 1
+    if (-not $afl) { throw "afl-fuzz is not installed (Debian package afl++; .ci/run installs it)." }
+    if (Test-Path $FuzzDir) { Remove-Item -Recurse -Force $FuzzDir }
+    $plain = Join-Path $FuzzDir 'bin'
+    $instrumented = Join-Path $FuzzDir 'instrumented'
+    Invoke-Native $Dotnet @('build', $FuzzProject, '-c', $Configuration, '-o', $plain)
+    Copy-Item -Recurse -LiteralPath $plain -Destination $instrumented
+    Invoke-Native $Dotnet @('tool', 'run', 'sharpfuzz', (Join-Path $instrumented 'CapMap.Core.dll'))
+    $findingsDir = New-Item -ItemType Directory -Force -Path (Join-Path $FuzzDir 'findings')
+
+    # Not an instrumented binary (dotnet runs the instrumented assembly), no core dumps wanted, shared CPUs.
+    $aflEnvironment = @{
+        AFL_SKIP_BIN_CHECK = '1'; AFL_NO_UI = '1'; AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES = '1'
+        AFL_SKIP_CPUFREQ = '1'; AFL_NO_AFFINITY = '1'
+    }
+    $saved = @{}
+    foreach ($name in $aflEnvironment.Keys) { $saved[$name] = [Environment]::GetEnvironmentVariable($name); [Environment]::SetEnvironmentVariable($name, $aflEnvironment[$name]) }
+    $targets = 'reader', 'framing', 'schema'
+    $share = [Math]::Max(1, [Math]::Floor($Seconds / $targets.Count))
+    $executions = 0L; $edges = 0L; $findings = 0
+    try {
+        foreach ($target in $targets) {
+            $work = Join-Path $FuzzDir $target
+            $in = New-Item -ItemType Directory -Force -Path (Join-Path $work 'in')
+            Get-FuzzSeeds $target | Copy-Item -Destination $in
+            $out = Join-Path $work 'out'
+            $log = Join-Path $work 'afl.log'
+            Write-Host "> afl-fuzz $target for $share s (log: $([IO.Path]::GetRelativePath($Root, $log)))"
+            & $afl.Source -i $in -o $out -t 5000 -m none -V $share -- $Dotnet (Join-Path $instrumented 'CapMap.Fuzz.dll') $target *> $log
+            $code = $LASTEXITCODE
+            $statsPath = Join-Path $out 'default/fuzzer_stats'
+            if ($code -ne 0 -or -not (Test-Path -LiteralPath $statsPath)) {
+                Get-Content -LiteralPath $log -Tail 30 | Out-Host
+                throw "afl-fuzz for '$target' failed with exit code $code."
+            }
+            $stats = Read-FuzzerStats $statsPath
+            $executions += [long] $stats.execs_done
+            $edges += [long] $stats.edges_found
+            $targetFindings = 0
+            foreach ($kind in 'crashes', 'hangs') {
+                foreach ($case in @(Get-ChildItem -LiteralPath (Join-Path $out "default/$kind") -Filter 'id:*' -File -ErrorAction SilentlyContinue)) {
+                    $hash = (Get-FileHash -LiteralPath $case.FullName -Algorithm SHA1).Hash.Substring(0, 16).ToLowerInvariant()
+                    $finding = Join-Path $findingsDir "${target}__$hash.bin"
+                    Copy-Item -LiteralPath $case.FullName -Destination $finding
+                    $watch = [Diagnostics.Stopwatch]::StartNew()
+                    $replay = & $Dotnet (Join-Path $plain 'CapMap.Fuzz.dll') $target --replay $finding 2>&1
+                    $replayExit = $LASTEXITCODE
+                    $watch.Stop()
+                    if ($kind -eq 'hangs' -and $replayExit -eq 0 -and $watch.Elapsed.TotalSeconds -lt 5) {
+                        # A case that timed out on a loaded machine but replays quickly and cleanly is no hang.
+                        Write-Host "fuzz: $target hang candidate $($case.Name) replays in $([int]$watch.Elapsed.TotalMilliseconds) ms without error: not counted."
+                        Remove-Item -LiteralPath $finding
+                        continue
+                    }
+                    $targetFindings++
+                    Write-Host "fuzz: FINDING ($kind) in $target, saved as $([IO.Path]::GetRelativePath($Root, $finding)):"
+                    $replay | Select-Object -First 40 | Out-Host
+                }
+            }
+            $findings += $targetFindings
+            Write-Host "fuzz: $target - $($stats.execs_done) executions, $($stats.edges_found) edges, corpus $($stats.corpus_count), $targetFindings findings"
+        }
+    }
+    finally {
+        foreach ($name in $saved.Keys) { [Environment]::SetEnvironmentVariable($name, $saved[$name]) }
+    }
+    return [pscustomobject]@{ Executions = $executions; Edges = $edges; Findings = $findings }
+}
+
+function Invoke-Fuzz {
+    $fuzz = Invoke-FuzzRound -Seconds $Seconds
+    Write-Host "fuzz: $($fuzz.Executions) executions, $($fuzz.Edges) edges (summed over the targets), $($fuzz.Findings) findings"
+    if ($fuzz.Findings -ne 0) {
+        Write-Host "Copy each finding to tests/Unit/Reliability/Regressions once the bug it shows is fixed."
+        exit 1
+    }
 }
 
 function Invoke-Demo {
@@ -380,6 +551,7 @@ try {
         'Help' { Invoke-Help }
         'Bench' { Invoke-Bench }
         'Package' { Invoke-Package }
+        'Fuzz' { Invoke-Fuzz }
         'Clean' { Invoke-Clean }
     }
 }

@@ -3,13 +3,21 @@
     CapMap demo. build.ps1 -Task Demo runs this in a child pwsh after building out/CapMap.
 
 .DESCRIPTION
+    Needs only the .NET SDK: the schema is the precompiled tools/demo/procs.capnp.bin, and every file is checked
+    by reading it back with CapMap. Where the Cap'n Proto tool is installed (capnp on PATH, or $env:CAPNP), each
+    file is also proved with the reader we did not write, `capnp convert binary:json`.
     1. Test-CapMapPlatform: can this directory grow files on demand?
-    2. Get-Process -> New-CapnpMappedMessage | Add-CapnpStruct | Complete-CapnpMappedMessage.
-    3. Get-CapnpMessageInfo on the result.
-    4. Proof with the reader we did not write: `capnp convert binary:json`, compared with what went in.
-    5. Import-CapnpMessage reads it back.
-    6. A generated CSV of 200,000 rows -> Export-CapnpMessage in one pipeline, checked with capnp again.
+    2. No schema: Get-Process | Export-CapnpMessage ./procs.bin, then Import-CapnpMessage ./procs.bin.
+    3. Get-Process -> New-CapnpMappedMessage | Add-CapnpStruct | Complete-CapnpMappedMessage (explicit schema).
+    4. Get-CapnpMessageInfo on the result.
+    5. Import-CapnpMessage reads it back and is compared with what went in.
+    6. The reference tool, if present: `capnp convert binary:json`, compared with what went in.
+    7. A generated CSV of 200,000 rows -> Export-CapnpMessage in one pipeline, checked again.
     Files go to out/demo/.
+
+    procs.capnp.bin is `capnp compile -o- procs.capnp` run in tools/demo (or Import-CapnpSchema
+    tools/demo/procs.capnp -SavePrecompiled tools/demo/procs.capnp.bin -Force); regenerate it after editing
+    procs.capnp. A Pester test (Demo.Tests.ps1) fails when the two disagree.
 #>
 [CmdletBinding()]
 param(
@@ -28,25 +36,68 @@ if (-not (Test-Path -LiteralPath $ModuleManifest)) {
 $module = Import-Module -Name (Resolve-Path -LiteralPath $ModuleManifest).ProviderPath -PassThru -Force
 $null = New-Item -ItemType Directory -Force -Path $OutputDirectory
 $out = (Resolve-Path -LiteralPath $OutputDirectory).ProviderPath
-$schemaFile = Join-Path $PSScriptRoot 'demo/procs.capnp'
+$schemaSource = Join-Path $PSScriptRoot 'demo/procs.capnp'
+$schemaFile = Join-Path $PSScriptRoot 'demo/procs.capnp.bin'
 
 function Write-Section([string] $Title) { Write-Host ''; Write-Host "=== $Title ===" -ForegroundColor Cyan }
 
+# The reference tool, found as the module finds it: $env:CAPNP, else capnp on PATH. Null when absent.
+$capnp = if ($env:CAPNP -and (Test-Path -LiteralPath $env:CAPNP)) { $env:CAPNP }
+else { Get-Command -Name capnp -CommandType Application -ErrorAction SilentlyContinue | Select-Object -First 1 -ExpandProperty Source }
+$capnpHint = "The capnp tool is not installed, so the check with the reference reader is skipped. " +
+    "To add it: apt-get install capnproto (Debian/Ubuntu), or set CAPNP to the capnp executable, and run the Demo again."
+
 # Runs `capnp convert binary:json` on a message file and returns the parsed JSON.
 function Read-WithCapnp([string] $Schema, [string] $Type, [string] $File) {
-    $json = & bash -c 'capnp convert binary:json "$0" "$1" < "$2"' $Schema $Type $File
+    $json = & bash -c '"$0" convert binary:json "$1" "$2" < "$3"' $capnp $Schema $Type $File
     if ($LASTEXITCODE -ne 0) { throw "capnp convert failed on $File" }
     ($json -join "`n") | ConvertFrom-Json -NoEnumerate
 }
 
+# Counts the records whose pid, name, working set or priority differ from what went in.
+function Get-Mismatch($Expected, $Actual) {
+    $bad = 0
+    for ($i = 0; $i -lt $Expected.Count; $i++) {
+        $e = $Expected[$i]; $a = $Actual[$i]
+        if ($a.pid -ne $e.pid -or $a.name -ne $e.name -or [uint64] $a.workingSet -ne [uint64] $e.workingSet -or $a.priority -ne $e.priority) { $bad++ }
+    }
+    $bad
+}
+
 Write-Host "CapMap $($module.Version) from $($module.ModuleBase)"
+Write-Host ($capnp ? "Reference tool: $capnp" : $capnpHint)
 
 Write-Section '1. Test-CapMapPlatform'
 $report = Test-CapMapPlatform -Path $out
 $report | Format-List | Out-Host
 if (-not $report.IsSupported) { throw "CapMap cannot grow files in $out; see the problems above." }
 
-Write-Section '2. Get-Process -> New-CapnpMappedMessage | Add-CapnpStruct | Complete-CapnpMappedMessage'
+# ---- 2. The way in: no schema at all ------------------------------------------------------------------------
+# Export-CapnpMessage infers the schema and embeds it in the file, so Import-CapnpMessage needs none either.
+# This runs once the module's Export-CapnpMessage takes no -Schema (schema inference, issue 10 part 5).
+Write-Section '2. Get-Process | Export-CapnpMessage ./procs.bin (no schema)'
+$exportSchema = (Get-Command -Name Export-CapnpMessage).Parameters['Schema']
+$schemaRequired = @($exportSchema.Attributes | Where-Object { $_ -is [System.Management.Automation.ParameterAttribute] -and $_.Mandatory }).Count -gt 0
+if ($schemaRequired) {
+    Write-Host 'This build of Export-CapnpMessage still needs -Schema; the schema-less example is skipped.'
+}
+else {
+    Push-Location -LiteralPath $out
+    try {
+        $live = @(Get-Process)
+        $live | Export-CapnpMessage ./procs.bin -Force
+        $top = @(Import-CapnpMessage ./procs.bin | Sort-Object WorkingSet64 -Descending | Select-Object -First 5)
+        $top | Format-Table Id, ProcessName, WorkingSet64, StartTime | Out-Host
+        $count = @(Import-CapnpMessage ./procs.bin).Count
+        if ($count -ne $live.Count) { throw "procs.bin holds $count processes; $($live.Count) went in." }
+        Write-Host "procs.bin holds all $count processes, read back without a schema."
+    }
+    finally { Pop-Location }
+}
+
+# ---- 3.-6. An explicit schema ---------------------------------------------------------------------------------
+Write-Section '3. Get-Process -> New-CapnpMappedMessage | Add-CapnpStruct | Complete-CapnpMappedMessage'
+# The precompiled schema: importing it needs no capnp tool.
 $schema = Import-CapnpSchema -LiteralPath $schemaFile
 $schema | Out-Host
 $processes = @(Get-Process | ForEach-Object {
@@ -68,26 +119,29 @@ $summary = New-CapnpMappedMessage -Path $procFile -Schema $schema -RootType Snap
     Complete-CapnpMappedMessage
 $summary | Out-Host
 
-Write-Section '3. Get-CapnpMessageInfo'
+Write-Section '4. Get-CapnpMessageInfo'
 Get-CapnpMessageInfo -LiteralPath $procFile | Out-Host
 
-Write-Section '4. Read by the reference tool: capnp convert binary:json | ConvertFrom-Json'
-$json = Read-WithCapnp $schemaFile 'Snapshot' $procFile
-$bad = 0
-for ($i = 0; $i -lt $processes.Count; $i++) {
-    $p = $processes[$i]; $j = $json.processes[$i]
-    if ($j.pid -ne $p.pid -or $j.name -ne $p.name -or [uint64] $j.workingSet -ne [uint64] $p.workingSet -or $j.priority -ne $p.priority) { $bad++ }
-}
-Write-Host ("capnp read {0} processes (we wrote {1}); host '{2}'; {3} mismatching records." -f $json.processes.Count, $processes.Count, $json.host, $bad)
-if ($json.processes.Count -ne $processes.Count -or $bad -ne 0) { throw 'capnp does not read what was written.' }
-$json.processes | Select-Object -First 5 pid, name, workingSet, priority | Format-Table | Out-Host
-
-Write-Section '5. Import-CapnpMessage (read back through a mapping, lazily)'
-Import-CapnpMessage -LiteralPath $procFile -Schema $schema -RootType Snapshot |
-    Sort-Object workingSet -Descending |
+Write-Section '5. Import-CapnpMessage (read back through a mapping, lazily) and compared with what went in'
+$back = @(Import-CapnpMessage -LiteralPath $procFile -Schema $schema -RootType Snapshot)
+$bad = Get-Mismatch $processes $back
+Write-Host ("Import-CapnpMessage read {0} processes (we wrote {1}); {2} mismatching records." -f $back.Count, $processes.Count, $bad)
+if ($back.Count -ne $processes.Count -or $bad -ne 0) { throw 'Import-CapnpMessage does not read what was written.' }
+$back | Sort-Object workingSet -Descending |
     Select-Object -First 5 pid, name, workingSet, threads, priority, @{ n = 'startedUnix'; e = { $_.started.unix } } | Format-Table | Out-Host
 
-Write-Section "6. CSV of $($CsvRows.ToString('N0')) rows -> Export-CapnpMessage"
+Write-Section '6. Read by the reference tool: capnp convert binary:json | ConvertFrom-Json'
+if ($capnp) {
+    $json = Read-WithCapnp $schemaSource 'Snapshot' $procFile
+    $bad = Get-Mismatch $processes $json.processes
+    Write-Host ("capnp read {0} processes (we wrote {1}); host '{2}'; {3} mismatching records." -f $json.processes.Count, $processes.Count, $json.host, $bad)
+    if ($json.processes.Count -ne $processes.Count -or $bad -ne 0) { throw 'capnp does not read what was written.' }
+}
+else {
+    Write-Host $capnpHint
+}
+
+Write-Section "7. CSV of $($CsvRows.ToString('N0')) rows -> Export-CapnpMessage"
 $csv = Join-Path $out 'processes.csv'
 $sb = [Text.StringBuilder]::new()
 $null = $sb.AppendLine('Pid,Name,Cpu,WorkingSet,Threads,Priority,Started')
@@ -106,14 +160,22 @@ $elapsed = Measure-Command {
 }
 $info = Get-CapnpMessageInfo -LiteralPath $csvFile
 Write-Host ("Exported {0:N0} records ({1:N0} bytes, {2} segment(s)) in {3:N1} s." -f $info.RecordCount, $info.FileBytes, $info.SegmentCount, $elapsed.TotalSeconds)
-$csvJson = Read-WithCapnp $schemaFile 'Snapshot' $csvFile
-$last = $csvJson.processes[-1]
-Write-Host ("capnp reads {0:N0} records; the last is pid {1}, name {2}, priority {3}." -f $csvJson.processes.Count, $last.pid, $last.name, $last.priority)
-if ($csvJson.processes.Count -ne $CsvRows -or $last.pid -ne $CsvRows - 1) { throw 'capnp does not read the CSV export back.' }
-$back = @(Import-CapnpMessage -LiteralPath $csvFile -Schema $schema -RootType Snapshot -Skip ($CsvRows - 3))
+if ($info.RecordCount -ne $CsvRows) { throw "The CSV export holds $($info.RecordCount) records; $CsvRows went in." }
+$tail = @(Import-CapnpMessage -LiteralPath $csvFile -Schema $schema -RootType Snapshot -Skip ($CsvRows - 3))
 Write-Host "Import-CapnpMessage -Skip $($CsvRows - 3):"
-$back | Select-Object pid, name, cpuSeconds, workingSet, threads, priority, @{ n = 'started'; e = { if ($_.started.PSObject.Properties['unix']) { $_.started.unix } else { 'unknown' } } } |
+$tail | Select-Object pid, name, cpuSeconds, workingSet, threads, priority, @{ n = 'started'; e = { if ($_.started.PSObject.Properties['unix']) { $_.started.unix } else { 'unknown' } } } |
     Format-Table | Out-Host
+$last = $CsvRows - 1
+if ($tail.Count -ne 3 -or $tail[-1].pid -ne $last -or $tail[-1].name -ne "proc-$($last % 977)") { throw 'Import-CapnpMessage does not read the CSV export back.' }
+if ($capnp) {
+    $csvJson = Read-WithCapnp $schemaSource 'Snapshot' $csvFile
+    $lastJson = $csvJson.processes[-1]
+    Write-Host ("capnp reads {0:N0} records; the last is pid {1}, name {2}, priority {3}." -f $csvJson.processes.Count, $lastJson.pid, $lastJson.name, $lastJson.priority)
+    if ($csvJson.processes.Count -ne $CsvRows -or $lastJson.pid -ne $last) { throw 'capnp does not read the CSV export back.' }
+}
+else {
+    Write-Host $capnpHint
+}
 
 Write-Host ''
 Write-Host "Demo finished. Files are in $out." -ForegroundColor Green

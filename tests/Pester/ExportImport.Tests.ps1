@@ -90,24 +90,31 @@ Describe 'Export-CapnpMessage' {
 
     It 'keeps what was written as a checkpoint when stopped (Ctrl+C)' {
         $file = Join-Path $TestDrive 'export-stopped.bin'
+        # The generator publishes how many records it has produced. A pipeline hands each record to Export before
+        # the generator resumes, so once it is producing record n, records 1..n-1 are in the message: poll for
+        # that instead of guessing how long Export needs to get going. A one-element array shared by both runspaces:
+        # one writer, one reader, no lock for the generator's tight loop to hold.
+        $produced = [long[]]::new(1)
         $ps = [powershell]::Create()
         try {
             $null = $ps.AddScript(@"
+param(`$produced)
 Import-Module '$ModuleManifest'
 `$i = 0
-& { while (`$true) { `$i++; [pscustomobject]@{ id = `$i; name = "r`$i" } } } | Export-CapnpMessage -Path '$file' -Schema '$SchemaPath' -RootType Batch -Reserve 256MB
-"@)
+& { while (`$true) { `$i++; `$produced[0] = `$i; [pscustomobject]@{ id = `$i; name = "r`$i" } } } | Export-CapnpMessage -Path '$file' -Schema '$SchemaPath' -RootType Batch -Reserve 256MB
+"@).AddArgument($produced)
             $handle = $ps.BeginInvoke()
-            $deadline = [DateTime]::UtcNow.AddSeconds(30)
-            while (-not (Test-Path -LiteralPath $file) -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 50 }
-            Start-Sleep -Milliseconds 700
+            $deadline = [DateTime]::UtcNow.AddSeconds(120)
+            while ($produced[0] -le 100 -and -not $handle.IsCompleted -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 20 }
+            # (Not $ps.Streams.Error in the message: enumerating an open PSDataCollection blocks until the pipeline ends.)
+            $produced[0] | Should -BeGreaterThan 100 -Because 'Export should have taken 100 records within 120 s'
             $ps.Stop()
             $handle.IsCompleted | Should -BeTrue
         }
         finally { $ps.Dispose() }
         $info = Get-CapnpMessageInfo $file
         $info.State | Should -Be 'Checkpoint'
-        $info.RecordCount | Should -BeGreaterThan 0
+        $info.RecordCount | Should -BeGreaterOrEqual 100
         $info.SlackBytes | Should -Be 0
         $json = ConvertFrom-CapnpFile $file
         $json.records.Count | Should -Be $info.RecordCount

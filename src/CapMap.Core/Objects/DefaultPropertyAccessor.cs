@@ -13,7 +13,8 @@ namespace CapMap.Objects;
 /// then a case-insensitive scan of the string keys unless the dictionary is known to ignore case already;</item>
 /// <item><see cref="StructValue"/> and any <c>IReadOnlyDictionary&lt;string, object?&gt;</c> or <c>IDictionary&lt;string, object?&gt;</c>;</item>
 /// <item>any other object: its public instance properties (not indexers), through getters compiled once per type.
-/// Where two properties differ only in case, an exact-case match wins, else the first declared.</item>
+/// Where two properties differ only in case, an exact-case match wins, else the first declared. A getter that
+/// throws reads as null, as <c>Select-Object</c> shows it.</item>
 /// </list>
 /// Thread-safe.
 /// </summary>
@@ -175,17 +176,32 @@ public sealed class DefaultPropertyAccessor : IPropertyAccessor
         public Func<object, object?>? Find(string name) =>
             _exact.TryGetValue(name, out var g) || _ignoreCase.TryGetValue(name, out g) ? g : null;
 
+        // A getter that throws reads as null, as Select-Object shows it: Process.ExitCode of a running process
+        // must not reject the record. The catch is compiled into the getter, so the fast path stays one delegate.
         private static Func<object, object?> Compile(Type type, PropertyInfo property)
         {
             try
             {
                 var o = Expression.Parameter(typeof(object), "o");
                 var body = Expression.Convert(Expression.Property(Expression.Convert(o, type), property), typeof(object));
-                return Expression.Lambda<Func<object, object?>>(body, o).Compile();
+                var guarded = Expression.TryCatch(body, Expression.Catch(typeof(Exception), Expression.Constant(null, typeof(object))));
+                return Expression.Lambda<Func<object, object?>>(guarded, o).Compile();
             }
             catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or NotSupportedException)
             {
-                return property.GetValue; // e.g. by-ref-like property types; reflection still reports them
+                return source => ReadOrNull(property, source); // e.g. by-ref-like property types; reflection still reports them
+            }
+        }
+
+        private static object? ReadOrNull(PropertyInfo property, object source)
+        {
+            try
+            {
+                return property.GetValue(source);
+            }
+            catch (TargetInvocationException)
+            {
+                return null;
             }
         }
     }

@@ -11,13 +11,16 @@ internal abstract class FieldPlan
     {
         Name = field.Name;
         Discriminant = field.DiscriminantValue;
-        BlankIsAbsent = field.IsGroup || field.Type.Kind is not (TypeKind.Text or TypeKind.Data or TypeKind.Void);
+        BlankIsAbsent = field.IsInUnion || field.IsGroup || field.Type.Kind is not (TypeKind.Text or TypeKind.Data or TypeKind.Void);
     }
 
     public string Name { get; }
     public ushort Discriminant { get; }
 
-    /// <summary>A blank string counts as no value (an empty CSV cell in a number column).</summary>
+    /// <summary>
+    /// A blank string counts as no value: an empty CSV cell in a number column, and any empty cell of a union
+    /// member (else a CSV row, which has a cell for every member, would set them all).
+    /// </summary>
     public bool BlankIsAbsent { get; }
 
     public abstract void Write(in StructBuilder target, object value);

@@ -5,17 +5,21 @@ using static CapMap.Objects.ValueConverter;
 
 namespace CapMap.Objects;
 
-/// <summary>Shared list plumbing: accepts any IEnumerable except strings and dictionaries, and indexes it.</summary>
+/// <summary>
+/// Shared list plumbing: any IEnumerable except strings and dictionaries is the list; any other value (a string, a
+/// number, a dictionary or object for a struct list) is a list of that one element, because PowerShell unrolls a
+/// one-element array into its element before a cmdlet sees it.
+/// </summary>
 internal abstract class ListWriterBase(TypeSchema listType, Func<object?, object?>? unwrap) : PointerWriter
 {
     protected readonly Func<object?, object?>? Unwrap = unwrap;
     protected readonly TypeSchema ListType = listType;
 
-    protected IList AsList(object value)
+    protected static IList AsList(object value)
     {
         if (value is string || value is IDictionary || value is IReadOnlyDictionary<string, object?> || value is IDictionary<string, object?>
             || value is not IEnumerable enumerable)
-            throw Fail(value, $"expected a list (an array or other collection) for {ListType}, got {CapnpValueException.Show(value)}");
+            return new[] { value };
         if (value is IList list) return list;
         var items = new List<object?>();
         foreach (var item in enumerable) items.Add(item);
@@ -129,7 +133,8 @@ internal sealed class PointerListWriter(TypeSchema listType, PointerWriter eleme
                 if (strings[i] is { } s) texts.SetText(i, s.AsSpan());
             return;
         }
-        var list = AsList(value);
+        // A lone byte[] is one Data element, not a list of bytes (PowerShell unrolls @(,$bytes) to it).
+        var list = value is byte[] && element is DataWriter ? new[] { value } : AsList(value);
         int count = list.Count;
         var builder = target.InitList(ElementSize.Pointer, count);
         for (int i = 0; i < count; i++)

@@ -15,35 +15,39 @@ namespace CapMap.Objects;
 /// be freshly allocated, i.e. zeroed, which every builder's Init/Append gives). Properties the schema does not know are
 /// ignored, or rejected with <see cref="ObjectWriterOptions.Strict"/>.</para>
 /// <para><b>Empty strings</b> (empty or blank, as in an empty CSV cell) count as "no value" for number, Bool, enum,
-/// struct, group and list fields; for Text and Data they are values (an empty text or blob), and they select a Void
-/// union member.</para>
+/// struct, group and list fields, and for every union member (so a CSV row selects only its one non-empty member);
+/// outside unions they are values for Text and Data (an empty text or blob).</para>
 /// <para><b>Bool</b>: bool; strings true/false, 1/0, yes/no (case-insensitive, trimmed); the numbers 0 and 1.</para>
 /// <para><b>Integers</b>: any .NET number, range-checked (<c>300 is out of range for UInt8</c>); floats and decimals only
 /// when integral (2.0 is fine, 2.5 is an error: no rounding, no truncation); strings in invariant culture (<c>"-12"</c>,
-/// <c>"0x1F"</c>, <c>"-0x1F"</c>, <c>"2.0"</c>, <c>"1e3"</c>); .NET enums by their numeric value. Bools and chars are not numbers.</para>
+/// <c>"0x1F"</c>, <c>"-0x1F"</c>, <c>"2.0"</c>, <c>"1e3"</c>); .NET enums by their numeric value; DateTime and DateTimeOffset
+/// as 100 ns ticks since 1970-01-01 UTC, TimeSpan as ticks (the inferred schemas' units). Bools and chars are not numbers.</para>
 /// <para><b>Floats</b>: any .NET number (integers convert, possibly rounding to the nearest float); strings in invariant
-/// culture, plus <c>NaN</c>, <c>Infinity</c>, <c>-Infinity</c>, <c>inf</c>; a finite value too large for Float32 is an error.</para>
+/// culture, plus <c>NaN</c>, <c>Infinity</c>, <c>-Infinity</c>, <c>inf</c>; a TimeSpan as seconds; a finite value too large
+/// for Float32 is an error.</para>
 /// <para><b>Enums</b>: an enumerant name (case-insensitive), a .NET enum value by its name, or a number / numeric
 /// string that must be a <i>defined</i> enumerant's ordinal (unknown ordinals are rejected even though the wire could hold them).</para>
 /// <para><b>Text</b>: strings; also chars, Bools (<c>true</c>/<c>false</c>), numbers (invariant, round-trippable) and
-/// .NET enums (name). Anything else (dates, objects) is an error: format it as a string first.</para>
-/// <para><b>Data</b>: byte[], ArraySegment/Memory/ReadOnlyMemory of bytes, any list of numbers 0..255, or a string,
+/// .NET enums (name); DateTime and DateTimeOffset in the ISO 8601 round-trip form, TimeSpan, Guid, Version, Uri and
+/// IPAddress as the type table writes them. Anything else is an error: format it as a string first.</para>
+/// <para><b>Data</b>: byte[], ArraySegment/Memory/ReadOnlyMemory of bytes, a Guid (RFC 4122 order), any list of numbers 0..255, or a string,
 /// which is decoded as <b>base64</b>.</para>
 /// <para><b>Structs</b>: a nested object (anything the accessor reads; not a string, number or plain list).
 /// <b>Groups</b> (including named unions) are nested objects too: <c>@{ location = @{ lat = 1; lon = 2 } }</c>; their members
 /// are not accepted flattened into the parent.</para>
 /// <para><b>Unions</b>: the member whose property is present and non-null is chosen (its discriminant is written); two
 /// present members are an error naming both; none leaves the union at its default member. A Void member is selected
-/// by any non-null value (<c>$true</c>, <c>""</c>, …).</para>
-/// <para><b>Lists</b>: any IEnumerable except strings and dictionaries (a single value is not promoted to a list); byte[]
+/// by any non-null, non-blank value (<c>$true</c>, <c>"x"</c>, …).</para>
+/// <para><b>Lists</b>: any IEnumerable except strings and dictionaries; any other value is a one-element list (PowerShell
+/// unrolls one-element arrays); byte[]
 /// for List(UInt8) too. Elements follow the rules of their type; a null element is an error in a primitive list, a
 /// null pointer in a Text/Data/List list and an all-default struct in a struct list. Typed arrays (int[], string[], …)
 /// take a fast path.</para>
 /// <para><b>Pointer defaults</b>: an absent Text/Data/struct/list field leaves the pointer null, so readers return the
 /// schema's default. <b>AnyPointer</b> and <b>interface</b> fields cannot be set: any non-null value is an error.</para>
 /// <para>Errors are <see cref="CapnpValueException"/>s whose <see cref="CapnpValueException.FieldPath"/> names the field
-/// (<c>location.lat</c>, <c>structList[2].tags[0]</c>). Exceptions thrown by the accessor itself (a failing property getter)
-/// propagate unchanged. After an error the target holds the fields written before it; discard it (for a streaming list,
+/// (<c>location.lat</c>, <c>structList[2].tags[0]</c>). A property getter that throws reads as null (as Select-Object
+/// shows it); exceptions thrown by a custom accessor itself propagate unchanged. After an error the target holds the fields written before it; discard it (for a streaming list,
 /// <see cref="Append"/> removes the element).</para>
 /// </remarks>
 public sealed class StructWriter

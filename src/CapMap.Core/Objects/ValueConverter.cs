@@ -1,7 +1,9 @@
 using System.Collections;
 using System.Globalization;
+using System.Net;
 using System.Numerics;
 using CapMap.Schema;
+using CapMap.Schema.Inference;
 
 namespace CapMap.Objects;
 
@@ -112,6 +114,13 @@ internal static class ValueConverter
                 throw Fail(value, $"a Bool ({CapnpValueException.Show(value)}) does not convert to {typeName}");
             case Enum e:
                 return (Int128)Convert.ToDecimal(e, Inv);
+            // The inferred schemas' units (ClrTypeTable), so one type has one rule: instants and durations in 100 ns ticks.
+            case DateTime dt:
+                return ClrTypeTable.ToUnixTicks(dt);
+            case DateTimeOffset dto:
+                return ClrTypeTable.ToUnixTicks(dto);
+            case TimeSpan ts:
+                return ts.Ticks;
             default:
                 throw Fail(value, $"cannot convert {CapnpValueException.Show(value)} to {typeName}");
         }
@@ -199,6 +208,10 @@ internal static class ValueConverter
                 if (!double.IsFinite(r)) throw OutOfRange(value, "Float64");
                 return r;
             case string str: return ParseDouble(value, str, "Float64");
+            // Durations in a float field are seconds, the unit a reader expects of a float (cpuSeconds = 1.5).
+            case TimeSpan ts: return ts.TotalSeconds;
+            case DateTime or DateTimeOffset:
+                throw Fail(value, $"cannot convert {CapnpValueException.Show(value)} to a float (an instant goes into Int64 as 100 ns ticks since 1970-01-01 UTC, or into Text)");
             default: return (double)ToInteger(value, "Float64");
         }
     }
@@ -241,12 +254,16 @@ internal static class ValueConverter
             }
             case Enum dotnetEnum:
             {
+                // By name, never by value: .NET and capnp number their members independently. A combined [Flags]
+                // value ("Read, Write") is one name only if the enum declares it.
                 string name = dotnetEnum.ToString();
                 if (schema.TryGetEnumerant(name, out var e)) return e.Ordinal;
                 throw Fail(value, $"{CapnpValueException.Show(value)}: {name} is not an enumerant of {schema.ShortName} ({EnumerantList(schema)})");
             }
             case bool:
                 throw Fail(value, $"a Bool ({CapnpValueException.Show(value)}) does not convert to enum {schema.ShortName}");
+            case DateTime or DateTimeOffset or TimeSpan:
+                throw Fail(value, $"cannot convert {CapnpValueException.Show(value)} to enum {schema.ShortName}");
             default:
                 return DefinedOrdinal(value, ToInteger(value, schema.ShortName), schema);
         }
@@ -270,7 +287,9 @@ internal static class ValueConverter
         bool b => b ? "true" : "false",
         Enum e => e.ToString(),
         IFormattable f when IsNumber(value) => f.ToString(null, Inv),
-        _ => throw Fail(value, $"cannot convert {CapnpValueException.Show(value)} to Text (strings, characters, Bools and numbers convert; format other values as strings first)"),
+        // The type table's text forms: ISO 8601 round-trip dates, invariant durations and Guids.
+        DateTime or DateTimeOffset or TimeSpan or Guid or Version or Uri or IPAddress => ClrTypeTable.ToText(value),
+        _ => throw Fail(value, $"cannot convert {CapnpValueException.Show(value)} to Text (strings, characters, Bools, numbers, dates, durations, Guids, versions, URIs and IP addresses convert; format other values as strings first)"),
     };
 
     public static ReadOnlyMemory<byte> ToData(object value, Func<object?, object?>? unwrap)
@@ -281,6 +300,7 @@ internal static class ValueConverter
             case ArraySegment<byte> segment: return segment;
             case ReadOnlyMemory<byte> rom: return rom;
             case Memory<byte> memory: return memory;
+            case Guid guid: return ClrTypeTable.GuidBytes(guid);
             case string s:
                 try
                 {
@@ -291,7 +311,7 @@ internal static class ValueConverter
                     throw Fail(value, $"{CapnpValueException.Show(value)} is not valid base64 (a string given for Data is decoded as base64)");
                 }
             case IDictionary:
-                throw Fail(value, $"cannot convert {CapnpValueException.Show(value)} to Data (give a byte[], a list of byte values or a base64 string)");
+                throw Fail(value, $"cannot convert {CapnpValueException.Show(value)} to Data (give a byte[], a Guid, a list of byte values or a base64 string)");
             case IEnumerable items:
             {
                 var result = new List<byte>();
@@ -313,7 +333,7 @@ internal static class ValueConverter
                 return result.ToArray();
             }
             default:
-                throw Fail(value, $"cannot convert {CapnpValueException.Show(value)} to Data (give a byte[], a list of byte values or a base64 string)");
+                throw Fail(value, $"cannot convert {CapnpValueException.Show(value)} to Data (give a byte[], a Guid, a list of byte values or a base64 string)");
         }
     }
 }

@@ -8,17 +8,8 @@ namespace CapMap.PowerShell.Commands;
 /// </summary>
 [Cmdlet(VerbsCommon.Close, "CapnpMappedMessage", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
 [OutputType(typeof(CapnpMappedMessage))]
-public sealed class CloseCapnpMappedMessageCommand : CapMapCmdletBase
+public sealed class CloseCapnpMappedMessageCommand : PassThruMessageCmdletBase
 {
-    /// <summary>The message to close.</summary>
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
-    [ValidateNotNull]
-    public CapnpMappedMessage Message { get; set; } = null!;
-
-    /// <summary>Output the message after closing it.</summary>
-    [Parameter]
-    public SwitchParameter PassThru { get; set; }
-
     protected override void ProcessRecord()
     {
         var message = Message;

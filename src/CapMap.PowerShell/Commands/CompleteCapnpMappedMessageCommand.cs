@@ -8,13 +8,8 @@ namespace CapMap.PowerShell.Commands;
 /// </summary>
 [Cmdlet(VerbsLifecycle.Complete, "CapnpMappedMessage", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
 [OutputType(typeof(CapnpMessageSummary))]
-public sealed class CompleteCapnpMappedMessageCommand : CapMapCmdletBase
+public sealed class CompleteCapnpMappedMessageCommand : OpenMessageCmdletBase
 {
-    /// <summary>The open message.</summary>
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
-    [ValidateNotNull]
-    public CapnpMappedMessage Message { get; set; } = null!;
-
     /// <summary>Skip msync/fsync at the end (faster; the data reaches the disk when the kernel writes it back).</summary>
     [Parameter]
     public SwitchParameter NoFlush { get; set; }

@@ -8,17 +8,8 @@ namespace CapMap.PowerShell.Commands;
 /// </summary>
 [Cmdlet(VerbsData.Save, "CapnpMappedMessage", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
 [OutputType(typeof(CapnpMappedMessage))]
-public sealed class SaveCapnpMappedMessageCommand : CapMapCmdletBase
+public sealed class SaveCapnpMappedMessageCommand : PassThruMessageCmdletBase
 {
-    /// <summary>The open message.</summary>
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
-    [ValidateNotNull]
-    public CapnpMappedMessage Message { get; set; } = null!;
-
-    /// <summary>Output the message.</summary>
-    [Parameter]
-    public SwitchParameter PassThru { get; set; }
-
     protected override void ProcessRecord()
     {
         var message = Message;

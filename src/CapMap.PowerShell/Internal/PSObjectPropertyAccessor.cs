@@ -56,7 +56,14 @@ internal sealed class PSObjectPropertyAccessor : IPropertyAccessor
                     value = null;
                     return false;
                 }
-                value = property.Value;
+                try
+                {
+                    value = property.Value;
+                }
+                catch (GetValueException)
+                {
+                    value = null; // a throwing getter reads as null, as Select-Object shows it; PowerShell's adapters mostly return null themselves
+                }
                 if (ReferenceEquals(value, System.Management.Automation.Internal.AutomationNull.Value)) value = null;
                 return true;
             case PSCustomObject custom:

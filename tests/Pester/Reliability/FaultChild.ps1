@@ -150,6 +150,9 @@ switch ($Scenario) {
             $info = Get-CapnpMessageInfo -LiteralPath $path -ErrorAction SilentlyContinue -ErrorVariable infoErrors
             $result.infoError = if ($infoErrors) { $infoErrors[0].FullyQualifiedErrorId } else { '' }
             $result.infoState = if ($info) { "$($info.State)" } else { '' }
+            $result.infoRecords = if ($info) { $info.RecordCount } else { -1 }
+            $result.infoTruncated = if ($info) { $info.IsTruncated } else { $null }
+            $result.fileBytes = (Get-Item -LiteralPath $path).Length
             Out-Rep $result
         }
     }

@@ -38,22 +38,33 @@ public sealed unsafe class FailureTests
     [InlineData(GrowthMode.Eager, 1L << 20)]
     public void DiskFull_OnSmallTmpfs_ReportsEnospc_ProcessSurvives(GrowthMode mode, long chunk)
     {
+        // 16 MiB of tmpfs is 4,096 pages and nothing else is on it. Once a whole chunk no longer fits, growth
+        // goes page by page (Fault) or settles for the bytes asked for (Eager), so the file gets every page:
+        // the failure comes exactly at 16 MiB and all of the file is data written before it.
+        const long Capacity = 16L << 20;
         using var tmpfs = new TmpfsMount("16m");
         string path = tmpfs.File("full.bin");
+        long committed;
         using (var file = MappedFile.Create(path, new MappedFileOptions { Growth = mode, ChunkBytes = chunk, ReserveBytes = 1L << 30 }))
         {
             long written = WriteUntilFailed(file, 64L << 20);
-            Assert.True(written >= 8L << 20 && written <= 16L << 20, $"failed after {written} bytes");
+            Assert.Equal(Capacity, written);
             var ex = Assert.Throws<MappedFileFailedException>(file.ThrowIfFailed);
             Assert.Equal(ENOSPC, ex.Errno);
             Assert.Equal(MappedFileFailure.DiskFull, ex.Reason);
             Assert.Contains("disk is full", ex.Message);
-            // Writes after the failure land in a throwaway page: no crash, no loop.
+            // Writes after the failure land in a throwaway page: no crash, no loop, and (checked below) not in the file.
             Tools.Fill(file.Base, 20L << 20, 21L << 20, 4);
             Assert.Throws<MappedFileFailedException>(() => file.EnsureCommitted(30L << 20));
-            // What was written before the failure is intact.
-            Assert.Equal(-1, Tools.FirstMismatch(file.Base, 0, Math.Min(written, 4L << 20), 3));
+            committed = file.CommittedBytes;
+            Assert.Equal(Capacity, committed);
+            // Every byte written before the failure is intact in the mapping.
+            Assert.Equal(-1, Tools.FirstMismatch(file.Base, 0, written, 3));
         }
+        // And in the file itself, read back with read(2) after the mapping is gone: its size is what was
+        // committed, and every byte of it is the data written before the failure.
+        Assert.Equal(committed, new FileInfo(path).Length);
+        Tools.AssertFileContent(path, committed, 3);
     }
 
     [Fact]

@@ -57,6 +57,41 @@ internal sealed class TmpfsMount : IDisposable
     }
 }
 
+/// <summary>
+/// A fresh ext4 file system (an image file on a loop device; tests run as root, mkfs.ext4 comes from e2fsprogs,
+/// which .ci/run installs), unmounted on dispose. For behaviour that tmpfs lacks, such as FALLOC_FL_COLLAPSE_RANGE,
+/// so that such a test runs wherever the temp directory lives and never skips.
+/// </summary>
+internal sealed class Ext4Mount : IDisposable
+{
+    private readonly TempDir _dir = new();
+
+    public Ext4Mount(string size = "64M")
+    {
+        string image = _dir.File("ext4.img");
+        Path = _dir.File("mnt");
+        Directory.CreateDirectory(Path);
+        var (code, output) = Tools.Run("/usr/bin/truncate", "-s", size, image);
+        Assert.True(code == 0, $"truncate failed ({code}): {output}");
+        (code, output) = Tools.Run("/sbin/mkfs.ext4", "-q", "-F", image);
+        Assert.True(code == 0, $"mkfs.ext4 failed ({code}): {output} (Debian package e2fsprogs)");
+        (code, output) = Tools.Run("/bin/mount", "-o", "loop", image, Path);
+        Assert.True(code == 0, $"mounting an ext4 image on a loop device failed ({code}): {output} (needs root and loop devices)");
+    }
+
+    public string Path { get; }
+
+    public string File(string name) => System.IO.Path.Combine(Path, name);
+
+    public void Dispose()
+    {
+        var (code, _) = Tools.Run("/bin/umount", Path);
+        if (code != 0)
+            Tools.Run("/bin/umount", "-l", Path);
+        _dir.Dispose();
+    }
+}
+
 internal static class Tools
 {
     public static (int Code, string Output) Run(string file, params string[] args)
@@ -94,19 +129,22 @@ internal static class Tools
         return -1;
     }
 
+    /// <summary>Checks the file's content against <see cref="Word"/> for [0, length).</summary>
+    public static void AssertFileContent(string path, long length, long seed) => AssertFileContent(path, length, offset => Word(offset, seed));
+
     /// <summary>
-    /// Checks the file's content against <see cref="Word"/> for [0, length), with plain open(2) and read(2): no
-    /// flock. A FileStream takes one, and right after a writer closed the file a process forked meanwhile by
-    /// any test may still hold the writer's lock until it execs, which would fail the check for nothing.
+    /// Checks that the file is <paramref name="length"/> bytes long and that every 8-byte word at offset o is
+    /// <paramref name="expected"/>(o), with read(2) on a descriptor of its own: no mapping, and no flock, so it
+    /// also works while a writer holds the file's lock.
     /// </summary>
-    public static unsafe void AssertFileContent(string path, long length, long seed)
+    public static unsafe void AssertFileContent(string path, long length, Func<long, long> expected)
     {
         int fd = Mono.Unix.Native.Syscall.open(path, Mono.Unix.Native.OpenFlags.O_RDONLY | Mono.Unix.Native.OpenFlags.O_CLOEXEC);
-        Assert.True(fd >= 0, $"open {path}: {Mono.Unix.Native.Stdlib.GetLastError()}");
+        Assert.True(fd >= 0, $"open {path} failed");
         try
         {
-            Assert.Equal(0, Mono.Unix.Native.Syscall.fstat(fd, out var stat));
-            Assert.Equal(length, stat.st_size);
+            Assert.Equal(0, Mono.Unix.Native.Syscall.fstat(fd, out var st));
+            Assert.Equal(length, st.st_size);
             var buf = new byte[1 << 20];
             long pos = 0;
             while (pos < length)
@@ -114,12 +152,12 @@ internal static class Tools
                 long n;
                 fixed (byte* p = buf)
                     n = Mono.Unix.Native.Syscall.pread(fd, p, (ulong)Math.Min(buf.Length, length - pos), pos);
-                Assert.True(n > 0, $"read {path} at {pos}: {n}");
+                Assert.True(n > 0, $"read(2) of {path} at {pos} returned {n}");
                 for (int i = 0; i + 8 <= n; i += 8)
                 {
                     long v = BitConverter.ToInt64(buf, i);
-                    if (v != Word(pos + i, seed))
-                        Assert.Fail($"{path}: word at {pos + i} is {v}, expected {Word(pos + i, seed)}");
+                    if (v != expected(pos + i))
+                        Assert.Fail($"{path}: word at {pos + i} is {v}, expected {expected(pos + i)}");
                 }
                 pos += n;
             }
@@ -128,6 +166,15 @@ internal static class Tools
         {
             Mono.Unix.Native.Syscall.close(fd);
         }
+    }
+
+    /// <summary>Size and allocated bytes (st_blocks × 512) as stat(2) reports them.</summary>
+    public readonly record struct FileStat(long Size, long AllocatedBytes);
+
+    public static FileStat Stat(string path)
+    {
+        Assert.Equal(0, Mono.Unix.Native.Syscall.stat(path, out var st));
+        return new FileStat(st.st_size, st.st_blocks * 512);
     }
 
     [StructLayout(LayoutKind.Sequential)]

@@ -58,7 +58,7 @@ internal static class ObjectTestSupport
 
     /// <summary>
     /// Turns an expected value (<see cref="InteropVectors"/> representation) into writer input. Void union members given
-    /// as null become <c>true</c> / <c>""</c> (a null member would count as absent).
+    /// as null become <c>true</c> / <c>"true"</c> (a null or blank member would count as absent).
     /// </summary>
     public static object? ToInput(object? value, TypeSchema type, InputStyle style)
     {
@@ -106,7 +106,7 @@ internal static class ObjectTestSupport
             string key = style == InputStyle.PowerShell ? name.ToUpperInvariant() : name;
             object? converted = field.IsGroup
                 ? (v is null ? null : ToStructInput(v, field.GroupType!, style))
-                : field.Type.Kind == TypeKind.Void ? (field.IsInUnion ? (style == InputStyle.Strings ? "" : true) : v)
+                : field.Type.Kind == TypeKind.Void ? (field.IsInUnion ? (style == InputStyle.Strings ? "true" : true) : v)
                 : ToInput(v, field.Type, style);
             input[key] = converted;
         }

@@ -130,9 +130,20 @@ public sealed unsafe class MessageFaultTests : IDisposable
         {
             builder.Dispose(); // must not throw or crash; the checkpoint's data is gone with the cut
         }
-        // Reading what is left is a typed error, never a crash.
-        try { MessageFileInfo.Read(path); } catch (CapnpFormatException) { }
-        try { MessageRepair.Repair(path); } catch (MessageRepairException) { }
+        // Exactly what is left: the header page (the cut was to 4096 bytes and nothing wrote after the failure),
+        // whose last checkpoint names the 20,001 records appended up to it, in bytes that are gone.
+        byte[] left = File.ReadAllBytes(path);
+        Assert.Equal(4096, left.Length);
+        var info = MessageFileInfo.Read(path);
+        Assert.Equal(MessageFileState.Checkpoint, info.State);
+        Assert.Equal(20_001, info.RecordCount);
+        Assert.Equal(4096, info.FileBytes);
+        Assert.True(info.MessageBytes > info.FileBytes, $"the checkpoint covers {info.MessageBytes} bytes");
+        Assert.True(info.IsTruncated);
+        // Repair refuses, says why, and leaves the file as it was.
+        var refused = Assert.Throws<MessageRepairException>(() => MessageRepair.Repair(path));
+        Assert.Contains("shorter than", refused.Message);
+        Assert.Equal(left, File.ReadAllBytes(path));
     }
 
     [Theory]

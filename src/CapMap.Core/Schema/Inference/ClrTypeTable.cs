@@ -103,7 +103,7 @@ internal static class ClrTypeTable
                     return value switch
                     {
                         byte[] b => b,
-                        Guid g => g.ToByteArray(bigEndian: true),
+                        Guid g => GuidBytes(g),
                         _ => throw new InferredValueException($"{where}: a {value.GetType().Name} cannot be stored as Data."),
                     };
                 case TypeKind.Int64 when value is DateTime dt: return ToUnixTicks(dt);
@@ -193,6 +193,12 @@ internal static class ClrTypeTable
     /// <summary>Ticks (100 ns) since 1970-01-01T00:00:00Z. Local times are converted to UTC; Unspecified ones are taken as UTC.</summary>
     public static long ToUnixTicks(DateTime value) =>
         (value.Kind == DateTimeKind.Local ? value.ToUniversalTime() : value).Ticks - UnixEpochTicks;
+
+    /// <summary>The instant in ticks (100 ns) since 1970-01-01T00:00:00Z, as for a DateTime (the offset only places the instant).</summary>
+    public static long ToUnixTicks(DateTimeOffset value) => value.UtcTicks - UnixEpochTicks;
+
+    /// <summary>A Guid's 16 bytes in RFC 4122 order, the order its text form reads in.</summary>
+    public static byte[] GuidBytes(Guid value) => value.ToByteArray(bigEndian: true);
 
     /// <summary>The instant as a DateTime of the recorded kind (Local: converted to local time; Unspecified: the UTC clock reading).</summary>
     public static DateTime FromUnixTicks(long ticks, string? kind)
