@@ -28,6 +28,8 @@
         'Export-CapnpMessage'
         'Import-CapnpMessage'
         'Get-CapnpMessageInfo'
+        'Get-CapnpSchema'
+        'ConvertTo-CapnpSchema'
         'Test-CapMapPlatform'
     )
     FunctionsToExport    = @()

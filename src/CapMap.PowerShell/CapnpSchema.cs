@@ -1,6 +1,8 @@
 using System.Management.Automation;
 using CapMap.PowerShell.Commands;
+using CapMap.Messages;
 using CapMap.Schema;
+using CapMap.Schema.Inference;
 
 namespace CapMap.PowerShell;
 
@@ -12,6 +14,12 @@ public enum CapnpSchemaSource
 
     /// <summary>A precompiled CodeGeneratorRequest (the saved output of <c>capnp compile -o-</c>).</summary>
     Precompiled,
+
+    /// <summary>The schema a message file carries (Get-CapnpSchema -Path).</summary>
+    Embedded,
+
+    /// <summary>Inferred from objects (ConvertTo-CapnpSchema, or Export-CapnpMessage without -Schema).</summary>
+    Inferred,
 }
 
 /// <summary>
@@ -45,6 +53,34 @@ public sealed class CapnpSchema
         var roots = own.Where(s => !referenced.Contains(s.Id)).Select(s => s.NestedName).ToArray();
         RootCandidates = roots.Length > 0 ? roots : Structs;
     }
+
+    /// <summary>A schema CapMap inferred (it knows the original names and .NET types of its records).</summary>
+    internal static CapnpSchema FromInferred(InferredSchema schema, string sourcePath)
+    {
+        byte[] request = schema.ToBytes();
+        return new CapnpSchema(SchemaSet.Load(request), request, sourcePath, CapnpSchemaSource.Inferred, [])
+        {
+            Inferred = schema,
+            RootType = schema.Root.Identifier,
+        };
+    }
+
+    /// <summary>The schema a message file carries.</summary>
+    internal static CapnpSchema FromCarried(CarriedSchema carried, string filePath) =>
+        new(carried.SchemaSet, carried.Embedded.CodeGeneratorRequest, filePath, CapnpSchemaSource.Embedded, [])
+        {
+            Inferred = carried.Inferred,
+            RootType = carried.Root.NestedName,
+        };
+
+    /// <summary>The model of an inferred schema (null for one a user wrote): what the record codec converts objects by.</summary>
+    internal InferredSchema? Inferred { get; private init; }
+
+    /// <summary>The root struct a message file or an inference named (null for a schema file, whose root the user picks).</summary>
+    public string? RootType { get; private init; }
+
+    /// <summary>True if CapMap inferred the schema from objects (records come back with their original names and .NET types).</summary>
+    public bool IsInferred => Inferred is not null;
 
     /// <summary>The file name the schema was loaded from.</summary>
     public string FileName => System.IO.Path.GetFileName(SourcePath);

@@ -41,4 +41,7 @@ internal static class ErrorIds
     public const string CheckpointDataDamaged = "CheckpointDataDamaged";
     public const string NotWrittenByCapMap = "NotWrittenByCapMap";
     public const string PlatformNotSupported = "PlatformNotSupported";
+    public const string NoEmbeddedSchema = "NoEmbeddedSchema";
+    public const string SchemaTextNotSupported = "SchemaTextNotSupported";
+    public const string SchemaMismatch = "SchemaMismatch";
 }

@@ -14,6 +14,7 @@ $reserve = 'Address space reserved for the file, in bytes: the largest message i
 $growth = 'How the file grows. Fault (default): writes past the end raise SIGBUS and the native handler extends the file. Eager: the writer extends the file ahead of use, so a full disk surfaces as an exception at a known point.'
 $strict = 'Reject input objects that have properties the struct does not have (at every nesting level). Without it, extra properties are ignored.'
 $whatIf = 'Shows what would happen without doing it: no file is created or changed.'
+$append = 'Writes the new message after the messages the file already holds (a stream of messages, which every reader of the standard framing reads; the earlier messages stay byte for byte); a missing file is created. Without -Schema the schema the file carries is used. A -Schema whose root struct does not match the file''s (id and layout) is refused (SchemaMismatch) unless -Force.'
 $confirm = 'Asks for confirmation before changing anything.'
 $message = 'The open message New-CapnpMappedMessage returned.'
 
@@ -51,13 +52,17 @@ Import-CapnpSchema ./ops.capnp.bin'; Remarks = 'Saves the compiled schema next t
         Description = @(
             'New-CapnpMappedMessage creates the file, maps a large range of address space over it and initialises the root struct. The message is built directly in the mapped file: memory use stays flat and the message may be larger than RAM. Add records with Add-CapnpStruct and finish with Complete-CapnpMappedMessage, which writes the segment table and cuts the file to size; the result is an ordinary stream-framed message every Cap''n Proto reader opens.'
             'The returned CapnpMappedMessage is IDisposable. Disposing it without completing keeps every record added so far: a final checkpoint is written and the file is a valid message (Get-CapnpMessageInfo shows State Checkpoint).'
+            'Without -Schema, the message waits for its first Add-CapnpStruct (AwaitsSchema is true): that call''s first -SampleSize records are held back, the schema is inferred from them (root -RootType, default Batch, with one list, records), the file is created and every record written. Complete-, Save- or Close-CapnpMappedMessage before any record create the file with an empty schema.'
             'An existing file is refused (FileExists) unless -Force is given; the check happens before -WhatIf/-Confirm, and the file is left untouched. With -WhatIf nothing is created. Bad -Property values are found before the file is created.'
         )
         Parameters  = @{
             Path        = $newPath
             LiteralPath = $newLiteral
-            Schema      = $schema
-            RootType    = $rootType
+            Schema      = $schema + ' Without it the file is created at the first Add-CapnpStruct, with a schema inferred from the records that call brings (its first -SampleSize ones).'
+            RootType    = $rootType + ' Without -Schema: the name of the inferred root struct (default Batch).'
+            Depth       = 'Without -Schema: levels of nested objects kept as structs (default 1); values nested deeper are written as their strings.'
+            SampleSize  = 'Without -Schema: how many records of the first Add-CapnpStruct (default 1000) are looked at before the schema is fixed.'
+            Append      = $append
             Property    = $property
             Reserve     = $reserve
             Growth      = $growth
@@ -76,7 +81,7 @@ Complete-CapnpMappedMessage $m'; Remarks = 'Creates ops.bin with root fields set
     Add-CapnpStruct -Value (Get-Process | Select-Object @{n=''pid'';e={$_.Id}}, @{n=''name'';e={$_.ProcessName}}) -PassThru |
     Complete-CapnpMappedMessage'; Remarks = 'One pipeline: create (replacing an old file), add the current processes, complete. The summary shows bytes, segments and records.' }
         )
-        Notes       = 'ErrorIds: FileExists, FileLocked, PathIsDirectory, PathNotFound, RootTypeNotFound, RootTypeAmbiguous, InvalidSchema, SchemaRequired, PropertyConversionFailed, CapnpToolNotFound. See docs/cmdlets.md.'
+        Notes       = 'ErrorIds: SchemaMismatch, FileExists, FileLocked, PathIsDirectory, PathNotFound, RootTypeNotFound, RootTypeAmbiguous, InvalidSchema, SchemaRequired, PropertyConversionFailed, CapnpToolNotFound. See docs/cmdlets.md.'
     }
 
     'Add-CapnpStruct' = @{
@@ -244,14 +249,19 @@ Save-CapnpMappedMessage $m -Verbose'; Remarks = 'Makes everything added so far d
             'Export-CapnpMessage creates the file, appends every pipeline object to a List(Struct) field of the root (the root''s only one by default, or -Field) and completes the file when the pipeline ends. Objects are converted as Add-CapnpStruct does; a record that cannot be converted is reported (RecordConversionFailed) and skipped.'
             'It shows progress (records, bytes, rate) every 64Ki records or 250 ms. By default it outputs nothing; -PassThru outputs the finished file. Stopped with Ctrl+C, or by an error upstream, the file keeps every record written so far as a checkpoint (Get-CapnpMessageInfo shows State Checkpoint).'
             'An existing file is refused (FileExists) unless -Force is given; -WhatIf creates nothing.'
+            'Without -Schema the schema is inferred: the first -SampleSize objects (default 1000) are held back and looked at, then a root struct (-RootType, default Batch) with one list field (-Field, default records) is written with every object in it. Objects are read by the properties PowerShell shows (adapted, alias, script and note properties), hashtables by their keys; a getter that throws reads as null. Nested objects are kept as structs to -Depth (default 1), deeper values become their strings. A property first seen after the sample is reported once (a warning) and its values are not written. Import-CapnpMessage gives the objects back with their original property names and .NET types.'
+            'Every file carries the schema of its root type (with -Schema as given, or the inferred one) where other Cap''n Proto readers never look: Import-CapnpMessage and Get-CapnpSchema need no -Schema for it.'
         )
         Parameters  = @{
             Path        = $newPath
             LiteralPath = $newLiteral
             InputObject = 'The objects to write, from the pipeline. An array given by name is written element by element.'
-            Schema      = $schema
-            RootType    = $rootType
-            Field       = 'The List(Struct) field the objects are appended to, as a dotted path from the root. Default: the root''s only List(Struct) field.'
+            Schema      = $schema + ' Without it the schema is inferred from the objects.'
+            RootType    = $rootType + ' Without -Schema: the name of the inferred root struct (default Batch).'
+            Append      = $append
+            Depth       = 'Without -Schema: levels of nested objects kept as structs (default 1); values nested deeper are written as their strings.'
+            SampleSize  = 'Without -Schema: how many objects (default 1000) are looked at before the schema is fixed.'
+            Field       = 'The List(Struct) field the objects are appended to, as a dotted path from the root. Default: the root''s only List(Struct) field. Without -Schema: the name of the inferred list field (default records).'
             Property    = $property
             Reserve     = $reserve
             Growth      = $growth
@@ -265,6 +275,8 @@ Save-CapnpMappedMessage $m -Verbose'; Remarks = 'Makes everything added so far d
         Inputs      = @(@{ Type = 'System.Management.Automation.PSObject'; Description = 'The objects to write.' })
         Outputs     = @(@{ Type = 'System.IO.FileInfo'; Description = 'With -PassThru, the finished file. Otherwise nothing.' })
         Examples    = @(
+            @{ Code = 'Get-Process | Export-CapnpMessage ./procs.bin'; Remarks = 'Writes the process table with a schema inferred from the processes; Import-CapnpMessage ./procs.bin gives them back.' }
+            @{ Code = 'Get-Process | Export-CapnpMessage ./procs.bin -Append'; Remarks = 'Adds another snapshot as a second message of the same file, by the schema the file carries; Import-CapnpMessage reads both.' }
             @{ Code = 'Import-Csv ./ops.csv | Export-CapnpMessage -Path ./ops.bin -Schema ./ops.capnp -RootType Batch'; Remarks = 'Converts a CSV file into a Cap''n Proto message file.' }
             @{ Code = 'Import-Csv ./ops.csv |
     Select-Object @{n=''id'';e={$_.Id}}, @{n=''name'';e={$_.Process}},
@@ -273,7 +285,7 @@ Save-CapnpMappedMessage $m -Verbose'; Remarks = 'Makes everything added so far d
             @{ Code = 'Get-Process | Select-Object @{n=''pid'';e={$_.Id}}, @{n=''name'';e={$_.ProcessName}}, @{n=''cpu'';e={$_.CPU}} |
     Export-CapnpMessage ./procs.bin -Schema $schema -RootType Batch'; Remarks = 'Snapshots the process table into a message.' }
         )
-        Notes       = 'ErrorIds: FileExists, FileLocked, RootTypeNotFound, FieldNotFound, FieldRequired, FieldTypeNotSupported, RecordConversionFailed, PropertyConversionFailed, MessageFailed, CapacityExceeded. See docs/cmdlets.md.'
+        Notes       = 'ErrorIds: SchemaMismatch, FileExists, FileLocked, RootTypeNotFound, FieldNotFound, FieldRequired, FieldTypeNotSupported, RecordConversionFailed, PropertyConversionFailed, MessageFailed, CapacityExceeded. See docs/cmdlets.md.'
     }
 
     'Import-CapnpMessage' = @{
@@ -282,12 +294,13 @@ Save-CapnpMappedMessage $m -Verbose'; Remarks = 'Makes everything added so far d
             'Import-CapnpMessage maps the file read-only and streams the elements of a List(Struct) field as PSCustomObjects (the root''s only list by default, or -Field). When the root has no list, or -Field names a struct or group, that one struct is output. Reading is lazy: one element is decoded per object written, so Select-Object -First stops early and memory stays flat.'
             'Enums come back as their names, Data as byte[], lists as arrays, structs and groups as nested objects, and a union as the one member that is set (only that member''s property). The objects convert back with Export-CapnpMessage -Strict.'
             'Files are trusted local data: the reader''s traversal limit is sized to the file (its size in words plus the default 8 Mi words) instead of the default 64 MiB limit that protects servers from hostile input.'
+            'Without -Schema the file''s own schema is used (every file CapMap writes carries it; NoEmbeddedSchema when it has none). For a schema inferred by Export-CapnpMessage the records come back with their original property names and .NET types (DateTime, Guid, enums, nested objects, ...). A -Schema given wins.'
         )
         Parameters  = @{
             Path        = $pathWild
             LiteralPath = $literal
-            Schema      = $schema
-            RootType    = $rootType
+            Schema      = $schema + ' Default: the schema the file carries.'
+            RootType    = $rootType + ' Default: the carried schema''s root, or the given schema''s only root candidate.'
             Field       = 'What to read: a List(Struct) field (its elements) or a struct or group field, as a dotted path from the root. Default: the root''s only List(Struct) field, or the root itself when it has none.'
             Skip        = 'Skips this many list elements first (without decoding them).'
             First       = 'Reads at most this many list elements.'
@@ -295,11 +308,57 @@ Save-CapnpMappedMessage $m -Verbose'; Remarks = 'Makes everything added so far d
         Inputs      = @(@{ Type = 'System.String'; Description = 'Paths, also by property name (Path, PSPath).' })
         Outputs     = @(@{ Type = 'System.Management.Automation.PSCustomObject'; Description = 'One object per list element (or the struct).' })
         Examples    = @(
+            @{ Code = 'Import-CapnpMessage ./procs.bin | Sort-Object WorkingSet64 -Descending | Select-Object -First 5'; Remarks = 'Reads a file by the schema it carries: the five processes with the largest working set, as they were written.' }
             @{ Code = 'Import-CapnpMessage ./ops.bin -Schema ./ops.capnp -RootType Batch | Where-Object severity -eq ''error'' | Select-Object -First 10'; Remarks = 'Streams the records and shows the first ten errors; reading stops once ten are found.' }
             @{ Code = 'Import-CapnpMessage ./ops.bin -Schema $schema -RootType Batch | Export-Csv ./roundtrip.csv'; Remarks = 'Turns the message back into a CSV file.' }
             @{ Code = 'Import-CapnpMessage ./report.bin -Schema $schema -RootType Report -Field detail.samples -Skip 1000 -First 50'; Remarks = 'Reads 50 elements of a nested list, starting at element 1000.' }
         )
-        Notes       = 'ErrorIds: InvalidMessageFile, ReadFailed, RootTypeNotFound, FieldNotFound, FieldRequired, PathNotFound. See docs/cmdlets.md.'
+        Notes       = 'ErrorIds: InvalidMessageFile, ReadFailed, RootTypeNotFound, FieldNotFound, FieldRequired, PathNotFound, NoEmbeddedSchema, InvalidSchema. See docs/cmdlets.md.'
+    }
+
+    'Get-CapnpSchema' = @{
+        Synopsis    = 'Returns the schema a message file carries, as a schema object or as .capnp source.'
+        Description = @(
+            'Every file CapMap writes carries the schema of its root type (given with -Schema or inferred from the objects), in words of the first segment that no pointer reaches, so other Cap''n Proto readers never see it. Get-CapnpSchema reads it back as the object Import-CapnpSchema returns (RootType names the file''s root), usable with -Schema of every cmdlet.'
+            'With -AsText it returns .capnp source that capnp compile accepts and that decodes the file: capnp convert binary:json schema.capnp Batch < file.bin. Inferred schemas carry the original property names and .NET types as annotations. A schema with unions or groups cannot be written as text here (SchemaTextNotSupported).'
+        )
+        Parameters  = @{
+            Path         = $pathWild
+            LiteralPath  = $literal
+            MessageIndex = 'Which message of the file (a file may hold several); default 0, the first.'
+            AsText       = 'Returns the schema as .capnp source text.'
+        }
+        Inputs      = @(@{ Type = 'System.String'; Description = 'Paths, also by property name (Path, PSPath).' })
+        Outputs     = @(@{ Type = 'CapMap.PowerShell.CapnpSchema'; Description = 'The carried schema (Source Embedded), or with -AsText a string.' })
+        Examples    = @(
+            @{ Code = 'Get-CapnpSchema ./procs.bin -AsText | Set-Content ./procs.capnp
+capnp convert binary:json ./procs.capnp Batch < ./procs.bin'; Remarks = 'Saves the schema of a file written without one, and decodes the file with the capnp tool.' }
+            @{ Code = '$s = Get-CapnpSchema ./ops.bin; Import-CapnpMessage ./ops2.bin -Schema $s -RootType $s.RootType'; Remarks = 'Reads another file by the schema one file carries.' }
+        )
+        Notes       = 'ErrorIds: NoEmbeddedSchema, InvalidSchema, SchemaTextNotSupported, InvalidMessageFile, PathNotFound. See docs/cmdlets.md.'
+    }
+
+    'ConvertTo-CapnpSchema' = @{
+        Synopsis    = 'Infers a Cap''n Proto schema from objects, without writing a message.'
+        Description = @(
+            'ConvertTo-CapnpSchema looks at the objects as Export-CapnpMessage without -Schema does and returns the schema it would write them with: a root struct (-RootType, default Batch) with one list field (-Field, default records) of records whose fields follow the objects'' properties. Numbers widen as the samples demand, mixed kinds become Text, a property that is only ever null becomes Text; nested objects are kept as structs to -Depth.'
+            'The result is the object Import-CapnpSchema returns, or with -AsText the .capnp source, with the original names and .NET types as annotations.'
+        )
+        Parameters  = @{
+            InputObject = 'The objects to infer from, from the pipeline. An array given by name counts element by element.'
+            RootType    = 'The root struct''s name (default Batch).'
+            Field       = 'The name of the root''s list of records (default records).'
+            Depth       = 'Levels of nested objects kept as structs (default 1); deeper values become Text.'
+            SampleSize  = 'How many objects are looked at (default 1000); the rest are ignored.'
+            AsText      = 'Returns .capnp source text.'
+        }
+        Inputs      = @(@{ Type = 'System.Management.Automation.PSObject'; Description = 'The objects to infer from.' })
+        Outputs     = @(@{ Type = 'CapMap.PowerShell.CapnpSchema'; Description = 'The inferred schema (Source Inferred), or with -AsText a string.' })
+        Examples    = @(
+            @{ Code = 'Get-Process | ConvertTo-CapnpSchema -AsText'; Remarks = 'Shows the schema Export-CapnpMessage would write the process table with.' }
+            @{ Code = 'Import-Csv ./ops.csv | ConvertTo-CapnpSchema -RootType Ops -AsText | Set-Content ./ops.capnp'; Remarks = 'Starts a schema file from a CSV file''s rows, to edit and use with -Schema.' }
+        )
+        Notes       = 'See docs/object-conversion.md, "Schema inference and the type table".'
     }
 
     'Get-CapnpMessageInfo' = @{

@@ -123,6 +123,40 @@ public sealed class ObjectMessageWriter : IDisposable
         }
     }
 
+    /// <summary>
+    /// Appends one element to the list <paramref name="target"/> and lets <paramref name="write"/> fill it (a writer
+    /// of another kind than the schema-driven one, such as an inferred schema's record codec). If
+    /// <paramref name="write"/> throws, the element is removed again and the exception propagates.
+    /// </summary>
+    /// <exception cref="ArgumentException">The target is not a list of this message's root.</exception>
+    /// <exception cref="MappedMessageFailedException">Growing the file failed; the file keeps its last checkpoint.</exception>
+    public void Append(FieldPath target, Action<StructBuilder> write)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        ArgumentNullException.ThrowIfNull(write);
+        if (!ReferenceEquals(target.Root, RootSchema) || !target.IsList)
+            throw new ArgumentException($"The field path '{target}' is not a list of this message's root {RootSchema.NestedName}.", nameof(target));
+        try
+        {
+            var list = GetList(target);
+            var element = list.Append();
+            try
+            {
+                write(element);
+            }
+            catch
+            {
+                list.RemoveLast();
+                throw;
+            }
+        }
+        catch (MappedFileFailedException)
+        {
+            Builder.ThrowIfFailed();
+            throw;
+        }
+    }
+
     private void Append(FieldPath target, object input, bool strict) =>
         GetWriter(target.ElementSchema, strict).Append(GetList(target), input); // removes the element again on failure
 

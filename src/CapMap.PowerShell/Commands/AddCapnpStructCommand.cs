@@ -17,6 +17,7 @@ public sealed class AddCapnpStructCommand : CapMapCmdletBase
 
     private RecordAppender? _appender;
     private bool? _approved;
+    private CapnpMappedMessage? _pendingMessage;
     private readonly List<CapnpMappedMessage> _touched = new();
 
     /// <summary>The open message (New-CapnpMappedMessage). Comes from the pipeline in the -Value form.</summary>
@@ -54,26 +55,52 @@ public sealed class AddCapnpStructCommand : CapMapCmdletBase
         var message = Message;
         if (ParameterSetName == ValueSet)
         {
-            var appender = Prepare(message);
-            if (appender is not null)
+            foreach (object? value in Value)
             {
-                foreach (object? value in Value)
-                {
-                    if (Stopping) return;
-                    Append(appender, value);
-                }
-                RunOrThrow(() => { message.ThrowIfFailed(); return 0; }, message.Path);
+                if (Stopping) return;
+                Add(message, value);
             }
+            if (message.AwaitsSchema && _approved == true) Start(message);
+            if (_approved == true) RunOrThrow(() => { message.ThrowIfFailed(); return 0; }, message.Path);
             if (PassThru) WriteObject(message);
             return;
         }
+        Add(message, InputObject);
+    }
 
-        var pipelineAppender = Prepare(message);
-        if (pipelineAppender is not null) Append(pipelineAppender, InputObject);
+    /// <summary>Writes one input, or, while the message awaits its inferred schema, holds it back for the sample.</summary>
+    private void Add(CapnpMappedMessage message, object? input)
+    {
+        if (message.AwaitsSchema)
+        {
+            if (!ReferenceEquals(_pendingMessage, message))
+            {
+                RunOrThrow(() => { message.ThrowIfNotOpen(); return 0; }, message);
+                _pendingMessage = message;
+                _approved = ShouldProcess(message.Path, "Create the file and add records (schema inferred from them)");
+            }
+            if (_approved == true && message.Hold(input)) Start(message);
+            return;
+        }
+        var appender = Prepare(message);
+        if (appender is not null) Append(appender, input);
+    }
+
+    /// <summary>Fixes the inferred schema from the held records, creates the file and writes them.</summary>
+    private void Start(CapnpMappedMessage message)
+    {
+        var held = RunOrThrow(() => message.StartInferred(), message.Path);
+        var appender = Prepare(message, approved: true)!;
+        foreach (object? record in held)
+        {
+            if (Stopping) return;
+            Append(appender, record);
+        }
     }
 
     protected override void EndProcessing()
     {
+        if (ParameterSetName == InputObjectSet && Message.AwaitsSchema && _approved == true) Start(Message);
         if (ParameterSetName == InputObjectSet)
         {
             if (_appender is not null) RunOrThrow(() => { _appender.Message.ThrowIfFailed(); return 0; }, _appender.Message.Path);
@@ -82,13 +109,13 @@ public sealed class AddCapnpStructCommand : CapMapCmdletBase
     }
 
     /// <summary>The appender for this message (target resolved once per message); null when -WhatIf/-Confirm declined.</summary>
-    private RecordAppender? Prepare(CapnpMappedMessage message)
+    private RecordAppender? Prepare(CapnpMappedMessage message, bool? approved = null)
     {
         if (_appender is not null && ReferenceEquals(_appender.Message, message)) return _approved == true ? _appender : null;
         RunOrThrow(() => { message.ThrowIfNotOpen(); return 0; }, message);
-        var target = ResolveField(message.RootSchema, Field, rootIfNoList: false)!;
+        var target = message.RecordsPath is { } records && string.IsNullOrEmpty(Field) ? records : ResolveField(message.RootSchema, Field, rootIfNoList: false)!;
         _appender = new RecordAppender(message, target, Strict);
-        _approved = ShouldProcess(message.Path, target.IsList ? $"Add records to list '{target.Path}'" : $"Set struct '{target.Path}'");
+        _approved = approved ?? ShouldProcess(message.Path, target.IsList ? $"Add records to list '{target.Path}'" : $"Set struct '{target.Path}'");
         if (_approved == true) _touched.Add(message);
         return _approved == true ? _appender : null;
     }
@@ -97,6 +124,7 @@ public sealed class AddCapnpStructCommand : CapMapCmdletBase
     {
         var error = RunOrThrow(() => appender.Append(input), appender.Message.Path);
         if (error is not null) WriteError(error);
+        WarnUnseen(appender.Message);
     }
 
     /// <summary>Ctrl+C: the records added so far are made durable with a checkpoint; the message stays usable.</summary>

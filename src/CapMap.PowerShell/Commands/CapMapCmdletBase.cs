@@ -316,4 +316,12 @@ public abstract class CapMapCmdletBase : PSCmdlet, IDisposable
         }
         _disposed = true;
     }
+
+    /// <summary>One warning per property that records of an inferred schema have but the schema has not (they were not in the sample).</summary>
+    private protected void WarnUnseen(CapnpMappedMessage message)
+    {
+        if (message.UnseenWarnings is not { } unseen) return;
+        foreach (string property in unseen.Take())
+            WriteWarning($"Property '{property}' was not in the records the schema was inferred from; its values are not written. Use a larger -SampleSize to keep it.");
+    }
 }

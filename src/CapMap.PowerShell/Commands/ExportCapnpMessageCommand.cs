@@ -2,6 +2,7 @@ using System.Collections;
 using System.Diagnostics;
 using System.Management.Automation;
 using CapMap.PowerShell.Internal;
+using CapMap.Schema.Inference;
 
 namespace CapMap.PowerShell.Commands;
 
@@ -23,13 +24,15 @@ public sealed class ExportCapnpMessageCommand : NewMessageCmdletBase
     private TimeSpan _lastProgress;
     private long _lastProgressRecords;
     private ProgressRecord? _progress;
+    private SampleBuffer? _sample;
+    private string? _path;
 
     /// <summary>The objects to write.</summary>
     [Parameter(Mandatory = true, ValueFromPipeline = true)]
     [AllowNull]
     public PSObject? InputObject { get; set; }
 
-    /// <summary>The List(Struct) field the objects go to (dotted for nested). Default: the root's only List(Struct) field.</summary>
+    /// <summary>The List(Struct) field the objects go to (dotted for nested). Default: the root's only List(Struct) field. Without -Schema: the name of the inferred root's list (default records).</summary>
     [Parameter]
     [ArgumentCompleter(typeof(FieldPathCompleter))]
     public string? Field { get; set; }
@@ -44,19 +47,67 @@ public sealed class ExportCapnpMessageCommand : NewMessageCmdletBase
 
     protected override void BeginProcessing()
     {
-        string path = ResolveTargetFile();
+        string path = ResolveMessageFile();
+        if (InfersSchema && AppendedToSchema(path) is { } carried)
+        {
+            var fileSchema = CapnpSchema.FromCarried(carried, path);
+            var recordsTarget = ResolveField(carried.Root, Field ?? carried.Inferred?.Root.Fields[0].Identifier, rootIfNoList: false)!;
+            if (!ShouldProcess(path, $"Append objects to the file's messages ({carried.Root.NestedName}.{recordsTarget.Path})")) return;
+            var appended = CreateMessage(path, fileSchema, carried.Root);
+            Open(appended, appended.RecordsPath ?? recordsTarget);
+            return;
+        }
+        if (InfersSchema)
+        {
+            if (!ShouldProcess(path, "Export objects to a Cap'n Proto message (schema inferred from the objects)")) return;
+            _sample = new SampleBuffer(new SchemaInferrer(InferenceOptions(Field)));
+            _path = path;
+            return;
+        }
         var (schema, root) = ResolveSchemaAndRoot();
         var target = ResolveField(root, Field, rootIfNoList: false)!;
+        CheckAppendedRoot(path, root);
         if (!ShouldProcess(path, $"Export objects to a Cap'n Proto message ({root.NestedName}.{target.Path})")) return;
+        Open(CreateMessage(path, schema, root), target);
+    }
 
-        _message = CreateMessage(path, schema, root);
+    private void Open(CapnpMappedMessage message, CapMap.Objects.FieldPath target)
+    {
+        _message = message;
         _appender = new RecordAppender(_message, target, Strict);
-        _progress = new ProgressRecord(Math.Abs(path.GetHashCode() % 100000) + 1, $"Export-CapnpMessage {System.IO.Path.GetFileName(path)}", "Starting");
+        _progress = new ProgressRecord(Math.Abs(message.Path.GetHashCode() % 100000) + 1, $"Export-CapnpMessage {System.IO.Path.GetFileName(message.Path)}", "Starting");
         _clock.Start();
+    }
+
+    /// <summary>The sample is complete (or the input ended): the file is created with the inferred schema and the sample written.</summary>
+    private void OpenInferred()
+    {
+        var sample = _sample!;
+        _sample = null;
+        var message = CreateInferredMessage(_path!, sample.Inferrer.Build());
+        Open(message, message.RecordsPath!);
+        foreach (object? item in sample.Records)
+        {
+            if (Stopping) return;
+            Append(item);
+        }
     }
 
     protected override void ProcessRecord()
     {
+        if (_sample is not null)
+        {
+            foreach (object? item in Inputs())
+            {
+                if (_sample is not null)
+                {
+                    _sample.Add(item);
+                    if (_sample.Inferrer.IsFull) OpenInferred();
+                }
+                else Append(item);
+            }
+            return;
+        }
         if (_appender is null) return; // -WhatIf, or declined
         // Bound by name (-InputObject $list) rather than piped: write each element, as the user meant.
         if (!MyInvocation.ExpectingInput && InputObject?.BaseObject is IList list and not IDictionary and not byte[])
@@ -71,10 +122,21 @@ public sealed class ExportCapnpMessageCommand : NewMessageCmdletBase
         Append(InputObject);
     }
 
+    /// <summary>The inputs of this call: the elements of a list bound by name, else the one piped object.</summary>
+    private IEnumerable<object?> Inputs()
+    {
+        if (!MyInvocation.ExpectingInput && InputObject?.BaseObject is IList list and not IDictionary and not byte[])
+        {
+            foreach (object? item in list) yield return item;
+        }
+        else yield return InputObject;
+    }
+
     private void Append(object? input)
     {
         var error = RunOrThrow(() => _appender!.Append(input), _message!.Path);
         if (error is not null) WriteError(error);
+        WarnUnseen(_message!);
         long count = _appender!.InputCount;
         if (count - _lastProgressRecords >= ProgressEveryRecords || (count & 1023) == 0 && _clock.Elapsed - _lastProgress >= ProgressInterval)
             ReportProgress();
@@ -94,6 +156,7 @@ public sealed class ExportCapnpMessageCommand : NewMessageCmdletBase
 
     protected override void EndProcessing()
     {
+        if (_sample is not null) OpenInferred();
         if (_message is null || _appender is null) return;
         _progress!.StatusDescription = $"Completing {_appender.Written:N0} records";
         WriteProgress(_progress);

@@ -1,7 +1,9 @@
 using System.Management.Automation;
 using CapMap.Objects;
 using CapMap.PowerShell.Internal;
+using CapMap.Messages;
 using CapMap.Schema;
+using CapMap.Schema.Inference;
 using CapMap.Wire;
 
 namespace CapMap.PowerShell.Commands;
@@ -16,16 +18,16 @@ namespace CapMap.PowerShell.Commands;
 [OutputType(typeof(PSObject))]
 public sealed class ImportCapnpMessageCommand : ExistingFileCmdletBase
 {
-    private StructSchema _root = null!;
+    private StructSchema? _root;
     private FieldPath? _target;
 
-    /// <summary>The schema the file was written with: what Import-CapnpSchema returns, or a .capnp or precompiled schema file's path.</summary>
-    [Parameter(Mandatory = true)]
+    /// <summary>The schema the file was written with: what Import-CapnpSchema returns, or a .capnp or precompiled schema file's path. Default: the schema the file carries.</summary>
+    [Parameter]
     [ValidateNotNull]
-    public object Schema { get; set; } = null!;
+    public object? Schema { get; set; }
 
-    /// <summary>The name of the file's root struct.</summary>
-    [Parameter(Mandatory = true)]
+    /// <summary>The name of the file's root struct (with -Schema). Default: the carried schema's root, or the schema's only root candidate.</summary>
+    [Parameter]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(RootTypeCompleter))]
     public string RootType { get; set; } = "";
@@ -47,8 +49,10 @@ public sealed class ImportCapnpMessageCommand : ExistingFileCmdletBase
 
     protected override void BeginProcessing()
     {
+        if (Schema is null) return; // each file's carried schema
         var schema = ResolveSchema(Schema);
-        _root = ResolveRootType(schema, RootType);
+        string rootType = RootType.Length == 0 && schema.RootCandidates.Length == 1 ? schema.RootCandidates[0] : RootType;
+        _root = ResolveRootType(schema, rootType);
         _target = ResolveField(_root, Field, rootIfNoList: true);
     }
 
@@ -57,6 +61,14 @@ public sealed class ImportCapnpMessageCommand : ExistingFileCmdletBase
         try
         {
             ReadFile(file);
+        }
+        catch (CapnpSchemaException e)
+        {
+            WriteNonTerminating(ErrorIds.InvalidSchema, ErrorCategory.InvalidData, e, file);
+        }
+        catch (CapMapErrorException e)
+        {
+            WriteNonTerminating(e);
         }
         catch (CapMap.IO.FileTruncatedException e)
         {
@@ -71,11 +83,29 @@ public sealed class ImportCapnpMessageCommand : ExistingFileCmdletBase
 
     private void ReadFile(string file)
     {
-        using var reader = ObjectMessageReader.Open(file, _root, _target);
+        if (_root is not null)
+        {
+            Read(file, _root, _target, PSObjectReader.FromStruct);
+            return;
+        }
+        var carried = CarriedSchema.Read(file) ?? throw new CapMapErrorException(ErrorIds.NoEmbeddedSchema, ErrorCategory.InvalidArgument,
+            $"'{file}' carries no schema (it was not written by this version of CapMap); give -Schema and -RootType.", file);
+        var target = ResolveField(carried.Root, Field, rootIfNoList: true);
+        if (carried.Inferred is { } inferred && target is not null && target.Path == inferred.Root.Fields[0].Identifier)
+        {
+            var codec = new InferredRecordCodec(inferred, PSObjectAdapter.Instance);
+            Read(file, carried.Root, target, value => PSObjectReader.FromRecord(codec.Decode(value)));
+        }
+        else Read(file, carried.Root, target, PSObjectReader.FromStruct);
+    }
+
+    private void Read(string file, StructSchema root, FieldPath? target, Func<StructValue, PSObject> convert)
+    {
+        using var reader = ObjectMessageReader.Open(file, root, target);
         foreach (var value in reader.Read(Skip, First))
         {
             if (Stopping) return;
-            WriteObject(PSObjectReader.FromStruct(value));
+            WriteObject(convert(value));
         }
     }
 }

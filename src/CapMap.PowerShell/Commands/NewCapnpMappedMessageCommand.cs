@@ -12,8 +12,21 @@ public sealed class NewCapnpMappedMessageCommand : NewMessageCmdletBase
 {
     protected override void EndProcessing()
     {
-        string path = ResolveTargetFile();
+        string path = ResolveMessageFile();
+        if (InfersSchema && AppendedToSchema(path) is { } carried)
+        {
+            if (ShouldProcess(path, $"Append a mapped Cap'n Proto message (root {carried.Root.NestedName}, the file's schema)"))
+                WriteObject(CreateMessage(path, CapnpSchema.FromCarried(carried, path), carried.Root));
+            return;
+        }
+        if (InfersSchema)
+        {
+            if (ShouldProcess(path, "Create a mapped Cap'n Proto message (schema inferred at the first Add-CapnpStruct)"))
+                WriteObject(CreatePendingMessage(path));
+            return;
+        }
         var (schema, root) = ResolveSchemaAndRoot();
+        CheckAppendedRoot(path, root);
         if (!ShouldProcess(path, $"Create a mapped Cap'n Proto message (root {root.NestedName})")) return;
         WriteObject(CreateMessage(path, schema, root));
     }

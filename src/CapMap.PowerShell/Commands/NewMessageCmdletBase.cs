@@ -1,7 +1,9 @@
+using System.IO;
 using System.Management.Automation;
 using CapMap.Mapping;
 using CapMap.Messages;
 using CapMap.Schema;
+using CapMap.Schema.Inference;
 
 namespace CapMap.PowerShell.Commands;
 
@@ -11,16 +13,26 @@ namespace CapMap.PowerShell.Commands;
 /// </summary>
 public abstract class NewMessageCmdletBase : NewFileCmdletBase
 {
-    /// <summary>The schema: what Import-CapnpSchema returns, or the path of a .capnp or precompiled schema file.</summary>
-    [Parameter(Mandatory = true)]
+    /// <summary>The schema: what Import-CapnpSchema returns, or the path of a .capnp or precompiled schema file. Without it the schema is inferred from the records.</summary>
+    [Parameter]
     [ValidateNotNull]
-    public object Schema { get; set; } = null!;
+    public object? Schema { get; set; }
 
-    /// <summary>The root struct's name.</summary>
-    [Parameter(Mandatory = true)]
+    /// <summary>The root struct's name (with -Schema: which struct; without: the name of the inferred root, default Batch).</summary>
+    [Parameter]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(RootTypeCompleter))]
     public string RootType { get; set; } = "";
+
+    /// <summary>Without -Schema: levels of nested objects kept as structs; deeper values become their strings.</summary>
+    [Parameter]
+    [ValidateRange(0, 16)]
+    public int Depth { get; set; } = new InferenceOptions().Depth;
+
+    /// <summary>Without -Schema: records looked at before the schema is fixed.</summary>
+    [Parameter]
+    [ValidateRange(1, int.MaxValue)]
+    public int SampleSize { get; set; } = new InferenceOptions().SampleSize;
 
     /// <summary>Values of root fields (not the streamed lists): a hashtable or an object.</summary>
     [Parameter]
@@ -39,17 +51,92 @@ public abstract class NewMessageCmdletBase : NewFileCmdletBase
     [Parameter]
     public SwitchParameter Strict { get; set; }
 
-    /// <summary>The resolved -Schema and -RootType, or the command stops.</summary>
+    /// <summary>
+    /// Write the new message after the messages the file holds (a stream of messages; they stay byte for byte);
+    /// a missing file is created. Without -Schema the file's carried schema is used. A -Schema whose root does not
+    /// match the file's is refused (SchemaMismatch) unless -Force.
+    /// </summary>
+    [Parameter]
+    public SwitchParameter Append { get; set; }
+
+    /// <summary>The file to write: with -Append an existing file is fine.</summary>
+    protected string ResolveMessageFile() => ResolveNewFile(ParameterSetName == LiteralPathSet ? LiteralPath : Path, Force || Append);
+
+    /// <summary>With -Append, the schema the file's last message carries (null: no file, no messages, or none carried).</summary>
+    protected CarriedSchema? AppendedToSchema(string path)
+    {
+        if (!Append || !File.Exists(path) || new FileInfo(path).Length == 0) return null;
+        return RunOrThrow(() =>
+        {
+            var messages = MessageFileInfo.ReadAll(path);
+            return messages.Count == 0 ? null : CarriedSchema.Read(path, messages.Count - 1);
+        }, path);
+    }
+
+    /// <summary>With -Append, refuses a root that does not match the file's (SchemaMismatch) unless -Force.</summary>
+    protected void CheckAppendedRoot(string path, StructSchema root)
+    {
+        if (Force || AppendedToSchema(path) is not { } carried || carried.Matches(root)) return;
+        ThrowTerminating(new CapMapErrorException(ErrorIds.SchemaMismatch, ErrorCategory.InvalidArgument,
+            $"'{path}' holds messages with root {carried.Root.NestedName} (@0x{carried.Root.Id:x16}); {root.NestedName} (@0x{root.Id:x16}) has another layout. Use -Force to append anyway, or leave out -Schema to use the file's.", path));
+    }
+
+    /// <summary>True when the schema is to be inferred from the records (no -Schema).</summary>
+    protected bool InfersSchema => Schema is null;
+
+    /// <summary>The resolved -Schema and -RootType (the schema's only root candidate when -RootType is not given), or the command stops.</summary>
     protected (CapnpSchema Schema, StructSchema Root) ResolveSchemaAndRoot()
     {
         var schema = ResolveSchema(Schema);
-        return (schema, ResolveRootType(schema, RootType));
+        string rootType = RootType.Length == 0 && schema.RootCandidates.Length == 1 ? schema.RootCandidates[0] : RootType;
+        return (schema, ResolveRootType(schema, rootType));
     }
 
-    /// <summary>Creates the message file with the root's -Property values, or stops the command with the error's ErrorId.</summary>
+    /// <summary>How the schema is inferred without -Schema: -Depth, -SampleSize, -RootType and the records field.</summary>
+    protected InferenceOptions InferenceOptions(string? recordsField) => new()
+    {
+        Depth = Depth,
+        SampleSize = SampleSize,
+        Adapter = Internal.PSObjectAdapter.Instance,
+        Schema = new InferredSchemaOptions
+        {
+            RootType = RootType.Length == 0 ? "Batch" : RootType,
+            RecordsField = string.IsNullOrEmpty(recordsField) ? "records" : recordsField,
+        },
+    };
+
+    /// <summary>Creates the message file with the root's -Property values, or stops the command with the error's ErrorId. The file carries the schema.</summary>
     private protected CapnpMappedMessage CreateMessage(string path, CapnpSchema schema, StructSchema root)
     {
-        var options = new MappedMessageOptions { ReserveBytes = Reserve, Growth = Growth, Overwrite = Force };
+        var carried = schema.Inferred is { } inferred
+            ? CarriedSchema.ForInferred(inferred)
+            : CarriedSchema.ForExplicit(schema.SchemaSet, root, schema.GetRequestBytes());
+        var options = MessageOptions() with { Schema = carried };
         return RunOrThrow(() => CapnpMappedMessage.Create(path, schema, root, options, Property, Strict), path);
     }
+
+    /// <summary>Creates the message file with a schema inferred from records.</summary>
+    private protected CapnpMappedMessage CreateInferredMessage(string path, InferredSchema inferred)
+    {
+        var schema = CapnpSchema.FromInferred(inferred, path);
+        return CreateMessage(path, schema, (StructSchema)schema.SchemaSet.GetById(inferred.Root.Id));
+    }
+
+    /// <summary>A message whose file is created at the first Add-CapnpStruct, with a schema inferred from its records.</summary>
+    private protected CapnpMappedMessage CreatePendingMessage(string path)
+    {
+        var options = InferenceOptions(recordsField: null);
+        var messageOptions = MessageOptions();
+        object? property = Property;
+        bool strict = Strict;
+        return CapnpMappedMessage.CreatePending(path, new Internal.PendingInference(options.Schema.RootType, new Internal.SampleBuffer(new SchemaInferrer(options)), inferred =>
+        {
+            var schema = CapnpSchema.FromInferred(inferred, path);
+            var root = (StructSchema)schema.SchemaSet.GetById(inferred.Root.Id);
+            var writer = CapnpMappedMessage.OpenWriter(path, root, messageOptions with { Schema = CarriedSchema.ForInferred(inferred) }, property, strict);
+            return (writer, schema);
+        }));
+    }
+
+    private MappedMessageOptions MessageOptions() => new() { ReserveBytes = Reserve, Growth = Growth, Overwrite = Force, Append = Append };
 }

@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using CapMap.Schema;
+using CapMap.Schema.Inference;
 
 namespace CapMap.PowerShell.Internal;
 
@@ -26,6 +27,44 @@ internal static class PSObjectReader
             properties.Add(new PSNoteProperty(field.Name, converted), preValidated: true); // names come from the schema: unique, no need to re-check
         }
         return result;
+    }
+
+    /// <summary>
+    /// A record of an inferred schema as a PSCustomObject: its original property names and .NET values; nested
+    /// objects as PSCustomObjects; an object whose type was recorded carries <c>Deserialized.</c> and that name
+    /// first in its type names, as objects read back from CliXml do, so the type's format views apply.
+    /// </summary>
+    public static PSObject FromRecord(ObjectRecord record)
+    {
+        var result = new PSObject();
+        if (record.TypeName is { } type && type != typeof(PSCustomObject).FullName)
+            result.TypeNames.Insert(0, type.StartsWith("Deserialized.", StringComparison.Ordinal) ? type : "Deserialized." + type);
+        var properties = result.Properties;
+        foreach (var (name, value) in record)
+        {
+            if (properties[name] is not null) continue; // names differing only by case: PowerShell objects keep the first
+            properties.Add(new PSNoteProperty(name, FromRecordValue(value)));
+        }
+        return result;
+    }
+
+    private static object? FromRecordValue(object? value)
+    {
+        switch (value)
+        {
+            case ObjectRecord nested:
+                return FromRecord(nested);
+            case System.Collections.IDictionary dictionary:
+                foreach (var key in dictionary.Keys.Cast<object>().ToList())
+                    if (dictionary[key] is ObjectRecord or object[] or System.Collections.IDictionary)
+                        dictionary[key] = FromRecordValue(dictionary[key]);
+                return dictionary;
+            case object?[] items:
+                for (int i = 0; i < items.Length; i++) items[i] = FromRecordValue(items[i]);
+                return items;
+            default:
+                return value;
+        }
     }
 
     private static object? Convert(object? value, TypeSchema type)

@@ -41,7 +41,8 @@ internal sealed class RecordAppender
         // arena every 64 MiB written (MappedSegmentArena.FailureCheckBytes), whatever the record size.
         if (index == 0) Message.ThrowIfNotOpen();
         object? record = PSObjectPropertyAccessor.Unwrap(input);
-        if (record is null || record is string || record is Enum || record is decimal || record.GetType().IsPrimitive || (record is IEnumerable && record is not IDictionary))
+        bool anyValue = Message.Codec is not null && Target.Path == Message.RecordsPath?.Path; // a scalar is a record's Value
+        if (record is null || !anyValue && (record is string || record is Enum || record is decimal || record.GetType().IsPrimitive || (record is IEnumerable && record is not IDictionary)))
         {
             Rejected++;
             string what = record is null ? "null" : record is string s ? $"the string '{Shorten(s)}'" : $"a {record.GetType().Name}";
@@ -53,7 +54,7 @@ internal sealed class RecordAppender
             Written++;
             return null;
         }
-        catch (Exception e) when (e is CapnpValueException or ExtendedTypeSystemException or InvalidCastException or FormatException or OverflowException)
+        catch (Exception e) when (e is CapnpValueException or CapMap.Schema.Inference.InferredValueException or ExtendedTypeSystemException or InvalidCastException or FormatException or OverflowException)
         {
             Rejected++;
             string detail = e is CapnpValueException v

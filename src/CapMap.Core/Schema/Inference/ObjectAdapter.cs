@@ -35,6 +35,9 @@ public class ObjectAdapter
         return properties.Length == 0 ? null : ReadProperties(value, properties);
     }
 
+    /// <summary>True if <paramref name="value"/> is a scalar of the type table (a number, text, date, Guid, enum, byte[] ...): it has no properties to show.</summary>
+    public static bool IsScalar(object value) => ClrTypeTable.Classify(value) is not null;
+
     /// <summary>The type name recorded for an object (read back as the name of the object's type). The default is the .NET type's full name.</summary>
     public virtual string? GetTypeName(object value) => value?.GetType().FullName;
 

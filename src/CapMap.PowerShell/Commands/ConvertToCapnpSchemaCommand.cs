@@ -1,0 +1,72 @@
+using System.Collections;
+using System.Management.Automation;
+using CapMap.PowerShell.Internal;
+using CapMap.Schema.Inference;
+
+namespace CapMap.PowerShell.Commands;
+
+/// <summary>
+/// Infers a schema from objects without writing a message: the schema Export-CapnpMessage would write them
+/// with. Returns it as the object Import-CapnpSchema returns, or with -AsText as .capnp source.
+/// </summary>
+[Cmdlet(VerbsData.ConvertTo, "CapnpSchema")]
+[OutputType(typeof(CapnpSchema), typeof(string))]
+public sealed class ConvertToCapnpSchemaCommand : CapMapCmdletBase
+{
+    private SchemaInferrer? _inferrer;
+
+    /// <summary>The objects to infer from.</summary>
+    [Parameter(Mandatory = true, ValueFromPipeline = true)]
+    [AllowNull]
+    public PSObject? InputObject { get; set; }
+
+    /// <summary>The root struct's name.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string RootType { get; set; } = "Batch";
+
+    /// <summary>The name of the root's list of records.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string Field { get; set; } = "records";
+
+    /// <summary>Levels of nested objects kept as structs; deeper values become their strings.</summary>
+    [Parameter]
+    [ValidateRange(0, 16)]
+    public int Depth { get; set; } = new InferenceOptions().Depth;
+
+    /// <summary>Records looked at (the rest are ignored).</summary>
+    [Parameter]
+    [ValidateRange(1, int.MaxValue)]
+    public int SampleSize { get; set; } = new InferenceOptions().SampleSize;
+
+    /// <summary>Return .capnp source text instead of the schema object.</summary>
+    [Parameter]
+    public SwitchParameter AsText { get; set; }
+
+    protected override void BeginProcessing() => _inferrer = new SchemaInferrer(new InferenceOptions
+    {
+        Depth = Depth,
+        SampleSize = SampleSize,
+        Adapter = PSObjectAdapter.Instance,
+        Schema = new InferredSchemaOptions { RootType = RootType, RecordsField = Field },
+    });
+
+    protected override void ProcessRecord()
+    {
+        // Bound by name (-InputObject $list): each element is a record, as when piped.
+        if (!MyInvocation.ExpectingInput && InputObject?.BaseObject is IList list and not IDictionary and not byte[])
+        {
+            foreach (object? item in list)
+                if (!_inferrer!.Add(item)) return;
+            return;
+        }
+        _inferrer!.Add(InputObject);
+    }
+
+    protected override void EndProcessing()
+    {
+        var inferred = _inferrer!.Build();
+        WriteObject(AsText ? inferred.ToCapnpText() : CapnpSchema.FromInferred(inferred, inferred.FileName));
+    }
+}

@@ -1,0 +1,65 @@
+using System.Management.Automation;
+using CapMap.Messages;
+using CapMap.Schema;
+using CapMap.Schema.Inference;
+
+namespace CapMap.PowerShell.Commands;
+
+/// <summary>
+/// Returns the schema a message file carries (every file CapMap writes carries its root type's schema), as the
+/// same object Import-CapnpSchema returns; with -AsText, as <c>.capnp</c> source that <c>capnp compile</c>
+/// accepts and that decodes the file (<c>capnp convert binary:json schema.capnp Batch</c>).
+/// </summary>
+[Cmdlet(VerbsCommon.Get, "CapnpSchema", DefaultParameterSetName = PathSet)]
+[OutputType(typeof(CapnpSchema), typeof(string))]
+public sealed class GetCapnpSchemaCommand : ExistingFileCmdletBase
+{
+    /// <summary>Which message of the file (a file may hold several).</summary>
+    [Parameter]
+    [ValidateRange(0, int.MaxValue)]
+    public int MessageIndex { get; set; }
+
+    /// <summary>Return the schema as .capnp source text.</summary>
+    [Parameter]
+    public SwitchParameter AsText { get; set; }
+
+    protected override void ProcessFile(string file)
+    {
+        CarriedSchema? carried = null;
+        try
+        {
+            carried = CarriedSchema.Read(file, MessageIndex);
+        }
+        catch (CapnpSchemaException e)
+        {
+            WriteNonTerminating(ErrorIds.InvalidSchema, ErrorCategory.InvalidData, e, file);
+            return;
+        }
+        catch (Exception e) when (e is Wire.CapnpFormatException or IOException or UnauthorizedAccessException)
+        {
+            WriteNonTerminating(e is Wire.CapnpFormatException ? ErrorIds.InvalidMessageFile : ErrorIds.ReadFailed,
+                e is Wire.CapnpFormatException ? ErrorCategory.InvalidData : ErrorCategory.ReadError, e, file);
+            return;
+        }
+        if (carried is null)
+        {
+            WriteNonTerminating(new CapMapErrorException(ErrorIds.NoEmbeddedSchema, ErrorCategory.ObjectNotFound,
+                $"'{file}' carries no schema (it was not written by this version of CapMap).", file));
+            return;
+        }
+        if (!AsText)
+        {
+            WriteObject(CapnpSchema.FromCarried(carried, file));
+            return;
+        }
+        try
+        {
+            WriteObject((carried.Inferred ?? InferredSchema.FromSchemaSet(carried.SchemaSet, carried.Root.NestedName)).ToCapnpText());
+        }
+        catch (CapnpSchemaException e)
+        {
+            WriteNonTerminating(new CapMapErrorException(ErrorIds.SchemaTextNotSupported, ErrorCategory.NotImplemented,
+                $"The schema '{file}' carries cannot be written as text here ({e.Message}); use the .capnp file it was written with.", file, e));
+        }
+    }
+}

@@ -1,0 +1,56 @@
+using System.Collections;
+using System.Management.Automation;
+using CapMap.Schema.Inference;
+
+namespace CapMap.PowerShell.Internal;
+
+/// <summary>
+/// How schema inference and the record codec see PowerShell objects: by the properties PowerShell shows
+/// (<c>PSObject.Properties</c> in order: adapted, note, alias, script and code properties, no methods), a
+/// hashtable or ordered dictionary by its keys, and a wrapped scalar as its base object. A getter that throws
+/// reads as null, as Select-Object shows it.
+/// </summary>
+internal sealed class PSObjectAdapter : ObjectAdapter
+{
+    public static PSObjectAdapter Instance { get; } = new();
+
+    private PSObjectAdapter() { }
+
+    public override object? Unwrap(object? value)
+    {
+        if (ReferenceEquals(value, System.Management.Automation.Internal.AutomationNull.Value)) return null;
+        if (value is not PSObject pso) return value;
+        object inner = pso.BaseObject;
+        if (inner is PSObject nested) return Unwrap(nested);
+        if (inner is PSCustomObject) return pso;
+        return IsScalar(inner) || inner is IDictionary or IEnumerable ? inner : pso;
+    }
+
+    public override IEnumerable<KeyValuePair<string, object?>>? GetProperties(object value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        if (value is IDictionary) return base.GetProperties(value);
+        var pso = value as PSObject ?? PSObject.AsPSObject(value);
+        if (pso.BaseObject is IDictionary dictionary) return base.GetProperties(dictionary);
+        var properties = new List<KeyValuePair<string, object?>>();
+        foreach (var property in pso.Properties)
+            properties.Add(new(property.Name, Read(property)));
+        return properties.Count == 0 ? null : properties;
+    }
+
+    public override string? GetTypeName(object value) =>
+        value is PSObject pso ? (pso.BaseObject is PSCustomObject ? null : pso.TypeNames.FirstOrDefault()) : base.GetTypeName(value);
+
+    private static object? Read(PSPropertyInfo property)
+    {
+        try
+        {
+            object? v = property.Value;
+            return ReferenceEquals(v, System.Management.Automation.Internal.AutomationNull.Value) ? null : v;
+        }
+        catch (Exception e) when (e is RuntimeException or InvalidOperationException or NotSupportedException or UnauthorizedAccessException or System.ComponentModel.Win32Exception)
+        {
+            return null; // Process.ExitCode of a running process, and the like: as Select-Object shows it
+        }
+    }
+}

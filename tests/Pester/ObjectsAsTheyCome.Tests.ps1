@@ -1,0 +1,277 @@
+#Requires -Version 7.4
+# Objects as they come: no schema anywhere. Export-CapnpMessage infers one, every file carries it, Import-CapnpMessage
+# gives the objects back with their names and .NET types, and the schema's .capnp text decodes the file with capnp.
+
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
+
+    # Decodes a file with the capnp tool by the schema the file carries (Get-CapnpSchema -AsText, compiled by capnp).
+    function ConvertFrom-CarriedSchema([string] $File) {
+        $schemaFile = [IO.Path]::ChangeExtension($File, '.capnp')
+        Get-CapnpSchema -LiteralPath $File -AsText | Set-Content -LiteralPath $schemaFile
+        ConvertFrom-CapnpFile -File $File -Type Batch -SchemaFile $schemaFile
+    }
+}
+
+AfterAll {
+    Remove-Module -Name CapMap -Force -ErrorAction SilentlyContinue
+}
+
+Describe 'Round trips with no schema' {
+    It 'Get-Process, piped as it is' {
+        $file = Join-Path $TestDrive 'procs.bin'
+        $procs = Get-Process
+        $procs | Export-CapnpMessage -Path $file -WarningAction SilentlyContinue
+        $back = @(Import-CapnpMessage -Path $file)
+        $back.Count | Should -Be $procs.Count
+        for ($i = 0; $i -lt $procs.Count; $i++) {
+            $back[$i].Id | Should -Be $procs[$i].Id
+            $back[$i].Id | Should -BeOfType [int]
+            $back[$i].ProcessName | Should -BeExactly $procs[$i].ProcessName
+            $back[$i].WorkingSet64 | Should -BeOfType [long]
+            if ($null -ne $procs[$i].StartTime) {
+                $back[$i].StartTime | Should -BeOfType [datetime]
+                [math]::Abs(($back[$i].StartTime - $procs[$i].StartTime).TotalMilliseconds) | Should -BeLessThan 1
+            }
+        }
+        $back[0].PSObject.TypeNames[0] | Should -Be 'Deserialized.System.Diagnostics.Process'
+
+        $json = ConvertFrom-CarriedSchema $file
+        $json.records.Count | Should -Be $procs.Count
+        $json.records[0].Id | Should -Be $procs[0].Id
+        $json.records[0].ProcessName | Should -BeExactly $procs[0].ProcessName
+    }
+
+    It 'Get-ChildItem -Recurse over a tree of 10,000 entries' {
+        $root = Join-Path $TestDrive 'tree'
+        foreach ($d in 0..99) {
+            $dir = New-Item -ItemType Directory -Path (Join-Path $root "d$d") -Force
+            foreach ($f in 0..98) { [IO.File]::WriteAllText((Join-Path $dir.FullName "f$f.txt"), 'x' * $f) }
+        }
+        $file = Join-Path $TestDrive 'tree.bin'
+        $items = Get-ChildItem -LiteralPath $root -Recurse
+        $items.Count | Should -BeGreaterOrEqual 10000
+        Get-ChildItem -LiteralPath $root -Recurse | Export-CapnpMessage -Path $file -WarningAction SilentlyContinue
+        $back = @(Import-CapnpMessage -Path $file)
+        $back.Count | Should -Be $items.Count
+        foreach ($i in 0, 1, 150, 5000, ($items.Count - 1)) {
+            $back[$i].FullName | Should -BeExactly $items[$i].FullName
+            $back[$i].Name | Should -BeExactly $items[$i].Name
+            $back[$i].LastWriteTimeUtc | Should -BeOfType [datetime]
+            $back[$i].LastWriteTimeUtc | Should -Be $items[$i].LastWriteTimeUtc
+            $back[$i].Attributes | Should -Be $items[$i].Attributes
+            if ($items[$i] -is [IO.FileInfo]) {
+                $back[$i].Length | Should -Be $items[$i].Length
+                $back[$i].Length | Should -BeOfType [long]
+            }
+        }
+        $files = @($back | Where-Object { $_.Name -like 'f*.txt' })
+        $files.Count | Should -Be 9900
+
+        $json = ConvertFrom-CarriedSchema $file
+        $json.records.Count | Should -Be $items.Count
+        $json.records[5000].FullName | Should -BeExactly $items[5000].FullName
+    }
+
+    It 'ConvertFrom-Json of a nested document gives the same JSON back' {
+        $text = @'
+{
+  "name": "cluster-a",
+  "size": 3,
+  "healthy": true,
+  "load": 0.75,
+  "owner": { "team": "ops", "contact": { "mail": "ops@example.org", "pager": 4711 } },
+  "nodes": [
+    { "host": "n1", "port": 8001, "roles": [ "api", "db" ] },
+    { "host": "n2", "port": 8002, "roles": [ "api" ] }
+  ],
+  "tags": [ "prod", "eu" ]
+}
+'@
+        $doc = $text | ConvertFrom-Json
+        $file = Join-Path $TestDrive 'json.bin'
+        $doc | Export-CapnpMessage -Path $file -Depth 3
+        $back = Import-CapnpMessage -Path $file
+        ($back | ConvertTo-Json -Depth 10) | Should -BeExactly ($doc | ConvertTo-Json -Depth 10)
+
+        $json = ConvertFrom-CarriedSchema $file
+        $json.records[0].name | Should -BeExactly 'cluster-a'
+        $json.records[0].nodes[1].host | Should -BeExactly 'n2'
+    }
+
+    It 'Import-Csv' {
+        $csv = Join-Path $TestDrive 'ops.csv'
+        @('Id,Host Name,Port,Note', '1,alpha,8080,first', '2,beta,,', '3,gamma,9090,"with, comma"') | Set-Content -LiteralPath $csv
+        $rows = Import-Csv -LiteralPath $csv
+        $file = Join-Path $TestDrive 'csv.bin'
+        $rows | Export-CapnpMessage -Path $file
+        $back = @(Import-CapnpMessage -Path $file)
+        $back.Count | Should -Be 3
+        ($back | ConvertTo-Csv) | Should -Be ($rows | ConvertTo-Csv)
+        $back[1].'Host Name' | Should -BeExactly 'beta'
+        $back[1].Port | Should -BeExactly ''
+
+        $json = ConvertFrom-CarriedSchema $file
+        $json.records[2].Note | Should -BeExactly 'with, comma'
+    }
+
+    It 'one object holding every row of the type table' {
+        $when = [datetime]::new(2026, 12, 1, 10, 20, 30, 123, [DateTimeKind]::Utc)
+        $record = [pscustomobject][ordered]@{
+            Bool = $true; SByte = [sbyte]-5; Byte = [byte]250; Int16 = [int16]-30000; UInt16 = [uint16]60000
+            Int32 = -2000000000; UInt32 = [uint32]4000000000; Int64 = [long]::MinValue; UInt64 = [ulong]::MaxValue
+            Single = [single]1.5; Double = 2.25; Decimal = [decimal]'12345.6789'; String = 'text'; Char = [char]'Z'
+            DateTime = $when; DateTimeOffset = [DateTimeOffset]::new(2026, 12, 1, 10, 20, 30, [TimeSpan]::FromHours(2))
+            TimeSpan = [TimeSpan]::FromMinutes(90); Guid = [guid]'0f8fad5b-d9cb-469f-a165-70867728950e'
+            Version = [version]'1.2.3.4'; Uri = [uri]'https://example.org/a?b=c'; IPAddress = [Net.IPAddress]::Parse('10.1.2.3')
+            Enum = [DayOfWeek]::Friday; Flags = [IO.FileAttributes]'ReadOnly, Hidden'; Bytes = [byte[]](1, 2, 3)
+            Ints = [int[]](1, 2, 3); Strings = [Collections.Generic.List[string]]@('a', 'b'); Dates = [datetime[]]@($when)
+            Table = @{ k = 'v' }; Nested = [pscustomobject]@{ Inner = 7 }
+        }
+        $file = Join-Path $TestDrive 'types.bin'
+        $record | Export-CapnpMessage -Path $file
+        $back = Import-CapnpMessage -Path $file
+        foreach ($p in $record.PSObject.Properties) {
+            $got = $back.($p.Name)
+            if ($p.Name -in 'Table', 'Nested') { continue }
+            $got.GetType() | Should -Be $p.Value.GetType() -Because $p.Name
+            if ($got -is [array] -or $got -is [Collections.IList]) { @($got) | Should -Be @($p.Value) -Because $p.Name }
+            else { $got | Should -Be $p.Value -Because $p.Name }
+        }
+        $back.DateTimeOffset.Offset | Should -Be ([TimeSpan]::FromHours(2))
+        $back.DateTime.Kind | Should -Be 'Utc'
+        $back.Table | Should -BeOfType [hashtable]
+        $back.Table.k | Should -BeExactly 'v'
+        $back.Nested.Inner | Should -Be 7
+
+        $json = ConvertFrom-CarriedSchema $file
+        $json.records[0].String | Should -BeExactly 'text'
+        $json.records[0].Int32 | Should -Be -2000000000
+    }
+}
+
+Describe 'Carried schemas' {
+    It 'a file written with -Schema carries it: Import and Get-CapnpSchema need none' {
+        $file = Join-Path $TestDrive 'explicit.bin'
+        0..9 | ForEach-Object { New-TestRecord $_ } | Export-CapnpMessage -Path $file -Schema $Schema -RootType Batch
+        $carried = Get-CapnpSchema -LiteralPath $file
+        $carried | Should -BeOfType CapMap.PowerShell.CapnpSchema
+        $carried.Source | Should -Be 'Embedded'
+        $carried.RootType | Should -Be 'Batch'
+        $carried.IsInferred | Should -BeFalse
+        $back = @(Import-CapnpMessage -Path $file)
+        $back.Count | Should -Be 10
+        $back[3].name | Should -BeExactly 'proc-3'
+        $given = @(Import-CapnpMessage -Path $file -Schema $Schema -RootType Batch)
+        ($given | ConvertTo-Json -Depth 5) | Should -BeExactly ($back | ConvertTo-Json -Depth 5)
+        (Get-CapnpMessageInfo -LiteralPath $file).RecordCount | Should -Be 10
+        # Stock readers do not see it.
+        (ConvertFrom-CapnpFile $file).records.Count | Should -Be 10
+    }
+
+    It 'a file that carries no schema is NoEmbeddedSchema without -Schema' {
+        $file = Join-Path $TestDrive 'plain.bin'
+        '{"source":"x","records":[{"id":1,"name":"a"}]}' | & bash -c 'capnp convert json:binary "$0" Batch > "$1"' $SchemaPath $file
+        $LASTEXITCODE | Should -Be 0
+        { Import-CapnpMessage -Path $file -ErrorAction Stop } | Should -Throw -ErrorId 'NoEmbeddedSchema,*'
+        { Get-CapnpSchema -Path $file -ErrorAction Stop } | Should -Throw -ErrorId 'NoEmbeddedSchema,*'
+        (Import-CapnpMessage -Path $file -Schema $Schema -RootType Batch).name | Should -BeExactly 'a'
+    }
+
+    It 'warns once per property seen only after the sample' {
+        $file = Join-Path $TestDrive 'unseen.bin'
+        $records = @(@{ a = 1 }) + (1..5 | ForEach-Object { @{ a = $_; late = 'x' } })
+        $warnings = $records | Export-CapnpMessage -Path $file -SampleSize 1 3>&1
+        @($warnings | Where-Object { $_ -is [System.Management.Automation.WarningRecord] }).Count | Should -Be 1
+        @(Import-CapnpMessage -Path $file).Count | Should -Be 6
+    }
+
+    It 'names the root and its list with -RootType and -Field' {
+        $file = Join-Path $TestDrive 'named.bin'
+        [pscustomobject]@{ x = 1 } | Export-CapnpMessage -Path $file -RootType Snapshot -Field items
+        $text = Get-CapnpSchema -LiteralPath $file -AsText
+        $text | Should -Match 'struct Snapshot'
+        $text | Should -Match 'items @0 :List'
+        (Import-CapnpMessage -Path $file).x | Should -Be 1
+    }
+}
+
+Describe 'ConvertTo-CapnpSchema' {
+    It 'infers the schema Export-CapnpMessage would write, without a message' {
+        $objects = 1..3 | ForEach-Object { [pscustomobject]@{ Id = $_; Name = "n$_"; When = [datetime]::UtcNow } }
+        $schema = $objects | ConvertTo-CapnpSchema
+        $schema | Should -BeOfType CapMap.PowerShell.CapnpSchema
+        $schema.Source | Should -Be 'Inferred'
+        $schema.RootType | Should -Be 'Batch'
+        $text = ConvertTo-CapnpSchema -InputObject $objects -RootType Rows -AsText
+        $text | Should -Match 'struct Rows'
+        $file = Join-Path $TestDrive 'inferred.capnp'
+        $text | Set-Content -LiteralPath $file
+        & capnp compile -o- $file > $null
+        $LASTEXITCODE | Should -Be 0
+    }
+}
+
+Describe 'New-CapnpMappedMessage without -Schema' {
+    It 'creates the file at the first Add-CapnpStruct, with the schema of its records' {
+        $file = Join-Path $TestDrive 'pending.bin'
+        $m = New-CapnpMappedMessage -Path $file
+        $m.AwaitsSchema | Should -BeTrue
+        Test-Path -LiteralPath $file | Should -BeFalse
+        1..5 | ForEach-Object { [pscustomobject]@{ N = $_; When = [datetime]::new(2026, 1, $_, 0, 0, 0, [DateTimeKind]::Utc) } } | Add-CapnpStruct -Message $m
+        $m.AwaitsSchema | Should -BeFalse
+        $m.RecordCount | Should -Be 5
+        @{ N = 6; When = [datetime]::new(2026, 1, 6, 0, 0, 0, [DateTimeKind]::Utc); Extra = 'late' } | Add-CapnpStruct -Message $m -WarningVariable w -WarningAction SilentlyContinue
+        @($w).Count | Should -Be 1
+        Complete-CapnpMappedMessage $m | Out-Null
+        $back = @(Import-CapnpMessage -Path $file)
+        $back.Count | Should -Be 6
+        $back[5].N | Should -Be 6
+        $back[5].When | Should -BeOfType [datetime]
+        $back[5].When.Day | Should -Be 6
+    }
+
+    It 'samples only -SampleSize records of the first call and writes them all' {
+        $file = Join-Path $TestDrive 'pending-sample.bin'
+        $m = New-CapnpMappedMessage -Path $file -SampleSize 2 -RootType Rows
+        $m | Add-CapnpStruct -Value @(@{ a = 1 }, @{ a = 2 }, @{ a = 3 }) -PassThru | Complete-CapnpMappedMessage | Out-Null
+        (Get-CapnpSchema -LiteralPath $file).RootType | Should -Be 'Rows'
+        (Import-CapnpMessage -Path $file).a | Should -Be @(1, 2, 3)
+    }
+}
+
+Describe '-Append' {
+    It 'Export-CapnpMessage -Append writes a second message by the file''s schema; Import reads both' {
+        $file = Join-Path $TestDrive 'two.bin'
+        1..3 | ForEach-Object { [pscustomobject]@{ Id = $_; Name = "first$_" } } | Export-CapnpMessage -Path $file
+        $before = [IO.File]::ReadAllBytes($file)
+        4..5 | ForEach-Object { [pscustomobject]@{ Id = $_; Name = "second$_" } } | Export-CapnpMessage -Path $file -Append
+        $after = [IO.File]::ReadAllBytes($file)
+        [Linq.Enumerable]::SequenceEqual([byte[]]$after[0..($before.Length - 1)], [byte[]]$before) | Should -BeTrue
+        $info = @(Get-CapnpMessageInfo -LiteralPath $file)
+        $info.Count | Should -Be 2
+        $info.RecordCount | Should -Be @(3, 2)
+        $back = @(Import-CapnpMessage -Path $file)
+        $back.Id | Should -Be @(1, 2, 3, 4, 5)
+        $back[4].Name | Should -BeExactly 'second5'
+    }
+
+    It 'refuses a -Schema that does not match the file''s (SchemaMismatch) unless -Force' {
+        $file = Join-Path $TestDrive 'mismatch.bin'
+        [pscustomobject]@{ Id = 1 } | Export-CapnpMessage -Path $file
+        { New-TestRecord 1 | Export-CapnpMessage -Path $file -Append -Schema $Schema -RootType Batch } | Should -Throw -ErrorId 'SchemaMismatch,*'
+        @(Get-CapnpMessageInfo -LiteralPath $file).Count | Should -Be 1
+        New-TestRecord 1 | Export-CapnpMessage -Path $file -Append -Schema $Schema -RootType Batch -Force
+        @(Get-CapnpMessageInfo -LiteralPath $file).Count | Should -Be 2
+    }
+
+    It 'New-CapnpMappedMessage -Append with the same -Schema adds a message' {
+        $file = Join-Path $TestDrive 'append-new.bin'
+        0..1 | ForEach-Object { New-TestRecord $_ } | Export-CapnpMessage -Path $file -Schema $Schema -RootType Batch
+        $m = New-CapnpMappedMessage -Path $file -Append -Schema $Schema -RootType Batch
+        New-TestRecord 2 | Add-CapnpStruct -Message $m
+        Complete-CapnpMappedMessage $m | Out-Null
+        @(Get-CapnpMessageInfo -LiteralPath $file).Count | Should -Be 2
+        (Import-CapnpMessage -Path $file).name | Should -Be @('proc-0', 'proc-1', 'proc-2')
+    }
+}
