@@ -73,27 +73,26 @@ $report | Format-List | Out-Host
 if (-not $report.IsSupported) { throw "CapMap cannot grow files in $out; see the problems above." }
 
 # ---- 2. The way in: no schema at all ------------------------------------------------------------------------
-# Export-CapnpMessage infers the schema and embeds it in the file, so Import-CapnpMessage needs none either.
-# This runs once the module's Export-CapnpMessage takes no -Schema (schema inference, issue 10 part 5).
+# Export-CapnpMessage infers the schema and the file carries it, so Import-CapnpMessage needs none either.
 Write-Section '2. Get-Process | Export-CapnpMessage ./procs.bin (no schema)'
-$exportSchema = (Get-Command -Name Export-CapnpMessage).Parameters['Schema']
-$schemaRequired = @($exportSchema.Attributes | Where-Object { $_ -is [System.Management.Automation.ParameterAttribute] -and $_.Mandatory }).Count -gt 0
-if ($schemaRequired) {
-    Write-Host 'This build of Export-CapnpMessage still needs -Schema; the schema-less example is skipped.'
-}
-else {
-    Push-Location -LiteralPath $out
-    try {
-        $live = @(Get-Process)
-        $live | Export-CapnpMessage ./procs.bin -Force
-        $top = @(Import-CapnpMessage ./procs.bin | Sort-Object WorkingSet64 -Descending | Select-Object -First 5)
-        $top | Format-Table Id, ProcessName, WorkingSet64, StartTime | Out-Host
-        $count = @(Import-CapnpMessage ./procs.bin).Count
-        if ($count -ne $live.Count) { throw "procs.bin holds $count processes; $($live.Count) went in." }
-        Write-Host "procs.bin holds all $count processes, read back without a schema."
+Push-Location -LiteralPath $out
+try {
+    $live = @(Get-Process)
+    $live | Export-CapnpMessage ./procs.bin -Force
+    $top = @(Import-CapnpMessage ./procs.bin | Sort-Object WorkingSet64 -Descending | Select-Object -First 5)
+    $top | Format-Table Id, ProcessName, WorkingSet64, StartTime | Out-Host
+    $count = @(Import-CapnpMessage ./procs.bin).Count
+    if ($count -ne $live.Count) { throw "procs.bin holds $count processes; $($live.Count) went in." }
+    Write-Host "procs.bin holds all $count processes, read back without a schema."
+    if ($capnp) {
+        # The schema the file carries, as .capnp text: the reference reader decodes the file with it.
+        Get-CapnpSchema ./procs.bin -AsText | Set-Content ./procs-inferred.capnp
+        $problem = & bash -c '"$0" convert binary:json "$1" Batch < "$2" 2>&1 > /dev/null' $capnp ./procs-inferred.capnp ./procs.bin
+        if ($LASTEXITCODE -ne 0) { throw "capnp could not decode procs.bin with its carried schema: $problem" }
+        Write-Host 'capnp decodes procs.bin with the schema it carries (Get-CapnpSchema -AsText).'
     }
-    finally { Pop-Location }
 }
+finally { Pop-Location }
 
 # ---- 3.-6. An explicit schema ---------------------------------------------------------------------------------
 Write-Section '3. Get-Process -> New-CapnpMappedMessage | Add-CapnpStruct | Complete-CapnpMappedMessage'

@@ -158,8 +158,15 @@ Describe 'Installing the package with PSResourceGet, without build tools' {
         $Result.Resized.SlackAfter | Should -Be 0
     }
 
-    # --- Schema-less Export/Import (issue "objects as they come"): add the checks here once Export-CapnpMessage
-    # without -Schema exists. Package/Install-AndUse.ps1 has the matching marked place for the calls. ---
+    It 'Export-CapnpMessage and Import-CapnpMessage round-trip objects with no schema anywhere' {
+        $Result.Inferred.RecordCount | Should -Be 2
+        $Result.Inferred.Names | Should -Be @('alpha', 'beta')
+        $Result.Inferred.Counts | Should -Be @(1, 2)
+        $Result.Inferred.StartedType | Should -Be 'System.DateTime'
+        $Result.Inferred.Started | Should -Be '2026-12-01T11:30:00.0000000Z'
+        $Result.Inferred.IdType | Should -Be 'System.Guid'
+        $Result.Inferred.SchemaText | Should -Match 'struct Batch'
+    }
 }
 
 Describe 'Manifest metadata' {

@@ -81,8 +81,23 @@ try {
         Tags        = @($back[1].tags)
     }
 
-    # --- schema-less Export/Import (issue "objects as they come"): call Export-CapnpMessage without
-    # -Schema here, then Import-CapnpMessage with the schema the file carries, once the cmdlets have it. ---
+    # --- Export/Import with no schema anywhere: the schema is inferred and carried by the file -----------
+    $inferred = Join-Path $WorkDirectory 'inferred.bin'
+    $started = [datetime]::new(2026, 12, 1, 10, 30, 0, [DateTimeKind]::Utc)
+    @(
+        [pscustomobject]@{ Name = 'alpha'; Count = 1; Started = $started; Id = [guid]'6f9619ff-8b86-d011-b42d-00cf4fc964ff' }
+        [pscustomobject]@{ Name = 'beta'; Count = 2; Started = $started.AddHours(1); Id = [guid]::Empty }
+    ) | Export-CapnpMessage -Path $inferred
+    $inferredBack = @(Import-CapnpMessage -LiteralPath $inferred)
+    $result.Inferred = [ordered]@{
+        RecordCount = (Get-CapnpMessageInfo -LiteralPath $inferred).RecordCount
+        Names       = @($inferredBack | ForEach-Object { $_.Name })
+        Counts      = @($inferredBack | ForEach-Object { $_.Count })
+        StartedType = $inferredBack[0].Started.GetType().FullName
+        Started     = $inferredBack[1].Started.ToUniversalTime().ToString('o')
+        IdType      = $inferredBack[0].Id.GetType().FullName
+        SchemaText  = (Get-CapnpSchema -LiteralPath $inferred -AsText) -join "`n"
+    }
 
     # --- Repair-CapnpMappedMessage after a killed writer ------------------------------------------------
     $crashed = Join-Path $WorkDirectory 'crashed.bin'
