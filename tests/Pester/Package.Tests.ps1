@@ -167,6 +167,13 @@ Describe 'Installing the package with PSResourceGet, without build tools' {
         $Result.Inferred.IdType | Should -Be 'System.Guid'
         $Result.Inferred.SchemaText | Should -Match 'struct Batch'
     }
+
+    It 'ConvertTo-CapnpSchema, Get-CapnpMappedMessage and Close-CapnpMappedMessage work' {
+        $Result.Converted | Should -Match 'struct Record'
+        $Result.OpenMessages.Listed | Should -Be 1
+        $Result.OpenMessages.StateClosed | Should -Be 'Checkpoint'
+        $Result.OpenMessages.AfterClose | Should -Be 0
+    }
 }
 
 Describe 'Manifest metadata' {

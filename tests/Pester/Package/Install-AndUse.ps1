@@ -99,6 +99,18 @@ try {
         SchemaText  = (Get-CapnpSchema -LiteralPath $inferred -AsText) -join "`n"
     }
 
+    # --- ConvertTo-CapnpSchema, and the session's open messages (Get-/Close-CapnpMappedMessage) -------------
+    $result.Converted = (ConvertTo-CapnpSchema -InputObject ([pscustomobject]@{ Host = 'h'; Port = 443 }) -AsText) -join "`n"
+    $open = New-CapnpMappedMessage -Path (Join-Path $WorkDirectory 'open.bin') -Schema $schema -RootType Batch
+    @{ id = 1 } | Add-CapnpStruct -Message $open
+    $listed = @(Get-CapnpMappedMessage | Where-Object Path -eq $open.Path)
+    Close-CapnpMappedMessage -Message $open -Confirm:$false
+    $result.OpenMessages = [ordered]@{
+        Listed      = $listed.Count
+        StateClosed = "$((Get-CapnpMessageInfo -LiteralPath $open.Path).State)"
+        AfterClose  = @(Get-CapnpMappedMessage | Where-Object Path -eq $open.Path).Count
+    }
+
     # --- Repair-CapnpMappedMessage after a killed writer ------------------------------------------------
     $crashed = Join-Path $WorkDirectory 'crashed.bin'
     $writer = Join-Path $WorkDirectory 'killed-writer.ps1'
