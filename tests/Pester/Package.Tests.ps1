@@ -163,7 +163,7 @@ Describe 'Installing the package with PSResourceGet, without build tools' {
         $Result.Inferred.Names | Should -Be @('alpha', 'beta')
         $Result.Inferred.Counts | Should -Be @(1, 2)
         $Result.Inferred.StartedType | Should -Be 'System.DateTime'
-        $Result.Inferred.Started | Should -Be '2026-12-01T11:30:00.0000000Z'
+        $Result.Inferred.StartedTicks | Should -Be ([datetime]::new(2026, 12, 1, 11, 30, 0, [DateTimeKind]::Utc).Ticks)
         $Result.Inferred.IdType | Should -Be 'System.Guid'
         $Result.Inferred.SchemaText | Should -Match 'struct Batch'
     }

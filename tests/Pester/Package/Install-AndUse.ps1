@@ -94,7 +94,8 @@ try {
         Names       = @($inferredBack | ForEach-Object { $_.Name })
         Counts      = @($inferredBack | ForEach-Object { $_.Count })
         StartedType = $inferredBack[0].Started.GetType().FullName
-        Started     = $inferredBack[1].Started.ToUniversalTime().ToString('o')
+        # Ticks, not text: the result travels as JSON, which would turn an ISO string back into a DateTime.
+        StartedTicks = $inferredBack[1].Started.ToUniversalTime().Ticks
         IdType      = $inferredBack[0].Id.GetType().FullName
         SchemaText  = (Get-CapnpSchema -LiteralPath $inferred -AsText) -join "`n"
     }
