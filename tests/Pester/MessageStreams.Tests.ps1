@@ -114,3 +114,28 @@ Describe 'A CapMap message followed by a message capnp made' {
         Get-CapnpToolRecordCounts $file | Should -Be @(7, 5)
     }
 }
+
+Describe 'A stream of two messages made by CapMap with -Append' {
+    It 'is read whole by Import, reported by Info, and kept by Resize and Repair' {
+        $file = Join-Path $TestDrive 'appended.bin'
+        0..3 | ForEach-Object { New-TestRecord $_ } | Export-CapnpMessage -Path $file -Schema $Schema -RootType Batch
+        4..9 | ForEach-Object { New-TestRecord $_ } | Export-CapnpMessage -Path $file -Schema $Schema -RootType Batch -Append
+        # Compared by hash: Should -Be on two byte arrays of this size compares element by element, slowly.
+        $hash = (Get-FileHash -LiteralPath $file).Hash
+        $length = (Get-Item -LiteralPath $file).Length
+
+        $info = @(Get-CapnpMessageInfo -LiteralPath $file)
+        $info.Count | Should -Be 2
+        $info.State | Should -Be @('Complete', 'Complete')
+        $info.RecordCount | Should -Be @(4, 6)
+        @(Import-CapnpMessage -LiteralPath $file).Count | Should -Be 10
+        Get-CapnpToolRecordCounts $file | Should -Be @(4, 6)
+
+        $null = Repair-CapnpMappedMessage -LiteralPath $file -Confirm:$false
+        (Get-FileHash -LiteralPath $file).Hash | Should -Be $hash
+        $stream = [IO.File]::Open($file, 'Open')
+        try { $stream.SetLength($length + 4096) } finally { $stream.Dispose() }
+        (Resize-CapnpMappedMessage -LiteralPath $file -Confirm:$false).BytesRemoved | Should -Be 4096
+        (Get-FileHash -LiteralPath $file).Hash | Should -Be $hash
+    }
+}
