@@ -10,5 +10,8 @@ internal static class CrashPoints
     /// <summary>Test-only listener (set by the child writer through InternalsVisibleTo).</summary>
     internal static Action<string>? Listener;
 
+    /// <summary>True only in the crash tests' child: lets a caller skip building a step's name in production.</summary>
+    public static bool IsListening => Listener is not null;
+
     public static void Reach(string step) => Listener?.Invoke(step);
 }
