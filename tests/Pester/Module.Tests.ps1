@@ -75,7 +75,7 @@ Describe 'CapMap module import' {
 Describe 'CapMap manifest' {
     It 'passes Test-ModuleManifest' {
         $info = Test-ModuleManifest -Path $ModuleManifest -ErrorAction Stop -WarningVariable manifestWarnings -WarningAction SilentlyContinue
-        $info.Version | Should -Be ([version] '0.1.0')
+        $info.Version | Should -Be ([version] $ManifestData.ModuleVersion)
         $info.RootModule | Should -Be 'CapMap.PowerShell.dll'
         @($manifestWarnings) | ForEach-Object { "$_" } | Should -BeNullOrEmpty
     }
