@@ -208,6 +208,20 @@ internal sealed unsafe class MappedSegmentArena : IStreamingArena
     }
 
     /// <summary>
+    /// The most the stream's segment can reach is what <see cref="WidenStreamGap"/> allows: its segment limit,
+    /// aligned down for collapse-range, less the alignment padding finish may add.
+    /// </summary>
+    public long StreamRoomWords
+    {
+        get
+        {
+            if (!IsStreaming) throw new InvalidOperationException("No streaming list is open.");
+            long limitWords = (AlignDown((long)_maxStreamWords * 8, MappedFileLayout.GapAlignment) - MappedFileLayout.GapAlignment) / 8;
+            return Math.Max(0, limitWords - _segments[_stream].Used);
+        }
+    }
+
+    /// <summary>
     /// Opens the stream in a segment of its own, a hole as large as that segment may grow: the first part
     /// (<see cref="ChildRoomDivisor"/>) is room for the elements' children, placed downwards from the tag so
     /// each element reaches its children with near pointers; the list grows upwards from the tag. Nothing

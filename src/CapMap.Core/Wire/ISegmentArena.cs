@@ -74,6 +74,13 @@ public unsafe interface IStreamingArena : ISegmentArena
     /// </summary>
     bool TryExtendStream(int words);
 
+    /// <summary>
+    /// Words the open stream can still grow by before its segment is full (the segment limit; a reserve or a
+    /// disk that ends first is reported by <see cref="TryExtendStream"/> and the file's failure instead).
+    /// A streaming list derives its capacity from it once, when it opens.
+    /// </summary>
+    long StreamRoomWords { get; }
+
     /// <summary>Gives back the last <paramref name="words"/> words of the stream (the caller has zeroed them).</summary>
     void ShrinkStream(int words);
 
