@@ -254,6 +254,9 @@ public sealed unsafe class MappedMessageBuilder : IDisposable
             _file.Dispose(); // this message is complete; nobody else owns the file now
             throw;
         }
+        // Until the next message's first checkpoint its table is zeros, which repair and every reader take
+        // for slack after the completed message: a kill in between leaves exactly that message.
+        CrashPoints.Reach("continue: next message opened");
         try
         {
             var copy = ObjectCopier.CopyRoot(Message, next.Message, _lists.Select(list => (nint)list.SlotAddress));
@@ -263,7 +266,9 @@ public sealed unsafe class MappedMessageBuilder : IDisposable
                 var (segment, slot) = copy.SkippedSlots[(nint)open.SlotAddress];
                 reopened = next.Track(new StreamingStructListBuilder(next.Message, segment, (ulong*)slot, open.DataWordCount, open.PointerCount));
             }
+            CrashPoints.Reach("continue: root copied");
             next.Checkpoint(flush: true);
+            CrashPoints.Reach("continue: next message checkpointed");
             var carried = carriedPlaces.Select(place => copy.Structs.GetValueOrDefault(place)).ToArray();
             return new MessageContinuation(completed, next, copy.Root, reopened, carried);
         }
