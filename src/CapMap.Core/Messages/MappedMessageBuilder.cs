@@ -274,8 +274,26 @@ public sealed unsafe class MappedMessageBuilder : IDisposable
         }
         catch
         {
-            next.Dispose();
+            next.Abandon();
             throw;
+        }
+    }
+
+    /// <summary>
+    /// A next message that could not be set up (before its first checkpoint): the file is cut back to where it
+    /// starts, so it ends with the completed messages, and closed. A checkpoint here would publish a half-copied root.
+    /// </summary>
+    private void Abandon()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        try
+        {
+            if (!_file.IsFailed && LastCheckpoint is null) _file.SetLength(_messageOffset);
+        }
+        finally
+        {
+            _file.Dispose();
         }
     }
 

@@ -35,12 +35,14 @@ public sealed class ContinuationTests : IDisposable
             .Split('\n', StringSplitOptions.RemoveEmptyEntries)
             .Select(line => JsonDocument.Parse(line).RootElement.Clone()).ToArray();
 
-    [Fact]
-    public void A_full_list_goes_on_in_the_next_message_with_every_other_root_field_copied()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)] // compact lanes: the segments after the list move while it grows, and Complete moves the tail
+    public void A_full_list_goes_on_in_the_next_message_with_every_other_root_field_copied(bool compactLanes)
     {
         string path = Path.Combine(_dir, "items.bin");
         const int total = 1_050;
-        var builder = MappedMessageBuilder.Create(path, Limited);
+        var builder = MappedMessageBuilder.Create(path, Limited with { CompactLanes = compactLanes });
         MessageSummary summary;
         var offsets = new List<long>();
         try
