@@ -34,16 +34,28 @@ if (Environment.GetEnvironmentVariable("CAPMAP_TEST_KILL_AT_STEP") is { Length: 
     };
 }
 
+MappedMessageBuilder? builder = null;
 try
 {
     // CAPMAP_TEST_APPEND=1: the message goes after the ones the file already holds.
     bool append = Environment.GetEnvironmentVariable("CAPMAP_TEST_APPEND") == "1";
-    using var builder = MappedMessageBuilder.Create(path, new MappedMessageOptions { Growth = growth, ReserveBytes = reserve, Overwrite = !append, Append = append });
+    // CAPMAP_TEST_MAX_LIST_BYTES=n: a list holds at most n bytes of elements per message; a full one goes on
+    // in the next message of the file (prints "continued <records so far>").
+    long? maxListBytes = Environment.GetEnvironmentVariable("CAPMAP_TEST_MAX_LIST_BYTES") is { Length: > 0 } max ? long.Parse(max) : null;
+    builder = MappedMessageBuilder.Create(path, new MappedMessageOptions { Growth = growth, ReserveBytes = reserve, Overwrite = !append, Append = append, MaxListBytesPerMessage = maxListBytes });
     var root = builder.InitRoot(0, 2);
     root.SetText(0, "batch");
     var list = builder.OpenStructList(root, 1, 1, 2);
     for (long i = 0; i < count; i++)
     {
+        if (list.IsFull)
+        {
+            var next = builder.ContinueInNextMessage(flush: false);
+            builder = next.Builder;
+            list = next.List!;
+            Console.Out.WriteLine($"continued {i}");
+            Console.Out.Flush();
+        }
         var record = list.Append();
         record.WriteInt64(0, i);
         record.SetText(0, "record " + i);
@@ -67,4 +79,8 @@ catch (MappedMessageFailedException failure)
     Console.Out.WriteLine($"failed {failure.Reason} {failure.Errno}");
     Console.Error.WriteLine(failure.Message);
     return 3;
+}
+finally
+{
+    builder?.Dispose();
 }

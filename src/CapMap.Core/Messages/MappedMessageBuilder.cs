@@ -172,8 +172,17 @@ public sealed unsafe class MappedMessageBuilder : IDisposable
     /// <summary>The last checkpoint written (null before the first).</summary>
     public CheckpointRecord? LastCheckpoint { get; private set; }
 
-    /// <summary>Elements appended to streaming lists so far.</summary>
-    public long AppendedCount => _lists.Sum(list => (long)list.Count);
+    /// <summary>
+    /// Elements appended to streaming lists so far: in this message and in the messages of the same file it
+    /// continues (<see cref="ContinueInNextMessage"/>).
+    /// </summary>
+    public long AppendedCount => _earlierRecords + _lists.Sum(list => (long)list.Count);
+
+    /// <summary>Messages this writer has put in the file: 1, plus one for each <see cref="ContinueInNextMessage"/>.</summary>
+    public int MessagesWritten => _earlierMessages + 1;
+
+    private long _earlierRecords;
+    private int _earlierMessages;
 
     /// <summary>Sets the root struct (its data words and pointers); see <see cref="MessageBuilder.InitRoot"/>.</summary>
     public StructBuilder InitRoot(int dataWords, int pointerCount)
@@ -192,9 +201,100 @@ public sealed unsafe class MappedMessageBuilder : IDisposable
         if (_lists.Count >= MaxStreamingLists)
             throw new CapnpCapacityException($"A mapped message holds at most {MaxStreamingLists} streaming lists.");
         PreservePointerForRepair(parent, pointerIndex);
-        var list = parent.InitStreamingStructList(pointerIndex, dataWords, pointerCount);
+        return Track(parent.InitStreamingStructList(pointerIndex, dataWords, pointerCount));
+    }
+
+    private StreamingStructListBuilder Track(StreamingStructListBuilder list)
+    {
+        if (Options.MaxListBytesPerMessage is { } limit) list.LimitBytes(limit);
         _lists.Add(list);
         return list;
+    }
+
+    /// <summary>
+    /// Completes this message and goes on in the next message of the same file, for a streaming list that is
+    /// <see cref="StreamingStructListBuilder.IsFull"/> (a list cannot outgrow one segment, about 4 GiB): the
+    /// standard answer to that limit is a stream of messages, which every Cap'n Proto reader reads in order.
+    /// </summary>
+    /// <remarks>
+    /// <para>The next message gets a deep copy of this one's root (data section and every object it reaches)
+    /// except the streaming lists: the list that is open starts again, empty, in the copy of its parent; lists
+    /// completed earlier are null there (their records stay in the earlier message, and are not repeated).
+    /// A copy, rather than a caller's initializer run again, because it needs nothing from the caller and
+    /// sets the root exactly as it was, including fields set while the list was streaming.</para>
+    /// <para>This builder is finished afterwards (as after <see cref="Complete"/>) and the returned one owns the
+    /// file and its lock, which are never released in between. The new message is opened as
+    /// <see cref="MappedMessageOptions.Append"/> opens one: it starts where this one ends and is checkpointed
+    /// at once, so a kill at any instant leaves the completed message byte for byte, and the new one is
+    /// repaired to its last checkpoint.</para>
+    /// </remarks>
+    /// <param name="flush">Whether completing this message msyncs it (see <see cref="Complete"/>).</param>
+    /// <param name="carry">
+    /// Builders of structs of this message the caller keeps (reached from the root, not inside a streaming
+    /// list): <see cref="MessageContinuation.Carried"/> gives their copies in the same order.
+    /// </param>
+    public MessageContinuation ContinueInNextMessage(bool flush = true, IReadOnlyList<StructBuilder>? carry = null)
+    {
+        ThrowIfUnusable();
+        var open = _lists.LastOrDefault(list => !list.IsCompleted);
+        // Places as segment and offset, taken before Complete moves segments (closing gaps).
+        var carriedPlaces = (carry ?? []).Select(s => (s.SegmentId, s.WordOffset)).ToArray();
+        var completed = CompleteMessage(flush);
+        MappedMessageBuilder next;
+        try
+        {
+            next = new MappedMessageBuilder(_file, Options, LastCheckpoint!.EndOffset)
+            {
+                _earlierRecords = AppendedCount,
+                _earlierMessages = MessagesWritten,
+            };
+        }
+        catch
+        {
+            _file.Dispose(); // this message is complete; nobody else owns the file now
+            throw;
+        }
+        // Until the next message's first checkpoint its table is zeros, which repair and every reader take
+        // for slack after the completed message: a kill in between leaves exactly that message.
+        CrashPoints.Reach("continue: next message opened");
+        try
+        {
+            var copy = ObjectCopier.CopyRoot(Message, next.Message, _lists.Select(list => (nint)list.SlotAddress));
+            StreamingStructListBuilder? reopened = null;
+            if (open is not null)
+            {
+                var (segment, slot) = copy.SkippedSlots[(nint)open.SlotAddress];
+                reopened = next.Track(new StreamingStructListBuilder(next.Message, segment, (ulong*)slot, open.DataWordCount, open.PointerCount));
+            }
+            CrashPoints.Reach("continue: root copied");
+            next.Checkpoint(flush: true);
+            CrashPoints.Reach("continue: next message checkpointed");
+            var carried = carriedPlaces.Select(place => copy.Structs.GetValueOrDefault(place)).ToArray();
+            return new MessageContinuation(completed, next, copy.Root, reopened, carried);
+        }
+        catch
+        {
+            next.Abandon();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// A next message that could not be set up (before its first checkpoint): the file is cut back to where it
+    /// starts, so it ends with the completed messages, and closed. A checkpoint here would publish a half-copied root.
+    /// </summary>
+    private void Abandon()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        try
+        {
+            if (!_file.IsFailed && LastCheckpoint is null) _file.SetLength(_messageOffset);
+        }
+        finally
+        {
+            _file.Dispose();
+        }
     }
 
     /// <summary>
@@ -268,6 +368,14 @@ public sealed unsafe class MappedMessageBuilder : IDisposable
     /// </remarks>
     public MessageSummary Complete(bool flush = true)
     {
+        var summary = CompleteMessage(flush);
+        _file.Dispose();
+        return summary;
+    }
+
+    /// <summary>Everything <see cref="Complete"/> does but closing the file, which a continuation keeps.</summary>
+    private MessageSummary CompleteMessage(bool flush)
+    {
         ThrowIfUnusable();
         var watch = Stopwatch.StartNew();
         foreach (var list in _lists) list.Complete();
@@ -296,10 +404,11 @@ public sealed unsafe class MappedMessageBuilder : IDisposable
         {
             StreamMovedBytes = _arena.StreamGapMovedBytes,
             SparseLanes = _arena.SparseLanes,
+            Messages = MessagesWritten,
+            MessageOffset = _messageOffset,
         };
         _completed = true;
         LastCheckpoint = record;
-        _file.Dispose();
         _disposed = true;
         return summary;
     }
@@ -538,6 +647,50 @@ public sealed record MessageSummary(
 
     /// <summary>True when streaming lists kept holes as large as their segments (collapse-range, no size limit).</summary>
     public bool SparseLanes { get; init; }
+
+    /// <summary>
+    /// Messages the writer put in the file (more than 1 when full lists went on in next messages); Bytes and
+    /// SegmentWords describe the last, RecordCount counts the records of all of them.
+    /// </summary>
+    public int Messages { get; init; } = 1;
+
+    /// <summary>File offset where the (last) message starts.</summary>
+    public long MessageOffset { get; init; }
+}
+
+/// <summary>
+/// What <see cref="MappedMessageBuilder.ContinueInNextMessage"/> produced: the completed message, and the next
+/// one, whose root is a copy of the previous root and whose open list starts again empty.
+/// </summary>
+public sealed class MessageContinuation
+{
+    internal MessageContinuation(MessageSummary completed, MappedMessageBuilder next, StructBuilder root,
+        StreamingStructListBuilder? list, IReadOnlyList<StructBuilder> carried)
+    {
+        Completed = completed;
+        Builder = next;
+        Root = root;
+        List = list;
+        Carried = carried;
+    }
+
+    /// <summary>The message just completed (its Messages count includes it).</summary>
+    public MessageSummary Completed { get; }
+
+    /// <summary>The next message: use it (not the old builder) from here on; it owns the file.</summary>
+    public MappedMessageBuilder Builder { get; }
+
+    /// <summary>The next message's root: a copy of the previous root, streaming lists left out.</summary>
+    public StructBuilder Root { get; }
+
+    /// <summary>The list that was open, opened again (empty) in the next message; null if none was open.</summary>
+    public StreamingStructListBuilder? List { get; }
+
+    /// <summary>
+    /// The copies of the structs passed as <c>carry</c>, in order; a null builder (<see cref="StructBuilder.IsNull"/>)
+    /// for one the copy does not hold (not reachable from the root, or inside a streaming list).
+    /// </summary>
+    public IReadOnlyList<StructBuilder> Carried { get; }
 }
 
 /// <summary>A message cannot be appended to the file (it holds no messages, a truncated one, or one still being built).</summary>

@@ -36,6 +36,12 @@ public sealed record MappedMessageOptions
     /// </summary>
     public EmbeddedSchema? Schema { get; init; }
 
+    /// <summary>
+    /// Test hook: the most bytes of elements one streaming list holds per message (null: what its segment
+    /// holds, about 3.5 to 4 GiB), so continuing in the next message is tested without writing gigabytes.
+    /// </summary>
+    internal long? MaxListBytesPerMessage { get; init; }
+
     internal MappedFileOptions ToFileOptions() => new()
     {
         ReserveBytes = ReserveBytes,

@@ -97,6 +97,7 @@ internal sealed unsafe class MappedSegmentArena : IStreamingArena
     internal ReadOnlySpan<Segment> Segments => _segments.AsSpan(0, _count);
     internal byte* Base => _base;
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public ulong* GetSegmentStart(int segmentId) => (ulong*)(_base + _segments[segmentId].Offset);
 
     public int GetSegmentWordCount(int segmentId) => _segments[segmentId].Used;
@@ -114,25 +115,36 @@ internal sealed unsafe class MappedSegmentArena : IStreamingArena
 
     /// <summary>Counts an allocation; every <see cref="FailureCheckBytes"/> throws the file's failure, if any.</summary>
     /// <exception cref="MappedFileFailedException">The file failed since the last look.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void CountAllocation(int words)
     {
         _bytesSinceFailureCheck += (long)words * 8;
-        if (_bytesSinceFailureCheck < FailureCheckBytes) return;
+        if (_bytesSinceFailureCheck >= FailureCheckBytes) CheckFailure();
+    }
+
+    private void CheckFailure()
+    {
         _bytesSinceFailureCheck = 0;
         _file.ThrowIfFailed();
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public int TryAllocate(int segmentId, int words)
     {
+        ulong* words0 = TryAllocateAddress(segmentId, words);
+        return words0 == null ? -1 : (int)(words0 - GetSegmentStart(segmentId));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public ulong* TryAllocateAddress(int segmentId, int words)
+    {
         ref var segment = ref _segments[segmentId];
-        if (segmentId != _current) return segment.ChildLow != 0 ? TryAllocateChild(ref segment, words) : -1;
-        if (words > segment.Capacity - segment.Used) return -1;
+        if (segmentId != _current) return segment.ChildLow != 0 ? TryAllocateChild(ref segment, words) : null;
+        if (words > segment.Capacity - segment.Used) return null;
         CountAllocation(words);
-        int offset = segment.Used;
+        ulong* start = (ulong*)(_base + segment.End);
         segment.Used += words;
         if (_eager && segment.End > segment.CommittedEnd) CommitAhead(ref segment);
-        return offset;
+        return start;
     }
 
     public int Allocate(int words, out int offset)
@@ -154,14 +166,14 @@ internal sealed unsafe class MappedSegmentArena : IStreamingArena
 
     /// <summary>Children of a sparse stream's elements, placed below what is already there (see <see cref="Segment.ChildLow"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private int TryAllocateChild(ref Segment segment, int words)
+    private ulong* TryAllocateChild(ref Segment segment, int words)
     {
         long low = segment.ChildLow - (long)words * 8;
-        if (low < segment.ChildFloor) return -1;
+        if (low < segment.ChildFloor) return null;
         CountAllocation(words);
         segment.ChildLow = low;
         if (_eager && low < segment.ChildCommittedLow) CommitChildrenAhead(ref segment);
-        return (int)((low - segment.Offset) / 8);
+        return (ulong*)(_base + low);
     }
 
     /// <summary>The share of a sparse stream's segment kept below the list for its elements' children.</summary>
@@ -205,6 +217,20 @@ internal sealed unsafe class MappedSegmentArena : IStreamingArena
         stream.Used += words;
         if (_eager && stream.End > stream.CommittedEnd) CommitAhead(ref stream);
         return true;
+    }
+
+    /// <summary>
+    /// The most the stream's segment can reach is what <see cref="WidenStreamGap"/> allows: its segment limit,
+    /// aligned down for collapse-range, less the alignment padding finish may add.
+    /// </summary>
+    public long StreamRoomWords
+    {
+        get
+        {
+            if (!IsStreaming) throw new InvalidOperationException("No streaming list is open.");
+            long limitWords = (AlignDown((long)_maxStreamWords * 8, MappedFileLayout.GapAlignment) - MappedFileLayout.GapAlignment) / 8;
+            return Math.Max(0, limitWords - _segments[_stream].Used);
+        }
     }
 
     /// <summary>

@@ -22,7 +22,7 @@ namespace CapMap.Objects;
 /// </remarks>
 public sealed class ObjectMessageWriter : IDisposable
 {
-    private readonly StructBuilder _root;
+    private StructBuilder _root;
     private readonly Dictionary<string, (StructBuilder Builder, long MoveEpoch)> _structs = new(StringComparer.Ordinal);
     private readonly HashSet<string> _completedLists = new(StringComparer.Ordinal);
     private readonly Dictionary<(ulong, bool), StructWriter> _writers = new();
@@ -84,8 +84,8 @@ public sealed class ObjectMessageWriter : IDisposable
         }
     }
 
-    /// <summary>The mapped message: file, sizes, checkpoints, completion.</summary>
-    public MappedMessageBuilder Builder { get; }
+    /// <summary>The mapped message: file, sizes, checkpoints, completion. A new one after a full list went on in the next message.</summary>
+    public MappedMessageBuilder Builder { get; private set; }
 
     /// <summary>The root struct's schema.</summary>
     public StructSchema RootSchema { get; }
@@ -193,7 +193,7 @@ public sealed class ObjectMessageWriter : IDisposable
 
     private StreamingStructListBuilder GetList(FieldPath target)
     {
-        if (_list is not null && OpenList == target.Path) return _list;
+        if (_list is not null && OpenList == target.Path) return _list.IsFull ? ContinueInNextMessage() : _list;
         if (_completedLists.Contains(target.Path)) throw new ListAlreadyCompletedException(target.Path);
         var parent = Navigate(target, target.Fields.Count - 1);
         SelectUnionMember(parent, target.Field);
@@ -208,6 +208,27 @@ public sealed class ObjectMessageWriter : IDisposable
         var element = target.ElementSchema;
         _list = Builder.OpenStructList(parent, checked((int)target.Field.Offset), element.DataWordCount, element.PointerCount);
         OpenList = target.Path;
+        return _list;
+    }
+
+    /// <summary>
+    /// The open list is full (a list cannot outgrow one segment): the records go on in the next message of the
+    /// file, whose root is a copy of this one's (<see cref="MappedMessageBuilder.ContinueInNextMessage"/>). The
+    /// structs kept for later paths are swapped for their copies; one that may have moved stays as it was, so a
+    /// path through it still throws <see cref="MovedStructException"/>. Not flushed, like the periodic checkpoints.
+    /// </summary>
+    private StreamingStructListBuilder ContinueInNextMessage()
+    {
+        var current = _structs.Where(known => known.Value.Builder.MoveEpoch == known.Value.MoveEpoch).ToArray();
+        var next = Builder.ContinueInNextMessage(flush: false, current.Select(known => known.Value.Builder).ToArray());
+        Builder = next.Builder;
+        _root = next.Root;
+        for (int i = 0; i < current.Length; i++)
+        {
+            if (next.Carried[i].IsNull) _structs.Remove(current[i].Key);
+            else Remember(current[i].Key, next.Carried[i]);
+        }
+        _list = next.List!;
         return _list;
     }
 

@@ -119,6 +119,17 @@ public sealed unsafe class HeapSegmentArena : IStreamingArena, IDisposable
     }
 
     /// <inheritdoc />
+    public long StreamRoomWords
+    {
+        get
+        {
+            if (!IsStreaming) throw new InvalidOperationException("No streaming list is open.");
+            var segment = _segments[_streamSegment];
+            return segment.Capacity - segment.Used;
+        }
+    }
+
+    /// <inheritdoc />
     public void ShrinkStream(int words)
     {
         if (!IsStreaming) throw new InvalidOperationException("No streaming list is open.");

@@ -39,6 +39,17 @@ public unsafe interface ISegmentArena
     int TryAllocate(int segmentId, int words);
 
     /// <summary>
+    /// <see cref="TryAllocate"/> that returns the address of the words (null when the segment cannot take
+    /// them): one interface call per object on the builder's hot path instead of two (TryAllocate, then
+    /// <see cref="GetSegmentStart"/>), which the profile showed as stub dispatch per child object.
+    /// </summary>
+    ulong* TryAllocateAddress(int segmentId, int words)
+    {
+        int offset = TryAllocate(segmentId, words);
+        return offset < 0 ? null : GetSegmentStart(segmentId) + offset;
+    }
+
+    /// <summary>
     /// Allocates <paramref name="words"/> zeroed words in whichever segment the arena prefers, opening a
     /// new segment when needed. Returns the segment id. Throws <see cref="CapnpCapacityException"/> when
     /// no segment can take them.
@@ -73,6 +84,13 @@ public unsafe interface IStreamingArena : ISegmentArena
     /// segment cannot grow that far. May move the segments opened since the stream began.
     /// </summary>
     bool TryExtendStream(int words);
+
+    /// <summary>
+    /// Words the open stream can still grow by before its segment is full (the segment limit; a reserve or a
+    /// disk that ends first is reported by <see cref="TryExtendStream"/> and the file's failure instead).
+    /// A streaming list derives its capacity from it once, when it opens.
+    /// </summary>
+    long StreamRoomWords { get; }
 
     /// <summary>Gives back the last <paramref name="words"/> words of the stream (the caller has zeroed them).</summary>
     void ShrinkStream(int words);

@@ -68,10 +68,9 @@ public sealed unsafe class MessageBuilder
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal ulong* AllocateObject(int slotSegment, ulong* slot, int words, ulong pointerTemplate, out int targetSegment)
     {
-        int offset = Arena.TryAllocate(slotSegment, words);
-        if (offset >= 0)
+        ulong* target = Arena.TryAllocateAddress(slotSegment, words);
+        if (target != null)
         {
-            ulong* target = Arena.GetSegmentStart(slotSegment) + offset;
             // A zero-sized struct would encode as the null word; C++ points it at itself (-1) instead.
             int relative = words == 0 ? -1 : (int)(target - slot - 1);
             *slot = WirePointer.WithOffset(pointerTemplate, relative);

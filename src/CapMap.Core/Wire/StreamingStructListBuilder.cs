@@ -18,6 +18,11 @@ public sealed unsafe class StreamingStructListBuilder
     private readonly int _countSegment;
     private readonly long _countOffset;
     private readonly int _stepWords;
+    // The parent's pointer word, kept as segment and offset for the same reason: a message continued in the
+    // next one (MappedMessageBuilder.ContinueInNextMessage) finds it after Complete moved segments.
+    private readonly int _slotSegment;
+    private readonly long _slotOffset;
+    private int _capacity;
     private bool _completed;
 
     internal StreamingStructListBuilder(MessageBuilder message, int slotSegment, ulong* slot, int dataWords, int pointerCount)
@@ -33,8 +38,13 @@ public sealed unsafe class StreamingStructListBuilder
         PointerCount = pointerCount;
         _stepWords = dataWords + pointerCount;
 
+        _slotSegment = slotSegment;
+        _slotOffset = slot - arena.GetSegmentStart(slotSegment);
         _segment = arena.BeginStream(1, out int tagOffset);
         _tag = arena.GetSegmentStart(_segment) + tagOffset;
+        // The stream's room shrinks only by this list's own appends, so the capacity is known from here on.
+        long byCount = _stepWords == 0 ? WireLimits.MaxListElements : Math.Min(WireLimits.MaxListElements, WireLimits.MaxListElements / _stepWords);
+        _capacity = (int)(_stepWords == 0 ? byCount : Math.Min(byCount, arena.StreamRoomWords / _stepWords));
         ulong listPointer = WirePointer.List(0, ElementSize.InlineComposite, 0);
         ulong* countPointer;
         if (_segment == slotSegment)
@@ -63,6 +73,27 @@ public sealed unsafe class StreamingStructListBuilder
     /// <summary>Elements the list pointer currently declares.</summary>
     public int CommittedCount { get; private set; }
 
+    /// <summary>
+    /// Elements the list can hold: what its segment can take (a segment holds at most 2^29−1 words, a list at
+    /// most 2^29−1 words or elements), or less when the message was given a smaller limit. Once
+    /// <see cref="IsFull"/>, a mapped message goes on in the next message of its file
+    /// (<see cref="CapMap.Messages.MappedMessageBuilder.ContinueInNextMessage"/>).
+    /// </summary>
+    public int Capacity => _capacity;
+
+    /// <summary>True when <see cref="Append"/> would throw because the list holds <see cref="Capacity"/> elements.</summary>
+    public bool IsFull => Count >= _capacity;
+
+    /// <summary>Lowers <see cref="Capacity"/> to what <paramref name="maxBytes"/> of elements hold (at least one element).</summary>
+    internal void LimitBytes(long maxBytes)
+    {
+        if (_stepWords == 0) return;
+        _capacity = (int)Math.Min(_capacity, Math.Max(1, maxBytes / 8 / _stepWords));
+    }
+
+    /// <summary>The parent's pointer word that points at this list (the root pointer slot or a struct's pointer).</summary>
+    internal ulong* SlotAddress => _arena.GetSegmentStart(_slotSegment) + _slotOffset;
+
     /// <summary>Segment that holds the elements.</summary>
     public int SegmentId => _segment;
 
@@ -80,8 +111,8 @@ public sealed unsafe class StreamingStructListBuilder
     public StructBuilder Append()
     {
         if (_completed) throw new InvalidOperationException("The list is complete; no more elements can be appended.");
-        if ((long)(Count + 1) * _stepWords > WireLimits.MaxListElements || Count == WireLimits.MaxListElements)
-            throw new CapnpCapacityException($"A List(Struct) of {_stepWords}-word elements holds at most {WireLimits.MaxListElements / Math.Max(1, _stepWords)} elements.");
+        if (Count >= _capacity)
+            throw new CapnpCapacityException($"This List(Struct) of {_stepWords}-word elements is full at {_capacity} elements; a mapped message continues in its next message (MappedMessageBuilder.ContinueInNextMessage).");
         ulong* element = _tag + 1 + (long)Count * _stepWords;
         if (_stepWords > 0 && !_arena.TryExtendStream(_stepWords))
             throw new CapnpCapacityException("The segment that holds the streaming list cannot grow any further.");

@@ -40,6 +40,9 @@ public readonly unsafe struct StructBuilder
     /// </summary>
     public long MoveEpoch => _message?.Arena.GetMoveEpoch(_segment) ?? 0;
 
+    /// <summary>Word offset of the data section in its segment: with <see cref="SegmentId"/>, a place that survives segment moves.</summary>
+    internal long WordOffset => ((ulong*)_data - _message!.Arena.GetSegmentStart(_segment));
+
     private ulong* Pointers => (ulong*)(_data + DataWordCount * 8);
 
     /// <summary>Sets the bit at <paramref name="bitOffset"/> (in bits from the data section start) to <paramref name="value"/> XOR <paramref name="defaultValue"/>.</summary>

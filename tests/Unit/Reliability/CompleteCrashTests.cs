@@ -89,6 +89,49 @@ public sealed class CompleteCrashTests
     }
 
     [Fact]
+    public void A_kill_at_every_step_of_continuing_in_the_next_message_keeps_the_completed_messages_byte_for_byte()
+    {
+        using var temp = new TempDir();
+        // 25,000 records (3-word elements) per message: 60,000 records make three messages.
+        const int PerMessage = 25_000;
+        long maxListBytes = PerMessage * 3 * 8;
+        string fullPath = temp.File("steps.bin");
+        var full = RunChild(fullPath, killAt: long.MaxValue, payload: 0, maxListBytes: maxListBytes);
+        Assert.True(full.ExitCode == 0, full.Error);
+        Assert.Equal([PerMessage, 2 * PerMessage], full.Continued);
+        Assert.Contains("continue: next message opened", full.Steps);
+        var completedEnds = MessageFileInfo.ReadAll(fullPath).Select(m => m.Offset + m.MessageBytes).ToArray();
+        Assert.Equal(3, completedEnds.Length);
+        var fullBytes = File.ReadAllBytes(fullPath);
+        AssertStreamReadByCapnp(fullBytes, [PerMessage, PerMessage, Records - 2 * PerMessage], "unkilled");
+        _output.WriteLine($"{full.Steps.Count} steps: {string.Join(", ", full.Steps)}");
+
+        for (int k = 1; k <= full.Steps.Count; k++)
+        {
+            string path = temp.File($"kill{k}.bin");
+            var run = RunChild(path, killAt: k, payload: 0, maxListBytes: maxListBytes);
+            Assert.True(run.ExitCode != 0, $"step {k}: the child was not killed");
+            // Each Complete begins by checkpointing every record; one that published its header is final.
+            int completing = run.Steps.Count(s => s == "complete: everything checkpointed");
+            int completed = run.Steps.Count(s => s == "complete: header published");
+            long expected = completing == 3 ? Records : Math.Max(run.LastCheckpoint, completing * (long)PerMessage);
+
+            MessageRepair.Repair(path);
+            var bytes = File.ReadAllBytes(path);
+            if (completed > 0)
+            {
+                int end = (int)completedEnds[completed - 1];
+                Assert.True(bytes.AsSpan(0, end).SequenceEqual(fullBytes.AsSpan(0, end)), $"step {k} ({run.Steps[^1]}): a completed message changed");
+            }
+            // A next message exists once its first checkpoint is published (empty at first); the earlier ones are full.
+            int messages = 1 + run.Steps.Count(s => s == "continue: next message checkpointed");
+            var counts = Enumerable.Range(0, messages).Select(m => m < messages - 1 ? PerMessage : expected - (messages - 1L) * PerMessage).ToList();
+            AssertStreamReadByCapnp(bytes, counts, $"step {k} ({run.Steps[^1]})");
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
     public void Kills_at_random_moments_during_Complete_of_a_file_over_1_GiB_leave_the_message_or_its_checkpoint()
     {
         using var temp = new TempDir();
@@ -142,17 +185,23 @@ public sealed class CompleteCrashTests
         MappedMessageBuilderTests.AssertRecords(path, Few);
     }
 
-    private sealed record ChildRun(int ExitCode, List<string> Steps, long LastCheckpoint, long CompleteBytes, string Output, string Error);
+    private sealed record ChildRun(int ExitCode, List<string> Steps, long LastCheckpoint, long CompleteBytes, string Output, string Error)
+    {
+        /// <summary>Records written when the child went on in a next message, one entry per continuation.</summary>
+        public List<long> Continued { get; init; } = [];
+    }
 
-    private static ChildRun RunChild(string path, long killAt, int payload, bool append = false)
+    private static ChildRun RunChild(string path, long killAt, int payload, bool append = false, long? maxListBytes = null)
     {
         // 1 GiB reserve: on ext4 the list's sparse hole is then 512 MiB, which a checkpointed file declares as
         // padding and capnp reads whole.
         var info = ChildWriter.StartInfo(path, Records, Every, "Fault", 1L << 30, payload);
         if (append) info.Environment["CAPMAP_TEST_APPEND"] = "1";
+        if (maxListBytes is { } max) info.Environment["CAPMAP_TEST_MAX_LIST_BYTES"] = max.ToString();
         info.Environment["CAPMAP_TEST_KILL_AT_STEP"] = killAt == long.MaxValue ? "0" : killAt.ToString();
         var (code, output, error) = ChildWriter.Run(info, TimeSpan.FromMinutes(2));
         var steps = new List<string>();
+        var continued = new List<long>();
         long checkpoint = 0, completeBytes = 0;
         foreach (string line in output.Split('\n', StringSplitOptions.RemoveEmptyEntries))
         {
@@ -160,8 +209,36 @@ public sealed class CompleteCrashTests
             if (parts[0] == "step") steps.Add(parts[2]);
             else if (parts[0] == "checkpoint") checkpoint = long.Parse(parts[1]);
             else if (parts[0] == "complete") completeBytes = long.Parse(parts[1]);
+            else if (parts[0] == "continued") continued.Add(long.Parse(parts[1]));
         }
-        return new ChildRun(code, steps, checkpoint, completeBytes, output, error);
+        return new ChildRun(code, steps, checkpoint, completeBytes, output, error) { Continued = continued };
+    }
+
+    /// <summary>The reference reader decodes a stream of messages: each has the label and the given number of records, numbered on from the last.</summary>
+    private static void AssertStreamReadByCapnp(byte[] stream, IReadOnlyList<long> counts, string context)
+    {
+        string json;
+        try
+        {
+            json = CapnpTool.BinaryToJson(stream, "Root", "records.capnp", shortJson: true);
+        }
+        catch (CapnpToolException e)
+        {
+            throw new Xunit.Sdk.XunitException($"{context}: capnp rejected the repaired file: {e.Message}");
+        }
+        var messages = json.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.True(messages.Length == counts.Count, $"{context}: capnp reads {messages.Length} messages, expected {counts.Count}");
+        long id = 0;
+        for (int m = 0; m < messages.Length; m++)
+        {
+            using var doc = JsonDocument.Parse(messages[m]);
+            var root = doc.RootElement;
+            Assert.Equal("batch", root.GetProperty("label").GetString());
+            int n = root.TryGetProperty("records", out var list) ? list.GetArrayLength() : 0;
+            Assert.True(n == counts[m], $"{context}: message {m} holds {n} records, expected {counts[m]}");
+            for (int i = 0; i < n; i++, id++)
+                if (i % 1000 == 0) Assert.Equal(id.ToString(), list[i].GetProperty("id").ToString());
+        }
     }
 
     /// <summary>The reference reader decodes the file, and it holds exactly records 0 … count−1.</summary>
