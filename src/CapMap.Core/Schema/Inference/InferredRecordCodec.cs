@@ -82,6 +82,10 @@ public sealed class InferredRecordCodec
             }
             result[field.Identifier] = EncodeValue(field.Type, field.Clr, v, path + name);
         }
+        // A null or missing value leaves its field 0; only the flag tells that apart from a real 0.
+        foreach (var f in s.Fields)
+            if (f.NullFlag is { } flag && (!result.TryGetValue(f.Identifier, out var stored) || stored is null))
+                result[flag.Identifier] = true;
         return result;
     }
 
@@ -140,7 +144,10 @@ public sealed class InferredRecordCodec
     {
         foreach (var f in s.Fields)
         {
+            if (f.FlagsNullOf is not null) continue;
             stored.TryGetValue(f.Identifier, out var v);
+            if (f.NullFlag is { } flag && stored.TryGetValue(flag.Identifier, out var isNull) && isNull is true)
+                v = null;
             yield return new(f.Name, DecodeValue(f.Type, f.Clr, v, path + f.Name));
         }
     }

@@ -47,7 +47,7 @@ public class SchemaBytesTests
         // output, so the text format is read instead.
         var schema = Sample();
         var nodes = DecodeRequest(schema.ToBytes());
-        Assert.Equal(3 + schema.Structs.Count, nodes.Count); // file, two annotations, the structs
+        Assert.Equal(4 + schema.Structs.Count, nodes.Count); // file, three annotations, the structs
         foreach (var s in schema.Structs)
         {
             var node = nodes.Single(n => n.DisplayName == $"{schema.FileName}:{s.Identifier}");
