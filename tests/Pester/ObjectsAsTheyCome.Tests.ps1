@@ -67,10 +67,21 @@ Describe 'Round trips with no schema' {
         }
         $files = @($back | Where-Object { $_.Name -like 'f*.txt' })
         $files.Count | Should -Be 9900
+        # A directory has no Length: it comes back as $null (a null flag), not as 0 like an empty file.
+        $dirs = @($back | Where-Object { $_.Name -like 'd*' -and $_.Name -notlike '*.txt' })
+        $dirs.Count | Should -Be 100
+        foreach ($d in $dirs) { $d.Length | Should -BeNullOrEmpty }
+        $empty = @($back | Where-Object { $_.Name -eq 'f0.txt' })
+        $empty.Count | Should -Be 100
+        foreach ($f in $empty) {
+            $f.Length | Should -Be 0
+            $f.Length | Should -BeOfType [long]
+        }
 
         $json = ConvertFrom-CarriedSchema $file
         $json.records.Count | Should -Be $items.Count
         $json.records[5000].FullName | Should -BeExactly $items[5000].FullName
+        $json.records[0].LengthIsNull | Should -BeTrue # Get-ChildItem lists the directory d0 first
     }
 
     It 'ConvertFrom-Json of a nested document gives the same JSON back' {

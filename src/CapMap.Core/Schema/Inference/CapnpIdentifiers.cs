@@ -54,13 +54,18 @@ internal static class CapnpIdentifiers
         for (int i = 0; i < names.Count; i++)
         {
             if (result[i] is not null) continue;
-            string baseName = mangle(names[i]);
-            string candidate = baseName;
-            for (int n = 2; !taken.Add(candidate); n++)
-                candidate = baseName + n.ToString(CultureInfo.InvariantCulture);
-            result[i] = candidate;
+            result[i] = Claim(taken, mangle(names[i]));
         }
         return result;
+    }
+
+    /// <summary>Adds <paramref name="baseName"/> to <paramref name="taken"/>, or the first of baseName2, baseName3 ... that is free; returns it.</summary>
+    public static string Claim(HashSet<string> taken, string baseName)
+    {
+        string candidate = baseName;
+        for (int n = 2; !taken.Add(candidate); n++)
+            candidate = baseName + n.ToString(CultureInfo.InvariantCulture);
+        return candidate;
     }
 
     private static string Mangle(string name, bool upperFirst)

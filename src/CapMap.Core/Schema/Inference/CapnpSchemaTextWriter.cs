@@ -6,7 +6,7 @@ namespace CapMap.Schema.Inference;
 /// <summary>
 /// Emits an <see cref="InferredSchema"/> as <c>.capnp</c> text. Every struct is declared at file scope with its
 /// id, fields in ordinal order; names that had to be changed carry <c>$originalName("...")</c> and fields with a
-/// .NET origin carry <c>$clrType("...")</c>. Both annotations are declared in the file itself (with ids derived from
+/// .NET origin carry <c>$clrType("...")</c>, null flags <c>$nullFlagFor("field")</c>. The annotations are declared in the file itself (with ids derived from
 /// the file id), so the text compiles on its own and next to other inferred files.
 /// </summary>
 internal static class CapnpSchemaTextWriter
@@ -23,6 +23,9 @@ internal static class CapnpSchemaTextWriter
         sb.Append("annotation ").Append(InferredSchema.ClrTypeAnnotation);
         if (withIds) sb.Append(CultureInfo.InvariantCulture, $" @0x{schema.ClrTypeAnnotationId:x16}");
         sb.Append(" (field) :Text;\n");
+        sb.Append("annotation ").Append(InferredSchema.NullFlagForAnnotation);
+        if (withIds) sb.Append(CultureInfo.InvariantCulture, $" @0x{schema.NullFlagForAnnotationId:x16}");
+        sb.Append(" (field) :Text;\n");
         foreach (var s in schema.Structs)
         {
             AppendScopeStart(sb, "struct", s.Identifier, s.Id, s.Name, withIds);
@@ -32,6 +35,8 @@ internal static class CapnpSchemaTextWriter
                 AppendOriginalName(sb, f.Name, f.Identifier);
                 if (f.Clr is { } clr)
                     sb.Append(" $").Append(InferredSchema.ClrTypeAnnotation).Append('(').Append(Quote(clr.ToString())).Append(')');
+                if (f.FlagsNullOf is { } flagged)
+                    sb.Append(" $").Append(InferredSchema.NullFlagForAnnotation).Append('(').Append(Quote(flagged.Identifier)).Append(')');
                 sb.Append(";\n");
             }
             sb.Append("}\n");

@@ -31,6 +31,9 @@ public sealed class InferredSchema
     /// <summary>Name of the <c>clrType</c> annotation in emitted text.</summary>
     public const string ClrTypeAnnotation = "clrType";
 
+    /// <summary>Name of the <c>nullFlagFor</c> annotation: on a null flag, the identifier of the field it flags.</summary>
+    public const string NullFlagForAnnotation = "nullFlagFor";
+
     /// <summary>
     /// Wraps <paramref name="record"/> in a root struct with one list field, and names and numbers every struct.
     /// A struct belongs to one schema: giving it to a second one renames it there.
@@ -90,9 +93,12 @@ public sealed class InferredSchema
     /// <summary>Id of this file's <c>clrType</c> annotation (Text in <see cref="ClrTypeInfo"/> form, on fields).</summary>
     public ulong ClrTypeAnnotationId => ChildId(FileId, ClrTypeAnnotation);
 
+    /// <summary>Id of this file's <c>nullFlagFor</c> annotation (Text, on fields: see <see cref="InferredField.NullFlag"/>).</summary>
+    public ulong NullFlagForAnnotationId => ChildId(FileId, NullFlagForAnnotation);
+
     /// <summary>
     /// True if <paramref name="annotation"/> is CapMap's annotation <paramref name="name"/>
-    /// (<see cref="OriginalNameAnnotation"/> or <see cref="ClrTypeAnnotation"/>): declared under that name at the
+    /// (<see cref="OriginalNameAnnotation"/>, <see cref="ClrTypeAnnotation"/> or <see cref="NullFlagForAnnotation"/>): declared under that name at the
     /// scope of a file, with the id CapMap derives from that file's id.
     /// </summary>
     public static bool IsCapMapAnnotation(AnnotationSchema annotation, string name)

@@ -4,7 +4,7 @@ namespace CapMap.Schema.Inference;
 
 /// <summary>
 /// Builds the <see cref="SchemaSet"/> nodes <c>capnp compile</c> would produce for an inferred schema's text: the
-/// file, the two annotation declarations, every struct and enum at file scope.
+/// file, the three annotation declarations, every struct and enum at file scope.
 /// </summary>
 internal static class InferredSchemaNodes
 {
@@ -17,6 +17,7 @@ internal static class InferredSchemaNodes
         {
             new(InferredSchema.OriginalNameAnnotation, schema.OriginalNameAnnotationId),
             new(InferredSchema.ClrTypeAnnotation, schema.ClrTypeAnnotationId),
+            new(InferredSchema.NullFlagForAnnotation, schema.NullFlagForAnnotationId),
         };
         nested.AddRange(schema.Structs.Select(s => new NestedNodeInfo(s.Identifier, s.Id)));
         nested.AddRange(schema.Enums.Select(e => new NestedNodeInfo(e.Identifier, e.Id)));
@@ -24,6 +25,7 @@ internal static class InferredSchemaNodes
         nodes.Add(Annotation(schema, schema.OriginalNameAnnotationId, InferredSchema.OriginalNameAnnotation,
             AnnotationTargets.Struct | AnnotationTargets.Enum | AnnotationTargets.Field | AnnotationTargets.Enumerant));
         nodes.Add(Annotation(schema, schema.ClrTypeAnnotationId, InferredSchema.ClrTypeAnnotation, AnnotationTargets.Field));
+        nodes.Add(Annotation(schema, schema.NullFlagForAnnotationId, InferredSchema.NullFlagForAnnotation, AnnotationTargets.Field));
 
         foreach (var s in schema.Structs)
         {
@@ -35,6 +37,7 @@ internal static class InferredSchemaNodes
                 var annotations = new List<AnnotationSchema>();
                 if (f.Name != f.Identifier) annotations.Add(TextAnnotation(schema.OriginalNameAnnotationId, f.Name));
                 if (f.Clr is { } clr) annotations.Add(TextAnnotation(schema.ClrTypeAnnotationId, clr.ToString()));
+                if (f.FlagsNullOf is { } flagged) annotations.Add(TextAnnotation(schema.NullFlagForAnnotationId, flagged.Identifier));
                 fields[i] = new FieldSchema(f.Identifier, i, checked((ushort)i), FieldSchema.NoDiscriminant, checked((ushort)f.Ordinal),
                     annotations, FieldKind.Slot, f.Offset, type, SchemaLoader.ZeroValue(type), false, 0);
             }

@@ -48,6 +48,7 @@ internal sealed class InferredSchemaReader
             var clr = TextAnnotation(f.Annotations, InferredSchema.ClrTypeAnnotation) is { } text ? ClrTypeInfo.Parse(text) : null;
             fields.Add(new InferredField(name, ReadType(f.Type, $"{s.DisplayName}.{f.Name}"), clr));
         }
+        LinkNullFlags(s, fields);
         var model = new InferredStruct(TextAnnotation(s.Annotations, InferredSchema.OriginalNameAnnotation) ?? s.ShortName, fields)
         {
             Identifier = s.ShortName,
@@ -57,6 +58,7 @@ internal sealed class InferredSchemaReader
         {
             var original = s.FieldsInSchemaOrder[i];
             fields[i].Identifier = original.Name;
+            if (fields[i].FlagsNullOf is not null) fields[i].Name = original.Name;
             if (original.Ordinal != i || fields[i].Offset != original.Offset)
                 throw new CapnpSchemaException(
                     $"Field {s.DisplayName}.{original.Name} is at offset {original.Offset} (ordinal {original.Ordinal}); Cap'n Proto's layout puts ordinal {i} at {fields[i].Offset}.");
@@ -67,6 +69,20 @@ internal sealed class InferredSchemaReader
         _inProgress.Remove(s.Id);
         _structs[s.Id] = model;
         return model;
+    }
+
+    // A flag names its field by identifier; files written before flags existed have none, and read as "present".
+    private static void LinkNullFlags(StructSchema s, List<InferredField> fields)
+    {
+        for (int i = 0; i < fields.Count; i++)
+        {
+            if (TextAnnotation(s.FieldsInSchemaOrder[i].Annotations, InferredSchema.NullFlagForAnnotation) is not { } targetName) continue;
+            int target = s.FieldsInSchemaOrder.ToList().FindIndex(f => f.Name == targetName);
+            if (target < 0 || target == i || fields[i].Type.Kind != TypeKind.Bool || !InferredField.IsDataKind(fields[target].Type.Kind) || fields[target].NullFlag is not null)
+                throw new CapnpSchemaException($"Field {s.DisplayName}.{s.FieldsInSchemaOrder[i].Name} flags the nulls of '{targetName}', which is not a data field of the struct without a flag, or is not a Bool.");
+            fields[i].FlagsNullOf = fields[target];
+            fields[target].NullFlag = fields[i];
+        }
     }
 
     private InferredType ReadType(TypeSchema t, string where) => t.Kind switch

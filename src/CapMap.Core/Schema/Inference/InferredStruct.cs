@@ -15,7 +15,7 @@ public sealed class InferredStruct
     {
         Name = name ?? throw new ArgumentNullException(nameof(name));
         var list = (fields ?? throw new ArgumentNullException(nameof(fields))).ToArray();
-        var identifiers = CapnpIdentifiers.MakeUnique(list.Select(f => f.Name).ToArray(), CapnpIdentifiers.ToMemberIdentifier);
+        var identifiers = AssignIdentifiers(list);
         var layout = new CapnpStructLayout();
         for (int i = 0; i < list.Length; i++)
         {
@@ -24,12 +24,46 @@ public sealed class InferredStruct
                 throw new ArgumentException($"Field '{f.Name}' already belongs to struct '{f.DeclaringStruct.Name}'.", nameof(fields));
             f.DeclaringStruct = this;
             f.Identifier = identifiers[i];
+            if (f.FlagsNullOf is not null) f.Name = f.Identifier;
             f.Ordinal = i;
             f.Offset = layout.Add(CapnpStructLayout.SizeOf(f.Type.Kind));
         }
         Fields = list;
         DataWordCount = layout.DataWordCount;
         PointerCount = layout.PointerCount;
+    }
+
+    /// <summary>
+    /// A struct of <paramref name="fields"/> followed by a null flag (<see cref="InferredField.NullFlag"/>) for each
+    /// of them whose values live in the data section. The flags come after every regular field, so the regular
+    /// fields keep the ordinals and offsets they would have without them.
+    /// </summary>
+    public static InferredStruct WithNullFlags(string name, IEnumerable<InferredField> fields)
+    {
+        var regular = (fields ?? throw new ArgumentNullException(nameof(fields))).ToArray();
+        var flags = regular.Where(f => InferredField.IsDataKind(f.Type.Kind)).Select(InferredField.NullFlagOf).ToArray();
+        return new InferredStruct(name, regular.Concat(flags));
+    }
+
+    // Regular fields are named first, exactly as without flags; a flag is then "<its field's identifier>IsNull",
+    // numbered if that is taken, so a property named like a flag keeps its own identifier.
+    private static string[] AssignIdentifiers(InferredField[] list)
+    {
+        var regular = list.Where(f => f.FlagsNullOf is null).ToArray();
+        var regularIds = CapnpIdentifiers.MakeUnique(regular.Select(f => f.Name).ToArray(), CapnpIdentifiers.ToMemberIdentifier);
+        var byField = new Dictionary<InferredField, string>(ReferenceEqualityComparer.Instance);
+        for (int i = 0; i < regular.Length; i++) byField[regular[i]] = regularIds[i];
+        var taken = new HashSet<string>(regularIds, StringComparer.OrdinalIgnoreCase);
+        var result = new string[list.Length];
+        for (int i = 0; i < list.Length; i++)
+        {
+            var f = list[i];
+            if (f.FlagsNullOf is not { } target) { result[i] = byField[f]; continue; }
+            if (!byField.TryGetValue(target, out var targetId))
+                throw new ArgumentException($"Null flag '{f.Name}' flags a field of another struct.", "fields");
+            result[i] = CapnpIdentifiers.Claim(taken, targetId + "IsNull");
+        }
+        return result;
     }
 
     /// <summary>The original name.</summary>

@@ -82,7 +82,7 @@ public sealed class SchemaInferrer
     }
 
     private static InferredStruct BuildStruct(string name, StructShape shape) =>
-        new(name, shape.Properties.Select(p =>
+        InferredStruct.WithNullFlags(name, shape.Properties.Select(p =>
         {
             // Nested structs are named after their path (RecordDirectory), already a valid identifier.
             var (type, clr) = BuildType(CapnpIdentifiers.ToTypeIdentifier($"{name} {p.Name}"), p.Shape);

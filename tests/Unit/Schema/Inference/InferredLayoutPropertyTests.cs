@@ -88,6 +88,8 @@ public class InferredLayoutPropertyTests
                 var af = a.Fields[j];
                 Assert.Equal((ef.Name, ef.Identifier, ef.Ordinal, ef.Offset, ef.Type.ToString(), ef.Clr),
                     (af.Name, af.Identifier, af.Ordinal, af.Offset, af.Type.ToString(), af.Clr));
+                Assert.Equal((ef.NullFlag?.Identifier, ef.FlagsNullOf?.Identifier), (af.NullFlag?.Identifier, af.FlagsNullOf?.Identifier));
+                if (af.NullFlag is { } flag) Assert.Same(af, flag.FlagsNullOf);
             }
         }
         for (int i = 0; i < expected.Enums.Count; i++)

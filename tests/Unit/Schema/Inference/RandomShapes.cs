@@ -11,6 +11,7 @@ internal sealed class RandomShapes
         "Id", "id", "ID", "iD", "Working Set", "working-set", "WorkingSet", "2fast", "123", "struct", "enum", "union",
         "const", "Text", "List", "_private", "__", "a_b", "a b", "ÄÖÜ", "Größe", "名前", "😀", "", " ", "x!", "x?",
         "x.y", "records", "name", "originalName", "clrType", "Batch", "Record", "field", "field2", "import", "void",
+        "idIsNull", "IdIsNull", "nullFlagFor", "fieldIsNull",
     ];
 
     private static readonly TypeKind[] Primitives =
@@ -43,7 +44,8 @@ internal sealed class RandomShapes
             }
             fields.Add(new InferredField(NextName(), NextType(depth), _random.Next(4) == 0 ? new ClrTypeInfo(ClrKind.String) : null));
         }
-        return new InferredStruct(NextName(), fields);
+        // Half the shapes carry null flags, as every inferred struct does: they must not move the regular fields.
+        return _random.Next(2) == 0 ? new InferredStruct(NextName(), fields) : InferredStruct.WithNullFlags(NextName(), fields);
     }
 
     private InferredType NextType(int depth)

@@ -80,9 +80,9 @@ public class TypeTableTests
     public void EveryRowInfersItsCapnpTypeAndDotNetInfo()
     {
         var schema = SchemaInferrer.Infer([EveryRow()]);
-        var record = schema.Record!;
-        Assert.Equal(Rows.Length, record.Fields.Count);
-        foreach (var (field, row) in record.Fields.Zip(Rows))
+        var regular = schema.Record!.Fields.Where(f => f.FlagsNullOf is null).ToList();
+        Assert.Equal(Rows.Length, regular.Count);
+        foreach (var (field, row) in regular.Zip(Rows))
         {
             Assert.Equal(row.Name, field.Name);
             Assert.Equal(row.Capnp, field.Type.ToString());
