@@ -1,6 +1,4 @@
 using System.Collections;
-using System.ComponentModel;
-using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using CapMap.Messages;
@@ -244,40 +242,8 @@ public sealed class CapnpEsInteropTests(CapnpEsInteropTests.CapnpEs capnpEs, ITe
             throw new InvalidOperationException($"Interop/capnp-es was not found above {AppContext.BaseDirectory}.");
         }
 
-        private string Node(string script, params string[] args)
-        {
-            var psi = new ProcessStartInfo("node")
-            {
-                RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true,
-                UseShellExecute = false, WorkingDirectory = _scripts,
-            };
-            psi.ArgumentList.Add(Path.Combine(_scripts, script));
-            foreach (var a in args) psi.ArgumentList.Add(a);
-            string commandLine = $"node {script} {string.Join(' ', args)}";
-
-            Process process;
-            try
-            {
-                process = Process.Start(psi) ?? throw new InvalidOperationException($"Could not start '{commandLine}'.");
-            }
-            catch (Win32Exception e)
-            {
-                throw new InvalidOperationException($"Node.js is required by the capnp-es interop tests but could not be started ({e.Message}).", e);
-            }
-            using (process)
-            {
-                process.StandardInput.Close();
-                var stdout = process.StandardOutput.ReadToEndAsync();
-                var stderr = process.StandardError.ReadToEndAsync();
-                if (!process.WaitForExit(Timeout))
-                {
-                    process.Kill(entireProcessTree: true);
-                    throw new TimeoutException($"'{commandLine}' did not finish within {Timeout}.");
-                }
-                if (process.ExitCode != 0)
-                    throw new InvalidOperationException($"'{commandLine}' failed with exit code {process.ExitCode}:\n{stderr.Result}");
-                return stdout.Result;
-            }
-        }
+        private string Node(string script, params string[] args) =>
+            ToolProcess.Run("node", [Path.Combine(_scripts, script), .. args], Timeout,
+                "Node.js is required by the capnp-es interop tests.", _scripts);
     }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using CapMap.Messages;
 using CapMap.Objects;
@@ -173,34 +172,7 @@ public sealed class CarriedSchemaReaderTests(
             throw new FileNotFoundException($"Interop/cpp/flat_reader.c++ was not found above {AppContext.BaseDirectory}.");
         }
 
-        private static string Run(string program, IEnumerable<string> args)
-        {
-            var psi = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-            foreach (var a in args) psi.ArgumentList.Add(a);
-            string commandLine = $"{program} {string.Join(' ', psi.ArgumentList)}";
-            Process process;
-            try
-            {
-                process = Process.Start(psi) ?? throw new InvalidOperationException($"Could not start '{commandLine}'.");
-            }
-            catch (System.ComponentModel.Win32Exception e)
-            {
-                throw new InvalidOperationException(
-                    $"'{program}' is required by the C++ reader tests but could not be started ({e.Message}); install g++ and libcapnp-dev.", e);
-            }
-            using (process)
-            {
-                var stdout = process.StandardOutput.ReadToEndAsync();
-                var stderr = process.StandardError.ReadToEndAsync();
-                if (!process.WaitForExit(Timeout))
-                {
-                    process.Kill(entireProcessTree: true);
-                    throw new TimeoutException($"'{commandLine}' did not finish within {Timeout}.");
-                }
-                if (process.ExitCode != 0)
-                    throw new InvalidOperationException($"'{commandLine}' failed with exit code {process.ExitCode}:\n{stderr.Result}");
-                return stdout.Result;
-            }
-        }
+        private static string Run(string program, IEnumerable<string> args) =>
+            ToolProcess.Run(program, args, Timeout, "the C++ reader tests need g++ and libcapnp-dev (.ci/run installs them).");
     }
 }

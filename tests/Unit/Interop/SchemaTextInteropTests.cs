@@ -114,6 +114,17 @@ public sealed class SchemaTextInteropTests(ITestOutputHelper output) : IDisposab
         SchemaSetComparison.AssertSameNodes(inferred, again);
     }
 
+    [Fact]
+    public void Values_the_schema_language_cannot_spell_are_refused_with_what_they_are()
+    {
+        var color = InteropSchema.AllTypes.GetField("enumField").Type;
+        Assert.Contains("enum value 9 is not an enumerant", Assert.Throws<CapnpSchemaException>(() => CapnpLiteral.Format((ushort)9, color, "x")).Message);
+        Assert.Contains("AnyPointer value has no literal form", Assert.Throws<CapnpSchemaException>(() => CapnpLiteral.Format(null, TypeSchema.AnyPointer, "x")).Message);
+        Assert.Contains("element 1", Assert.Throws<CapnpSchemaException>(
+            () => CapnpLiteral.Format(new object?[] { "a", null }, TypeSchema.ListOf(TypeSchema.Text), "x")).Message);
+        Assert.Equal("[\"a\", \"b\\\"c\"]", CapnpLiteral.Format(new object?[] { "a", "b\"c" }, TypeSchema.ListOf(TypeSchema.Text), "x"));
+    }
+
     private (string Text, SchemaSet Again) RoundTrip(SchemaSet set, string fileName)
     {
         string text = SchemaSetTextWriter.Write(set);
