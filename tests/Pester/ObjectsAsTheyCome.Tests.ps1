@@ -4,11 +4,13 @@
 
 BeforeAll {
     . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
+    . (Join-Path $PSScriptRoot 'StockReaders.ps1')
 
-    # Decodes a file with the capnp tool by the schema the file carries (Get-CapnpSchema -AsText, compiled by capnp).
+    # Decodes a file with the capnp tool by the schema the file carries (Get-CapnpSchema -AsText, compiled by capnp),
+    # after checking that capnp, capnp-es and CapMap read every record of it alike by that schema.
     function ConvertFrom-CarriedSchema([string] $File) {
-        $schemaFile = [IO.Path]::ChangeExtension($File, '.capnp')
-        Get-CapnpSchema -LiteralPath $File -AsText | Set-Content -LiteralPath $schemaFile
+        $schemaFile = Save-CarriedSchemaText $File
+        Assert-StockReadersAgree -File $File -SchemaFile $schemaFile
         ConvertFrom-CapnpFile -File $File -Type Batch -SchemaFile $schemaFile
     }
 }

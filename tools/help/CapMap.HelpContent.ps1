@@ -320,7 +320,8 @@ Save-CapnpMappedMessage $m -Verbose'; Remarks = 'Makes everything added so far d
         Synopsis    = 'Returns the schema a message file carries, as a schema object or as .capnp source.'
         Description = @(
             'Every file CapMap writes carries the schema of its root type (given with -Schema or inferred from the objects), in words of the first segment that no pointer reaches, so other Cap''n Proto readers never see it. Get-CapnpSchema reads it back as the object Import-CapnpSchema returns (RootType names the file''s root), usable with -Schema of every cmdlet.'
-            'With -AsText it returns .capnp source that capnp compile accepts and that decodes the file: capnp convert binary:json schema.capnp Batch < file.bin. Inferred schemas carry the original property names and .NET types as annotations. A schema with unions or groups cannot be written as text here (SchemaTextNotSupported).'
+            'With -AsText it returns .capnp source that capnp compile accepts and that decodes the file: capnp convert binary:json schema.capnp Batch < file.bin. Inferred schemas carry the original property names and .NET types as annotations. A schema given with -Schema is written back whole: unions (named and unnamed), groups, defaults, nested and imported declarations (each imported file becomes a struct named after it), annotations, interfaces, constants and generics, every node with its id and every field with its ordinal, so capnp lays it out exactly as the original.'
+            'Only values the schema language has no literal for stop it (SchemaTextNotSupported): an AnyPointer constant or default, an enum value that names no enumerant, a null element in a list default.'
         )
         Parameters  = @{
             Path         = $pathWild
@@ -334,6 +335,7 @@ Save-CapnpMappedMessage $m -Verbose'; Remarks = 'Makes everything added so far d
             @{ Code = 'Get-CapnpSchema ./procs.bin -AsText | Set-Content ./procs.capnp
 capnp convert binary:json ./procs.capnp Batch < ./procs.bin'; Remarks = 'Saves the schema of a file written without one, and decodes the file with the capnp tool.' }
             @{ Code = '$s = Get-CapnpSchema ./ops.bin; Import-CapnpMessage ./ops2.bin -Schema $s -RootType $s.RootType'; Remarks = 'Reads another file by the schema one file carries.' }
+            @{ Code = 'Get-CapnpSchema ./report.bin -AsText | Set-Content ./recovered.capnp'; Remarks = 'Recovers the .capnp source of a file written with an explicit schema (unions and groups included) when the original file is gone.' }
         )
         Notes       = 'ErrorIds: NoEmbeddedSchema, InvalidSchema, SchemaTextNotSupported, InvalidMessageFile, PathNotFound. See docs/cmdlets.md.'
     }

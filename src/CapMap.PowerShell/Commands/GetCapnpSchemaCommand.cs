@@ -54,12 +54,14 @@ public sealed class GetCapnpSchemaCommand : ExistingFileCmdletBase
         }
         try
         {
-            WriteObject((carried.Inferred ?? InferredSchema.FromSchemaSet(carried.SchemaSet, carried.Root.NestedName)).ToCapnpText());
+            // An inferred schema is written as CapMap emits it (with its name and .NET type annotations); any
+            // other as the set it is, with the root's file as the main file.
+            WriteObject(carried.Inferred?.ToCapnpText() ?? SchemaSetTextWriter.Write(carried.SchemaSet, carried.Root));
         }
         catch (CapnpSchemaException e)
         {
             WriteNonTerminating(new CapMapErrorException(ErrorIds.SchemaTextNotSupported, ErrorCategory.NotImplemented,
-                $"The schema '{file}' carries cannot be written as text here ({e.Message}); use the .capnp file it was written with.", file, e));
+                $"The schema '{file}' carries cannot be written as .capnp text: {e.Message} Use the .capnp file it was written with.", file, e));
         }
     }
 }

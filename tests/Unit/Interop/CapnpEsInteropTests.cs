@@ -1,6 +1,4 @@
 using System.Collections;
-using System.ComponentModel;
-using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using CapMap.Messages;
@@ -125,7 +123,7 @@ public sealed class CapnpEsInteropTests(CapnpEsInteropTests.CapnpEs capnpEs, ITe
     /// comes back XORed with the default's high 16 bits, a UInt32 as a signed number. Both are exact inverses, so
     /// every bit of these fields is still compared.
     /// </summary>
-    private static JsonElement UndoKnownDefects(JsonElement json, StructSchema schema)
+    internal static JsonElement UndoKnownDefects(JsonElement json, StructSchema schema)
     {
         var node = JsonNode.Parse(json.GetRawText())!.AsObject();
         Undo(node, schema);
@@ -165,7 +163,7 @@ public sealed class CapnpEsInteropTests(CapnpEsInteropTests.CapnpEs capnpEs, ITe
     /// An expected struct as capnp-es reads it: its generated classes have no has-method for Text, so a null Text
     /// reads as the field's default, or "".
     /// </summary>
-    private static Dictionary<string, object?> AsCapnpEsReads(object value, StructSchema schema) =>
+    internal static Dictionary<string, object?> AsCapnpEsReads(object value, StructSchema schema) =>
         ((IEnumerable<KeyValuePair<string, object?>>)value).ToDictionary(kv => kv.Key, kv =>
         {
             var field = schema.GetField(kv.Key);
@@ -207,16 +205,31 @@ public sealed class CapnpEsInteropTests(CapnpEsInteropTests.CapnpEs capnpEs, ITe
                     $"capnp-es is not installed in {_scripts}: run `npm ci --prefix tests/Unit/Interop/capnp-es` (.ci/run does).");
             _generated = Directory.CreateTempSubdirectory("capmap-capnpes-gen-").FullName;
             // One request for all files: the generated modules import each other (interop imports common).
-            string request = Path.Combine(_generated, "request.bin");
-            File.WriteAllBytes(request, CapnpTool.Run(["compile", "-o-", .. Schemas]));
-            Node("generate.mjs", request, _generated);
+            Generate(CapnpTool.Run(["compile", "-o-", .. Schemas]), _generated);
         }
 
         public void Dispose() => Directory.Delete(_generated, recursive: true);
 
         /// <summary>What capnp-es reads from the message file, with the struct class <paramref name="rootType"/> generated from <c>schema.capnp</c>.</summary>
         public JsonElement Read(string schema, string rootType, string messagePath) =>
-            JsonValues.Parse(Node("read.mjs", Path.Combine(_generated, schema + ".js"), rootType, messagePath));
+            Assert.Single(ReadAll(Path.Combine(_generated, schema + ".js"), rootType, messagePath));
+
+        /// <summary>
+        /// Generates capnp-es's struct classes for every file of <paramref name="request"/> (a CodeGeneratorRequest)
+        /// into <paramref name="outDir"/>; the module of <c>x.capnp</c> is <c>x.js</c> there.
+        /// </summary>
+        public void Generate(byte[] request, string outDir)
+        {
+            Directory.CreateDirectory(outDir);
+            string requestPath = Path.Combine(outDir, "request.bin");
+            File.WriteAllBytes(requestPath, request);
+            Node("generate.mjs", requestPath, outDir);
+        }
+
+        /// <summary>What capnp-es reads from each message of the file, in order, with the generated module <paramref name="modulePath"/>.</summary>
+        public IReadOnlyList<JsonElement> ReadAll(string modulePath, string rootType, string messagePath) =>
+            Node("read.mjs", modulePath, rootType, messagePath)
+                .Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(JsonValues.Parse).ToList();
 
         // The test output sits below tests/Unit (bin/<cfg>/<tfm>); the scripts and node_modules stay in the source tree.
         private static string FindScripts()
@@ -229,40 +242,8 @@ public sealed class CapnpEsInteropTests(CapnpEsInteropTests.CapnpEs capnpEs, ITe
             throw new InvalidOperationException($"Interop/capnp-es was not found above {AppContext.BaseDirectory}.");
         }
 
-        private string Node(string script, params string[] args)
-        {
-            var psi = new ProcessStartInfo("node")
-            {
-                RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true,
-                UseShellExecute = false, WorkingDirectory = _scripts,
-            };
-            psi.ArgumentList.Add(Path.Combine(_scripts, script));
-            foreach (var a in args) psi.ArgumentList.Add(a);
-            string commandLine = $"node {script} {string.Join(' ', args)}";
-
-            Process process;
-            try
-            {
-                process = Process.Start(psi) ?? throw new InvalidOperationException($"Could not start '{commandLine}'.");
-            }
-            catch (Win32Exception e)
-            {
-                throw new InvalidOperationException($"Node.js is required by the capnp-es interop tests but could not be started ({e.Message}).", e);
-            }
-            using (process)
-            {
-                process.StandardInput.Close();
-                var stdout = process.StandardOutput.ReadToEndAsync();
-                var stderr = process.StandardError.ReadToEndAsync();
-                if (!process.WaitForExit(Timeout))
-                {
-                    process.Kill(entireProcessTree: true);
-                    throw new TimeoutException($"'{commandLine}' did not finish within {Timeout}.");
-                }
-                if (process.ExitCode != 0)
-                    throw new InvalidOperationException($"'{commandLine}' failed with exit code {process.ExitCode}:\n{stderr.Result}");
-                return stdout.Result;
-            }
-        }
+        private string Node(string script, params string[] args) =>
+            ToolProcess.Run("node", [Path.Combine(_scripts, script), .. args], Timeout,
+                "Node.js is required by the capnp-es interop tests.", _scripts);
     }
 }

@@ -69,22 +69,5 @@ internal static class CapnpSchemaTextWriter
             sb.Append(" $").Append(InferredSchema.OriginalNameAnnotation).Append('(').Append(Quote(name)).Append(')');
     }
 
-    /// <summary>A capnp string literal: UTF-8 as it is, quotes, backslashes and control characters escaped.</summary>
-    internal static string Quote(string text)
-    {
-        var sb = new StringBuilder(text.Length + 2).Append('"');
-        foreach (char c in text)
-        {
-            switch (c)
-            {
-                case '"': sb.Append("\\\""); break;
-                case '\\': sb.Append("\\\\"); break;
-                case '\n': sb.Append("\\n"); break;
-                case '\t': sb.Append("\\t"); break;
-                case < ' ' or '\x7f': sb.Append(CultureInfo.InvariantCulture, $"\\x{(int)c:x2}"); break;
-                default: sb.Append(c); break;
-            }
-        }
-        return sb.Append('"').ToString();
-    }
+    private static string Quote(string text) => CapnpLiteral.Quote(text);
 }

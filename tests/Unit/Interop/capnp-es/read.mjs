@@ -1,4 +1,4 @@
-// Reads a stream-framed (unpacked) Cap'n Proto message with capnp-es and prints its root as JSON in the
+// Reads stream-framed (unpacked) Cap'n Proto messages with capnp-es and prints each root as JSON in the
 // conventions of `capnp convert binary:json`, so the test compares it like the reference tool's output:
 // Int64/UInt64 as strings, NaN/±Infinity (and -0, which JSON numbers cannot keep) as strings, Data as byte
 // arrays, only the active member of a union, null pointers omitted. Enums stay ordinals (the generated enums
@@ -21,10 +21,22 @@ const schema = await import(pathToFileURL(resolve(modulePath)).href);
 const Root = schema[rootType];
 if (!Root) throw new Error(`${modulePath} has no struct ${rootType}`);
 
+// One line per message of the stream, which ends at the end of the file or at a segment table that declares an
+// empty first segment (slack, as `capnp convert` and CapMap's MessageStream take it).
 const bytes = readFileSync(messagePath);
-// false: not packed (capnp-es assumes packed input by default). Copy out of Node's pooled buffer.
-const message = new $.Message(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength), false);
-process.stdout.write(JSON.stringify(toJson(message.getRoot(Root))) + "\n");
+for (let at = 0; bytes.length - at >= 8; ) {
+  const view = new DataView(bytes.buffer, bytes.byteOffset + at, bytes.length - at);
+  const segments = view.getUint32(0, true) + 1;
+  if (view.getUint32(4, true) === 0) break;
+  let words = 0;
+  for (let i = 0; i < segments; i++) words += view.getUint32(4 + 4 * i, true);
+  const tableBytes = 4 + 4 * segments + (segments % 2 === 0 ? 4 : 0);
+  const end = at + tableBytes + 8 * words;
+  // false: not packed (capnp-es assumes packed input by default). Copy out of Node's pooled buffer.
+  const message = new $.Message(bytes.buffer.slice(bytes.byteOffset + at, bytes.byteOffset + end), false);
+  process.stdout.write(JSON.stringify(toJson(message.getRoot(Root))) + "\n");
+  at = end;
+}
 
 function toJson(value) {
   if (value === undefined || value === null) return null;
