@@ -130,7 +130,7 @@ public sealed class ImportCapnpMessageCommand : ExistingFileCmdletBase
             var target = command.ResolveField(carried.Root, command.Field, rootIfNoList: true);
             if (carried.Inferred is { } inferred && target is not null && target.Path == inferred.Root.Fields[0].Identifier)
             {
-                var records = new InferredRowReader(inferred, carried.SchemaSet, PSObjectReader.Present);
+                var records = new InferredRowReader(inferred, carried.SchemaSet, PSObjectReader.TypeNameFor, PSObjectReader.Present);
                 return _previous = new MessagePlan<object>(carried.Root, target, (r, _) => records.Read(r));
             }
             return _previous = new MessagePlan<object>(carried.Root, target, rows.Read);

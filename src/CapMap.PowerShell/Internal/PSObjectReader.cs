@@ -13,12 +13,16 @@ internal static class PSObjectReader
     private const string Deserialized = "Deserialized.";
     private static readonly string CustomObject = typeof(PSCustomObject).FullName!;
 
-    /// <summary>The row, or a PSObject over it that carries its recorded type name.</summary>
+    /// <summary>The type name an object of an inferred schema shows, from the .NET type name it had: <c>Deserialized.</c> and that name; none for a PSCustomObject.</summary>
+    public static string? TypeNameFor(string recorded) =>
+        recorded == CustomObject ? null : recorded.StartsWith(Deserialized, StringComparison.Ordinal) ? recorded : Deserialized + recorded;
+
+    /// <summary>The row, or a PSObject over it that carries its type name where the generated type could not.</summary>
     public static object Present(Row row)
     {
-        if (Row.TypeNameOf(row) is not { } type || type == CustomObject) return row;
+        if (Row.TypeNameOf(row) is not { } name || row.GetType().FullName == name) return row;
         var result = new PSObject(row);
-        result.TypeNames.Insert(0, type.StartsWith(Deserialized, StringComparison.Ordinal) ? type : Deserialized + type);
+        result.TypeNames.Insert(0, name);
         return result;
     }
 }

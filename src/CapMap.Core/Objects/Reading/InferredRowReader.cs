@@ -17,16 +17,19 @@ public sealed class InferredRowReader
     private static readonly object True = true, False = false;
     private readonly SchemaSet _set;
     private readonly Func<Row, object> _present;
+    private readonly Func<string, string?> _typeName;
     private readonly Dictionary<InferredStruct, Func<StructReader, object>> _structs = new(ReferenceEqualityComparer.Instance);
     private readonly Func<StructReader, object> _record;
 
     /// <summary>Creates the reader for the records of <paramref name="schema"/>, whose wire form is <paramref name="set"/>.</summary>
     /// <param name="schema">The inferred schema.</param>
     /// <param name="set">Its loaded form (the one the message carries).</param>
-    /// <param name="present">What becomes of each object row (e.g. wrapped to carry its type name); identity by default.</param>
+    /// <param name="typeName">The type name an object row shows, from the .NET type name its objects had (null: none); by default none.</param>
+    /// <param name="present">What becomes of each object row (e.g. wrapped to carry a type name its generated type could not); identity by default.</param>
     /// <exception cref="ArgumentException">The schema has no record struct.</exception>
-    public InferredRowReader(InferredSchema schema, SchemaSet set, Func<Row, object>? present = null)
+    public InferredRowReader(InferredSchema schema, SchemaSet set, Func<string, string?>? typeName = null, Func<Row, object>? present = null)
     {
+        _typeName = typeName ?? (_ => null);
         ArgumentNullException.ThrowIfNull(schema);
         ArgumentNullException.ThrowIfNull(set);
         _set = set;
@@ -62,7 +65,7 @@ public sealed class InferredRowReader
                 return dictionary;
             };
         }
-        var shape = RowTypes.Get(wire.ShortName, fields.Select(f => f.Name).ToList(), clr?.Argument, out var kept);
+        var shape = RowTypes.Get(wire.ShortName, fields.Select(f => f.Name).ToList(), clr?.Argument is { } t ? _typeName(t) : null, out var kept);
         var keptReaders = readers.Where((_, i) => kept[i]).ToArray();
         return r =>
         {
@@ -96,13 +99,14 @@ public sealed class InferredRowReader
             case TypeKind.List:
             {
                 var elements = ElementReader(type.Element!, clr?.Element, where + "[]");
+                var collection = InferredValues.CollectionMaker(clr);
                 return r =>
                 {
                     if (r.IsPointerNull(offset)) return null;
                     var list = r.ReadList(offset);
                     var decoded = new object?[list.Count];
                     for (int i = 0; i < decoded.Length; i++) decoded[i] = elements(list, i);
-                    return InferredValues.MakeCollection(clr, decoded);
+                    return collection(decoded);
                 };
             }
             case TypeKind.Enum:
@@ -116,7 +120,11 @@ public sealed class InferredRowReader
         // The common scalars read straight into their .NET type; the rest go through the type table.
         switch (type.Kind, clr?.Kind ?? ClrKind.None)
         {
-            case (TypeKind.Text, ClrKind.String or ClrKind.None): return r => r.ReadText(offset);
+            case (TypeKind.Text, ClrKind.String or ClrKind.None):
+            {
+                var recent = new RecentText();
+                return r => r.ReadText(offset, recent);
+            }
             case (TypeKind.Bool, ClrKind.Boolean or ClrKind.None): return r => r.ReadBool(offset) ? True : False;
             case (TypeKind.Int64, ClrKind.Int64 or ClrKind.None): return r => r.ReadInt64(offset);
             case (TypeKind.Int32, ClrKind.Int32 or ClrKind.None): return r => r.ReadInt32(offset);
@@ -126,8 +134,17 @@ public sealed class InferredRowReader
                 string? kind = clr!.Argument;
                 return r => ClrTypeTable.FromUnixTicks(r.ReadInt64(offset), kind);
             }
+            case (TypeKind.Text, _):
+            {
+                var recent = new RecentText();
+                var scalar = InferredValues.ScalarReader(clr, where);
+                return r => scalar(r.ReadText(offset, recent));
+            }
             default:
-                return r => InferredValues.Scalar(DynamicValueReader.ReadField(r, field), clr, where);
+            {
+                var scalar = InferredValues.ScalarReader(clr, where);
+                return r => scalar(DynamicValueReader.ReadField(r, field));
+            }
         }
     }
 
@@ -143,12 +160,13 @@ public sealed class InferredRowReader
             case TypeKind.List:
             {
                 var inner = ElementReader(element.Element!, clr?.Element, where + "[]");
+                var collection = InferredValues.CollectionMaker(clr);
                 return (list, i) =>
                 {
                     if (list.GetList(i) is not { IsNull: false } l) return null;
                     var decoded = new object?[l.Count];
                     for (int j = 0; j < decoded.Length; j++) decoded[j] = inner(l, j);
-                    return InferredValues.MakeCollection(clr, decoded);
+                    return collection(decoded);
                 };
             }
             case TypeKind.Enum:
@@ -159,7 +177,8 @@ public sealed class InferredRowReader
             default:
             {
                 var kind = element.Kind;
-                return (list, i) => InferredValues.Scalar(DynamicValueReader.ReadElement(list, i, kind), clr, where);
+                var scalar = InferredValues.ScalarReader(clr, where);
+                return (list, i) => scalar(DynamicValueReader.ReadElement(list, i, kind));
             }
         }
     }

@@ -24,7 +24,7 @@ public abstract class Row
     /// <summary>The property values (the generated properties read and write these slots).</summary>
     protected internal object?[] Values { get; }
 
-    /// <summary>The .NET type name <paramref name="row"/>'s object had when its schema was inferred; null when unknown or not an object (static, so it is no member of the row).</summary>
+    /// <summary>The type name <paramref name="row"/> should show (<see cref="RowShape.TypeName"/>); static, so it is no member of the row.</summary>
     public static string? TypeNameOf(Row row) => (row ?? throw new ArgumentNullException(nameof(row))).Shape.TypeName;
 
     /// <summary>As PowerShell shows a PSCustomObject in a string: <c>@{name=value; …}</c>.</summary>
@@ -46,7 +46,7 @@ public abstract class Row
     };
 }
 
-/// <summary>What a generated row type holds: its property names (unique case-insensitively) and, for a record of an inferred schema, the .NET type name its objects had.</summary>
+/// <summary>What a generated row type holds: its property names (unique case-insensitively) and the type name its rows should show (null: none beyond the generated type's own).</summary>
 public sealed class RowShape
 {
     internal RowShape(Type type, IReadOnlyList<string> propertyNames, string? typeName)
@@ -62,7 +62,7 @@ public sealed class RowShape
     /// <summary>Property names, in order.</summary>
     public IReadOnlyList<string> PropertyNames { get; }
 
-    /// <summary>The .NET type name the objects had when the schema was inferred; null when unknown or not an object.</summary>
+    /// <summary>The type name its rows should show; null for none. The generated type carries it when <see cref="Type"/>'s full name is this.</summary>
     public string? TypeName { get; }
 
     internal Func<RowShape, object?[], Row> Create { get; set; } = null!;

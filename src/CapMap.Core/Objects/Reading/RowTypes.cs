@@ -8,20 +8,24 @@ namespace CapMap.Objects.Reading;
 /// public get/set property per name. Types are cached for the process, so reading the same schema again makes no
 /// new type; a different property list under the same struct name gets a numbered type name.
 /// </summary>
+/// <remarks>
+/// A shape given a type name (e.g. <c>Deserialized.System.IO.FileInfo</c> for a record of an inferred schema whose
+/// objects were FileInfos) is generated under that name where reflection can carry it unescaped, so PowerShell lists
+/// it first in the object's type names (and applies its format views) without a PSObject per record to carry it.
+/// Two shapes of the same type name live in different dynamic assemblies.
+/// </remarks>
 public static class RowTypes
 {
     private static readonly object Gate = new();
     private static readonly Dictionary<string, RowShape> Shapes = new(StringComparer.Ordinal);
-    private static readonly HashSet<string> TypeNames = new(StringComparer.Ordinal);
-    private static readonly ModuleBuilder Module = AssemblyBuilder
-        .DefineDynamicAssembly(new AssemblyName("CapMap.Rows"), AssemblyBuilderAccess.Run)
-        .DefineDynamicModule("CapMap.Rows");
+    private static readonly List<(ModuleBuilder Module, HashSet<string> Names)> Modules = [];
     private static readonly ConstructorInfo RowConstructor = typeof(Row).GetConstructor(
         BindingFlags.Instance | BindingFlags.NonPublic, [typeof(RowShape), typeof(object?[])])!;
     private static readonly MethodInfo ValuesGetter = typeof(Row).GetProperty("Values", BindingFlags.Instance | BindingFlags.NonPublic)!.GetMethod!;
 
     /// <summary>
-    /// The shape for a struct named <paramref name="structName"/> with these properties. Names that differ from an
+    /// The shape for a struct named <paramref name="structName"/> with these properties, its type named
+    /// <paramref name="typeName"/> where possible (see <see cref="IsPlainTypeName"/>). Names that differ from an
     /// earlier one only by case are dropped (PowerShell objects keep the first), and so is an empty name; the caller
     /// learns which by <see cref="RowShape.PropertyNames"/> and <paramref name="kept"/>.
     /// </summary>
@@ -42,7 +46,7 @@ public static class RowTypes
         lock (Gate)
         {
             if (Shapes.TryGetValue(key, out var shape)) return shape;
-            var type = Emit(UniqueTypeName(structName), names);
+            var type = typeName is not null && IsPlainTypeName(typeName) ? EmitNamed(typeName, names) : Emit(UniqueTypeName(structName), names);
             shape = new RowShape(type, names.AsReadOnly(), typeName);
             var create = type.GetMethod("Create", BindingFlags.Static | BindingFlags.Public)!;
             shape.Create = create.CreateDelegate<Func<RowShape, object?[], Row>>();
@@ -51,18 +55,47 @@ public static class RowTypes
         }
     }
 
+    /// <summary>
+    /// True if a generated type can carry this name exactly: reflection escapes '+', ',', '[' and the like in a
+    /// type's full name (nested and generic types), and PowerShell would then show the escaped form.
+    /// </summary>
+    public static bool IsPlainTypeName(string typeName) =>
+        typeName.Length > 0 && typeName.All(c => char.IsLetterOrDigit(c) || c is '.' or '_') && !typeName.StartsWith('.') && !typeName.EndsWith('.') && !typeName.Contains("..");
+
     private static string UniqueTypeName(string structName)
     {
         var clean = new string(structName.Select(c => char.IsAsciiLetterOrDigit(c) || c == '_' ? c : '_').ToArray());
         string name = "CapMap.Rows." + (clean.Length == 0 ? "Row" : clean);
         string candidate = name;
-        for (int n = 2; !TypeNames.Add(candidate); n++) candidate = name + "_" + n;
+        for (int n = 2; Modules.Count > 0 && Modules[0].Names.Contains(candidate); n++) candidate = name + "_" + n;
         return candidate;
     }
 
-    private static Type Emit(string typeName, List<string> names)
+    private static Type Emit(string typeName, List<string> names) => Emit(ModuleFree(0, typeName), typeName, names);
+
+    private static Type EmitNamed(string typeName, List<string> names) => Emit(ModuleFree(1, typeName), typeName, names);
+
+    /// <summary>The first module (from <paramref name="start"/>) that has no type of this name yet; a new one when none.</summary>
+    private static ModuleBuilder ModuleFree(int start, string typeName)
     {
-        var type = Module.DefineType(typeName, TypeAttributes.Public | TypeAttributes.Sealed | TypeAttributes.Class, typeof(Row));
+        while (Modules.Count <= start) AddModule();
+        for (int i = start; ; i++)
+        {
+            if (i == Modules.Count) AddModule();
+            if (Modules[i].Names.Add(typeName)) return Modules[i].Module;
+        }
+    }
+
+    private static void AddModule()
+    {
+        string name = "CapMap.Rows" + (Modules.Count == 0 ? "" : "." + Modules.Count);
+        var module = AssemblyBuilder.DefineDynamicAssembly(new AssemblyName(name), AssemblyBuilderAccess.Run).DefineDynamicModule(name);
+        Modules.Add((module, new HashSet<string>(StringComparer.Ordinal)));
+    }
+
+    private static Type Emit(ModuleBuilder module, string typeName, List<string> names)
+    {
+        var type = module.DefineType(typeName, TypeAttributes.Public | TypeAttributes.Sealed | TypeAttributes.Class, typeof(Row));
 
         var ctor = type.DefineConstructor(MethodAttributes.Private, CallingConventions.Standard, [typeof(RowShape), typeof(object?[])]);
         var il = ctor.GetILGenerator();

@@ -11,27 +11,34 @@ namespace CapMap.Schema.Inference;
 public static class InferredValues
 {
     /// <summary>A decoded list as the collection it was: <c>T[]</c>, <c>List&lt;T&gt;</c> where the element type loads, else <c>object[]</c>.</summary>
-    public static object MakeCollection(ClrTypeInfo? clr, object?[] decoded)
+    public static object MakeCollection(ClrTypeInfo? clr, object?[] decoded) => CollectionMaker(clr)(decoded);
+
+    /// <summary><see cref="MakeCollection"/> with the element type resolved once, for a reader that makes many.</summary>
+    public static Func<object?[], object> CollectionMaker(ClrTypeInfo? clr)
     {
-        ArgumentNullException.ThrowIfNull(decoded);
         var elementType = clr?.Element is { } element ? ClrTypeTable.ClrType(element) : null;
-        switch (clr?.Kind)
+        if (elementType is null || elementType == typeof(object)) return decoded => decoded;
+        switch (clr!.Kind)
         {
-            case ClrKind.Array when elementType is not null:
+            case ClrKind.Array:
+                return decoded =>
+                {
+                    var array = Array.CreateInstance(elementType, decoded.Length);
+                    for (int i = 0; i < decoded.Length; i++) array.SetValue(decoded[i], i);
+                    return array;
+                };
+            case ClrKind.List:
             {
-                if (elementType == typeof(object)) return decoded;
-                var array = Array.CreateInstance(elementType, decoded.Length);
-                for (int i = 0; i < decoded.Length; i++) array.SetValue(decoded[i], i);
-                return array;
-            }
-            case ClrKind.List when elementType is not null:
-            {
-                var list = (IList)Activator.CreateInstance(typeof(List<>).MakeGenericType(elementType), decoded.Length)!;
-                foreach (var d in decoded) list.Add(d);
-                return list;
+                var listType = typeof(List<>).MakeGenericType(elementType);
+                return decoded =>
+                {
+                    var list = (IList)Activator.CreateInstance(listType, decoded.Length)!;
+                    foreach (var d in decoded) list.Add(d);
+                    return list;
+                };
             }
             default:
-                return decoded;
+                return decoded => decoded;
         }
     }
 
@@ -43,6 +50,25 @@ public static class InferredValues
 
     /// <summary>An inferred enum's stored ordinal as its original name; an unknown ordinal stays the number.</summary>
     public static object EnumName(IReadOnlyList<string> names, ushort ordinal) => ordinal < names.Count ? names[ordinal] : ordinal;
+
+    /// <summary>
+    /// <see cref="Scalar"/> for one field, prepared once: an enum's type is resolved once and each distinct name is
+    /// parsed once (enum values are immutable, so a boxed one can be shared).
+    /// </summary>
+    public static Func<object?, object?> ScalarReader(ClrTypeInfo? clr, string where)
+    {
+        if (clr is null or { Kind: ClrKind.None }) return stored => stored;
+        if (clr.Kind != ClrKind.Enum || ClrTypeTable.ClrType(clr) is not { } enumType) return stored => ClrTypeTable.Decode(stored, clr, where);
+        var parsed = new Dictionary<string, object>(StringComparer.Ordinal);
+        return stored =>
+        {
+            if (stored is not string name) return ClrTypeTable.Decode(stored, clr, where);
+            if (parsed.TryGetValue(name, out var value)) return value;
+            value = ClrTypeTable.Decode(stored, clr, where)!;
+            if (parsed.Count < 1024) parsed[name] = value;
+            return value;
+        };
+    }
 
     /// <summary>A stored scalar as its recorded .NET type (unchanged where nothing was recorded).</summary>
     /// <exception cref="InferredValueException">It does not read back as that type.</exception>
