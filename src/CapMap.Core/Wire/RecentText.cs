@@ -8,16 +8,18 @@ namespace CapMap.Wire;
 public sealed class RecentText
 {
     private const int MaxBytes = 256; // longer values rarely repeat, and comparing them costs more than it saves
-    private byte[] _bytes = [];
+    private readonly byte[] _bytes = new byte[MaxBytes];
+    private int _length = -1;
     private string? _text;
 
     internal string Get(ReadOnlySpan<byte> bytes)
     {
-        if (_text is not null && bytes.SequenceEqual(_bytes)) return _text;
+        if (bytes.Length == _length && bytes.SequenceEqual(_bytes.AsSpan(0, _length))) return _text!;
         string text = System.Text.Encoding.UTF8.GetString(bytes);
         if (bytes.Length <= MaxBytes)
         {
-            _bytes = bytes.ToArray();
+            bytes.CopyTo(_bytes); // kept in place: a value that does not repeat costs no allocation beyond its string
+            _length = bytes.Length;
             _text = text;
         }
         return text;
