@@ -35,27 +35,32 @@ public sealed class InferredRowReader
         _set = set;
         _present = present ?? (row => row);
         var record = schema.Record ?? throw new ArgumentException("The schema's root is not a list of records.", nameof(schema));
-        _record = ObjectReaderFor(record, schema.Root.Fields[0].Clr?.Element, "");
+        _record = ObjectReaderFor(record, schema.Root.Fields[0].Clr?.Element, "", asObject: true);
     }
 
     /// <summary>Reads one record struct.</summary>
     public object Read(StructReader reader) => _record(reader);
 
-    private Func<StructReader, object> ObjectReaderFor(InferredStruct s, ClrTypeInfo? clr, string path)
+    /// <param name="s">The struct.</param>
+    /// <param name="clr">What its values were in .NET.</param>
+    /// <param name="path">Property path, for messages.</param>
+    /// <param name="asObject">A record is always an object (as <see cref="InferredRecordCodec.Read"/> gives it), even when the records were dictionaries.</param>
+    private Func<StructReader, object> ObjectReaderFor(InferredStruct s, ClrTypeInfo? clr, string path, bool asObject = false)
     {
-        if (_structs.TryGetValue(s, out var done)) return done;
+        if (!asObject && _structs.TryGetValue(s, out var done)) return done;
         // Compiled lazily through this indirection, so a struct that is reached from two places is compiled once.
         Func<StructReader, object>? compiled = null;
-        _structs[s] = r => (compiled ??= Compile(s, clr, path))(r);
-        return _structs[s];
+        Func<StructReader, object> reader = r => (compiled ??= Compile(s, clr, path, asObject))(r);
+        if (!asObject) _structs[s] = reader;
+        return reader;
     }
 
-    private Func<StructReader, object> Compile(InferredStruct s, ClrTypeInfo? clr, string path)
+    private Func<StructReader, object> Compile(InferredStruct s, ClrTypeInfo? clr, string path, bool asObject)
     {
         var wire = (StructSchema)_set.GetById(s.Id);
         var fields = s.Fields.Where(f => f.FlagsNullOf is null).ToList();
         var readers = fields.Select(f => FieldReader(wire, f, path + f.Name)).ToArray();
-        if (InferredValues.IsDictionary(clr))
+        if (!asObject && InferredValues.IsDictionary(clr))
         {
             var keys = fields.Select(f => f.Name).ToArray();
             return r =>
@@ -65,7 +70,7 @@ public sealed class InferredRowReader
                 return dictionary;
             };
         }
-        var shape = RowTypes.Get(wire.ShortName, fields.Select(f => f.Name).ToList(), clr?.Argument is { } t ? _typeName(t) : null, out var kept);
+        var shape = RowTypes.Get(wire.ShortName, fields.Select(f => f.Name).ToList(), clr is { Kind: ClrKind.Object, Argument: { } t } ? _typeName(t) : null, out var kept);
         var keptReaders = readers.Where((_, i) => kept[i]).ToArray();
         return r =>
         {
