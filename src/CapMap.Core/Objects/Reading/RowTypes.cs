@@ -119,24 +119,28 @@ public static class RowTypes
         {
             var property = type.DefineProperty(names[i], PropertyAttributes.None, typeof(object), null);
             var get = type.DefineMethod("get_" + names[i], accessor, typeof(object), Type.EmptyTypes);
-            il = get.GetILGenerator();
-            il.Emit(OpCodes.Ldarg_0);
-            il.Emit(OpCodes.Call, ValuesGetter);
-            il.Emit(OpCodes.Ldc_I4, i);
+            il = ValuesSlot(get, i);
             il.Emit(OpCodes.Ldelem_Ref);
             il.Emit(OpCodes.Ret);
             property.SetGetMethod(get);
 
             var set = type.DefineMethod("set_" + names[i], accessor, null, [typeof(object)]);
-            il = set.GetILGenerator();
-            il.Emit(OpCodes.Ldarg_0);
-            il.Emit(OpCodes.Call, ValuesGetter);
-            il.Emit(OpCodes.Ldc_I4, i);
+            il = ValuesSlot(set, i);
             il.Emit(OpCodes.Ldarg_1);
             il.Emit(OpCodes.Stelem_Ref);
             il.Emit(OpCodes.Ret);
             property.SetSetMethod(set);
         }
         return type.CreateType();
+    }
+
+    /// <summary>Starts an accessor's body: this row's value array and the slot's index on the stack.</summary>
+    private static ILGenerator ValuesSlot(MethodBuilder accessor, int index)
+    {
+        var il = accessor.GetILGenerator();
+        il.Emit(OpCodes.Ldarg_0);
+        il.Emit(OpCodes.Call, ValuesGetter);
+        il.Emit(OpCodes.Ldc_I4, index);
+        return il;
     }
 }
