@@ -22,6 +22,10 @@
 
 .PARAMETER Quick
     A smoke run: small sizes, one repetition (numbers not meaningful; docs are not updated).
+
+.PARAMETER OnlyPowerShell
+    Runs workload 5 only (PowerShell) and writes its keys into out/bench/summary.json, keeping the other keys of
+    the last run there. Docs are not updated.
 #>
 [CmdletBinding()]
 param(
@@ -30,9 +34,11 @@ param(
     [double[]] $ScaleGB = @(1, 4, 16),
     [long] $CgroupMessageBytes = 4.5e9,
     [int] $PowerShellRecords = 1000000,
+    [int] $PowerShellFileRecords = 100000,
     [string] $DataDir,
     [switch] $Quick,
     [switch] $SkipPowerShell,
+    [switch] $OnlyPowerShell,
     # Rebuild the table, chart and docs from the last run's out/bench/summary.json and runs.jsonl, without measuring.
     [switch] $ReportOnly
 )
@@ -46,10 +52,10 @@ $Out = Join-Path $Root 'out/bench'
 $BinDir = Join-Path $Out 'bin'
 $CppDir = Join-Path $Out 'cpp'
 if (-not $DataDir) { $DataDir = Join-Path $Out 'data' }
-if ($Quick) { $Records = 200000; $Repeats = 1; $ScaleGB = @(0.05, 0.1); $CgroupMessageBytes = 600e6; $PowerShellRecords = 20000 }
+if ($Quick) { $Records = 200000; $Repeats = 1; $ScaleGB = @(0.05, 0.1); $CgroupMessageBytes = 600e6; $PowerShellRecords = 20000; $PowerShellFileRecords = 5000 }
 New-Item -ItemType Directory -Force -Path $Out, $BinDir, $CppDir, $DataDir | Out-Null
 $RunsFile = Join-Path $Out 'runs.jsonl'
-if (-not $ReportOnly) { Set-Content -LiteralPath $RunsFile -Value $null }
+if (-not $ReportOnly -and -not $OnlyPowerShell) { Set-Content -LiteralPath $RunsFile -Value $null }
 $Dotnet = if ((Split-Path -Leaf ([Environment]::ProcessPath)) -eq 'dotnet') { [Environment]::ProcessPath } else { 'dotnet' }
 $Started = [Diagnostics.Stopwatch]::StartNew()
 
@@ -124,6 +130,39 @@ if ($ReportOnly) {
     Update-BenchDoc -Path (Join-Path $Root 'docs/benchmarks.md') -Summary $summary -CoreTable $table -ScaleRows $scaleRows
     $table | Format-Table -AutoSize | Out-Host
     Write-Host 'Regenerated docs/benchmarks.md and docs/benchmarks.svg from out/bench.'
+    return
+}
+
+# Workload 5 in a fresh pwsh (the built module cannot be reloaded in-process); its JSON result, also in runs.jsonl.
+function Invoke-PowerShellWorkload {
+    Write-Step "PowerShell: $PowerShellRecords records and $PowerShellFileRecords FileInfo, Export-CapnpMessage vs Export-Csv, Import-CapnpMessage vs Import-Csv"
+    [string[]] $pwshArgs = if ((Split-Path -Leaf ([Environment]::ProcessPath)) -eq 'dotnet') { @((Join-Path $PSHOME 'pwsh.dll')) } else { @() }
+    $psOut = & ([Environment]::ProcessPath) @pwshArgs -NoProfile -NonInteractive -File (Join-Path $Root 'bench/ps/PowerShellBench.ps1') `
+        -ModuleManifest (Join-Path $Root 'out/CapMap/CapMap.psd1') -Schema (Join-Path $Root 'bench/bench.capnp') -WorkDir $DataDir `
+        -Records $PowerShellRecords -FileRecords $PowerShellFileRecords -Repeats $(if ($Quick) { 1 } else { 2 }) 2>&1
+    if ($LASTEXITCODE -ne 0) { throw "PowerShell workload failed: $($psOut -join "`n")" }
+    $result = (@($psOut | Where-Object { "$_".StartsWith('{') }) | Select-Object -Last 1) | ConvertFrom-Json
+    Add-Content -LiteralPath $RunsFile -Value (@{ workload = 'powershell' } + ($result | ConvertTo-Json -Depth 4 | ConvertFrom-Json -AsHashtable) | ConvertTo-Json -Compress -Depth 4)
+    $result
+}
+
+# The summary keys of workload 5 (issue 11), null where it did not run.
+function Set-PowerShellKeys($Summary, $Result) {
+    foreach ($key in 'export_vs_exportcsv_cost_ratio', 'import_vs_importcsv_speedup', 'export_fileinfo_vs_exportcsv_cost_ratio',
+        'import_fileinfo_vs_importcsv_speedup', 'export_alloc_bytes_per_record', 'import_alloc_bytes_per_record') {
+        $Summary[$key] = if ($Result) { [Math]::Round($Result.$key, 3) } else { $null }
+    }
+    $Summary['powershell'] = $Result
+}
+
+if ($OnlyPowerShell) {
+    $ps = Invoke-PowerShellWorkload
+    $summaryPath = Join-Path $Out 'summary.json'
+    $summary = if (Test-Path -LiteralPath $summaryPath) { Get-Content -Raw -LiteralPath $summaryPath | ConvertFrom-Json -AsHashtable } else { [ordered]@{} }
+    Set-PowerShellKeys $summary $ps
+    $summary | ConvertTo-Json -Depth 6 | Set-Content -LiteralPath $summaryPath
+    Write-Host 'Workload 5: PowerShell'; $ps | Select-Object -ExcludeProperty raw | Format-List | Out-Host
+    Write-Host "PowerShell keys written to $summaryPath."
     return
 }
 
@@ -307,16 +346,7 @@ foreach ($k in $cgroupResult.Keys) { $cgroupRecord[$k] = $cgroupResult[$k] }
 Add-Content -LiteralPath $RunsFile -Value ($cgroupRecord | ConvertTo-Json -Compress)
 
 # ---- workload 5: PowerShell --------------------------------------------------------------------------------
-$ps = $null
-if (-not $SkipPowerShell) {
-    Write-Step "PowerShell: $PowerShellRecords records, Export-CapnpMessage vs Export-Csv, Import-CapnpMessage vs Import-Csv"
-    [string[]] $pwshArgs = if ((Split-Path -Leaf ([Environment]::ProcessPath)) -eq 'dotnet') { @((Join-Path $PSHOME 'pwsh.dll')) } else { @() }
-    $psOut = & ([Environment]::ProcessPath) @pwshArgs -NoProfile -NonInteractive -File (Join-Path $Root 'bench/ps/PowerShellBench.ps1') `
-        -ModuleManifest (Join-Path $Root 'out/CapMap/CapMap.psd1') -Schema $Schema -WorkDir $DataDir -Records $PowerShellRecords -Repeats $(if ($Quick) { 1 } else { 2 }) 2>&1
-    if ($LASTEXITCODE -ne 0) { throw "PowerShell workload failed: $($psOut -join "`n")" }
-    $ps = (@($psOut | Where-Object { "$_".StartsWith('{') }) | Select-Object -Last 1) | ConvertFrom-Json
-    Add-Content -LiteralPath $RunsFile -Value (@{ workload = 'powershell' } + ($ps | ConvertTo-Json -Depth 4 | ConvertFrom-Json -AsHashtable) | ConvertTo-Json -Compress -Depth 4)
-}
+$ps = if ($SkipPowerShell) { $null } else { Invoke-PowerShellWorkload }
 
 # ---- summary -----------------------------------------------------------------------------------------------
 $capmapRuns = @($runs | Where-Object tool -eq 'capmap') + @($scale | ForEach-Object { [pscustomobject]@{ peak_anon_rss_mib = $_.PeakAnon } })
@@ -336,8 +366,6 @@ $summary = [ordered]@{
     core_bytes_vs_compact_ratio    = [Math]::Round($coreBytes / $compact.bytes, 4)
     scale_16gb_vs_1gb_per_gb_ratio = $scaleRatio
     peak_anon_rss_mib              = ($capmapRuns | ForEach-Object peak_anon_rss_mib | Measure-Object -Maximum).Maximum
-    export_vs_exportcsv_cost_ratio = if ($ps) { [Math]::Round($ps.export_vs_exportcsv_cost_ratio, 3) } else { $null }
-    import_vs_importcsv_speedup    = if ($ps) { [Math]::Round($ps.import_vs_importcsv_speedup, 3) } else { $null }
     bigger_than_memory_ok          = [bool]$cgroupResult.ok
     cpp_reference_wall_s           = $cppWall
     capmap_wall_s                  = $capmapWall
@@ -376,6 +404,7 @@ $summary = [ordered]@{
     total_seconds                  = [Math]::Round($Started.Elapsed.TotalSeconds, 0)
     date                           = (Get-Date).ToUniversalTime().ToString('yyyy-MM-dd')
 }
+Set-PowerShellKeys $summary $ps
 $summaryPath = Join-Path $Out 'summary.json'
 $summary | ConvertTo-Json -Depth 6 | Set-Content -LiteralPath $summaryPath
 

@@ -121,6 +121,10 @@ function Update-BenchDoc([string] $Path, $Summary, $CoreTable, $ScaleRows) {
         ,@('peak_anon_rss_mib', $Summary.peak_anon_rss_mib, '≤ 64', (& $target ($Summary.peak_anon_rss_mib -le 64)))
         ,@('export_vs_exportcsv_cost_ratio', $Summary.export_vs_exportcsv_cost_ratio, '≤ 0.333', (& $target ($null -ne $Summary.export_vs_exportcsv_cost_ratio -and $Summary.export_vs_exportcsv_cost_ratio -le 1 / 3)))
         ,@('import_vs_importcsv_speedup', $Summary.import_vs_importcsv_speedup, '≥ 5', (& $target ($null -ne $Summary.import_vs_importcsv_speedup -and $Summary.import_vs_importcsv_speedup -ge 5)))
+        ,@('export_fileinfo_vs_exportcsv_cost_ratio', $Summary['export_fileinfo_vs_exportcsv_cost_ratio'], '≤ 0.333', (& $target ($null -ne $Summary['export_fileinfo_vs_exportcsv_cost_ratio'] -and $Summary['export_fileinfo_vs_exportcsv_cost_ratio'] -le 1 / 3)))
+        ,@('import_fileinfo_vs_importcsv_speedup', $Summary['import_fileinfo_vs_importcsv_speedup'], '≥ 5', (& $target ($null -ne $Summary['import_fileinfo_vs_importcsv_speedup'] -and $Summary['import_fileinfo_vs_importcsv_speedup'] -ge 5)))
+        ,@('export_alloc_bytes_per_record', $Summary['export_alloc_bytes_per_record'], 'report', '')
+        ,@('import_alloc_bytes_per_record', $Summary['import_alloc_bytes_per_record'], 'report', '')
         ,@('bigger_than_memory_ok', $Summary.bigger_than_memory_ok, 'true', (& $target $Summary.bigger_than_memory_ok))
         ,@('cpp_reference_wall_s', $Summary.cpp_reference_wall_s, '', '')
         ,@('capmap_wall_s', $Summary.capmap_wall_s, '', '')
@@ -167,6 +171,18 @@ C++ reference, same records, same cap: exit $($cg.cpp_exit) (killed: $($cg.cpp_k
 | | Import-CapnpMessage | Import-Csv |
 |---|---|---|
 | read all rows (s) | $(Format-Num $ps.import_capnp_s 2) | $(Format-Num $ps.import_csv_s 2) |
+
+Bytes allocated per record: export $(Format-Num $ps.export_alloc_bytes_per_record 0), import $(Format-Num $ps.import_alloc_bytes_per_record 0).
+
+$(if ($ps.PSObject.Properties['file_records'] -or ($ps -is [System.Collections.IDictionary] -and $ps.Contains('file_records'))) { @"
+$($ps.file_records) FileInfo objects from ``Get-ChildItem -Recurse -File``, inferred schema (no ``-Schema``):
+
+| | Export-CapnpMessage | Export-Csv |
+|---|---|---|
+| pipeline total (s) | $(Format-Num $ps.export_fileinfo_capnp_s 2) | $(Format-Num $ps.export_fileinfo_csv_s 2) |
+| cost per object, minus the same array piped to Out-Null (µs) | $(Format-Num $ps.export_fileinfo_capnp_cost_us_per_obj 1) | $(Format-Num $ps.export_fileinfo_csv_cost_us_per_obj 1) |
+| read all rows (s), Import-CapnpMessage vs Import-Csv | $(Format-Num $ps.import_fileinfo_capnp_s 2) | $(Format-Num $ps.import_fileinfo_csv_s 2) |
+"@ })
 
 ![Time and peak memory against message size](benchmarks.svg)
 $end

@@ -36,6 +36,30 @@ Describe 'Export-CapnpMessage' {
         (ConvertFrom-CapnpFile $file).records.Count | Should -Be 2
     }
 
+    It 'matches each record by its own properties when shapes change from record to record' {
+        # The writer binds field names once per property-name sequence / .NET type; a record of another shape
+        # (other order, other or extra properties, a script property, a .NET object) must not reuse that binding.
+        $file = Join-Path $TestDrive 'shapes.bin'
+        $withScript = [pscustomobject]@{ id = 5; name = 'five' }
+        $withScript | Add-Member -MemberType ScriptProperty -Name pid -Value { 50 }
+        $records = @(
+            [pscustomobject]@{ id = 1; pid = 10; name = 'one' }
+            [pscustomobject]@{ name = 'two'; id = 2; pid = 20 }
+            [pscustomobject]@{ id = 3; name = 'three' }
+            [pscustomobject]@{ id = 4; pid = 40; name = 'four'; extra = 'x' }
+            $withScript
+            [pscustomobject]@{ ID = 6; PID = 60; NAME = 'six' }
+            @{ id = 7; pid = 70; name = 'seven' }
+            [pscustomobject]@{ id = 8; pid = 80; name = 'eight' }
+        )
+        $records | Export-CapnpMessage -Path $file -Schema $Schema -RootType Batch
+        $back = @(Import-CapnpMessage -Path $file -Schema $Schema -RootType Batch)
+        $back.Count | Should -Be 8
+        $back.id | Should -Be @(1, 2, 3, 4, 5, 6, 7, 8)
+        $back.pid | Should -Be @(10, 20, 0, 40, 50, 60, 70, 80)
+        $back.name | Should -Be @('one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight')
+    }
+
     It 'writes to a nested list with -Field and Eager growth' {
         $file = Join-Path $TestDrive 'nested.bin'
         1..20 | ForEach-Object { @{ name = "s$_"; port = $_ } } |

@@ -92,8 +92,12 @@ public sealed class DefaultPropertyAccessor : IPropertyAccessor
         }
     }
 
-    /// <summary>The compiled getter of a public instance property of <paramref name="type"/>, or null (used by <see cref="StructWriter"/>'s per-type fast path).</summary>
-    internal static Func<object, object?>? FindGetter(Type type, string name) => GetTypeProperties(type).Find(name);
+    /// <summary>
+    /// The getter of public instance property <paramref name="name"/> of <paramref name="type"/> (exact case first,
+    /// then ignoring case), compiled once per type, or null. It takes an instance of the type and returns null where
+    /// the getter throws. Used by the per-type fast paths (<see cref="StructWriter"/>, the PowerShell binder).
+    /// </summary>
+    public static Func<object, object?>? FindGetter(Type type, string name) => GetTypeProperties(type).Find(name);
 
     /// <summary>True when <see cref="TryGetValue"/> reads <paramref name="source"/> through reflected properties.</summary>
     internal static bool UsesReflection(object source) =>

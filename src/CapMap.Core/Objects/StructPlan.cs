@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Collections;
 using CapMap.Schema;
 using CapMap.Wire;
@@ -9,6 +10,7 @@ namespace CapMap.Objects;
 internal sealed class StructPlan
 {
     private readonly IPropertyAccessor _accessor;
+    private readonly IPropertyBinder? _binder;
     private readonly bool _defaultAccessor;
     private readonly Func<object?, object?>? _unwrap;
     private readonly bool _strict;
@@ -17,11 +19,14 @@ internal sealed class StructPlan
     private FieldPlan[] _fields = [];
     private int _nonUnionCount;
     private TypeBinding? _binding;
+    private PropertyBinding? _shape;
+    private string[] _names = [];
 
     public StructPlan(StructSchema schema, ObjectWriterOptions options)
     {
         Schema = schema;
         _accessor = options.Accessor;
+        _binder = options.Accessor as IPropertyBinder;
         _defaultAccessor = ReferenceEquals(options.Accessor, DefaultPropertyAccessor.Instance);
         _unwrap = options.Unwrap;
         _strict = options.Strict;
@@ -35,6 +40,7 @@ internal sealed class StructPlan
     {
         _fields = fields;
         _nonUnionCount = nonUnionCount;
+        _names = fields.Select(f => f.Name).ToArray();
     }
 
     /// <summary>Getters of a reflected type for every field (null where the type has no such property), cached for the last type seen.</summary>
@@ -65,15 +71,50 @@ internal sealed class StructPlan
     public void WriteBody(in StructBuilder target, object source)
     {
         if (_strict) CheckNames(source);
+        if (_binder is not null && ReadByShape(source) is { } values)
+        {
+            try
+            {
+                WriteFields(in target, source, null, values);
+            }
+            finally
+            {
+                ArrayPool<object?>.Shared.Return(values, clearArray: true);
+            }
+            return;
+        }
         Func<object, object?>?[]? getters = null;
         if (_defaultAccessor && DefaultPropertyAccessor.UsesReflection(source)) getters = Bind(source.GetType());
+        WriteFields(in target, source, getters, null);
+    }
 
+    /// <summary>All fields' raw values through the binder (a pooled array), or null when it reads this object name by name.</summary>
+    private object?[]? ReadByShape(object source)
+    {
+        var values = ArrayPool<object?>.Shared.Rent(Math.Max(_names.Length, 1));
+        var shape = _shape;
+        if (shape is null || !shape.TryRead(source, values))
+        {
+            Array.Clear(values, 0, _names.Length); // a failed read may have filled some
+            shape = _binder!.Bind(source, _names);
+            if (shape is null || !shape.TryRead(source, values))
+            {
+                ArrayPool<object?>.Shared.Return(values, clearArray: true);
+                return null;
+            }
+            _shape = shape;
+        }
+        return values;
+    }
+
+    private void WriteFields(in StructBuilder target, object source, Func<object, object?>?[]? getters, object?[]? values)
+    {
         var fields = _fields;
         int nonUnion = _nonUnionCount;
         for (int i = 0; i < nonUnion; i++)
         {
             var field = fields[i];
-            object? value = Get(source, field, getters, i);
+            object? value = values is null ? Get(source, field, getters, i) : Prepare(field, values[i]);
             if (value is null) continue;
             try
             {
@@ -91,7 +132,7 @@ internal sealed class StructPlan
         for (int i = nonUnion; i < fields.Length; i++)
         {
             var field = fields[i];
-            object? value = Get(source, field, getters, i);
+            object? value = values is null ? Get(source, field, getters, i) : Prepare(field, values[i]);
             if (value is null) continue;
             if (chosen is not null)
                 throw new CapnpValueException(field.Name, value,
@@ -124,6 +165,12 @@ internal sealed class StructPlan
         {
             return null;
         }
+        return Prepare(field, value);
+    }
+
+    /// <summary>A raw property value as the field plan takes it: unwrapped, null for "no value" (blank where that counts as absent).</summary>
+    private object? Prepare(FieldPlan field, object? value)
+    {
         if (_unwrap is not null) value = _unwrap(value);
         if (value is null) return null;
         if (field.BlankIsAbsent && value is string s && string.IsNullOrWhiteSpace(s)) return null;

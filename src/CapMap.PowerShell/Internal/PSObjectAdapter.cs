@@ -32,10 +32,18 @@ internal sealed class PSObjectAdapter : ObjectAdapter
         if (value is IDictionary) return base.GetProperties(value);
         var pso = value as PSObject ?? PSObject.AsPSObject(value);
         if (pso.BaseObject is IDictionary dictionary) return base.GetProperties(dictionary);
+        if (pso.BaseObject is not PSCustomObject && PSPropertyPlan.For(pso) is { } plan) return plan.Read(pso);
         var properties = new List<KeyValuePair<string, object?>>();
         foreach (var property in pso.Properties)
             properties.Add(new(property.Name, Read(property)));
         return properties.Count == 0 ? null : properties;
+    }
+
+    public override object? ReusableKey(object value)
+    {
+        object inner = value is PSObject pso ? pso.BaseObject : value;
+        // Every provider item carries the session's drive and provider: the same objects for a whole listing.
+        return inner is PSDriveInfo or ProviderInfo ? inner : base.ReusableKey(inner);
     }
 
     public override string? GetTypeName(object value) =>

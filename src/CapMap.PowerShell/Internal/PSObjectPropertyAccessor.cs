@@ -8,8 +8,10 @@ namespace CapMap.PowerShell.Internal;
 /// Reads input properties the way PowerShell users expect: a PSObject by its <c>PSObject.Properties</c>
 /// (note properties of PSCustomObject, adapted and extended properties of .NET objects, case-insensitive),
 /// a hashtable or other dictionary by its keys, anything else through <see cref="DefaultPropertyAccessor"/>.
+/// As an <see cref="IPropertyBinder"/> it matches names once per shape: a PSCustomObject by its property-name
+/// sequence, a .NET object by its type (see <see cref="NoteSequenceBinding"/>, <see cref="DotNetTypeBinding"/>).
 /// </summary>
-internal sealed class PSObjectPropertyAccessor : IPropertyAccessor
+internal sealed class PSObjectPropertyAccessor : IPropertyAccessor, IPropertyBinder
 {
     public static PSObjectPropertyAccessor Instance { get; } = new();
 
@@ -72,6 +74,15 @@ internal sealed class PSObjectPropertyAccessor : IPropertyAccessor
                 return DefaultPropertyAccessor.Instance.TryGetValue(source, name, out value);
         }
     }
+
+    public PropertyBinding? Bind(object source, IReadOnlyList<string> names) => source switch
+    {
+        PSObject { BaseObject: PSCustomObject } pso => NoteSequenceBinding.Create(pso, names),
+        PSObject { BaseObject: IDictionary } => null,
+        PSObject pso => DotNetTypeBinding.Create(pso, names),
+        PSCustomObject or IDictionary or IReadOnlyDictionary<string, object?> or IDictionary<string, object?> => null,
+        _ => DotNetTypeBinding.Create(source, names),
+    };
 
     public IEnumerable<string> GetNames(object source) => source switch
     {

@@ -18,6 +18,7 @@ public sealed class InferredRecordCodec
     private readonly ShapeObserver _describer;
     private readonly Dictionary<InferredStruct, Dictionary<string, InferredField>> _fieldsByName = new(ReferenceEqualityComparer.Instance);
     private readonly StructSchema _recordSchema;
+    private readonly Dictionary<InferredStruct, (object Key, Dictionary<string, object?> Stored)> _lastNested = new(ReferenceEqualityComparer.Instance);
 
     /// <summary>Creates a codec for the schema's records.</summary>
     /// <exception cref="ArgumentException">The schema has no record struct (its root is not one list of structs).</exception>
@@ -107,9 +108,19 @@ public sealed class InferredRecordCodec
         switch (type.Kind)
         {
             case TypeKind.Struct:
+            {
+                // Files in a row share their directory (a new DirectoryInfo per FileInfo.Directory call, one
+                // path) and PowerShell's drive and provider objects: their stored form is made once. Any other
+                // object may have changed since the last record, so it is read again.
+                object? key = _adapter.ReusableKey(value);
+                if (key is not null && _lastNested.TryGetValue(type.Struct!, out var last) && last.Key.Equals(key))
+                    return last.Stored;
                 if (_describer.Describe(value) is not { } described)
                     throw new InferredValueException($"{where}: a {value.GetType().Name} ('{ClrTypeTable.ToText(value)}') has no properties for struct {type}.");
-                return EncodeStruct(type.Struct!, described.Properties, where + ".");
+                var stored = EncodeStruct(type.Struct!, described.Properties, where + ".");
+                if (key is not null) _lastNested[type.Struct!] = (key, stored);
+                return stored;
+            }
             case TypeKind.List:
             {
                 var items = new List<object?>();

@@ -35,6 +35,15 @@ public class ObjectAdapter
         return properties.Length == 0 ? null : ReadProperties(value, properties);
     }
 
+    /// <summary>
+    /// For an object whose properties cannot change while records are written, a key (compared with
+    /// <see cref="object.Equals(object)"/>) under which its stored form may be reused for the next record; else null.
+    /// The default: a file system entry by its type and path (FileInfo.Directory makes a new DirectoryInfo per call,
+    /// for one directory). The PowerShell layer adds its drive and provider objects.
+    /// </summary>
+    public virtual object? ReusableKey(object value) =>
+        value is FileSystemInfo info ? (info.GetType(), info.FullName) : null;
+
     /// <summary>True if <paramref name="value"/> is a scalar of the type table (a number, text, date, Guid, enum, byte[] ...): it has no properties to show.</summary>
     public static bool IsScalar(object value) => ClrTypeTable.Classify(value) is not null;
 
@@ -49,22 +58,12 @@ public class ObjectAdapter
 
     private static IEnumerable<KeyValuePair<string, object?>> ReadProperties(object value, PropertyInfo[] properties)
     {
+        var type = value.GetType();
         foreach (var p in properties)
         {
-            object? v;
-            try
-            {
-                v = p.GetValue(value);
-            }
-            catch (TargetInvocationException)
-            {
-                v = null; // Process.ExitCode on a running process, and the like.
-            }
-            catch (NotSupportedException)
-            {
-                v = null;
-            }
-            yield return new(p.Name, v);
+            // Compiled once per type; null where the getter throws (Process.ExitCode on a running process, and the like).
+            var getter = Objects.DefaultPropertyAccessor.FindGetter(type, p.Name);
+            yield return new(p.Name, getter?.Invoke(value));
         }
     }
 }

@@ -1,4 +1,8 @@
+using System.Text;
+using System.Text.Json;
 using CapMap.Schema.Inference;
+using CapMap.Tests.Interop;
+using CapMap.Tests.Mapping;
 using CapMap.Wire;
 
 namespace CapMap.Tests.Schema.Inference;
@@ -33,5 +37,15 @@ internal static class InferenceTestSupport
         byte[] message = WriteMessage(new InferredRecordCodec(schema, options?.Adapter), records);
         var reloaded = InferredSchema.FromSchemaSet(CapMap.Schema.SchemaSet.Load(schema.ToBytes()));
         return ReadMessage(new InferredRecordCodec(reloaded, options?.Adapter), message);
+    }
+
+    /// <summary>Decodes a message with <c>capnp convert binary:json</c> through the schema's emitted text; the records as JSON.</summary>
+    public static List<JsonElement> ConvertWithCapnp(InferredSchema schema, byte[] message)
+    {
+        using var dir = new TempDir();
+        File.WriteAllText(dir.File(schema.FileName), schema.ToCapnpText(), new UTF8Encoding(false));
+        string text = Encoding.UTF8.GetString(CapnpTool.Run(["convert", "binary:json", schema.FileName, "Batch"], message, dir.Path));
+        using var json = JsonDocument.Parse(text);
+        return json.RootElement.GetProperty("records").EnumerateArray().Select(e => e.Clone()).ToList();
     }
 }

@@ -1,10 +1,6 @@
 using System.Collections.Specialized;
-using System.Text;
-using System.Text.Json;
 using CapMap.Schema;
 using CapMap.Schema.Inference;
-using CapMap.Tests.Interop;
-using CapMap.Tests.Mapping;
 using Xunit;
 
 namespace CapMap.Tests.Schema.Inference;
@@ -124,12 +120,7 @@ public class NullFlagTests
             new OrderedDictionary { ["Name"] = "dir", ["Length"] = null },
         };
         var schema = SchemaInferrer.Infer(records);
-        var message = InferenceTestSupport.WriteMessage(new InferredRecordCodec(schema), records);
-        using var dir = new TempDir();
-        File.WriteAllText(dir.File(schema.FileName), schema.ToCapnpText(), new UTF8Encoding(false));
-        string text = Encoding.UTF8.GetString(CapnpTool.Run(["convert", "binary:json", schema.FileName, "Batch"], message, dir.Path));
-        using var json = JsonDocument.Parse(text);
-        var items = json.RootElement.GetProperty("records").EnumerateArray().ToList();
+        var items = InferenceTestSupport.ConvertWithCapnp(schema, InferenceTestSupport.WriteMessage(new InferredRecordCodec(schema), records));
         Assert.False(items[0].TryGetProperty("lengthIsNull", out var present) && present.GetBoolean());
         Assert.True(items[1].GetProperty("lengthIsNull").GetBoolean());
         Assert.False(items[1].TryGetProperty("length", out var zero) && zero.GetString() != "0");

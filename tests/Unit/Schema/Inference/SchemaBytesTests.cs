@@ -89,12 +89,7 @@ public class SchemaBytesTests
             new OrderedDictionary { ["Name"] = "zweite größe", ["Working Set"] = 5L, ["On"] = false, ["Child"] = null },
         };
         var schema = SchemaInferrer.Infer(records);
-        var message = InferenceTestSupport.WriteMessage(new InferredRecordCodec(schema), records);
-        using var dir = new TempDir();
-        File.WriteAllText(dir.File(schema.FileName), schema.ToCapnpText(), new UTF8Encoding(false));
-        string text = Encoding.UTF8.GetString(CapnpTool.Run(["convert", "binary:json", schema.FileName, "Batch"], message, dir.Path));
-        using var json = JsonDocument.Parse(text);
-        var items = json.RootElement.GetProperty("records").EnumerateArray().ToList();
+        var items = InferenceTestSupport.ConvertWithCapnp(schema, InferenceTestSupport.WriteMessage(new InferredRecordCodec(schema), records));
         Assert.Equal(2, items.Count);
         Assert.Equal("first", items[0].GetProperty("name").GetString());
         Assert.Equal((1L << 40).ToString(), items[0].GetProperty("workingSet").GetString()); // capnp's JSON quotes 64-bit integers
