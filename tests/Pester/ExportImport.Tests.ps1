@@ -179,9 +179,12 @@ Describe 'Import-CapnpMessage' {
         $script:Records = @(Import-CapnpMessage -Path $File -Schema $Schema -RootType Batch)
     }
 
-    It 'streams the list elements as PSCustomObjects' {
+    It 'streams the list elements as objects of a type generated for the struct' {
         $Records.Count | Should -Be 30
-        $Records[0] | Should -BeOfType System.Management.Automation.PSCustomObject
+        $Records[0] | Should -BeOfType CapMap.Objects.Reading.Row
+        $Records[0].GetType().Name | Should -Match '^Record'
+        $Records[0].GetType() | Should -Be $Records[3].GetType() # the same union member set: the same generated type
+        $Records[0].GetType() | Should -Not -Be $Records[1].GetType()
         $Records[7].id | Should -Be 1007
         $Records[7].id | Should -BeOfType System.UInt64
         $Records[7].pid | Should -BeOfType System.Int32

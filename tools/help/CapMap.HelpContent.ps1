@@ -291,10 +291,11 @@ Save-CapnpMappedMessage $m -Verbose'; Remarks = 'Makes everything added so far d
     'Import-CapnpMessage' = @{
         Synopsis    = 'Reads a Cap''n Proto message file back as PowerShell objects, one list element at a time.'
         Description = @(
-            'Import-CapnpMessage maps the file read-only and streams the elements of a List(Struct) field as PSCustomObjects (the root''s only list by default, or -Field). When the root has no list, or -Field names a struct or group, that one struct is output. Reading is lazy: one element is decoded per object written, so Select-Object -First stops early and memory stays flat.'
+            'Import-CapnpMessage maps the file read-only and streams the elements of a List(Struct) field as objects (the root''s only list by default, or -Field). When the root has no list, or -Field names a struct or group, that one struct is output. Reading is lazy: elements are decoded in small batches as they are written, so Select-Object -First stops early and memory stays flat; -Skip and -First decode nothing they pass over. A long read shows progress every 65536 records.'
+            'Each object is an instance of a class generated once per struct (named after it, or Deserialized.<type> for records whose .NET type was recorded), with one settable property per field in schema order. It behaves as an ordinary object in Where-Object, Sort-Object, Format-Table, Export-Csv, ConvertTo-Json and Add-Member, and a record costs a fraction of a PSCustomObject.'
             'Enums come back as their names, Data as byte[], lists as arrays, structs and groups as nested objects, and a union as the one member that is set (only that member''s property). The objects convert back with Export-CapnpMessage -Strict.'
             'Files are trusted local data: the reader''s traversal limit is sized to the file (its size in words plus the default 8 Mi words) instead of the default 64 MiB limit that protects servers from hostile input.'
-            'Without -Schema the file''s own schema is used (every file CapMap writes carries it; NoEmbeddedSchema when it has none). For a schema inferred by Export-CapnpMessage the records come back with their original property names and .NET types (DateTime, Guid, enums, nested objects, ...). A -Schema given wins.'
+            'Without -Schema each message of the file is read by the schema it carries (every file CapMap writes carries it; NoEmbeddedSchema when the first has none), so a stream appended with -Force under another schema reads right. For a schema inferred by Export-CapnpMessage the records come back with their original property names and .NET types (DateTime, Guid, enums, nested objects, ...). A -Schema given wins.'
         )
         Parameters  = @{
             Path        = $pathWild
@@ -306,7 +307,7 @@ Save-CapnpMappedMessage $m -Verbose'; Remarks = 'Makes everything added so far d
             First       = 'Reads at most this many list elements.'
         }
         Inputs      = @(@{ Type = 'System.String'; Description = 'Paths, also by property name (Path, PSPath).' })
-        Outputs     = @(@{ Type = 'System.Management.Automation.PSCustomObject'; Description = 'One object per list element (or the struct).' })
+        Outputs     = @(@{ Type = 'CapMap.Objects.Reading.Row'; Description = 'One object per list element (or the struct), of a class generated for its struct.' })
         Examples    = @(
             @{ Code = 'Import-CapnpMessage ./procs.bin | Sort-Object WorkingSet64 -Descending | Select-Object -First 5'; Remarks = 'Reads a file by the schema it carries: the five processes with the largest working set, as they were written.' }
             @{ Code = 'Import-CapnpMessage ./ops.bin -Schema ./ops.capnp -RootType Batch | Where-Object severity -eq ''error'' | Select-Object -First 10'; Remarks = 'Streams the records and shows the first ten errors; reading stops once ten are found.' }

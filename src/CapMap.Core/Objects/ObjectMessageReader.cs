@@ -1,30 +1,35 @@
 using CapMap.Messages;
+using CapMap.Objects.Reading;
 using CapMap.Schema;
 using CapMap.Wire;
 
 namespace CapMap.Objects;
 
 /// <summary>
-/// The mirror of <see cref="ObjectMessageWriter"/>: reads a message file back by schema and <see cref="FieldPath"/>,
-/// as decoded <see cref="StructValue"/>s: the elements of a List(Struct), or one struct or group (the root when
-/// no path is given). A path through a union member that is not set, or a null struct, yields nothing. A file
-/// that holds a stream of several messages is read message after message, each by the same root type.
+/// The mirror of <see cref="ObjectMessageWriter"/>: reads a message file back by schema and <see cref="FieldPath"/>:
+/// the elements of a List(Struct), or one struct or group (the root when no path is given). A path through a
+/// union member that is not set, or a null struct, yields nothing. A file that holds a stream of several messages
+/// is read message after message, each by its own <see cref="MessagePlan{T}"/> (so each by its own schema).
 /// </summary>
 /// <remarks>
-/// The file is mapped and read in place, lazily: each value is decoded when the enumeration reaches it, and owns
-/// its data afterwards (nothing refers to the mapping once the reader is disposed). Files are trusted local data,
-/// so the traversal limit is sized to each message (its words plus the default 8 Mi words) instead of the default
-/// 64 MiB that protects servers from hostile input. Every value is read through
-/// <see cref="MessageReader.ReadConsistent{T}"/>, so a value read from the zeros of a file cut meanwhile is never
-/// returned: the enumeration ends in <see cref="IO.FileTruncatedException"/> instead.
+/// The file is mapped and read in place, lazily: values are decoded as the enumeration reaches them, in batches of
+/// at most <see cref="BatchSize"/>, and own their data (nothing refers to the mapping once the reader is disposed).
+/// Files are trusted local data, so the traversal limit is sized to each message (its words plus the default 8 Mi
+/// words) instead of the default 64 MiB that protects servers from hostile input. Each batch is read through
+/// <see cref="MessageReader.ReadConsistent{T}"/> before any of its values is returned, so a value read from the zeros
+/// of a file cut meanwhile is never returned: the enumeration ends in <see cref="IO.FileTruncatedException"/>
+/// instead. (One check per batch, not per value: the check costs a system call.)
 /// </remarks>
 public sealed class ObjectMessageReader : IDisposable
 {
+    /// <summary>Most values decoded between two consistency checks.</summary>
+    public const int BatchSize = 1024;
+
     private readonly string _file;
     private readonly IReadOnlyList<MessageFileInfo> _messages;
     private MessageReader? _current;
 
-    private ObjectMessageReader(string file, IReadOnlyList<MessageFileInfo> messages, StructSchema root, FieldPath? target)
+    private ObjectMessageReader(string file, IReadOnlyList<MessageFileInfo> messages, StructSchema? root, FieldPath? target)
     {
         _file = file;
         _messages = messages;
@@ -32,7 +37,7 @@ public sealed class ObjectMessageReader : IDisposable
         Target = target;
     }
 
-    /// <summary>Opens <paramref name="file"/> for reading with <paramref name="root"/> as the root type.</summary>
+    /// <summary>Opens <paramref name="file"/> for reading with <paramref name="root"/> as the root type of every message.</summary>
     /// <exception cref="CapnpFormatException">The file is no valid message.</exception>
     public static ObjectMessageReader Open(string file, StructSchema root, FieldPath? target)
     {
@@ -40,78 +45,125 @@ public sealed class ObjectMessageReader : IDisposable
         return new ObjectMessageReader(file, MessageFileInfo.ReadAll(file), root, target);
     }
 
-    /// <summary>The root type every message is read as.</summary>
-    public StructSchema Root { get; }
+    /// <summary>Opens <paramref name="file"/> for reading each message by a plan of its own (<see cref="Read{T}"/>).</summary>
+    /// <exception cref="CapnpFormatException">The file is no valid message.</exception>
+    public static ObjectMessageReader Open(string file) => new(file, MessageFileInfo.ReadAll(file), null, null);
 
-    /// <summary>What is read from each message's root: a list's elements, one struct, or (null) the root itself.</summary>
+    /// <summary>The root type every message is read as by <see cref="Read(long, long)"/>; null when opened without one.</summary>
+    public StructSchema? Root { get; }
+
+    /// <summary>What <see cref="Read(long, long)"/> reads from each message's root: a list's elements, one struct, or (null) the root itself.</summary>
     public FieldPath? Target { get; }
 
     /// <summary>Messages in the file.</summary>
     public int MessageCount => _messages.Count;
 
+    /// <summary>How far the enumeration is through the file, from 0 to 1 (by messages, and by values within the current one).</summary>
+    public double Fraction { get; private set; }
+
     /// <summary>
-    /// The values, lazily, skipping the first <paramref name="skip"/> and stopping after <paramref name="first"/>,
-    /// counted over all messages of the file. Skipping costs nothing per skipped value: a message whose values
-    /// are all skipped is not decoded at all.
+    /// The values as <see cref="StructValue"/>s, by the root type given at <see cref="Open(string, StructSchema, FieldPath)"/>;
+    /// see <see cref="Read{T}"/> for skipping and stopping.
     /// </summary>
     public IEnumerable<StructValue> Read(long skip = 0, long first = long.MaxValue)
     {
+        var root = Root ?? throw new InvalidOperationException("The reader was opened without a root type; read it with a plan per message.");
+        var plan = new MessagePlan<StructValue>(root, Target, DynamicValueReader.ReadStruct);
+        return Read(_ => plan, skip, first);
+    }
+
+    /// <summary>
+    /// The values, lazily, each message read by <paramref name="planFor"/>(its index), skipping the first
+    /// <paramref name="skip"/> and stopping after <paramref name="first"/>, counted over all messages of the file.
+    /// Skipping costs nothing per skipped value: a message whose values are all skipped is not decoded at all.
+    /// </summary>
+    public IEnumerable<T> Read<T>(Func<int, MessagePlan<T>> planFor, long skip = 0, long first = long.MaxValue)
+    {
+        ArgumentNullException.ThrowIfNull(planFor);
         ArgumentOutOfRangeException.ThrowIfNegative(skip);
         ArgumentOutOfRangeException.ThrowIfNegative(first);
-        foreach (var message in _messages)
+        var batch = new List<T>();
+        for (int m = 0; m < _messages.Count; m++)
         {
             if (first <= 0) yield break;
+            var message = _messages[m];
+            Fraction = (double)m / _messages.Count;
             _current?.Dispose();
             var options = new ReaderOptions { TraversalLimitInWords = message.MessageBytes / 8 + WireLimits.DefaultTraversalLimitInWords };
             var reader = _current = MessageReader.FromFile(_file, options, message.Offset);
-            var selection = reader.ReadConsistent(() => Select(reader.GetRoot()));
+            var plan = planFor(m);
+            var selection = reader.ReadConsistent(() => Selection.Of(reader.GetRoot(), plan.Root, plan.Target));
             if (skip >= selection.Count)
             {
                 skip -= selection.Count;
                 continue;
             }
             long end = Math.Min(selection.Count, skip + first);
-            for (long i = skip; i < end; i++)
+            for (long i = skip; i < end;)
             {
-                long index = i;
-                yield return reader.ReadConsistent(() => selection.Decode(index));
+                long from = i, to = Math.Min(end, i + BatchSize);
+                batch.Clear();
+                reader.ReadConsistent(() =>
+                {
+                    for (long j = from; j < to; j++) batch.Add(plan.Decode(selection.Struct(j), selection.Schema));
+                });
+                foreach (var value in batch) yield return value;
+                i = to;
+                Fraction = (m + (double)i / selection.Count) / _messages.Count;
             }
             first -= end - skip;
             skip = 0;
         }
+        Fraction = 1;
     }
 
-    /// <summary>What <see cref="Target"/> selects in one message: how many values, and how to decode the i-th.</summary>
-    private readonly record struct Selection(long Count, Func<long, StructValue> Decode)
+    /// <summary>What a target selects in one message: how many structs, their schema, and how to reach the i-th.</summary>
+    private readonly struct Selection
     {
-        public static readonly Selection Empty = new(0, _ => throw new ArgumentOutOfRangeException(nameof(Decode)));
-    }
+        private readonly ListReader _list;
+        private readonly StructReader _single;
+        private readonly bool _isList;
 
-    private Selection Select(StructReader root)
-    {
-        if (Target is null) return new Selection(1, _ => DynamicValueReader.ReadStruct(root, Root));
-        var current = root;
-        var fields = Target.Fields;
-        for (int i = 0; i < fields.Count - 1; i++)
+        private Selection(long count, StructSchema schema, ListReader list, StructReader single, bool isList)
         {
-            if (!IsSelected(current, fields[i])) return Selection.Empty; // another union member is set: nothing there
-            if (!fields[i].IsGroup) current = current.ReadStruct(checked((int)fields[i].Offset));
+            Count = count;
+            Schema = schema;
+            _list = list;
+            _single = single;
+            _isList = isList;
         }
-        var last = Target.Field;
-        if (!IsSelected(current, last)) return Selection.Empty;
-        var element = Target.ElementSchema;
-        if (!Target.IsList)
-        {
-            var target = last.IsGroup ? current : current.ReadStruct(checked((int)last.Offset));
-            if (!last.IsGroup && target.IsNull) return Selection.Empty;
-            return new Selection(1, _ => DynamicValueReader.ReadStruct(target, element));
-        }
-        var list = current.ReadList(checked((int)last.Offset));
-        return new Selection(list.Count, i => DynamicValueReader.ReadStruct(list.GetStruct(checked((int)i)), element));
-    }
 
-    private static bool IsSelected(StructReader reader, FieldSchema field) =>
-        !field.IsInUnion || reader.ReadUInt16(checked((int)field.DeclaringStruct.DiscriminantOffset)) == field.DiscriminantValue;
+        public long Count { get; }
+        public StructSchema Schema { get; }
+
+        public StructReader Struct(long index) => _isList ? _list.GetStruct(checked((int)index)) : _single;
+
+        public static Selection Of(StructReader root, StructSchema rootSchema, FieldPath? target)
+        {
+            if (target is null) return new Selection(1, rootSchema, default, root, false);
+            var element = target.ElementSchema;
+            var none = new Selection(0, element, default, default, false);
+            var current = root;
+            var fields = target.Fields;
+            for (int i = 0; i < fields.Count - 1; i++)
+            {
+                if (!IsSelected(current, fields[i])) return none; // another union member is set: nothing there
+                if (!fields[i].IsGroup) current = current.ReadStruct(checked((int)fields[i].Offset));
+            }
+            var last = target.Field;
+            if (!IsSelected(current, last)) return none;
+            if (!target.IsList)
+            {
+                var single = last.IsGroup ? current : current.ReadStruct(checked((int)last.Offset));
+                return !last.IsGroup && single.IsNull ? none : new Selection(1, element, default, single, false);
+            }
+            var list = current.ReadList(checked((int)last.Offset));
+            return new Selection(list.Count, element, list, default, true);
+        }
+
+        private static bool IsSelected(StructReader reader, FieldSchema field) =>
+            !field.IsInUnion || reader.ReadUInt16(checked((int)field.DeclaringStruct.DiscriminantOffset)) == field.DiscriminantValue;
+    }
 
     /// <inheritdoc/>
     public void Dispose()

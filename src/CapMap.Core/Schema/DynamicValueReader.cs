@@ -82,25 +82,31 @@ public static class DynamicValueReader
         {
             items[i] = elementType.Kind switch
             {
-                TypeKind.Bool => list.GetBool(i),
-                TypeKind.Int8 => list.GetInt8(i),
-                TypeKind.Int16 => list.GetInt16(i),
-                TypeKind.Int32 => list.GetInt32(i),
-                TypeKind.Int64 => list.GetInt64(i),
-                TypeKind.UInt8 => list.GetUInt8(i),
-                TypeKind.UInt16 => list.GetUInt16(i),
-                TypeKind.UInt32 => list.GetUInt32(i),
-                TypeKind.UInt64 => list.GetUInt64(i),
-                TypeKind.Float32 => list.GetFloat32(i),
-                TypeKind.Float64 => list.GetFloat64(i),
-                TypeKind.Enum => list.GetUInt16(i),
-                TypeKind.Text => list.GetText(i),
-                TypeKind.Data => list.GetData(i),
                 TypeKind.Struct => ReadStruct(list.GetStruct(i), elementType.StructType!),
                 TypeKind.List => list.GetList(i) is { IsNull: false } inner ? ReadList(inner, elementType.ElementType!) : null,
-                _ => null, // Void, Interface, AnyPointer
+                _ => ReadElement(list, i, elementType.Kind),
             };
         }
         return new ReadOnlyCollection<object?>(items);
     }
+
+    /// <summary>Element <paramref name="index"/> of a list of scalars, Text or Data (a Void, Interface or AnyPointer element, or a struct or list one, reads as null).</summary>
+    public static object? ReadElement(ListReader list, int index, TypeKind kind) => kind switch
+    {
+        TypeKind.Bool => list.GetBool(index),
+        TypeKind.Int8 => list.GetInt8(index),
+        TypeKind.Int16 => list.GetInt16(index),
+        TypeKind.Int32 => list.GetInt32(index),
+        TypeKind.Int64 => list.GetInt64(index),
+        TypeKind.UInt8 => list.GetUInt8(index),
+        TypeKind.UInt16 => list.GetUInt16(index),
+        TypeKind.UInt32 => list.GetUInt32(index),
+        TypeKind.UInt64 => list.GetUInt64(index),
+        TypeKind.Float32 => list.GetFloat32(index),
+        TypeKind.Float64 => list.GetFloat64(index),
+        TypeKind.Enum => list.GetUInt16(index),
+        TypeKind.Text => list.GetText(index),
+        TypeKind.Data => list.GetData(index),
+        _ => null,
+    };
 }

@@ -215,6 +215,14 @@ public sealed unsafe partial class MessageReader : IDisposable
         return text;
     }
 
+    internal string? ReadText(int segment, ulong* slot, RecentText recent)
+    {
+        var bytes = ReadBlob(segment, slot, isText: true, out bool isNull);
+        string? text = isNull ? null : recent.Get(bytes);
+        _file?.ThrowIfTruncated();
+        return text;
+    }
+
     internal byte[]? ReadData(int segment, ulong* slot)
     {
         var bytes = ReadBlob(segment, slot, isText: false, out bool isNull);

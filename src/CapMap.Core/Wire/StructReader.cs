@@ -94,6 +94,10 @@ public readonly unsafe struct StructReader
     public string? ReadText(int pointerIndex) =>
         (uint)pointerIndex >= (uint)PointerCount ? null : _message!.ReadText(_segment, _pointers + pointerIndex);
 
+    /// <summary>As <see cref="ReadText(int)"/>, returning <paramref name="recent"/>'s string when the bytes are the ones it read last.</summary>
+    public string? ReadText(int pointerIndex, RecentText recent) =>
+        (uint)pointerIndex >= (uint)PointerCount ? null : _message!.ReadText(_segment, _pointers + pointerIndex, recent);
+
     /// <summary>The Data pointer <paramref name="pointerIndex"/> points to, copied; null when the pointer is null or absent.</summary>
     public byte[]? ReadData(int pointerIndex) =>
         (uint)pointerIndex >= (uint)PointerCount ? null : _message!.ReadData(_segment, _pointers + pointerIndex);

@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using CapMap.Objects;
+using CapMap.Objects.Reading;
 using CapMap.PowerShell.Internal;
 using CapMap.Messages;
 using CapMap.Schema;
@@ -9,15 +10,21 @@ using CapMap.Wire;
 namespace CapMap.PowerShell.Commands;
 
 /// <summary>
-/// Reads a message file back as PSCustomObjects: the elements of a List(Struct) field one at a time (the
-/// root's only one by default), or one struct (the root, or -Field naming a struct). The file is mapped and
-/// read in place, lazily; enums come back as names, Data as byte[], a union as its one member that is set.
+/// Reads a message file back as objects: the elements of a List(Struct) field one at a time (the root's only one
+/// by default), or one struct (the root, or -Field naming a struct). The file is mapped and read in place, lazily;
+/// enums come back as names, Data as byte[], a union as its one member that is set. Each object is an instance of
+/// a class generated per struct (<see cref="Row"/>), with a property per field: it behaves as any .NET object in
+/// Where-Object, Sort-Object, Format-Table, Export-Csv and ConvertTo-Json. Each message is read by its own
+/// carried schema unless -Schema is given.
 /// </summary>
 /// <remarks>Core's <see cref="ObjectMessageReader"/> does the reading (and sizes the traversal limit to the file).</remarks>
 [Cmdlet(VerbsData.Import, "CapnpMessage", DefaultParameterSetName = PathSet)]
-[OutputType(typeof(PSObject))]
+[OutputType(typeof(Row))]
 public sealed class ImportCapnpMessageCommand : ExistingFileCmdletBase
 {
+    /// <summary>Progress is reported every this many records (a power of two: the test is a mask).</summary>
+    private const int ProgressEveryRecords = 1 << 16;
+
     private StructSchema? _root;
     private FieldPath? _target;
 
@@ -83,29 +90,50 @@ public sealed class ImportCapnpMessageCommand : ExistingFileCmdletBase
 
     private void ReadFile(string file)
     {
-        if (_root is not null)
-        {
-            Read(file, _root, _target, PSObjectReader.FromStruct);
-            return;
-        }
-        var carried = CarriedSchema.Read(file) ?? throw new CapMapErrorException(ErrorIds.NoEmbeddedSchema, ErrorCategory.InvalidArgument,
-            $"'{file}' carries no schema (it was not written by this version of CapMap); give -Schema and -RootType.", file);
-        var target = ResolveField(carried.Root, Field, rootIfNoList: true);
-        if (carried.Inferred is { } inferred && target is not null && target.Path == inferred.Root.Fields[0].Identifier)
-        {
-            var codec = new InferredRecordCodec(inferred, PSObjectAdapter.Instance);
-            Read(file, carried.Root, target, value => PSObjectReader.FromRecord(codec.Decode(value)));
-        }
-        else Read(file, carried.Root, target, PSObjectReader.FromStruct);
-    }
-
-    private void Read(string file, StructSchema root, FieldPath? target, Func<StructValue, PSObject> convert)
-    {
-        using var reader = ObjectMessageReader.Open(file, root, target);
-        foreach (var value in reader.Read(Skip, First))
+        using var reader = ObjectMessageReader.Open(file);
+        var rows = new StructRowReader();
+        Func<int, MessagePlan<object>> planFor = _root is not null
+            ? _ => new MessagePlan<object>(_root, _target, rows.Read)
+            : new CarriedPlans(this, file, rows).For;
+        var progress = new ProgressRecord(Math.Abs(file.GetHashCode() % 100000) + 1, $"Import-CapnpMessage {System.IO.Path.GetFileName(file)}", "Reading");
+        long count = 0;
+        foreach (var value in reader.Read(planFor, Skip, First))
         {
             if (Stopping) return;
-            WriteObject(convert(value));
+            WriteObject(value);
+            if ((++count & (ProgressEveryRecords - 1)) == 0)
+            {
+                progress.StatusDescription = $"{count:N0} records";
+                progress.PercentComplete = (int)(reader.Fraction * 100);
+                WriteProgress(progress);
+            }
+        }
+        if (count < ProgressEveryRecords) return;
+        progress.RecordType = ProgressRecordType.Completed;
+        WriteProgress(progress);
+    }
+
+    /// <summary>
+    /// Plans for a file read by the schemas it carries: each message by its own (a file appended to with -Force may
+    /// hold messages of different schemas), a message that carries none by the one before it.
+    /// </summary>
+    private sealed class CarriedPlans(ImportCapnpMessageCommand command, string file, StructRowReader rows)
+    {
+        private MessagePlan<object>? _previous;
+
+        public MessagePlan<object> For(int message)
+        {
+            var carried = CarriedSchema.Read(file, message);
+            if (carried is null)
+                return _previous ?? throw new CapMapErrorException(ErrorIds.NoEmbeddedSchema, ErrorCategory.InvalidArgument,
+                    $"'{file}' carries no schema (it was not written by this version of CapMap); give -Schema and -RootType.", file);
+            var target = command.ResolveField(carried.Root, command.Field, rootIfNoList: true);
+            if (carried.Inferred is { } inferred && target is not null && target.Path == inferred.Root.Fields[0].Identifier)
+            {
+                var records = new InferredRowReader(inferred, carried.SchemaSet, PSObjectReader.TypeNameFor, PSObjectReader.Present);
+                return _previous = new MessagePlan<object>(carried.Root, target, (r, _) => records.Read(r));
+            }
+            return _previous = new MessagePlan<object>(carried.Root, target, rows.Read);
         }
     }
 }

@@ -1,90 +1,28 @@
 using System.Management.Automation;
-using CapMap.Schema;
-using CapMap.Schema.Inference;
+using CapMap.Objects.Reading;
 
 namespace CapMap.PowerShell.Internal;
 
 /// <summary>
-/// Turns decoded structs into PSCustomObjects: enums as their names, Data as byte[], lists as arrays, a union
-/// as the one member that is set, groups and structs as nested objects.
+/// What PowerShell adds to the rows Core reads: an object of an inferred schema whose .NET type was recorded
+/// carries <c>Deserialized.</c> and that name first in its type names, as objects read back from CliXml do, so the
+/// type's format views apply. Other rows go out as they are (their generated type is an ordinary .NET object).
 /// </summary>
 internal static class PSObjectReader
 {
-    public static PSObject FromStruct(StructValue value)
+    private const string Deserialized = "Deserialized.";
+    private static readonly string CustomObject = typeof(PSCustomObject).FullName!;
+
+    /// <summary>The type name an object of an inferred schema shows, from the .NET type name it had: <c>Deserialized.</c> and that name; none for a PSCustomObject.</summary>
+    public static string? TypeNameFor(string recorded) =>
+        recorded == CustomObject ? null : recorded.StartsWith(Deserialized, StringComparison.Ordinal) ? recorded : Deserialized + recorded;
+
+    /// <summary>The row, or a PSObject over it that carries its type name where the generated type could not.</summary>
+    public static object Present(Row row)
     {
-        var result = new PSObject();
-        var properties = result.Properties;
-        foreach (var entry in value)
-        {
-            if (!value.Schema.TryGetField(entry.Key, out var field))
-            {
-                properties.Add(new PSNoteProperty(entry.Key, entry.Value), preValidated: true);
-                continue;
-            }
-            object? converted = field.IsGroup
-                ? entry.Value is StructValue group ? FromStruct(group) : null
-                : Convert(entry.Value, field.Type);
-            properties.Add(new PSNoteProperty(field.Name, converted), preValidated: true); // names come from the schema: unique, no need to re-check
-        }
+        if (Row.TypeNameOf(row) is not { } name || row.GetType().FullName == name) return row;
+        var result = new PSObject(row);
+        result.TypeNames.Insert(0, name);
         return result;
-    }
-
-    /// <summary>
-    /// A record of an inferred schema as a PSCustomObject: its original property names and .NET values; nested
-    /// objects as PSCustomObjects; an object whose type was recorded carries <c>Deserialized.</c> and that name
-    /// first in its type names, as objects read back from CliXml do, so the type's format views apply.
-    /// </summary>
-    public static PSObject FromRecord(ObjectRecord record)
-    {
-        var result = new PSObject();
-        if (record.TypeName is { } type && type != typeof(PSCustomObject).FullName)
-            result.TypeNames.Insert(0, type.StartsWith("Deserialized.", StringComparison.Ordinal) ? type : "Deserialized." + type);
-        var properties = result.Properties;
-        foreach (var (name, value) in record)
-        {
-            if (properties[name] is not null) continue; // names differing only by case: PowerShell objects keep the first
-            properties.Add(new PSNoteProperty(name, FromRecordValue(value)));
-        }
-        return result;
-    }
-
-    private static object? FromRecordValue(object? value)
-    {
-        switch (value)
-        {
-            case ObjectRecord nested:
-                return FromRecord(nested);
-            case System.Collections.IDictionary dictionary:
-                foreach (var key in dictionary.Keys.Cast<object>().ToList())
-                    if (dictionary[key] is ObjectRecord or object[] or System.Collections.IDictionary)
-                        dictionary[key] = FromRecordValue(dictionary[key]);
-                return dictionary;
-            case object?[] items:
-                for (int i = 0; i < items.Length; i++) items[i] = FromRecordValue(items[i]);
-                return items;
-            default:
-                return value;
-        }
-    }
-
-    private static object? Convert(object? value, TypeSchema type)
-    {
-        switch (type.Kind)
-        {
-            case TypeKind.Enum:
-                return value is ushort ordinal ? type.EnumType?.GetName(ordinal) ?? (object)ordinal : value;
-            case TypeKind.Struct:
-                return value is StructValue s ? FromStruct(s) : null;
-            case TypeKind.List:
-                if (value is not IReadOnlyList<object?> list) return null;
-                var element = type.ElementType!;
-                if (element.Kind is not (TypeKind.Enum or TypeKind.Struct or TypeKind.List))
-                    return list.ToArray();
-                var items = new object?[list.Count];
-                for (int i = 0; i < items.Length; i++) items[i] = Convert(list[i], element);
-                return items;
-            default:
-                return value;
-        }
     }
 }

@@ -171,39 +171,21 @@ public sealed class InferredRecordCodec
             case TypeKind.Struct:
             {
                 var fields = DecodeFields(type.Struct!, (IReadOnlyDictionary<string, object?>)stored, where + ".");
-                if (clr?.Kind != ClrKind.Dictionary) return new ObjectRecord(clr?.Argument, fields);
-                IDictionary dictionary = clr.Argument == "Ordered" ? new OrderedDictionary() : new Hashtable();
+                if (!InferredValues.IsDictionary(clr)) return new ObjectRecord(clr?.Argument, fields);
+                var dictionary = InferredValues.NewDictionary(clr);
                 foreach (var (k, v) in fields) dictionary[k] = v;
                 return dictionary;
             }
             case TypeKind.List:
             {
                 var items = (IReadOnlyList<object?>)stored;
-                var elementClr = clr?.Element;
-                var decoded = items.Select(i => DecodeValue(type.Element!, elementClr, i, where + "[]")).ToList();
-                var elementType = elementClr is null ? null : ClrTypeTable.ClrType(elementClr);
-                switch (clr?.Kind)
-                {
-                    case ClrKind.Array when elementType is not null:
-                    {
-                        var array = Array.CreateInstance(elementType, decoded.Count);
-                        for (int i = 0; i < decoded.Count; i++) array.SetValue(decoded[i], i);
-                        return array;
-                    }
-                    case ClrKind.List when elementType is not null:
-                    {
-                        var list = (IList)Activator.CreateInstance(typeof(List<>).MakeGenericType(elementType))!;
-                        foreach (var d in decoded) list.Add(d);
-                        return list;
-                    }
-                    default:
-                        return decoded.ToArray();
-                }
+                var decoded = items.Select(i => DecodeValue(type.Element!, clr?.Element, i, where + "[]")).ToArray();
+                return InferredValues.MakeCollection(clr, decoded);
             }
             case TypeKind.Enum:
-                return type.Enum!.Enumerants is var names && stored is ushort u && u < names.Count ? names[u] : stored;
+                return stored is ushort u ? InferredValues.EnumName(type.Enum!.Enumerants, u) : stored;
             default:
-                return clr is null or { Kind: ClrKind.None } ? stored : ClrTypeTable.Decode(stored, clr, where);
+                return InferredValues.Scalar(stored, clr, where);
         }
     }
 }

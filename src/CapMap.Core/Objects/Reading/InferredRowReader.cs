@@ -1,0 +1,190 @@
+using CapMap.Schema;
+using CapMap.Schema.Inference;
+using CapMap.Wire;
+
+namespace CapMap.Objects.Reading;
+
+/// <summary>
+/// Reads the records of an <see cref="InferredSchema"/> straight from the wire into the objects they were written
+/// from, by the rules of the type table (the same values as <see cref="InferredRecordCodec.Read"/>): original
+/// property names, .NET types (DateTime, Guid, enums, arrays, lists, hashtables), nested objects as
+/// <see cref="Row"/>s whose shape records the .NET type name. A set null flag reads as null, and flags are never
+/// properties. Field readers and row types are made once per struct.
+/// </summary>
+/// <remarks>Not thread-safe: structs are compiled as they are first met.</remarks>
+public sealed class InferredRowReader
+{
+    private static readonly object True = true, False = false;
+    private readonly SchemaSet _set;
+    private readonly Func<Row, object> _present;
+    private readonly Func<string, string?> _typeName;
+    private readonly Dictionary<InferredStruct, Func<StructReader, object>> _structs = new(ReferenceEqualityComparer.Instance);
+    private readonly Func<StructReader, object> _record;
+
+    /// <summary>Creates the reader for the records of <paramref name="schema"/>, whose wire form is <paramref name="set"/>.</summary>
+    /// <param name="schema">The inferred schema.</param>
+    /// <param name="set">Its loaded form (the one the message carries).</param>
+    /// <param name="typeName">The type name an object row shows, from the .NET type name its objects had (null: none); by default none.</param>
+    /// <param name="present">What becomes of each object row (e.g. wrapped to carry a type name its generated type could not); identity by default.</param>
+    /// <exception cref="ArgumentException">The schema has no record struct.</exception>
+    public InferredRowReader(InferredSchema schema, SchemaSet set, Func<string, string?>? typeName = null, Func<Row, object>? present = null)
+    {
+        _typeName = typeName ?? (_ => null);
+        ArgumentNullException.ThrowIfNull(schema);
+        ArgumentNullException.ThrowIfNull(set);
+        _set = set;
+        _present = present ?? (row => row);
+        var record = schema.Record ?? throw new ArgumentException("The schema's root is not a list of records.", nameof(schema));
+        _record = ObjectReaderFor(record, schema.Root.Fields[0].Clr?.Element, "", asObject: true);
+    }
+
+    /// <summary>Reads one record struct.</summary>
+    public object Read(StructReader reader) => _record(reader);
+
+    /// <param name="s">The struct.</param>
+    /// <param name="clr">What its values were in .NET.</param>
+    /// <param name="path">Property path, for messages.</param>
+    /// <param name="asObject">A record is always an object (as <see cref="InferredRecordCodec.Read"/> gives it), even when the records were dictionaries.</param>
+    private Func<StructReader, object> ObjectReaderFor(InferredStruct s, ClrTypeInfo? clr, string path, bool asObject = false)
+    {
+        if (!asObject && _structs.TryGetValue(s, out var done)) return done;
+        // Compiled lazily through this indirection, so a struct that is reached from two places is compiled once.
+        Func<StructReader, object>? compiled = null;
+        Func<StructReader, object> reader = r => (compiled ??= Compile(s, clr, path, asObject))(r);
+        if (!asObject) _structs[s] = reader;
+        return reader;
+    }
+
+    private Func<StructReader, object> Compile(InferredStruct s, ClrTypeInfo? clr, string path, bool asObject)
+    {
+        var wire = (StructSchema)_set.GetById(s.Id);
+        var fields = s.Fields.Where(f => f.FlagsNullOf is null).ToList();
+        var readers = fields.Select(f => FieldReader(wire, f, path + f.Name)).ToArray();
+        if (!asObject && InferredValues.IsDictionary(clr))
+        {
+            var keys = fields.Select(f => f.Name).ToArray();
+            return r =>
+            {
+                var dictionary = InferredValues.NewDictionary(clr);
+                for (int i = 0; i < keys.Length; i++) dictionary[keys[i]] = readers[i](r);
+                return dictionary;
+            };
+        }
+        var shape = RowTypes.Get(wire.ShortName, fields.Select(f => f.Name).ToList(), clr is { Kind: ClrKind.Object, Argument: { } t } ? _typeName(t) : null, out var kept);
+        var keptReaders = readers.Where((_, i) => kept[i]).ToArray();
+        return r =>
+        {
+            var values = new object?[keptReaders.Length];
+            for (int i = 0; i < values.Length; i++) values[i] = keptReaders[i](r);
+            return _present(shape.New(values));
+        };
+    }
+
+    private Func<StructReader, object?> FieldReader(StructSchema wire, InferredField field, string where)
+    {
+        var schemaField = Field(wire, field.Identifier);
+        var read = ValueReader(field.Type, field.Clr, checked((int)schemaField.Offset), schemaField, where);
+        if (field.NullFlag is not { } flag) return read;
+        int flagBit = checked((int)Field(wire, flag.Identifier).Offset);
+        return r => r.ReadBool(flagBit) ? null : read(r);
+    }
+
+    private static FieldSchema Field(StructSchema wire, string identifier) =>
+        wire.TryGetField(identifier, out var f) ? f : throw new CapnpSchemaException($"Struct {wire.DisplayName} has no field '{identifier}'.");
+
+    private Func<StructReader, object?> ValueReader(InferredType type, ClrTypeInfo? clr, int offset, FieldSchema field, string where)
+    {
+        switch (type.Kind)
+        {
+            case TypeKind.Struct:
+            {
+                var nested = ObjectReaderFor(type.Struct!, clr, where + ".");
+                return r => r.IsPointerNull(offset) ? null : nested(r.ReadStruct(offset));
+            }
+            case TypeKind.List:
+            {
+                var elements = ElementReader(type.Element!, clr?.Element, where + "[]");
+                var collection = InferredValues.CollectionMaker(clr);
+                return r =>
+                {
+                    if (r.IsPointerNull(offset)) return null;
+                    var list = r.ReadList(offset);
+                    var decoded = new object?[list.Count];
+                    for (int i = 0; i < decoded.Length; i++) decoded[i] = elements(list, i);
+                    return collection(decoded);
+                };
+            }
+            case TypeKind.Enum:
+            {
+                var names = type.Enum!.Enumerants;
+                return r => InferredValues.EnumName(names, r.ReadUInt16(offset));
+            }
+            case TypeKind.Void:
+                return _ => null;
+        }
+        // The common scalars read straight into their .NET type; the rest go through the type table.
+        switch (type.Kind, clr?.Kind ?? ClrKind.None)
+        {
+            case (TypeKind.Text, ClrKind.String or ClrKind.None):
+            {
+                var recent = new RecentText();
+                return r => r.ReadText(offset, recent);
+            }
+            case (TypeKind.Bool, ClrKind.Boolean or ClrKind.None): return r => r.ReadBool(offset) ? True : False;
+            case (TypeKind.Int64, ClrKind.Int64 or ClrKind.None): return r => r.ReadInt64(offset);
+            case (TypeKind.Int32, ClrKind.Int32 or ClrKind.None): return r => r.ReadInt32(offset);
+            case (TypeKind.Float64, ClrKind.Double or ClrKind.None): return r => r.ReadFloat64(offset);
+            case (TypeKind.Int64, ClrKind.DateTime):
+            {
+                string? kind = clr!.Argument;
+                return r => ClrTypeTable.FromUnixTicks(r.ReadInt64(offset), kind);
+            }
+            case (TypeKind.Text, _):
+            {
+                var recent = new RecentText();
+                var scalar = InferredValues.ScalarReader(clr, where);
+                return r => scalar(r.ReadText(offset, recent));
+            }
+            default:
+            {
+                var scalar = InferredValues.ScalarReader(clr, where);
+                return r => scalar(DynamicValueReader.ReadField(r, field));
+            }
+        }
+    }
+
+    private Func<ListReader, int, object?> ElementReader(InferredType element, ClrTypeInfo? clr, string where)
+    {
+        switch (element.Kind)
+        {
+            case TypeKind.Struct:
+            {
+                var nested = ObjectReaderFor(element.Struct!, clr, where + ".");
+                return (list, i) => nested(list.GetStruct(i));
+            }
+            case TypeKind.List:
+            {
+                var inner = ElementReader(element.Element!, clr?.Element, where + "[]");
+                var collection = InferredValues.CollectionMaker(clr);
+                return (list, i) =>
+                {
+                    if (list.GetList(i) is not { IsNull: false } l) return null;
+                    var decoded = new object?[l.Count];
+                    for (int j = 0; j < decoded.Length; j++) decoded[j] = inner(l, j);
+                    return collection(decoded);
+                };
+            }
+            case TypeKind.Enum:
+            {
+                var names = element.Enum!.Enumerants;
+                return (list, i) => InferredValues.EnumName(names, list.GetUInt16(i));
+            }
+            default:
+            {
+                var kind = element.Kind;
+                var scalar = InferredValues.ScalarReader(clr, where);
+                return (list, i) => scalar(DynamicValueReader.ReadElement(list, i, kind));
+            }
+        }
+    }
+}

@@ -1,0 +1,72 @@
+using System.Globalization;
+
+namespace CapMap.Objects.Reading;
+
+/// <summary>
+/// The base of every record type <see cref="RowTypes"/> generates: the values of one decoded struct, in the order of
+/// its shape's properties. The generated subclass adds one public property per value, so PowerShell (and any
+/// reflection-based consumer: Export-Csv, ConvertTo-Json, Format-Table) sees an ordinary object with typed-by-value
+/// properties, while a record costs two allocations instead of one per property.
+/// </summary>
+/// <remarks>Members here are not public on purpose: PowerShell adapts public members, and these must not show up as properties.</remarks>
+public abstract class Row
+{
+    /// <summary>Creates the row; the generated constructor passes its shape and values.</summary>
+    protected Row(RowShape shape, object?[] values)
+    {
+        Shape = shape;
+        Values = values;
+    }
+
+    /// <summary>The names and the type name this row was made with.</summary>
+    protected internal RowShape Shape { get; }
+
+    /// <summary>The property values (the generated properties read and write these slots).</summary>
+    protected internal object?[] Values { get; }
+
+    /// <summary>The type name <paramref name="row"/> should show (<see cref="RowShape.TypeName"/>); static, so it is no member of the row.</summary>
+    public static string? TypeNameOf(Row row) => (row ?? throw new ArgumentNullException(nameof(row))).Shape.TypeName;
+
+    /// <summary>As PowerShell shows a PSCustomObject in a string: <c>@{name=value; …}</c>.</summary>
+    public override string ToString()
+    {
+        var names = Shape.PropertyNames;
+        var parts = new string[names.Count];
+        for (int i = 0; i < parts.Length; i++) parts[i] = names[i] + "=" + Format(Values[i]);
+        return "@{" + string.Join("; ", parts) + "}";
+    }
+
+    private static string Format(object? value) => value switch
+    {
+        null => "",
+        string s => s,
+        IFormattable f => f.ToString(null, CultureInfo.CurrentCulture),
+        System.Collections.IEnumerable e and not Row => string.Join(" ", e.Cast<object?>().Select(Format)),
+        _ => value.ToString() ?? "",
+    };
+}
+
+/// <summary>What a generated row type holds: its property names (unique case-insensitively) and the type name its rows should show (null: none beyond the generated type's own).</summary>
+public sealed class RowShape
+{
+    internal RowShape(Type type, IReadOnlyList<string> propertyNames, string? typeName)
+    {
+        Type = type;
+        PropertyNames = propertyNames;
+        TypeName = typeName;
+    }
+
+    /// <summary>The generated type.</summary>
+    public Type Type { get; }
+
+    /// <summary>Property names, in order.</summary>
+    public IReadOnlyList<string> PropertyNames { get; }
+
+    /// <summary>The type name its rows should show; null for none. The generated type carries it when <see cref="Type"/>'s full name is this.</summary>
+    public string? TypeName { get; }
+
+    internal Func<RowShape, object?[], Row> Create { get; set; } = null!;
+
+    /// <summary>A new row of this shape holding <paramref name="values"/> (one per property, in order; owned by the row).</summary>
+    public Row New(object?[] values) => Create(this, values);
+}
