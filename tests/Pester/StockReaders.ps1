@@ -38,7 +38,7 @@ namespace CapMapTests
         public static string[] Elements(string json, bool emptyTextAsNull) =>
             JsonNode.Parse(json).AsArray().Select(e => { var sb = new StringBuilder(); Append(sb, e, emptyTextAsNull); return sb.ToString(); }).ToArray();
 
-        // The same spelling for the objects Import-CapnpMessage gives (PSCustomObjects of stored values), without
+        // The same spelling for the objects Import-CapnpMessage gives (records of stored values), without
         // the cost of ConvertTo-Json on thousands of records.
         public static string[] Objects(object[] records)
         {
@@ -52,10 +52,21 @@ namespace CapMapTests
             return result;
         }
 
+        // By name: this helper is compiled without a reference to the module's assemblies.
+        private static bool IsRow(object value)
+        {
+            for (var t = value?.GetType(); t != null; t = t.BaseType)
+                if (t.FullName == "CapMap.Objects.Reading.Row") return true;
+            return false;
+        }
+
         private static void AppendObject(StringBuilder sb, object value)
         {
-            if (value is PSObject pso && pso.BaseObject is PSCustomObject)
+            // A record: a PSCustomObject, or one of the row classes Import-CapnpMessage generates per struct.
+            var pso = value as PSObject;
+            if (pso?.BaseObject is PSCustomObject || IsRow(pso?.BaseObject ?? value))
             {
+                pso ??= PSObject.AsPSObject(value);
                 sb.Append('{');
                 bool first = true;
                 foreach (var p in pso.Properties.Where(p => p.Value != null).OrderBy(p => p.Name, StringComparer.Ordinal))

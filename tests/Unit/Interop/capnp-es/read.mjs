@@ -34,6 +34,10 @@ for (let at = 0; bytes.length - at >= 8; ) {
   const end = at + tableBytes + 8 * words;
   // false: not packed (capnp-es assumes packed input by default). Copy out of Node's pooled buffer.
   const message = new $.Message(bytes.buffer.slice(bytes.byteOffset + at, bytes.byteOffset + end), false);
+  // capnp-es charges every pointer read (8 bytes each) against a fixed 64 MiB budget, so printing every field of
+  // a few tens of thousands of records trips it; the C++ readers' limit is raised the same way for big files. It
+  // has no public option: the budget lives in the message's internal state.
+  message._capnp.traversalLimit = Number.MAX_SAFE_INTEGER;
   process.stdout.write(JSON.stringify(toJson(message.getRoot(Root))) + "\n");
   at = end;
 }
