@@ -60,6 +60,17 @@ Describe 'A stream of two messages made by capnp convert' {
         Get-CapnpToolRecordCounts $file | Should -Be @(3, 5)
     }
 
+    It 'is read whole by Import-CapnpMessage, message after message, and -Skip/-First count across them' {
+        $file = New-StreamFile 'two-import.bin' $First, $Second
+        $records = @(Import-CapnpMessage -LiteralPath $file -Schema $SchemaPath -RootType Batch)
+        $records.Count | Should -Be 8
+        @($records | ForEach-Object id) | Should -Be @(0, 1, 2, 0, 1, 2, 3, 4)
+        @($records | ForEach-Object name) | Should -Be @('r0', 'r1', 'r2', 'r0', 'r1', 'r2', 'r3', 'r4')
+        $records[4].tags | Should -Be @('a', 't1')
+        $window = @(Import-CapnpMessage -LiteralPath $file -Schema $SchemaPath -RootType Batch -Skip 2 -First 3)
+        @($window | ForEach-Object name) | Should -Be @('r2', 'r0', 'r1')
+    }
+
     It 'is left alone by Resize without -Force (NotWrittenByCapMap), even with slack after it' {
         $file = New-StreamFile 'two-slack.bin' $First, $Second -SlackBytes 4096
         $before = [IO.File]::ReadAllBytes($file)
