@@ -31,10 +31,37 @@ internal static class DynamicValueWriter
             if (v is IReadOnlyDictionary<string, object?> group) WriteStruct(b, f.GroupType!, group);
             return;
         }
-        var def = f.DefaultValue?.Value;
         int off = checked((int)f.Offset);
-        var ic = CultureInfo.InvariantCulture;
         switch (f.Type.Kind)
+        {
+            case TypeKind.Struct:
+                if (v is IReadOnlyDictionary<string, object?> sv)
+                {
+                    var st = f.Type.StructType!;
+                    WriteStruct(b.InitStruct(off, st.DataWordCount, st.PointerCount), st, sv);
+                }
+                break;
+            case TypeKind.List:
+                if (v is IReadOnlyList<object?> list)
+                    WriteList(new ListTarget(b, off), f.Type.ElementType!, list);
+                break;
+            default:
+                WriteScalar(b, f.Type.Kind, off, v, f.DefaultValue?.Value);
+                break;
+            // Interface and AnyPointer values are not written.
+        }
+    }
+
+    /// <summary>
+    /// Writes a data-section value (Bool at a bit offset, a number or enum ordinal at an offset in its own size)
+    /// or a Text or Data pointer; the value is converted to the field's type, <paramref name="defaultValue"/> is
+    /// the field's default (null: 0). Void and the other pointer kinds write nothing.
+    /// </summary>
+    internal static void WriteScalar(StructBuilder b, TypeKind kind, int off, object? v, object? defaultValue)
+    {
+        var def = defaultValue;
+        var ic = CultureInfo.InvariantCulture;
+        switch (kind)
         {
             case TypeKind.Bool: b.WriteBool(off, Convert.ToBoolean(v, ic), def is true); break;
             case TypeKind.Int8: b.WriteInt8(off, Convert.ToSByte(v, ic), def is sbyte i8 ? i8 : (sbyte)0); break;
@@ -50,18 +77,6 @@ internal static class DynamicValueWriter
             case TypeKind.Float64: b.WriteFloat64(off, Convert.ToDouble(v, ic), def is double f64 ? f64 : 0); break;
             case TypeKind.Text: if (v is string s) b.SetText(off, s); break;
             case TypeKind.Data: if (v is byte[] d) b.SetData(off, d); break;
-            case TypeKind.Struct:
-                if (v is IReadOnlyDictionary<string, object?> sv)
-                {
-                    var st = f.Type.StructType!;
-                    WriteStruct(b.InitStruct(off, st.DataWordCount, st.PointerCount), st, sv);
-                }
-                break;
-            case TypeKind.List:
-                if (v is IReadOnlyList<object?> list)
-                    WriteList(new ListTarget(b, off), f.Type.ElementType!, list);
-                break;
-            // Void has no value; Interface and AnyPointer values are not written.
         }
     }
 
@@ -85,7 +100,6 @@ internal static class DynamicValueWriter
     /// <summary>Writes a list of <paramref name="element"/> values at <paramref name="target"/>.</summary>
     public static void WriteList(ListTarget target, TypeSchema element, IReadOnlyList<object?> items)
     {
-        var ic = CultureInfo.InvariantCulture;
         int n = items.Count;
         if (element.Kind == TypeKind.Struct)
         {
@@ -100,23 +114,33 @@ internal static class DynamicValueWriter
         for (int i = 0; i < n; i++)
         {
             object? v = items[i];
-            switch (element.Kind)
+            if (element.Kind == TypeKind.List)
             {
-                case TypeKind.Bool: list.SetBool(i, Convert.ToBoolean(v, ic)); break;
-                case TypeKind.Int8: list.SetInt8(i, Convert.ToSByte(v, ic)); break;
-                case TypeKind.Int16: list.SetInt16(i, Convert.ToInt16(v, ic)); break;
-                case TypeKind.Int32: list.SetInt32(i, Convert.ToInt32(v, ic)); break;
-                case TypeKind.Int64: list.SetInt64(i, Convert.ToInt64(v, ic)); break;
-                case TypeKind.UInt8: list.SetUInt8(i, Convert.ToByte(v, ic)); break;
-                case TypeKind.UInt16 or TypeKind.Enum: list.SetUInt16(i, Convert.ToUInt16(v, ic)); break;
-                case TypeKind.UInt32: list.SetUInt32(i, Convert.ToUInt32(v, ic)); break;
-                case TypeKind.UInt64: list.SetUInt64(i, Convert.ToUInt64(v, ic)); break;
-                case TypeKind.Float32: list.SetFloat32(i, Convert.ToSingle(v, ic)); break;
-                case TypeKind.Float64: list.SetFloat64(i, Convert.ToDouble(v, ic)); break;
-                case TypeKind.Text: if (v is string s) list.SetText(i, s); break;
-                case TypeKind.Data: if (v is byte[] d) list.SetData(i, d); break;
-                case TypeKind.List: if (v is IReadOnlyList<object?> inner) WriteList(new ListTarget(list, i), element.ElementType!, inner); break;
+                if (v is IReadOnlyList<object?> inner) WriteList(new ListTarget(list, i), element.ElementType!, inner);
             }
+            else SetElement(list, element.Kind, i, v);
+        }
+    }
+
+    /// <summary>Sets element <paramref name="i"/> of a list of a data kind, Text or Data, converted to the element type.</summary>
+    internal static void SetElement(ListBuilder list, TypeKind kind, int i, object? v)
+    {
+        var ic = CultureInfo.InvariantCulture;
+        switch (kind)
+        {
+            case TypeKind.Bool: list.SetBool(i, Convert.ToBoolean(v, ic)); break;
+            case TypeKind.Int8: list.SetInt8(i, Convert.ToSByte(v, ic)); break;
+            case TypeKind.Int16: list.SetInt16(i, Convert.ToInt16(v, ic)); break;
+            case TypeKind.Int32: list.SetInt32(i, Convert.ToInt32(v, ic)); break;
+            case TypeKind.Int64: list.SetInt64(i, Convert.ToInt64(v, ic)); break;
+            case TypeKind.UInt8: list.SetUInt8(i, Convert.ToByte(v, ic)); break;
+            case TypeKind.UInt16 or TypeKind.Enum: list.SetUInt16(i, Convert.ToUInt16(v, ic)); break;
+            case TypeKind.UInt32: list.SetUInt32(i, Convert.ToUInt32(v, ic)); break;
+            case TypeKind.UInt64: list.SetUInt64(i, Convert.ToUInt64(v, ic)); break;
+            case TypeKind.Float32: list.SetFloat32(i, Convert.ToSingle(v, ic)); break;
+            case TypeKind.Float64: list.SetFloat64(i, Convert.ToDouble(v, ic)); break;
+            case TypeKind.Text: if (v is string s) list.SetText(i, s); break;
+            case TypeKind.Data: if (v is byte[] d) list.SetData(i, d); break;
         }
     }
 

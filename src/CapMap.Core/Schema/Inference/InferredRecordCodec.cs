@@ -19,6 +19,7 @@ public sealed class InferredRecordCodec
     private readonly Dictionary<InferredStruct, Dictionary<string, InferredField>> _fieldsByName = new(ReferenceEqualityComparer.Instance);
     private readonly StructSchema _recordSchema;
     private readonly Dictionary<InferredStruct, (object Key, Dictionary<string, object?> Stored)> _lastNested = new(ReferenceEqualityComparer.Instance);
+    private readonly InferredRecordWriter _writer;
 
     /// <summary>Creates a codec for the schema's records.</summary>
     /// <exception cref="ArgumentException">The schema has no record struct (its root is not one list of structs).</exception>
@@ -31,6 +32,7 @@ public sealed class InferredRecordCodec
         _describer = new ShapeObserver(_adapter, int.MaxValue);
         SchemaSet = schema.ToSchemaSet();
         _recordSchema = (StructSchema)SchemaSet.GetById(Record.Id);
+        _writer = new InferredRecordWriter(Record, _adapter, Unseen);
     }
 
     /// <summary>The schema.</summary>
@@ -45,9 +47,13 @@ public sealed class InferredRecordCodec
     /// <summary>Properties that objects had but the schema has not (they were not in the sample); their values are dropped.</summary>
     public UnseenProperties Unseen { get; } = new();
 
-    /// <summary>Writes <paramref name="record"/> into a struct of the record's size (e.g. an element of the root's list).</summary>
+    /// <summary>
+    /// Writes <paramref name="record"/> into a struct of the record's size (e.g. an element of the root's list):
+    /// straight into the struct through plans made once per struct, the same bytes as <see cref="Encode"/> written
+    /// by <see cref="DynamicValueWriter"/>.
+    /// </summary>
     /// <exception cref="InferredValueException">A value does not fit its field's type.</exception>
-    public void Write(StructBuilder target, object? record) => DynamicValueWriter.WriteStruct(target, _recordSchema, Encode(record));
+    public void Write(StructBuilder target, object? record) => _writer.Write(target, record);
 
     /// <summary>Reads a record struct back as the object it was written from.</summary>
     public ObjectRecord Read(StructReader source) => Decode(DynamicValueReader.ReadStruct(source, _recordSchema));

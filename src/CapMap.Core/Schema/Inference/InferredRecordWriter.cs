@@ -1,0 +1,231 @@
+using System.Collections;
+using CapMap.Wire;
+
+namespace CapMap.Schema.Inference;
+
+/// <summary>
+/// Writes objects straight into the record structs of an <see cref="InferredSchema"/>, through a plan made once
+/// per struct (each field's slot, path, converter inputs and null flag). A record takes two steps, because the
+/// bytes need them: its properties are read and converted into one slot per field (so a value that does not fit
+/// throws before anything is written), then the slots are written in field order (pointer targets are allocated
+/// in that order, as <see cref="DynamicValueWriter"/> allocates them). No dictionary per record or nested object.
+/// Not thread-safe (it counts <see cref="UnseenProperties"/> and remembers shapes).
+/// </summary>
+internal sealed class InferredRecordWriter
+{
+    private readonly ObjectAdapter _adapter;
+    private readonly ShapeObserver _describer;
+    private readonly UnseenProperties _unseen;
+    private readonly StructPlan _record;
+    private readonly Dictionary<InferredStruct, (object Key, object?[] Slots)> _lastNested = new(ReferenceEqualityComparer.Instance);
+
+    public InferredRecordWriter(InferredStruct record, ObjectAdapter adapter, UnseenProperties unseen)
+    {
+        _adapter = adapter;
+        _describer = new ShapeObserver(adapter, int.MaxValue);
+        _unseen = unseen;
+        _record = new StructPlan(record, "");
+    }
+
+    /// <summary>Writes <paramref name="record"/> into <paramref name="target"/>; a value without properties is the record's <c>Value</c>.</summary>
+    /// <exception cref="InferredValueException">A value does not fit its field's type.</exception>
+    public void Write(StructBuilder target, object? record)
+    {
+        var value = _adapter.Unwrap(record);
+        var properties = _describer.Describe(value)?.Properties ?? [new("Value", value)];
+        WriteStruct(target, _record, EncodeStruct(_record, properties));
+    }
+
+    private object?[] EncodeStruct(StructPlan plan, IEnumerable<KeyValuePair<string, object?>> properties)
+    {
+        var slots = new object?[plan.Fields.Length];
+        int position = 0;
+        foreach (var (name, v) in properties)
+        {
+            int index = plan.FieldAt(position++, name);
+            if (index < 0)
+            {
+                _unseen.Add(plan.Path + name);
+                continue;
+            }
+            slots[index] = EncodeValue(plan.Fields[index].Value, v);
+        }
+        // A null or missing value leaves its field 0; only the flag tells that apart from a real 0.
+        foreach (var f in plan.Fields)
+            if (f.NullFlagIndex >= 0 && slots[f.Index] is null)
+                slots[f.NullFlagIndex] = true;
+        return slots;
+    }
+
+    private object? EncodeValue(ValuePlan plan, object? raw)
+    {
+        var value = _adapter.Unwrap(raw);
+        if (value is null) return null;
+        var type = plan.Type;
+        switch (type.Kind)
+        {
+            case TypeKind.Struct:
+            {
+                // Files in a row share their directory and PowerShell's drive and provider: their slots are made
+                // once. Any other object may have changed since the last record, so it is read again.
+                object? key = _adapter.ReusableKey(value);
+                if (key is not null && _lastNested.TryGetValue(type.Struct!, out var last) && last.Key.Equals(key))
+                    return last.Slots;
+                if (_describer.Describe(value) is not { } described)
+                    throw new InferredValueException($"{plan.Where}: a {value.GetType().Name} ('{ClrTypeTable.ToText(value)}') has no properties for struct {type}.");
+                var slots = EncodeStruct(plan.Struct!, described.Properties);
+                if (key is not null) _lastNested[type.Struct!] = (key, slots);
+                return slots;
+            }
+            case TypeKind.List:
+            {
+                var items = new List<object?>();
+                if (value is IEnumerable e && value is not (string or IDictionary or byte[]))
+                    foreach (var item in e) items.Add(EncodeValue(plan.Element!, item));
+                else
+                    items.Add(EncodeValue(plan.Element!, value)); // a single value is a one-element list
+                return items;
+            }
+            case TypeKind.Enum:
+            {
+                int ordinal = IndexOf(type.Enum!.Enumerants, ClrTypeTable.ToText(value));
+                return ordinal >= 0 ? (ushort)ordinal : ClrTypeTable.Encode(value, TypeKind.Enum, plan.Clr, plan.Where);
+            }
+            case TypeKind.Void:
+                return null;
+            default:
+                return ClrTypeTable.Encode(value, type.Kind, plan.Clr, plan.Where);
+        }
+    }
+
+    private static int IndexOf(IReadOnlyList<string> names, string name)
+    {
+        for (int i = 0; i < names.Count; i++)
+            if (string.Equals(names[i], name, StringComparison.OrdinalIgnoreCase))
+                return i;
+        return -1;
+    }
+
+    private static void WriteStruct(StructBuilder b, StructPlan plan, object?[] slots)
+    {
+        foreach (var f in plan.Fields)
+        {
+            // A null slot is a missing or null value: the field keeps its 0 (pointer: null).
+            if (slots[f.Index] is not { } v) continue;
+            var kind = f.Value.Type.Kind;
+            int offset = f.Offset;
+            switch (kind)
+            {
+                case TypeKind.Struct:
+                    if (v is object?[] nested)
+                    {
+                        var s = f.Value.Struct!;
+                        WriteStruct(b.InitStruct(offset, s.Struct.DataWordCount, s.Struct.PointerCount), s, nested);
+                    }
+                    break;
+                case TypeKind.List:
+                    if (v is IReadOnlyList<object?> list) WriteList(new DynamicValueWriter.ListTarget(b, offset), f.Value.Element!, list);
+                    break;
+                default:
+                    DynamicValueWriter.WriteScalar(b, kind, offset, v, null);
+                    break;
+            }
+        }
+    }
+
+    private static void WriteList(DynamicValueWriter.ListTarget target, ValuePlan element, IReadOnlyList<object?> items)
+    {
+        int n = items.Count;
+        var kind = element.Type.Kind;
+        if (kind == TypeKind.Struct)
+        {
+            var s = element.Struct!;
+            var structs = target.InitStructs(n, s.Struct.DataWordCount, s.Struct.PointerCount);
+            for (int i = 0; i < n; i++)
+                if (items[i] is object?[] slots)
+                    WriteStruct(structs.GetStruct(i), s, slots);
+            return;
+        }
+        var list = target.Init(DynamicValueWriter.ElementSizeOf(kind), n);
+        for (int i = 0; i < n; i++)
+        {
+            if (kind == TypeKind.List)
+            {
+                if (items[i] is IReadOnlyList<object?> inner) WriteList(new DynamicValueWriter.ListTarget(list, i), element.Element!, inner);
+            }
+            else DynamicValueWriter.SetElement(list, kind, i, items[i]);
+        }
+    }
+
+    /// <summary>How one value of a type is read and written at one place of the schema (its path names it in errors).</summary>
+    private sealed class ValuePlan
+    {
+        public ValuePlan(InferredType type, ClrTypeInfo? clr, string where)
+        {
+            Type = type;
+            Clr = clr;
+            Where = where;
+            if (type.Kind == TypeKind.List) Element = new ValuePlan(type.Element!, clr?.Element, where + "[]");
+            if (type.Kind == TypeKind.Struct) Struct = new StructPlan(type.Struct!, where + ".");
+        }
+
+        public InferredType Type { get; }
+        public ClrTypeInfo? Clr { get; }
+        public string Where { get; }
+        public ValuePlan? Element { get; }
+        public StructPlan? Struct { get; }
+    }
+
+    private sealed class FieldPlan(int index, int offset, int nullFlagIndex, ValuePlan value)
+    {
+        public int Index { get; } = index;
+        public int Offset { get; } = offset;
+        public int NullFlagIndex { get; } = nullFlagIndex;
+        public ValuePlan Value { get; } = value;
+    }
+
+    /// <summary>
+    /// A struct's fields as slots, and which field each property position of the last object held: objects of one
+    /// shape give the same name instances in the same order, so a record matches its names by reference.
+    /// </summary>
+    private sealed class StructPlan
+    {
+        private readonly Dictionary<string, int> _byName = new(StringComparer.Ordinal);
+        private string?[] _namesAt = [];
+        private int[] _fieldAt = [];
+
+        public StructPlan(InferredStruct s, string path)
+        {
+            Struct = s;
+            Path = path;
+            var fields = s.Fields;
+            Fields = new FieldPlan[fields.Count];
+            for (int i = 0; i < fields.Count; i++)
+            {
+                var f = fields[i];
+                _byName.TryAdd(f.Name, i);
+                int flag = f.NullFlag is { } nullFlag ? nullFlag.Ordinal : -1;
+                Fields[i] = new FieldPlan(i, checked((int)f.Offset), flag, new ValuePlan(f.Type, f.Clr, path + f.Name));
+            }
+        }
+
+        public InferredStruct Struct { get; }
+        public string Path { get; }
+        public FieldPlan[] Fields { get; }
+
+        /// <summary>The index of the field the property at <paramref name="position"/> goes to; -1 if the schema has none.</summary>
+        public int FieldAt(int position, string name)
+        {
+            if (position < _namesAt.Length && ReferenceEquals(_namesAt[position], name)) return _fieldAt[position];
+            int index = _byName.TryGetValue(name, out int i) ? i : -1;
+            if (position >= _namesAt.Length)
+            {
+                Array.Resize(ref _namesAt, Math.Max(position + 1, _namesAt.Length * 2));
+                Array.Resize(ref _fieldAt, _namesAt.Length);
+            }
+            _namesAt[position] = name;
+            _fieldAt[position] = index;
+            return index;
+        }
+    }
+}
