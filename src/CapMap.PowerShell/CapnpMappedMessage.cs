@@ -51,6 +51,7 @@ public sealed class CapnpMappedMessage : IDisposable
         Schema = null!;
     }
 
+    [System.Diagnostics.CodeAnalysis.MemberNotNull(nameof(Schema))]
     private void Attach(ObjectMessageWriter writer, CapnpSchema schema)
     {
         _writer = writer;

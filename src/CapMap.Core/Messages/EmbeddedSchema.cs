@@ -54,8 +54,22 @@ public sealed record EmbeddedSchema(byte[] CodeGeneratorRequest, ulong RootTypeI
         var messages = MessageFileInfo.ReadAll(path);
         if (messageIndex < 0 || messageIndex >= messages.Count)
             throw new Wire.CapnpFormatException($"'{path}' holds {messages.Count} message(s); there is no message {messageIndex}.");
-        long offset = messages[messageIndex].Offset;
-        using var mapping = ReadOnlyFileMapping.Open(path);
-        return mapping.ReadConsistent(() => TryRead(mapping.Pointer, mapping.Length, offset));
+        return ReadAt(path, messages[messageIndex].Offset);
     }
+
+    /// <summary>
+    /// The schema carried by the message that starts at <paramref name="messageOffset"/> (a
+    /// <see cref="MessageFileInfo.Offset"/>), or null when it carries none: for callers that already know the
+    /// file's messages and need not scan it again.
+    /// </summary>
+    /// <exception cref="FileTruncatedException">The file was cut while it was read.</exception>
+    public static unsafe EmbeddedSchema? ReadAt(string path, long messageOffset)
+    {
+        using var mapping = ReadOnlyFileMapping.Open(path);
+        return mapping.ReadConsistent(() => TryRead(mapping.Pointer, mapping.Length, messageOffset));
+    }
+
+    /// <summary>True if <paramref name="other"/> is the same schema (same root, same request bytes).</summary>
+    public bool SameAs(EmbeddedSchema? other) =>
+        other is not null && other.RootTypeId == RootTypeId && other.CodeGeneratorRequest.AsSpan().SequenceEqual(CodeGeneratorRequest);
 }

@@ -73,11 +73,11 @@ public sealed class ObjectMessageReader : IDisposable
     }
 
     /// <summary>
-    /// The values, lazily, each message read by <paramref name="planFor"/>(its index), skipping the first
+    /// The values, lazily, each message read by <paramref name="planFor"/>(the message), skipping the first
     /// <paramref name="skip"/> and stopping after <paramref name="first"/>, counted over all messages of the file.
     /// Skipping costs nothing per skipped value: a message whose values are all skipped is not decoded at all.
     /// </summary>
-    public IEnumerable<T> Read<T>(Func<int, MessagePlan<T>> planFor, long skip = 0, long first = long.MaxValue)
+    public IEnumerable<T> Read<T>(Func<MessageFileInfo, MessagePlan<T>> planFor, long skip = 0, long first = long.MaxValue)
     {
         ArgumentNullException.ThrowIfNull(planFor);
         ArgumentOutOfRangeException.ThrowIfNegative(skip);
@@ -91,7 +91,7 @@ public sealed class ObjectMessageReader : IDisposable
             _current?.Dispose();
             var options = new ReaderOptions { TraversalLimitInWords = message.MessageBytes / 8 + WireLimits.DefaultTraversalLimitInWords };
             var reader = _current = MessageReader.FromFile(_file, options, message.Offset);
-            var plan = planFor(m);
+            var plan = planFor(message);
             var selection = reader.ReadConsistent(() => Selection.Of(reader.GetRoot(), plan.Root, plan.Target));
             if (skip >= selection.Count)
             {

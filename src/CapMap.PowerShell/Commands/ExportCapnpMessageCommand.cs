@@ -89,7 +89,7 @@ public sealed class ExportCapnpMessageCommand : NewMessageCmdletBase
         foreach (object? item in sample.Records)
         {
             if (Stopping) return;
-            Append(item);
+            AppendRecord(item);
         }
     }
 
@@ -104,7 +104,7 @@ public sealed class ExportCapnpMessageCommand : NewMessageCmdletBase
                     _sample.Add(item);
                     if (_sample.Inferrer.IsFull) OpenInferred();
                 }
-                else Append(item);
+                else AppendRecord(item);
             }
             return;
         }
@@ -115,11 +115,11 @@ public sealed class ExportCapnpMessageCommand : NewMessageCmdletBase
             foreach (object? item in list)
             {
                 if (Stopping) return;
-                Append(item);
+                AppendRecord(item);
             }
             return;
         }
-        Append(InputObject);
+        AppendRecord(InputObject);
     }
 
     /// <summary>The inputs of this call: the elements of a list bound by name, else the one piped object.</summary>
@@ -132,7 +132,7 @@ public sealed class ExportCapnpMessageCommand : NewMessageCmdletBase
         else yield return InputObject;
     }
 
-    private void Append(object? input)
+    private void AppendRecord(object? input)
     {
         var error = RunOrThrow(() => _appender!.Append(input), _message!.Path);
         if (error is not null) WriteError(error);

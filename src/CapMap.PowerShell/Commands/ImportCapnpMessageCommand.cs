@@ -92,7 +92,7 @@ public sealed class ImportCapnpMessageCommand : ExistingFileCmdletBase
     {
         using var reader = ObjectMessageReader.Open(file);
         var rows = new StructRowReader();
-        Func<int, MessagePlan<object>> planFor = _root is not null
+        Func<MessageFileInfo, MessagePlan<object>> planFor = _root is not null
             ? _ => new MessagePlan<object>(_root, _target, rows.Read)
             : new CarriedPlans(this, file, rows).For;
         var progress = new ProgressRecord(Math.Abs(file.GetHashCode() % 100000) + 1, $"Import-CapnpMessage {System.IO.Path.GetFileName(file)}", "Reading");
@@ -115,25 +115,36 @@ public sealed class ImportCapnpMessageCommand : ExistingFileCmdletBase
 
     /// <summary>
     /// Plans for a file read by the schemas it carries: each message by its own (a file appended to with -Force may
-    /// hold messages of different schemas), a message that carries none by the one before it.
+    /// hold messages of different schemas), a message that carries none by the one before it. A message that carries
+    /// the same schema as the one before it (every message a full list went on in) reuses that message's plan, so the
+    /// schema is loaded and its readers compiled once, not once per message.
     /// </summary>
     private sealed class CarriedPlans(ImportCapnpMessageCommand command, string file, StructRowReader rows)
     {
         private MessagePlan<object>? _previous;
+        private EmbeddedSchema? _previousSchema;
 
-        public MessagePlan<object> For(int message)
+        public MessagePlan<object> For(MessageFileInfo message)
         {
-            var carried = CarriedSchema.Read(file, message);
-            if (carried is null)
+            var embedded = EmbeddedSchema.ReadAt(file, message.Offset);
+            if (embedded is null)
                 return _previous ?? throw new CapMapErrorException(ErrorIds.NoEmbeddedSchema, ErrorCategory.InvalidArgument,
                     $"'{file}' carries no schema (it was not written by this version of CapMap); give -Schema and -RootType.", file);
+            if (_previous is not null && embedded.SameAs(_previousSchema)) return _previous;
+            var carried = CarriedSchema.Load(embedded);
             var target = command.ResolveField(carried.Root, command.Field, rootIfNoList: true);
             if (carried.Inferred is { } inferred && target is not null && target.Path == inferred.Root.Fields[0].Identifier)
             {
                 var records = new InferredRowReader(inferred, carried.SchemaSet, PSObjectReader.TypeNameFor, PSObjectReader.Present);
-                return _previous = new MessagePlan<object>(carried.Root, target, (r, _) => records.Read(r));
+                return Remember(embedded, new MessagePlan<object>(carried.Root, target, (r, _) => records.Read(r)));
             }
-            return _previous = new MessagePlan<object>(carried.Root, target, rows.Read);
+            return Remember(embedded, new MessagePlan<object>(carried.Root, target, rows.Read));
+        }
+
+        private MessagePlan<object> Remember(EmbeddedSchema schema, MessagePlan<object> plan)
+        {
+            _previousSchema = schema;
+            return _previous = plan;
         }
     }
 }
