@@ -225,6 +225,31 @@ Describe 'ConvertTo-CapnpSchema' {
     }
 }
 
+Describe 'Script properties' {
+    It 'a record keeps its own script properties; a nested object is shown without its script properties' {
+        $inner = [pscustomobject]@{ Tag = 'x' } | Add-Member -MemberType ScriptProperty -Name Computed -Value { "c-$($this.Tag)" } -PassThru
+        $record = [pscustomobject]@{ Id = 1; Inner = $inner } | Add-Member -MemberType ScriptProperty -Name Twice -Value { $this.Id * 2 } -PassThru
+        $file = Join-Path $TestDrive 'script-properties.bin'
+        $record | Export-CapnpMessage -Path $file
+        $back = Import-CapnpMessage -Path $file
+        $back.Twice | Should -Be 2
+        $back.Inner.Tag | Should -BeExactly 'x'
+        $back.Inner.PSObject.Properties.Name | Should -Not -Contain 'Computed'
+    }
+
+    It 'FileInfo.VersionInfo is a struct of its .NET properties, without FileVersionRaw and ProductVersionRaw' {
+        $path = Join-Path $TestDrive 'one.txt'
+        Set-Content -LiteralPath $path -Value 'a'
+        $file = Join-Path $TestDrive 'versioninfo.bin'
+        Get-Item -LiteralPath $path | Export-CapnpMessage -Path $file
+        $text = Get-CapnpSchema -Path $file -AsText
+        $text | Should -Match 'baseName @\d+ :Text'
+        $text | Should -Match 'fileMajorPart @\d+ :Int32'
+        $text | Should -Not -Match 'fileVersionRaw'
+        (Import-CapnpMessage -Path $file).BaseName | Should -BeExactly 'one'
+    }
+}
+
 Describe 'New-CapnpMappedMessage without -Schema' {
     It 'creates the file at the first Add-CapnpStruct, with the schema of its records' {
         $file = Join-Path $TestDrive 'pending.bin'

@@ -26,16 +26,23 @@ internal sealed class PSObjectAdapter : ObjectAdapter
         return IsScalar(inner) || inner is IDictionary or IEnumerable ? inner : pso;
     }
 
-    public override IEnumerable<KeyValuePair<string, object?>>? GetProperties(object value)
+    /// <remarks>
+    /// A nested object (a property's value) is shown without its script properties. Those are PowerShell's type
+    /// data running a script block per object (FileVersionInfo's FileVersionRaw runs New-Object per file), computed
+    /// from the object's own data, which is kept; Export-Csv never evaluates them either, as it writes a nested
+    /// object as its string. The record's own script properties (FileInfo.BaseName, Process.CPU) are kept.
+    /// </remarks>
+    public override IEnumerable<KeyValuePair<string, object?>>? GetProperties(object value, bool nested = false)
     {
         ArgumentNullException.ThrowIfNull(value);
         if (value is IDictionary) return base.GetProperties(value);
         var pso = value as PSObject ?? PSObject.AsPSObject(value);
         if (pso.BaseObject is IDictionary dictionary) return base.GetProperties(dictionary);
-        if (pso.BaseObject is not PSCustomObject && PSPropertyPlan.For(pso) is { } plan) return plan.Read(pso);
+        if (pso.BaseObject is not PSCustomObject && PSPropertyPlan.For(pso, nested) is { } plan) return plan.Read(pso);
         var properties = new List<KeyValuePair<string, object?>>();
         foreach (var property in pso.Properties)
-            properties.Add(new(property.Name, Read(property)));
+            if (!(nested && property is PSScriptProperty))
+                properties.Add(new(property.Name, Read(property)));
         return properties.Count == 0 ? null : properties;
     }
 

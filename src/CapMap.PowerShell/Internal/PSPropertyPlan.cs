@@ -12,11 +12,12 @@ namespace CapMap.PowerShell.Internal;
 /// type and per sequence of the object's own note properties (Get-ChildItem's PSPath ...), then read per object
 /// without asking PowerShell which member a name is: adapted .NET properties and alias properties to them through
 /// compiled getters, code properties by calling their method, the object's own notes from its member table. Only
-/// script properties (and members of unknown kinds) still go through PowerShell, by name.
+/// script properties (and members of unknown kinds) still go through PowerShell, by name. A plan for nested
+/// objects leaves script properties out (see <see cref="PSObjectAdapter.GetProperties"/>).
 /// </summary>
 internal sealed class PSPropertyPlan
 {
-    private static readonly ConcurrentDictionary<Type, PSPropertyPlan[]> s_plans = new();
+    private static readonly ConcurrentDictionary<(Type Type, bool Nested), PSPropertyPlan[]> s_plans = new();
 
     private readonly string[] _ownNames;   // the object's own members when the plan was made, in order
     private readonly Reader[] _readers;
@@ -27,17 +28,21 @@ internal sealed class PSPropertyPlan
         _readers = readers;
     }
 
-    /// <summary>The plan for objects shaped like <paramref name="pso"/> (a wrapped .NET object, not a dictionary or PSCustomObject); null where PowerShell's internals are not as expected.</summary>
-    public static PSPropertyPlan? For(PSObject pso)
+    /// <summary>
+    /// The plan for objects shaped like <paramref name="pso"/> (a wrapped .NET object, not a dictionary or
+    /// PSCustomObject), as a record or as a <paramref name="nested"/> object; null where PowerShell's internals are
+    /// not as expected.
+    /// </summary>
+    public static PSPropertyPlan? For(PSObject pso, bool nested)
     {
         if (PSInstanceMembers.Of(pso) is not { } own) return null;
-        var type = pso.BaseObject.GetType();
-        var known = s_plans.TryGetValue(type, out var plans) ? plans : [];
+        var key = (pso.BaseObject.GetType(), nested);
+        var known = s_plans.TryGetValue(key, out var plans) ? plans : [];
         foreach (var plan in known)
             if (plan.Fits(own))
                 return plan;
-        var made = Create(pso, own);
-        if (known.Length < 8) s_plans[type] = [.. known, made]; // a few shapes per type; beyond that, built each time
+        var made = Create(pso, own, nested);
+        if (known.Length < 8) s_plans[key] = [.. known, made]; // a few shapes per type; beyond that, built each time
         return made;
     }
 
@@ -58,7 +63,7 @@ internal sealed class PSPropertyPlan
         return true;
     }
 
-    private static PSPropertyPlan Create(PSObject pso, OrderedDictionary own)
+    private static PSPropertyPlan Create(PSObject pso, OrderedDictionary own, bool nested)
     {
         var ownNames = new string[own.Count];
         for (int i = 0; i < ownNames.Length; i++) ownNames[i] = ((PSMemberInfo)own[i]!).Name;
@@ -66,6 +71,7 @@ internal sealed class PSPropertyPlan
         var readers = new List<Reader>();
         foreach (var p in pso.Properties)
         {
+            if (nested && p is PSScriptProperty) continue;
             if (own.Contains(p.Name)) readers.Add(new OwnReader(p.Name));
             else if (Compiled(type, p) is { } getter) readers.Add(new GetterReader(p.Name, getter));
             else if (p is PSCodeProperty { GetterCodeReference: { } method } && CompileCode(method) is { } code) readers.Add(new CodeReader(p.Name, code));

@@ -121,7 +121,7 @@ public sealed class InferredRecordCodec
                 object? key = _adapter.ReusableKey(value);
                 if (key is not null && _lastNested.TryGetValue(type.Struct!, out var last) && last.Key.Equals(key))
                     return last.Stored;
-                if (_describer.Describe(value) is not { } described)
+                if (_describer.Describe(value, nested: true) is not { } described)
                     throw new InferredValueException($"{where}: a {value.GetType().Name} ('{ClrTypeTable.ToText(value)}') has no properties for struct {type}.");
                 var stored = EncodeStruct(type.Struct!, described.Properties, where + ".");
                 if (key is not null) _lastNested[type.Struct!] = (key, stored);

@@ -71,7 +71,7 @@ internal sealed class InferredRecordWriter
                 object? key = _adapter.ReusableKey(value);
                 if (key is not null && _lastNested.TryGetValue(type.Struct!, out var last) && last.Key.Equals(key))
                     return last.Slots;
-                if (_describer.Describe(value) is not { } described)
+                if (_describer.Describe(value, nested: true) is not { } described)
                     throw new InferredValueException($"{plan.Where}: a {value.GetType().Name} ('{ClrTypeTable.ToText(value)}') has no properties for struct {type}.");
                 var slots = EncodeStruct(plan.Struct!, described.Properties);
                 if (key is not null) _lastNested[type.Struct!] = (key, slots);

@@ -22,9 +22,12 @@ public class ObjectAdapter
 
     /// <summary>
     /// The properties of an object that is neither a scalar of the type table nor a collection; null if the
-    /// value has no properties to show (it is then written as its string).
+    /// value has no properties to show (it is then written as its string). <paramref name="nested"/> is true for
+    /// an object that is a property's value (below the record's own level): an adapter may show such objects by
+    /// their data alone, without members that are computed by running code of its host (PowerShell's script
+    /// properties). The default shows every object the same way.
     /// </summary>
-    public virtual IEnumerable<KeyValuePair<string, object?>>? GetProperties(object value)
+    public virtual IEnumerable<KeyValuePair<string, object?>>? GetProperties(object value, bool nested = false)
     {
         ArgumentNullException.ThrowIfNull(value);
         if (value is IDictionary dictionary) return DictionaryEntries(dictionary);

@@ -124,12 +124,15 @@ internal sealed class ShapeObserver
         return current;
     }
 
-    /// <summary>The properties of an object or dictionary; null for scalars, collections and objects without properties.</summary>
-    public (ClrKind Kind, string? Argument, IEnumerable<KeyValuePair<string, object?>> Properties)? Describe(object? value)
+    /// <summary>
+    /// The properties of an object or dictionary; null for scalars, collections and objects without properties.
+    /// <paramref name="nested"/>: the object is a property's value, not a record (see <see cref="ObjectAdapter.GetProperties"/>).
+    /// </summary>
+    public (ClrKind Kind, string? Argument, IEnumerable<KeyValuePair<string, object?>> Properties)? Describe(object? value, bool nested = false)
     {
         if (value is null || ClrTypeTable.Classify(value) is not null) return null;
         if (value is not IDictionary && value is IEnumerable) return null;
-        var properties = _adapter.GetProperties(value);
+        var properties = _adapter.GetProperties(value, nested);
         if (properties is null) return null;
         return value is IDictionary
             ? (ClrKind.Dictionary, value is System.Collections.Specialized.OrderedDictionary ? "Ordered" : null, properties)
@@ -182,7 +185,7 @@ internal sealed class ShapeObserver
             return list;
         }
 
-        if (level > _depth || Describe(value) is not { } described)
+        if (level > _depth || Describe(value, nested: true) is not { } described)
             return JoinScalar(current, Text.Info); // beyond the depth, or nothing to show: its string, as Export-Csv writes it
         switch (current)
         {
