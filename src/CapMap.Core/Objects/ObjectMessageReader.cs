@@ -77,12 +77,34 @@ public sealed class ObjectMessageReader : IDisposable
     /// <paramref name="skip"/> and stopping after <paramref name="first"/>, counted over all messages of the file.
     /// Skipping costs nothing per skipped value: a message whose values are all skipped is not decoded at all.
     /// </summary>
-    public IEnumerable<T> Read<T>(Func<MessageFileInfo, MessagePlan<T>> planFor, long skip = 0, long first = long.MaxValue)
+    /// <param name="planFor">The plan of each message.</param>
+    /// <param name="skip">Values to skip first.</param>
+    /// <param name="first">Most values to return.</param>
+    /// <param name="readAhead">
+    /// Decode on a worker thread, up to two batches ahead of the enumeration (where the machine has more than one
+    /// core). <paramref name="planFor"/> and the plans' decoders then run on that thread, one call at a time. The
+    /// enumeration's disposal waits for the worker, so nothing reads the file once it is disposed.
+    /// </param>
+    public IEnumerable<T> Read<T>(Func<MessageFileInfo, MessagePlan<T>> planFor, long skip = 0, long first = long.MaxValue, bool readAhead = false)
     {
         ArgumentNullException.ThrowIfNull(planFor);
         ArgumentOutOfRangeException.ThrowIfNegative(skip);
         ArgumentOutOfRangeException.ThrowIfNegative(first);
-        var batch = new List<T>();
+        var batches = Batches(planFor, skip, first);
+        if (readAhead && ReadAhead.Worthwhile) batches = ReadAhead.Run(batches, depth: 2);
+        return Flatten(batches);
+    }
+
+    private static IEnumerable<T> Flatten<T>(IEnumerable<List<T>> batches)
+    {
+        foreach (var batch in batches)
+            foreach (var value in batch)
+                yield return value;
+    }
+
+    // Each batch is a new list (a read-ahead consumer may still hold the one before).
+    private IEnumerable<List<T>> Batches<T>(Func<MessageFileInfo, MessagePlan<T>> planFor, long skip, long first)
+    {
         for (int m = 0; m < _messages.Count; m++)
         {
             if (first <= 0) yield break;
@@ -102,12 +124,12 @@ public sealed class ObjectMessageReader : IDisposable
             for (long i = skip; i < end;)
             {
                 long from = i, to = Math.Min(end, i + BatchSize);
-                batch.Clear();
+                var batch = new List<T>((int)(to - from));
                 reader.ReadConsistent(() =>
                 {
                     for (long j = from; j < to; j++) batch.Add(plan.Decode(selection.Struct(j), selection.Schema));
                 });
-                foreach (var value in batch) yield return value;
+                yield return batch;
                 i = to;
                 Fraction = (m + (double)i / selection.Count) / _messages.Count;
             }

@@ -97,7 +97,7 @@ public sealed class ImportCapnpMessageCommand : ExistingFileCmdletBase
             : new CarriedPlans(this, file, rows).For;
         var progress = new ProgressRecord(Math.Abs(file.GetHashCode() % 100000) + 1, $"Import-CapnpMessage {System.IO.Path.GetFileName(file)}", "Reading");
         long count = 0;
-        foreach (var value in reader.Read(planFor, Skip, First))
+        foreach (var value in reader.Read(planFor, Skip, First, readAhead: true))
         {
             if (Stopping) return;
             WriteObject(value);
