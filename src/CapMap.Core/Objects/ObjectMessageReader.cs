@@ -124,11 +124,7 @@ public sealed class ObjectMessageReader : IDisposable
             for (long i = skip; i < end;)
             {
                 long from = i, to = Math.Min(end, i + BatchSize);
-                var batch = new List<T>((int)(to - from));
-                reader.ReadConsistent(() =>
-                {
-                    for (long j = from; j < to; j++) batch.Add(plan.Decode(selection.Struct(j), selection.Schema));
-                });
+                var batch = reader.ReadConsistent(() => DecodeBatch(plan, selection, from, to));
                 yield return batch;
                 i = to;
                 Fraction = (m + (double)i / selection.Count) / _messages.Count;
@@ -137,6 +133,20 @@ public sealed class ObjectMessageReader : IDisposable
             skip = 0;
         }
         Fraction = 1;
+    }
+
+    private static List<T> DecodeBatch<T>(MessagePlan<T> plan, Selection selection, long from, long to)
+    {
+        int count = (int)(to - from);
+        if (plan.Batch is { } makeBatch)
+        {
+            var records = makeBatch(count);
+            for (long j = from; j < to; j++) records.Add(selection.Struct(j), selection.Schema);
+            return records.Complete();
+        }
+        var batch = new List<T>(count);
+        for (long j = from; j < to; j++) batch.Add(plan.Decode(selection.Struct(j), selection.Schema));
+        return batch;
     }
 
     /// <summary>What a target selects in one message: how many structs, their schema, and how to reach the i-th.</summary>

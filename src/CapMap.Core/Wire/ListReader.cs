@@ -33,6 +33,15 @@ public readonly unsafe struct ListReader
 
     /// <summary>True for the empty default list (a null pointer).</summary>
     public bool IsNull => _message is null;
+
+    // For DetachedCopy, which copies the list word for word (the pointers through MessageReader's checks).
+    internal MessageReader? Message => _message;
+    internal int Segment => _segment;
+    internal byte* Start => _start;
+    internal long StepBits => _stepBits;
+    internal int DataBits => _dataBits;
+    internal int PointersPerElement => _pointerCount;
+    internal int Nesting => _nesting;
     /// <summary>Number of elements.</summary>
     public int Count { get; }
     /// <summary>How each element is encoded.</summary>

@@ -188,6 +188,28 @@ public sealed unsafe partial class MessageReader : IDisposable
         return new ListReader(this, targetSegment, (byte*)target, count, size, bits, isPointerList ? 0 : bits, isPointerList ? 1 : 0, nesting - 1);
     }
 
+    /// <summary>The kind (<see cref="WirePointer.KindStruct"/> or <see cref="WirePointer.KindList"/>) of the object a non-null pointer reaches, far pointers followed with every check.</summary>
+    internal int TargetKind(int segment, ulong* slot)
+    {
+        ThrowIfDisposed();
+        Resolve(segment, slot, out _, out ulong pointer);
+        return WirePointer.Kind(pointer);
+    }
+
+    /// <summary>A Text or Data value as the list of bytes it is (Text ending in NUL), with the checks of <see cref="ReadBlob"/> and the charge of <see cref="ReadList"/>.</summary>
+    internal ListReader ReadBlobList(int segment, ulong* slot, bool isText, int nesting)
+    {
+        ulong* target = Resolve(segment, slot, out _, out ulong pointer);
+        if (WirePointer.Kind(pointer) != WirePointer.KindList || WirePointer.ListElementSize(pointer) != ElementSize.Byte)
+            throw Malformed($"Expected a {(isText ? "Text" : "Data")} pointer (a list of bytes), found a {KindName(pointer)} pointer.");
+        var list = ReadList(segment, slot, nesting);
+        if (isText && (list.Count == 0 || ((byte*)target)[list.Count - 1] != 0)) throw Malformed("A Text value is not NUL-terminated.");
+        return list;
+    }
+
+    /// <summary>The exception for bytes that break the format, as this reader reports them (the truncation instead, if the file was cut).</summary>
+    internal CapnpFormatException MalformedError(string message) => Malformed(message);
+
     /// <summary>Reads a byte-list blob; Text must end in NUL, which is not returned.</summary>
     internal ReadOnlySpan<byte> ReadBlob(int segment, ulong* slot, bool isText, out bool isNull)
     {

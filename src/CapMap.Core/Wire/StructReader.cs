@@ -30,6 +30,13 @@ public readonly unsafe struct StructReader
     /// <summary>True when no struct was there (a null pointer); every read then returns the default.</summary>
     public bool IsNull => _message is null;
 
+    // For DetachedCopy, which copies the struct word for word (the pointers through MessageReader's checks).
+    internal MessageReader? Message => _message;
+    internal int Segment => _segment;
+    internal byte* Data => _data;
+    internal ulong* Pointers => _pointers;
+    internal int Nesting => _nesting;
+
     /// <summary>Whole words of data section (a struct read from a primitive list may hold less than one).</summary>
     public int DataWordCount => _dataBytes / 8;
 

@@ -91,10 +91,12 @@ public sealed class ImportCapnpMessageCommand : ExistingFileCmdletBase
     private void ReadFile(string file)
     {
         using var reader = ObjectMessageReader.Open(file);
+        // Records are copied out of the mapping in batches and decoded when a row is first read (DetachedRows).
         var rows = new StructRowReader();
+        var explicitRows = new DetachedRows(rows.ShapeOf, rows.ValuesOf);
         Func<MessageFileInfo, MessagePlan<object>> planFor = _root is not null
-            ? _ => new MessagePlan<object>(_root, _target, rows.Read)
-            : new CarriedPlans(this, file, rows).For;
+            ? _ => new MessagePlan<object>(_root, _target, rows.Read) { Batch = explicitRows.NewBatch }
+            : new CarriedPlans(this, file, rows, explicitRows).For;
         var progress = new ProgressRecord(Math.Abs(file.GetHashCode() % 100000) + 1, $"Import-CapnpMessage {System.IO.Path.GetFileName(file)}", "Reading");
         long count = 0;
         foreach (var value in reader.Read(planFor, Skip, First, readAhead: true))
@@ -119,7 +121,7 @@ public sealed class ImportCapnpMessageCommand : ExistingFileCmdletBase
     /// the same schema as the one before it (every message a full list went on in) reuses that message's plan, so the
     /// schema is loaded and its readers compiled once, not once per message.
     /// </summary>
-    private sealed class CarriedPlans(ImportCapnpMessageCommand command, string file, StructRowReader rows)
+    private sealed class CarriedPlans(ImportCapnpMessageCommand command, string file, StructRowReader rows, DetachedRows explicitRows)
     {
         private MessagePlan<object>? _previous;
         private EmbeddedSchema? _previousSchema;
@@ -136,9 +138,10 @@ public sealed class ImportCapnpMessageCommand : ExistingFileCmdletBase
             if (carried.Inferred is { } inferred && target is not null && target.Path == inferred.Root.Fields[0].Identifier)
             {
                 var records = new InferredRowReader(inferred, carried.SchemaSet, PSObjectReader.TypeNameFor, PSObjectReader.Present);
-                return Remember(embedded, new MessagePlan<object>(carried.Root, target, (r, _) => records.Read(r)));
+                var detached = new DetachedRows((_, _) => records.RecordShape, (r, _) => records.RecordValues(r), records.Present);
+                return Remember(embedded, new MessagePlan<object>(carried.Root, target, (r, _) => records.Read(r)) { Batch = detached.NewBatch });
             }
-            return Remember(embedded, new MessagePlan<object>(carried.Root, target, rows.Read));
+            return Remember(embedded, new MessagePlan<object>(carried.Root, target, rows.Read) { Batch = explicitRows.NewBatch });
         }
 
         private MessagePlan<object> Remember(EmbeddedSchema schema, MessagePlan<object> plan)

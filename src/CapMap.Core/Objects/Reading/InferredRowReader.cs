@@ -20,6 +20,9 @@ public sealed class InferredRowReader
     private readonly Func<string, string?> _typeName;
     private readonly Dictionary<InferredStruct, Func<StructReader, object>> _structs = new(ReferenceEqualityComparer.Instance);
     private readonly Func<StructReader, object> _record;
+    private readonly InferredStruct _recordStruct;
+    private readonly ClrTypeInfo? _recordClr;
+    private ObjectPlan? _recordPlan;
 
     /// <summary>Creates the reader for the records of <paramref name="schema"/>, whose wire form is <paramref name="set"/>.</summary>
     /// <param name="schema">The inferred schema.</param>
@@ -35,11 +38,27 @@ public sealed class InferredRowReader
         _set = set;
         _present = present ?? (row => row);
         var record = schema.Record ?? throw new ArgumentException("The schema's root is not a list of records.", nameof(schema));
-        _record = ObjectReaderFor(record, schema.Root.Fields[0].Clr?.Element, "", asObject: true);
+        _recordStruct = record;
+        _recordClr = schema.Root.Fields[0].Clr?.Element;
+        _record = ObjectReaderFor(record, _recordClr, "", asObject: true);
     }
 
     /// <summary>Reads one record struct.</summary>
     public object Read(StructReader reader) => _record(reader);
+
+    /// <summary>The shape of every record's row (<see cref="Read"/> gives it <see cref="Present"/>ed).</summary>
+    public RowShape RecordShape => RecordPlan.Shape;
+
+    /// <summary>The values of one record's row, in the order of <see cref="RecordShape"/>'s properties.</summary>
+    public object?[] RecordValues(StructReader reader) => RecordPlan.Values(reader);
+
+    /// <summary>What becomes of a record's row as it is output (the <c>present</c> function this reader was made with).</summary>
+    public object Present(Row row) => _present(row);
+
+    private ObjectPlan RecordPlan => _recordPlan ??= CompileObject(_recordStruct, _recordClr, "");
+
+    /// <summary>An object struct's row type and the reader of its values.</summary>
+    private sealed record ObjectPlan(RowShape Shape, Func<StructReader, object?[]> Values);
 
     /// <param name="s">The struct.</param>
     /// <param name="clr">What its values were in .NET.</param>
@@ -57,11 +76,11 @@ public sealed class InferredRowReader
 
     private Func<StructReader, object> Compile(InferredStruct s, ClrTypeInfo? clr, string path, bool asObject)
     {
-        var wire = (StructSchema)_set.GetById(s.Id);
-        var fields = s.Fields.Where(f => f.FlagsNullOf is null).ToList();
-        var readers = fields.Select(f => FieldReader(wire, f, path + f.Name)).ToArray();
         if (!asObject && InferredValues.IsDictionary(clr))
         {
+            var wire = (StructSchema)_set.GetById(s.Id);
+            var fields = s.Fields.Where(f => f.FlagsNullOf is null).ToList();
+            var readers = fields.Select(f => FieldReader(wire, f, path + f.Name)).ToArray();
             var keys = fields.Select(f => f.Name).ToArray();
             return r =>
             {
@@ -70,14 +89,23 @@ public sealed class InferredRowReader
                 return dictionary;
             };
         }
+        var plan = asObject ? RecordPlan : CompileObject(s, clr, path);
+        return r => _present(plan.Shape.New(plan.Values(r)));
+    }
+
+    private ObjectPlan CompileObject(InferredStruct s, ClrTypeInfo? clr, string path)
+    {
+        var wire = (StructSchema)_set.GetById(s.Id);
+        var fields = s.Fields.Where(f => f.FlagsNullOf is null).ToList();
+        var readers = fields.Select(f => FieldReader(wire, f, path + f.Name)).ToArray();
         var shape = RowTypes.Get(wire.ShortName, fields.Select(f => f.Name).ToList(), clr is { Kind: ClrKind.Object, Argument: { } t } ? _typeName(t) : null, out var kept);
         var keptReaders = readers.Where((_, i) => kept[i]).ToArray();
-        return r =>
+        return new ObjectPlan(shape, r =>
         {
             var values = new object?[keptReaders.Length];
             for (int i = 0; i < values.Length; i++) values[i] = keptReaders[i](r);
-            return _present(shape.New(values));
-        };
+            return values;
+        });
     }
 
     private Func<StructReader, object?> FieldReader(StructSchema wire, InferredField field, string where)

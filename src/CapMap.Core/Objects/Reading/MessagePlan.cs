@@ -11,4 +11,22 @@ namespace CapMap.Objects.Reading;
 /// <param name="Root">The message's root struct.</param>
 /// <param name="Target">What is read from the root: a list's elements, one struct, or (null) the root itself.</param>
 /// <param name="Decode">Turns one selected struct, with its schema, into a value; it must own its data (nothing may refer to the mapping after it returns).</param>
-public sealed record MessagePlan<T>(StructSchema Root, FieldPath? Target, Func<StructReader, StructSchema, T> Decode);
+public sealed record MessagePlan<T>(StructSchema Root, FieldPath? Target, Func<StructReader, StructSchema, T> Decode)
+{
+    /// <summary>
+    /// When set, used instead of <see cref="Decode"/>: a batch (sized by the argument) that takes the selected structs
+    /// of one batch and then gives their values, which must not refer to the mapping either (see <see cref="DetachedRows"/>).
+    /// </summary>
+    public Func<int, IRecordBatch<T>>? Batch { get; init; }
+}
+
+/// <summary>The structs of one batch of a message, turned into values together.</summary>
+/// <typeparam name="T">The values produced.</typeparam>
+public interface IRecordBatch<T>
+{
+    /// <summary>Takes the next selected struct, with its schema, while the message is readable.</summary>
+    void Add(StructReader record, StructSchema schema);
+
+    /// <summary>The values of the structs added, in order; nothing in them refers to the message.</summary>
+    List<T> Complete();
+}

@@ -11,18 +11,46 @@ namespace CapMap.Objects.Reading;
 /// <remarks>Members here are not public on purpose: PowerShell adapts public members, and these must not show up as properties.</remarks>
 public abstract class Row
 {
+    private object?[]? _values;
+    private RowSource? _source; // until the values are decoded, for a row made by RowShape.NewLazy
+    private readonly int _index;
+
     /// <summary>Creates the row; the generated constructor passes its shape and values.</summary>
     protected Row(RowShape shape, object?[] values)
     {
         Shape = shape;
-        Values = values;
+        _values = values;
+    }
+
+    /// <summary>Creates a row whose values <paramref name="source"/> decodes when they are first read; the generated lazy constructor passes these.</summary>
+    protected Row(RowShape shape, RowSource source, int index)
+    {
+        Shape = shape;
+        _source = source;
+        _index = index;
     }
 
     /// <summary>The names and the type name this row was made with.</summary>
     protected internal RowShape Shape { get; }
 
-    /// <summary>The property values (the generated properties read and write these slots).</summary>
-    protected internal object?[] Values { get; }
+    /// <summary>The property values (the generated properties read and write these slots); decoded at the first read of a lazy row.</summary>
+    protected internal object?[] Values => Volatile.Read(ref _values) ?? Materialize();
+
+    // The values are published before the source is let go, so a thread that finds no source finds the values.
+    private object?[] Materialize()
+    {
+        var source = Volatile.Read(ref _source);
+        if (source is null) return Volatile.Read(ref _values)!;
+        lock (source.Gate)
+        {
+            if (_values is null)
+            {
+                Volatile.Write(ref _values, source.Decode(_index));
+                Volatile.Write(ref _source, null);
+            }
+        }
+        return _values;
+    }
 
     /// <summary>The type name <paramref name="row"/> should show (<see cref="RowShape.TypeName"/>); static, so it is no member of the row.</summary>
     public static string? TypeNameOf(Row row) => (row ?? throw new ArgumentNullException(nameof(row))).Shape.TypeName;
@@ -67,6 +95,26 @@ public sealed class RowShape
 
     internal Func<RowShape, object?[], Row> Create { get; set; } = null!;
 
+    internal Func<RowShape, RowSource, int, Row> CreateLazy { get; set; } = null!;
+
     /// <summary>A new row of this shape holding <paramref name="values"/> (one per property, in order; owned by the row).</summary>
     public Row New(object?[] values) => Create(this, values);
+
+    /// <summary>A new row of this shape whose values <paramref name="source"/> decodes (entry <paramref name="index"/>) when they are first read.</summary>
+    public Row NewLazy(RowSource source, int index) => CreateLazy(this, source ?? throw new ArgumentNullException(nameof(source)), index);
+}
+
+/// <summary>
+/// Where rows made by <see cref="RowShape.NewLazy"/> get their values: it decodes entry <c>index</c> on demand, under
+/// <see cref="Gate"/> (rows may be read on any thread, and decoders keep caches). Derived only in this assembly.
+/// </summary>
+public abstract class RowSource
+{
+    private protected RowSource() { }
+
+    /// <summary>The lock every decode of this source runs under (shared with whatever else uses the same decoders).</summary>
+    internal abstract object Gate { get; }
+
+    /// <summary>The values of entry <paramref name="index"/>, in the order of its row's shape.</summary>
+    internal abstract object?[] Decode(int index);
 }

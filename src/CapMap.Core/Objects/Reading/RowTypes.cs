@@ -21,6 +21,8 @@ public static class RowTypes
     private static readonly List<(ModuleBuilder Module, HashSet<string> Names)> Modules = [];
     private static readonly ConstructorInfo RowConstructor = typeof(Row).GetConstructor(
         BindingFlags.Instance | BindingFlags.NonPublic, [typeof(RowShape), typeof(object?[])])!;
+    private static readonly ConstructorInfo LazyRowConstructor = typeof(Row).GetConstructor(
+        BindingFlags.Instance | BindingFlags.NonPublic, [typeof(RowShape), typeof(RowSource), typeof(int)])!;
     private static readonly MethodInfo ValuesGetter = typeof(Row).GetProperty("Values", BindingFlags.Instance | BindingFlags.NonPublic)!.GetMethod!;
 
     /// <summary>
@@ -50,6 +52,7 @@ public static class RowTypes
             shape = new RowShape(type, names.AsReadOnly(), typeName);
             var create = type.GetMethod("Create", BindingFlags.Static | BindingFlags.Public)!;
             shape.Create = create.CreateDelegate<Func<RowShape, object?[], Row>>();
+            shape.CreateLazy = type.GetMethod("CreateLazy", BindingFlags.Static | BindingFlags.Public)!.CreateDelegate<Func<RowShape, RowSource, int, Row>>();
             Shapes[key] = shape;
             return shape;
         }
@@ -112,6 +115,24 @@ public static class RowTypes
         il.Emit(OpCodes.Ldarg_0);
         il.Emit(OpCodes.Ldarg_1);
         il.Emit(OpCodes.Newobj, ctor);
+        il.Emit(OpCodes.Ret);
+
+        // The same pair for a lazy row (values decoded at the first read).
+        var lazyCtor = type.DefineConstructor(MethodAttributes.Private, CallingConventions.Standard, [typeof(RowShape), typeof(RowSource), typeof(int)]);
+        il = lazyCtor.GetILGenerator();
+        il.Emit(OpCodes.Ldarg_0);
+        il.Emit(OpCodes.Ldarg_1);
+        il.Emit(OpCodes.Ldarg_2);
+        il.Emit(OpCodes.Ldarg_3);
+        il.Emit(OpCodes.Call, LazyRowConstructor);
+        il.Emit(OpCodes.Ret);
+        var createLazy = type.DefineMethod("CreateLazy", MethodAttributes.Public | MethodAttributes.Static | MethodAttributes.HideBySig,
+            typeof(Row), [typeof(RowShape), typeof(RowSource), typeof(int)]);
+        il = createLazy.GetILGenerator();
+        il.Emit(OpCodes.Ldarg_0);
+        il.Emit(OpCodes.Ldarg_1);
+        il.Emit(OpCodes.Ldarg_2);
+        il.Emit(OpCodes.Newobj, lazyCtor);
         il.Emit(OpCodes.Ret);
 
         const MethodAttributes accessor = MethodAttributes.Public | MethodAttributes.SpecialName | MethodAttributes.HideBySig;

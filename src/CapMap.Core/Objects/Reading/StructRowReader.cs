@@ -18,7 +18,21 @@ public sealed class StructRowReader
     public Row Read(StructReader reader, StructSchema schema)
     {
         ArgumentNullException.ThrowIfNull(schema);
-        return CompiledFor(schema).Read(reader);
+        return CompiledFor(schema).VariantFor(reader).Read(reader);
+    }
+
+    /// <summary>The shape of the row <see cref="Read"/> would make (it depends on the data section alone: a union's discriminant).</summary>
+    public RowShape ShapeOf(StructReader reader, StructSchema schema)
+    {
+        ArgumentNullException.ThrowIfNull(schema);
+        return CompiledFor(schema).VariantFor(reader).Shape;
+    }
+
+    /// <summary>The values of the row <see cref="Read"/> would make, in the order of <see cref="ShapeOf"/>'s properties.</summary>
+    public object?[] ValuesOf(StructReader reader, StructSchema schema)
+    {
+        ArgumentNullException.ThrowIfNull(schema);
+        return CompiledFor(schema).VariantFor(reader).Values(reader);
     }
 
     private Compiled CompiledFor(StructSchema schema)
@@ -33,13 +47,13 @@ public sealed class StructRowReader
         private readonly Dictionary<int, Variant> _variants = new();
         private Variant? _plain;
 
-        public Row Read(StructReader reader)
+        public Variant VariantFor(StructReader reader)
         {
-            if (!schema.HasUnion) return (_plain ??= Build(null)).Read(reader);
+            if (!schema.HasUnion) return _plain ??= Build(null);
             ushort discriminant = reader.ReadUInt16(checked((int)schema.DiscriminantOffset));
             if (!_variants.TryGetValue(discriminant, out var variant))
                 _variants[discriminant] = variant = Build(schema.GetUnionField(discriminant));
-            return variant.Read(reader);
+            return variant;
         }
 
         private Variant Build(FieldSchema? active)
@@ -53,11 +67,15 @@ public sealed class StructRowReader
 
     private sealed class Variant(RowShape shape, Func<StructReader, object?>[] readers)
     {
-        public Row Read(StructReader reader)
+        public RowShape Shape => shape;
+
+        public Row Read(StructReader reader) => shape.New(Values(reader));
+
+        public object?[] Values(StructReader reader)
         {
             var values = new object?[readers.Length];
             for (int i = 0; i < values.Length; i++) values[i] = readers[i](reader);
-            return shape.New(values);
+            return values;
         }
     }
 
