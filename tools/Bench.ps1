@@ -146,11 +146,15 @@ function Invoke-PowerShellWorkload {
     $result
 }
 
-# The summary keys of workload 5 (issue 11), null where it did not run.
+# The summary keys of workload 5 (issue 11), null where it did not run; then the floors (report only: PowerShell's
+# own share of the work, see bench/ps/PowerShellBench.ps1), null where the result has none.
 function Set-PowerShellKeys($Summary, $Result) {
     foreach ($key in 'export_vs_exportcsv_cost_ratio', 'import_vs_importcsv_speedup', 'export_fileinfo_vs_exportcsv_cost_ratio',
-        'import_fileinfo_vs_importcsv_speedup', 'export_alloc_bytes_per_record', 'import_alloc_bytes_per_record') {
-        $Summary[$key] = if ($Result) { [Math]::Round($Result.$key, 3) } else { $null }
+        'import_fileinfo_vs_importcsv_speedup', 'export_alloc_bytes_per_record', 'import_alloc_bytes_per_record',
+        'export_binding_floor_vs_exportcsv_cost_ratio', 'export_bulk_vs_exportcsv_cost_ratio', 'import_floor_vs_importcsv_speedup',
+        'export_fileinfo_script_floor_vs_exportcsv_cost_ratio', 'import_touched_vs_importcsv_speedup',
+        'import_fileinfo_touched_vs_importcsv_speedup') {
+        $Summary[$key] = if ($Result -and $Result.PSObject.Properties[$key]) { [Math]::Round($Result.$key, 3) } else { $null }
     }
     $Summary['powershell'] = $Result
 }

@@ -125,10 +125,41 @@ function Update-BenchDoc([string] $Path, $Summary, $CoreTable, $ScaleRows) {
         ,@('import_fileinfo_vs_importcsv_speedup', $Summary['import_fileinfo_vs_importcsv_speedup'], '≥ 5', (& $target ($null -ne $Summary['import_fileinfo_vs_importcsv_speedup'] -and $Summary['import_fileinfo_vs_importcsv_speedup'] -ge 5)))
         ,@('export_alloc_bytes_per_record', $Summary['export_alloc_bytes_per_record'], 'report', '')
         ,@('import_alloc_bytes_per_record', $Summary['import_alloc_bytes_per_record'], 'report', '')
+        ,@('export_binding_floor_vs_exportcsv_cost_ratio', $Summary['export_binding_floor_vs_exportcsv_cost_ratio'], 'report', '')
+        ,@('export_bulk_vs_exportcsv_cost_ratio', $Summary['export_bulk_vs_exportcsv_cost_ratio'], 'report', '')
+        ,@('import_floor_vs_importcsv_speedup', $Summary['import_floor_vs_importcsv_speedup'], 'report', '')
+        ,@('export_fileinfo_script_floor_vs_exportcsv_cost_ratio', $Summary['export_fileinfo_script_floor_vs_exportcsv_cost_ratio'], 'report', '')
+        ,@('import_touched_vs_importcsv_speedup', $Summary['import_touched_vs_importcsv_speedup'], 'report', '')
+        ,@('import_fileinfo_touched_vs_importcsv_speedup', $Summary['import_fileinfo_touched_vs_importcsv_speedup'], 'report', '')
         ,@('bigger_than_memory_ok', $Summary.bigger_than_memory_ok, 'true', (& $target $Summary.bigger_than_memory_ok))
         ,@('cpp_reference_wall_s', $Summary.cpp_reference_wall_s, '', '')
         ,@('capmap_wall_s', $Summary.capmap_wall_s, '', '')
     ) | ForEach-Object { [pscustomobject]@{ Key = "``$($_[0])``"; Value = $_[1]; Target = $_[2]; Result = $_[3] } }
+    # Workload 5's floors (PowerShell's own share of the work), where the run measured them.
+    $psHas = { param($k) $null -ne $ps -and ($(if ($ps -is [System.Collections.IDictionary]) { $ps.Contains($k) } else { $null -ne $ps.PSObject.Properties[$k] })) }
+    $floors = if (& $psHas 'export_binding_floor_us_per_obj') { @"
+
+PowerShell's own share (floors, report only: work that no exporter or importer of these objects can avoid), same repeats:
+
+| Floor | µs per object | against Export-Csv's cost / Import-Csv's time |
+|---|---|---|
+| binding floor: the rows piped to ``Export-CapnpMessage -WhatIf``, minus Out-Null | $(Format-Num $ps.export_binding_floor_us_per_obj 2) | cost ratio $(Format-Num $ps.export_binding_floor_vs_exportcsv_cost_ratio 3) |
+| bulk export: ``Export-CapnpMessage -InputObject `$rows`` (its whole time) | $(Format-Num $ps.export_bulk_us_per_obj 2) | cost ratio $(Format-Num $ps.export_bulk_vs_exportcsv_cost_ratio 3) |
+| import floor: ``(`$rows \| Measure-Object).Count`` | $(Format-Num $ps.import_floor_us_per_obj 2) | Import-Csv / floor $(Format-Num $ps.import_floor_vs_importcsv_speedup 2) |
+
+- Binding floor: PowerShell binding each piped object to Export-CapnpMessage, which then returns at once (ShouldProcess declined).
+- Bulk export: the same records written without per-object pipeline binding (the list bound by name); its gap to the piped export is what binding costs the exporter.
+- Import floor: objects that already exist, through the same consumer the imports use (Measure-Object); no importer can be faster.
+
+| | Import-CapnpMessage | Import-Csv |
+|---|---|---|
+| read all rows, every record's ``id`` read by the consumer (s) | $(Format-Num $ps.import_capnp_touched_s 2) | $(Format-Num $ps.import_csv_touched_s 2) |
+"@ } else { '' }
+    $fileFloors = if (& $psHas 'fileinfo_script_floor_us_per_obj') { @"
+| read all rows, every record's ``Length`` read by the consumer (s) | $(Format-Num $ps.import_fileinfo_capnp_touched_s 2) | $(Format-Num $ps.import_fileinfo_csv_touched_s 2) |
+
+Script floor: $(Format-Num $ps.fileinfo_script_floor_us_per_obj 1) µs per object, $(Format-Num $ps.export_fileinfo_script_floor_vs_exportcsv_cost_ratio 3) of Export-Csv's cost: every FileInfo's own script properties ($(@($ps.fileinfo_script_properties) -join ', ')) evaluated once, which both exporters must do (Export-Csv writes every property), so no exporter of the same data can skip it.
+"@ } else { '' }
     $text = @"
 $begin
 Run of $($Summary.date) on $($m.cpus) CPUs ($($m.cpu)), $($m.memory_gib) GiB RAM, Linux $($m.kernel), $($m.fs), .NET $($m.dotnet), $($m.capnp);
@@ -173,6 +204,7 @@ C++ reference, same records, same cap: exit $($cg.cpp_exit) (killed: $($cg.cpp_k
 | read all rows (s) | $(Format-Num $ps.import_capnp_s 2) | $(Format-Num $ps.import_csv_s 2) |
 
 Bytes allocated per record: export $(Format-Num $ps.export_alloc_bytes_per_record 0), import $(Format-Num $ps.import_alloc_bytes_per_record 0).
+$floors
 
 $(if ($ps.PSObject.Properties['file_records'] -or ($ps -is [System.Collections.IDictionary] -and $ps.Contains('file_records'))) { @"
 $($ps.file_records) FileInfo objects from ``Get-ChildItem -Recurse -File``, inferred schema (no ``-Schema``):
@@ -182,6 +214,7 @@ $($ps.file_records) FileInfo objects from ``Get-ChildItem -Recurse -File``, infe
 | pipeline total (s) | $(Format-Num $ps.export_fileinfo_capnp_s 2) | $(Format-Num $ps.export_fileinfo_csv_s 2) |
 | cost per object, minus the same array piped to Out-Null (µs) | $(Format-Num $ps.export_fileinfo_capnp_cost_us_per_obj 1) | $(Format-Num $ps.export_fileinfo_csv_cost_us_per_obj 1) |
 | read all rows (s), Import-CapnpMessage vs Import-Csv | $(Format-Num $ps.import_fileinfo_capnp_s 2) | $(Format-Num $ps.import_fileinfo_csv_s 2) |
+$fileFloors
 "@ })
 
 ![Time and peak memory against message size](benchmarks.svg)
