@@ -193,6 +193,9 @@ public sealed unsafe class DetachedMessage
     /// <summary>Structs in the copy.</summary>
     public int Count => _slots.Length;
 
+    /// <summary>The copy as stream-framed bytes: a message whose root is the first struct added.</summary>
+    internal byte[] FramedBytes() => System.Runtime.InteropServices.MemoryMarshal.AsBytes(_buffer.AsSpan(0, checked((int)_words))).ToArray();
+
     /// <summary>Runs <paramref name="read"/> over the struct added <paramref name="index"/>-th (a null reader for a null struct), while the copy is pinned.</summary>
     /// <remarks>The reader must not outlive the call. Thread-safe: each call reads through a reader of its own.</remarks>
     public T Read<T>(int index, Func<StructReader, T> read)
