@@ -93,6 +93,46 @@ Describe 'Imported objects are ordinary objects' {
     }
 }
 
+Describe 'Rows decoded when first read' {
+    It 'stay whole after their file is overwritten, cut to nothing and deleted' {
+        $file = Join-Path $TestDrive 'gone.bin'
+        $sources | Export-CapnpMessage -Path $file
+        $rows = @(Import-CapnpMessage -Path $file)
+        $explicitRows = @(Import-CapnpMessage -Path $explicitFile -Schema $Schema -RootType Batch)
+        # Nothing read yet: the rows hold copies of their records, not the file.
+        [IO.File]::WriteAllBytes($file, [byte[]]::new(64))
+        [IO.File]::WriteAllBytes($file, [byte[]]::new(0))
+        Remove-Item -LiteralPath $file
+        $rows.Count | Should -Be 30
+        for ($i = 0; $i -lt 30; $i++) {
+            $rows[$i].Name | Should -BeExactly "item-$i"
+            $rows[$i].Size | Should -Be ($i * 100)
+            $rows[$i].When | Should -Be $sources[$i].When
+            $rows[$i].Tags | Should -Be @("a$i", 'b')
+        }
+        ($explicitRows | ConvertTo-Json -Depth 5) | Should -BeExactly ($explicit | ConvertTo-Json -Depth 5)
+    }
+
+    It 'are decoded once, alike, when read from many threads at once' {
+        $rows = @(Import-CapnpMessage -Path $explicitFile -Schema $Schema -RootType Batch)
+        $texts = $rows | ForEach-Object -ThrottleLimit 8 -Parallel { "$($_.id) $($_.name) $($_.tags -join ',')" }
+        @($texts | Sort-Object) | Should -Be @($explicit | ForEach-Object { "$($_.id) $($_.name) $($_.tags -join ',')" } | Sort-Object)
+    }
+
+    It 'report a record the schema cannot read while the file is read (InvalidMessageFile), not when a row is first read' {
+        # The same layout, but 'host' (a struct in the file) declared as Text: every record's host pointer is the wrong kind.
+        $text = (Get-Content -Raw -LiteralPath (Join-Path $PSScriptRoot 'TestData/ops.capnp')) -replace 'host @9 :Host;', 'host @9 :Text;'
+        $schemaFile = Join-Path $TestDrive 'ops-host-as-text.capnp'
+        Set-Content -LiteralPath $schemaFile -Value $text
+        $wrong = Import-CapnpSchema -Path $schemaFile
+        $rows = @(Import-CapnpMessage -Path $explicitFile -Schema $wrong -RootType Batch -ErrorVariable failures -ErrorAction SilentlyContinue)
+        $rows.Count | Should -Be 0
+        $failures.Count | Should -Be 1
+        $failures[0].FullyQualifiedErrorId | Should -BeLike 'InvalidMessageFile,*'
+        $failures[0].Exception.Message | Should -Match 'Expected a Text pointer'
+    }
+}
+
 Describe 'A stream of messages with different schemas' {
     It 'reads each message by the schema it carries (-Append -Force of another inferred schema)' {
         $file = Join-Path $TestDrive 'two-shapes.bin'

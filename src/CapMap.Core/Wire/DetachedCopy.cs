@@ -82,7 +82,7 @@ public sealed unsafe class DetachedCopy
                 CopyList(message.ReadList(segment, pointer, nesting), slot, rule);
                 return;
             case CopyExpectation.Text or CopyExpectation.Data:
-                CopyList(message.ReadBlobList(segment, pointer, rule.Expect == CopyExpectation.Text, nesting), slot, null);
+                CopyBlob(message.ReadBlobBytes(segment, pointer, rule.Expect == CopyExpectation.Text), slot);
                 return;
         }
         // No rule: copied as whatever it is.
@@ -136,6 +136,14 @@ public sealed unsafe class DetachedCopy
         new ReadOnlySpan<byte>(list.Start, checked((int)bytes)).CopyTo(Bytes(start, (int)bytes));
     }
 
+    // Text and Data, most of a record's pointers: one resolve and one copy.
+    private void CopyBlob(ReadOnlySpan<byte> bytes, long slot)
+    {
+        long at = Allocate((bytes.Length + 7) / 8);
+        SetPointer(slot, WirePointer.List(checked((int)(at - slot - 1)), ElementSize.Byte, bytes.Length));
+        bytes.CopyTo(Bytes(at, bytes.Length));
+    }
+
     // The element checks of ListReader's accessors, made up front (with their messages).
     private static void Check(ListReader list, CopyRule? rule)
     {
@@ -154,7 +162,7 @@ public sealed unsafe class DetachedCopy
     private void SetPointer(long slot, ulong pointer) => _buffer[FrameWords + slot] = pointer;
 
     private Span<byte> Bytes(long word, int length) =>
-        MemoryMarshal.AsBytes(_buffer.AsSpan(checked((int)(FrameWords + word)))).Slice(0, length);
+        MemoryMarshal.AsBytes(_buffer.AsSpan(checked((int)(FrameWords + word)), (length + 7) / 8)).Slice(0, length);
 
     /// <summary>Reserves <paramref name="words"/> zeroed words at the end of the segment and returns where they start.</summary>
     private long Allocate(long words)

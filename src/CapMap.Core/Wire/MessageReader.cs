@@ -196,17 +196,6 @@ public sealed unsafe partial class MessageReader : IDisposable
         return WirePointer.Kind(pointer);
     }
 
-    /// <summary>A Text or Data value as the list of bytes it is (Text ending in NUL), with the checks of <see cref="ReadBlob"/> and the charge of <see cref="ReadList"/>.</summary>
-    internal ListReader ReadBlobList(int segment, ulong* slot, bool isText, int nesting)
-    {
-        ulong* target = Resolve(segment, slot, out _, out ulong pointer);
-        if (WirePointer.Kind(pointer) != WirePointer.KindList || WirePointer.ListElementSize(pointer) != ElementSize.Byte)
-            throw Malformed($"Expected a {(isText ? "Text" : "Data")} pointer (a list of bytes), found a {KindName(pointer)} pointer.");
-        var list = ReadList(segment, slot, nesting);
-        if (isText && (list.Count == 0 || ((byte*)target)[list.Count - 1] != 0)) throw Malformed("A Text value is not NUL-terminated.");
-        return list;
-    }
-
     /// <summary>The exception for bytes that break the format, as this reader reports them (the truncation instead, if the file was cut).</summary>
     internal CapnpFormatException MalformedError(string message) => Malformed(message);
 
@@ -215,6 +204,13 @@ public sealed unsafe partial class MessageReader : IDisposable
     {
         isNull = *slot == 0;
         if (isNull) return default;
+        var bytes = ReadBlobBytes(segment, slot, isText);
+        return isText ? bytes[..^1] : bytes;
+    }
+
+    /// <summary>A non-null Text or Data value's whole list of bytes, a Text's NUL included (checked to be there).</summary>
+    internal ReadOnlySpan<byte> ReadBlobBytes(int segment, ulong* slot, bool isText)
+    {
         ThrowIfDisposed();
         ulong* target = Resolve(segment, slot, out int targetSegment, out ulong pointer);
         if (WirePointer.Kind(pointer) != WirePointer.KindList || WirePointer.ListElementSize(pointer) != ElementSize.Byte)
@@ -224,9 +220,8 @@ public sealed unsafe partial class MessageReader : IDisposable
         CheckBounds(targetSegment, target, words);
         Charge(Math.Max(1, words));
         var bytes = new ReadOnlySpan<byte>(target, count);
-        if (!isText) return bytes;
-        if (count == 0 || bytes[count - 1] != 0) throw Malformed("A Text value is not NUL-terminated.");
-        return bytes[..(count - 1)];
+        if (isText && (count == 0 || bytes[count - 1] != 0)) throw Malformed("A Text value is not NUL-terminated.");
+        return bytes;
     }
 
     internal string? ReadText(int segment, ulong* slot)
