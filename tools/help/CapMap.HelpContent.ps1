@@ -60,7 +60,7 @@ Import-CapnpSchema ./ops.capnp.bin'; Remarks = 'Saves the compiled schema next t
             LiteralPath = $newLiteral
             Schema      = $schema + ' Without it the file is created at the first Add-CapnpStruct, with a schema inferred from the records that call brings (its first -SampleSize ones).'
             RootType    = $rootType + ' Without -Schema: the name of the inferred root struct (default Batch).'
-            Depth       = 'Without -Schema: levels of nested objects kept as structs (default 1); values nested deeper are written as their strings.'
+            Depth       = 'Without -Schema: levels of nested objects kept as structs (default 1); values nested deeper are written as their strings. A nested object keeps its .NET, note, alias and code properties but not its script properties (PowerShell type data that runs a script per object); the record''s own script properties are kept.'
             SampleSize  = 'Without -Schema: how many records of the first Add-CapnpStruct (default 1000) are looked at before the schema is fixed.'
             Append      = $append
             Property    = $property
@@ -259,7 +259,7 @@ Save-CapnpMappedMessage $m -Verbose'; Remarks = 'Makes everything added so far d
             Schema      = $schema + ' Without it the schema is inferred from the objects.'
             RootType    = $rootType + ' Without -Schema: the name of the inferred root struct (default Batch).'
             Append      = $append
-            Depth       = 'Without -Schema: levels of nested objects kept as structs (default 1); values nested deeper are written as their strings.'
+            Depth       = 'Without -Schema: levels of nested objects kept as structs (default 1); values nested deeper are written as their strings. A nested object keeps its .NET, note, alias and code properties but not its script properties (PowerShell type data that runs a script per object); the record''s own script properties are kept.'
             SampleSize  = 'Without -Schema: how many objects (default 1000) are looked at before the schema is fixed.'
             Field       = 'The List(Struct) field the objects are appended to, as a dotted path from the root. Default: the root''s only List(Struct) field. Without -Schema: the name of the inferred list field (default records).'
             Property    = $property
@@ -293,6 +293,7 @@ Save-CapnpMappedMessage $m -Verbose'; Remarks = 'Makes everything added so far d
         Description = @(
             'Import-CapnpMessage maps the file read-only and streams the elements of a List(Struct) field as objects (the root''s only list by default, or -Field). When the root has no list, or -Field names a struct or group, that one struct is output. Reading is lazy: elements are decoded in small batches as they are written, so Select-Object -First stops early and memory stays flat; -Skip and -First decode nothing they pass over. A long read shows progress every 65536 records.'
             'Each object is an instance of a class generated once per struct (named after it, or Deserialized.<type> for records whose .NET type was recorded), with one settable property per field in schema order. It behaves as an ordinary object in Where-Object, Sort-Object, Format-Table, Export-Csv, ConvertTo-Json and Add-Member, and a record costs a fraction of a PSCustomObject.'
+            'Records are copied out of the file in batches (by a second thread, ahead of the pipeline) and an object''s values are decoded the first time any of its properties is read: counting or passing objects on costs no decoding. The copy is checked against the schema as the file is read, so a malformed record is an InvalidMessageFile error of Import itself; after that the objects no longer depend on the file, which may be overwritten or deleted while they live.'
             'Enums come back as their names, Data as byte[], lists as arrays, structs and groups as nested objects, and a union as the one member that is set (only that member''s property). The objects convert back with Export-CapnpMessage -Strict.'
             'Files are trusted local data: the reader''s traversal limit is sized to the file (its size in words plus the default 8 Mi words) instead of the default 64 MiB limit that protects servers from hostile input.'
             'Without -Schema each message of the file is read by the schema it carries (every file CapMap writes carries it; NoEmbeddedSchema when the first has none), so a stream appended with -Force under another schema reads right. For a schema inferred by Export-CapnpMessage the records come back with their original property names and .NET types (DateTime, Guid, enums, nested objects, ...). A -Schema given wins.'
@@ -351,7 +352,7 @@ capnp convert binary:json ./procs.capnp Batch < ./procs.bin'; Remarks = 'Saves t
             InputObject = 'The objects to infer from, from the pipeline. An array given by name counts element by element.'
             RootType    = 'The root struct''s name (default Batch).'
             Field       = 'The name of the root''s list of records (default records).'
-            Depth       = 'Levels of nested objects kept as structs (default 1); deeper values become Text.'
+            Depth       = 'Levels of nested objects kept as structs (default 1); deeper values become Text. Nested objects are read without their script properties.'
             SampleSize  = 'How many objects are looked at (default 1000); the rest are ignored.'
             AsText      = 'Returns .capnp source text.'
         }
