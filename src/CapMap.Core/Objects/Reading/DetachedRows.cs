@@ -86,8 +86,9 @@ public sealed class DetachedRows
         private void StartChunk()
         {
             SealChunk();
-            // Sized like the chunk before (records of one file are alike), so the copy rarely grows.
-            _copy = new DetachedCopy(Math.Max(Interlocked.Read(ref owner._lastChunkWords) * 9 / 8, 256));
+            // Sized like the chunk before (records of one file are alike), so the copy rarely grows; a chunk that one
+            // huge record made large does not make the next one large.
+            _copy = new DetachedCopy(Math.Clamp(Interlocked.Read(ref owner._lastChunkWords) * 9 / 8, 256, ChunkWords * 5 / 4));
             _chunk = new Chunk(owner, _schema!);
         }
 
