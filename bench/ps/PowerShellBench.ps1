@@ -110,6 +110,8 @@ $script:counts = @{}
 function Add-Time($Times, [string] $Name, $Value) {
     if (-not $Times.Contains($Name)) { $Times[$Name] = [Collections.Generic.List[object]]::new() }
     $Times[$Name].Add($Value)
+    # Each measured step, as it ends, for watching a long run: Get-Content -Wait <WorkDir>/ps-bench-steps.log
+    Add-Content -LiteralPath (Join-Path $WorkDir 'ps-bench-steps.log') -Value ("{0:o} {1} {2}" -f [DateTime]::UtcNow, $Name, $Value)
 }
 function Invoke-ExportRound($Set, $Times) {
     $rows = $Set.Rows; $files = $Set.Files

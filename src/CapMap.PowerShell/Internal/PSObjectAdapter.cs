@@ -54,7 +54,7 @@ internal sealed class PSObjectAdapter : ObjectAdapter
     }
 
     public override string? GetTypeName(object value) =>
-        value is PSObject pso ? (pso.BaseObject is PSCustomObject ? null : pso.TypeNames.FirstOrDefault()) : base.GetTypeName(value);
+        value is PSObject pso ? (pso.BaseObject is PSCustomObject ? null : PSTypeNames.First(pso)) : base.GetTypeName(value);
 
     private static object? Read(PSPropertyInfo property)
     {

@@ -16,19 +16,33 @@ internal static class PSInstanceMembers
 {
     // PSObject.InstanceMembers.Members: an OrderedDictionary of name → PSMemberInfo in the order they were added.
     // Its public enumerator copies the members into a new list on every call, so records are read by position.
+    // It is found through PSObject.HasInstanceMembers, which only looks: the InstanceMembers property would add the
+    // base object to PowerShell's resurrection table (a ConditionalWeakTable), and every entry of that table is a
+    // dependent handle that each garbage collection scans. One entry per nested object of every record (a file's
+    // DirectoryInfo, FileVersionInfo ...) made each young collection of a FileInfo export several times slower.
+    private static readonly OrderedDictionary None = new OrderedDictionary().AsReadOnly();
     private static readonly Func<PSObject, OrderedDictionary?>? s_get = Compile();
 
+    /// <summary>The object's own members in order (empty when it has none); null where this PowerShell's internals differ.</summary>
     public static OrderedDictionary? Of(PSObject pso) => s_get?.Invoke(pso);
 
     private static Func<PSObject, OrderedDictionary?>? Compile()
     {
-        var collection = typeof(PSObject).GetProperty("InstanceMembers", BindingFlags.Instance | BindingFlags.NonPublic);
-        var members = collection?.PropertyType.GetProperty("Members", BindingFlags.Instance | BindingFlags.NonPublic | BindingFlags.Public);
-        if (collection is null || members is null || members.PropertyType != typeof(OrderedDictionary)) return null;
+        var collection = typeof(PSObject).GetProperty("InstanceMembers", BindingFlags.Instance | BindingFlags.NonPublic)?.PropertyType;
+        var members = collection?.GetProperty("Members", BindingFlags.Instance | BindingFlags.NonPublic | BindingFlags.Public);
+        var lookup = collection is null ? null : typeof(PSObject).GetMethod("HasInstanceMembers", BindingFlags.Static | BindingFlags.NonPublic,
+            [typeof(object), collection.MakeByRefType()]);
+        if (collection is null || members is null || lookup is null || members.PropertyType != typeof(OrderedDictionary)) return null;
         try
         {
             var o = Expression.Parameter(typeof(PSObject), "o");
-            return Expression.Lambda<Func<PSObject, OrderedDictionary?>>(Expression.Property(Expression.Property(o, collection), members), o).Compile();
+            var found = Expression.Variable(collection, "found");
+            var body = Expression.Block(typeof(OrderedDictionary), [found],
+                Expression.Condition(
+                    Expression.Call(lookup, Expression.Convert(o, typeof(object)), found),
+                    Expression.Property(found, members),
+                    Expression.Constant(None)));
+            return Expression.Lambda<Func<PSObject, OrderedDictionary?>>(body, o).Compile();
         }
         catch (Exception e) when (e is InvalidOperationException or ArgumentException or MemberAccessException)
         {

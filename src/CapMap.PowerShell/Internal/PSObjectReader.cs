@@ -21,8 +21,6 @@ internal static class PSObjectReader
     public static object Present(Row row)
     {
         if (Row.TypeNameOf(row) is not { } name || row.GetType().FullName == name) return row;
-        var result = new PSObject(row);
-        result.TypeNames.Insert(0, name);
-        return result;
+        return PSTypeNames.WithFirst(row, name);
     }
 }

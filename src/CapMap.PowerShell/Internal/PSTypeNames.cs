@@ -1,0 +1,55 @@
+using System.Linq.Expressions;
+using System.Management.Automation;
+using System.Reflection;
+
+namespace CapMap.PowerShell.Internal;
+
+/// <summary>
+/// An object's PowerShell type names, read and set without PowerShell's resurrection table. The public
+/// <c>PSObject.TypeNames</c> getter files a writable copy of the names in a ConditionalWeakTable keyed by the base
+/// object, and each entry of that table is a dependent handle that every garbage collection scans: read once per
+/// nested object of every record, or set once per row, that made young collections several times slower.
+/// </summary>
+internal static class PSTypeNames
+{
+    // PSObject.InternalTypeNames: the names as they are (looked up in the table, never added to it).
+    private static readonly Func<PSObject, IList<string>>? s_internal = CompileInternal();
+
+    // PSObject.StoreTypeNameAndInstanceMembersLocally: names and members kept on the PSObject itself.
+    private static readonly Action<PSObject>? s_storeLocally = CompileStoreLocally();
+
+    /// <summary>The first of the object's type names (the most derived, or one a user or deserializer put first).</summary>
+    public static string? First(PSObject pso)
+    {
+        var names = s_internal is { } read ? read(pso) : pso.TypeNames;
+        return names.Count > 0 ? names[0] : null;
+    }
+
+    /// <summary>
+    /// A PSObject over <paramref name="value"/> that shows <paramref name="typeName"/> first. It keeps its names itself,
+    /// as PowerShell's own Get-Error does: the table then only sees a throwaway copy of it, gone at the next collection.
+    /// </summary>
+    public static PSObject WithFirst(object value, string typeName)
+    {
+        var result = new PSObject(value);
+        s_storeLocally?.Invoke(result);
+        result.TypeNames.Insert(0, typeName);
+        return result;
+    }
+
+    private static Func<PSObject, IList<string>>? CompileInternal()
+    {
+        var property = typeof(PSObject).GetProperty("InternalTypeNames", BindingFlags.Instance | BindingFlags.NonPublic);
+        if (property is null || !typeof(IList<string>).IsAssignableFrom(property.PropertyType)) return null;
+        var o = Expression.Parameter(typeof(PSObject), "o");
+        return Expression.Lambda<Func<PSObject, IList<string>>>(Expression.Convert(Expression.Property(o, property), typeof(IList<string>)), o).Compile();
+    }
+
+    private static Action<PSObject>? CompileStoreLocally()
+    {
+        var property = typeof(PSObject).GetProperty("StoreTypeNameAndInstanceMembersLocally", BindingFlags.Instance | BindingFlags.NonPublic);
+        if (property is not { CanWrite: true } || property.PropertyType != typeof(bool)) return null;
+        var o = Expression.Parameter(typeof(PSObject), "o");
+        return Expression.Lambda<Action<PSObject>>(Expression.Assign(Expression.Property(o, property), Expression.Constant(true)), o).Compile();
+    }
+}
