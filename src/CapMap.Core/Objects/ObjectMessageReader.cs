@@ -12,8 +12,10 @@ namespace CapMap.Objects;
 /// is read message after message, each by its own <see cref="MessagePlan{T}"/> (so each by its own schema).
 /// </summary>
 /// <remarks>
-/// The file is mapped and read in place, lazily: values are decoded as the enumeration reaches them, in batches of
-/// at most <see cref="BatchSize"/>, and own their data (nothing refers to the mapping once the reader is disposed).
+/// The file is mapped and read in place, lazily: values are made as the enumeration reaches them (or up to two
+/// batches ahead, on a worker thread, with read-ahead), in batches of at most <see cref="BatchSize"/>, and own their
+/// data (nothing refers to the mapping once the reader is disposed); a plan's <see cref="MessagePlan{T}.Batch"/> may
+/// make them as copies that decode later (<see cref="DetachedRows"/>).
 /// Files are trusted local data, so the traversal limit is sized to each message (its words plus the default 8 Mi
 /// words) instead of the default 64 MiB that protects servers from hostile input. Each batch is read through
 /// <see cref="MessageReader.ReadConsistent{T}"/> before any of its values is returned, so a value read from the zeros

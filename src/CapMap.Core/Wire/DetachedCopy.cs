@@ -41,7 +41,6 @@ public sealed unsafe class DetachedCopy
     /// <paramref name="rule"/> (the struct's) says what a pointer must reach, it is read and checked as that.
     /// </summary>
     /// <exception cref="CapnpFormatException">The source breaks the format, its reader's limits or the rule somewhere below the struct.</exception>
-    /// <exception cref="InvalidOperationException">The copy already holds as many structs as it was made for.</exception>
     /// <returns>The struct's index in the copy.</returns>
     public int Add(StructReader source, CopyRule? rule = null)
     {
@@ -202,7 +201,7 @@ public sealed unsafe class DetachedMessage
     public int Count => _slots.Length;
 
     /// <summary>The copy as stream-framed bytes: a message whose root is the first struct added.</summary>
-    internal byte[] FramedBytes() => System.Runtime.InteropServices.MemoryMarshal.AsBytes(_buffer.AsSpan(0, checked((int)_words))).ToArray();
+    internal byte[] FramedBytes() => MemoryMarshal.AsBytes(_buffer.AsSpan(0, checked((int)_words))).ToArray();
 
     /// <summary>Runs <paramref name="read"/> over the struct added <paramref name="index"/>-th (a null reader for a null struct), while the copy is pinned.</summary>
     /// <remarks>The reader must not outlive the call. Thread-safe: each call reads through a reader of its own.</remarks>

@@ -12,7 +12,8 @@ namespace CapMap.Objects.Reading;
 /// </summary>
 /// <remarks>
 /// Lifetime: nothing a row holds refers to the file, so rows stay valid after the reader is disposed, after the
-/// file is cut or replaced, for as long as they live; a batch's copy is freed when its last undecoded row is.
+/// file is cut or replaced, for as long as they live; a chunk of the copy (about 64 KiB of records) is freed when the
+/// last of its undecoded rows is.
 /// Errors: the copy checks every pointer the schema's decoders will follow (kinds, NUL-terminated Text, element
 /// encodings; <see cref="SchemaCopyRules"/>), so a malformed record fails while the file is read, as it did when
 /// rows were decoded at once. What a decode can still refuse later is a value the type table cannot convert back
