@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using CapMap.Objects.Reading;
+using CapMap.Tests.Objects.Reading;
 using CapMap.Schema;
 using CapMap.Tests.Interop;
 using CapMap.Tests.Schema;
@@ -14,15 +15,8 @@ namespace CapMap.Tests.Wire;
 /// </summary>
 public unsafe class DetachedCopyTests
 {
-    public static TheoryData<string> Vectors()
-    {
-        var data = new TheoryData<string>();
-        foreach (var (name, _) in InteropVectors.All()) data.Add(name);
-        return data;
-    }
-
     [Theory]
-    [MemberData(nameof(Vectors))]
+    [MemberData(nameof(RowReaderTests.Vectors), MemberType = typeof(RowReaderTests))]
     public void A_copied_AllTypes_value_decodes_to_what_the_original_decodes_to(string vector)
     {
         var value = InteropVectors.All().Single(v => v.Name == vector).Value;

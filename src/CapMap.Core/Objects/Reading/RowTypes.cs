@@ -100,47 +100,16 @@ public static class RowTypes
     {
         var type = module.DefineType(typeName, TypeAttributes.Public | TypeAttributes.Sealed | TypeAttributes.Class, typeof(Row));
 
-        var ctor = type.DefineConstructor(MethodAttributes.Private, CallingConventions.Standard, [typeof(RowShape), typeof(object?[])]);
-        var il = ctor.GetILGenerator();
-        il.Emit(OpCodes.Ldarg_0);
-        il.Emit(OpCodes.Ldarg_1);
-        il.Emit(OpCodes.Ldarg_2);
-        il.Emit(OpCodes.Call, RowConstructor);
-        il.Emit(OpCodes.Ret);
-
-        // A static factory: a delegate to it is the fastest way to construct without reflection per row.
-        var create = type.DefineMethod("Create", MethodAttributes.Public | MethodAttributes.Static | MethodAttributes.HideBySig,
-            typeof(Row), [typeof(RowShape), typeof(object?[])]);
-        il = create.GetILGenerator();
-        il.Emit(OpCodes.Ldarg_0);
-        il.Emit(OpCodes.Ldarg_1);
-        il.Emit(OpCodes.Newobj, ctor);
-        il.Emit(OpCodes.Ret);
-
-        // The same pair for a lazy row (values decoded at the first read).
-        var lazyCtor = type.DefineConstructor(MethodAttributes.Private, CallingConventions.Standard, [typeof(RowShape), typeof(RowSource), typeof(int)]);
-        il = lazyCtor.GetILGenerator();
-        il.Emit(OpCodes.Ldarg_0);
-        il.Emit(OpCodes.Ldarg_1);
-        il.Emit(OpCodes.Ldarg_2);
-        il.Emit(OpCodes.Ldarg_3);
-        il.Emit(OpCodes.Call, LazyRowConstructor);
-        il.Emit(OpCodes.Ret);
-        var createLazy = type.DefineMethod("CreateLazy", MethodAttributes.Public | MethodAttributes.Static | MethodAttributes.HideBySig,
-            typeof(Row), [typeof(RowShape), typeof(RowSource), typeof(int)]);
-        il = createLazy.GetILGenerator();
-        il.Emit(OpCodes.Ldarg_0);
-        il.Emit(OpCodes.Ldarg_1);
-        il.Emit(OpCodes.Ldarg_2);
-        il.Emit(OpCodes.Newobj, lazyCtor);
-        il.Emit(OpCodes.Ret);
+        // A row holding its values, and a lazy row whose values are decoded at the first read.
+        DefineConstructorAndFactory(type, "Create", RowConstructor);
+        DefineConstructorAndFactory(type, "CreateLazy", LazyRowConstructor);
 
         const MethodAttributes accessor = MethodAttributes.Public | MethodAttributes.SpecialName | MethodAttributes.HideBySig;
         for (int i = 0; i < names.Count; i++)
         {
             var property = type.DefineProperty(names[i], PropertyAttributes.None, typeof(object), null);
             var get = type.DefineMethod("get_" + names[i], accessor, typeof(object), Type.EmptyTypes);
-            il = ValuesSlot(get, i);
+            var il = ValuesSlot(get, i);
             il.Emit(OpCodes.Ldelem_Ref);
             il.Emit(OpCodes.Ret);
             property.SetGetMethod(get);
@@ -153,6 +122,27 @@ public static class RowTypes
             property.SetSetMethod(set);
         }
         return type.CreateType();
+    }
+
+    /// <summary>
+    /// A private constructor that passes its arguments to <paramref name="baseConstructor"/>, and a public static
+    /// factory named <paramref name="factoryName"/> that calls it: a delegate to the factory is the fastest way to
+    /// construct without reflection per row.
+    /// </summary>
+    private static void DefineConstructorAndFactory(TypeBuilder type, string factoryName, ConstructorInfo baseConstructor)
+    {
+        var parameters = baseConstructor.GetParameters().Select(p => p.ParameterType).ToArray();
+        var ctor = type.DefineConstructor(MethodAttributes.Private, CallingConventions.Standard, parameters);
+        var il = ctor.GetILGenerator();
+        for (short i = 0; i <= parameters.Length; i++) il.Emit(OpCodes.Ldarg, i); // this, then each argument
+        il.Emit(OpCodes.Call, baseConstructor);
+        il.Emit(OpCodes.Ret);
+
+        var factory = type.DefineMethod(factoryName, MethodAttributes.Public | MethodAttributes.Static | MethodAttributes.HideBySig, typeof(Row), parameters);
+        il = factory.GetILGenerator();
+        for (short i = 0; i < parameters.Length; i++) il.Emit(OpCodes.Ldarg, i);
+        il.Emit(OpCodes.Newobj, ctor);
+        il.Emit(OpCodes.Ret);
     }
 
     /// <summary>Starts an accessor's body: this row's value array and the slot's index on the stack.</summary>
