@@ -105,17 +105,16 @@ public sealed unsafe class DetachedCopy
             long tag = Allocate(1 + words);
             SetPointer(slot, WirePointer.List(checked((int)(tag - slot - 1)), size, checked((int)words)));
             _buffer[FrameWords + tag] = WirePointer.Struct(count, dataWords, pointers); // a tag's offset is the element count
+            // A struct element's pointers by the struct's rule; a pointer element (read from pointer 0) by the element rule.
+            var structRule = elements == ElementExpectation.Struct ? rule!.Element : null;
+            var pointerRule = elements == ElementExpectation.Pointer ? rule!.Element : null;
             for (int i = 0; i < count; i++)
             {
                 var element = list.GetStruct(i);
                 long at = tag + 1 + (long)i * (dataWords + pointers);
                 new ReadOnlySpan<byte>(element.Data, dataWords * 8).CopyTo(Bytes(at, dataWords * 8));
                 for (int p = 0; p < pointers; p++)
-                {
-                    // A struct element's pointers by the struct's rule; a pointer element (read from pointer 0) by the element rule.
-                    var pointerRule = elements == ElementExpectation.Struct ? rule!.Element?.PointerAt(p) : elements == ElementExpectation.Pointer && p == 0 ? rule!.Element : null;
-                    CopyPointer(list.Message!, list.Segment, element.Pointers + p, element.Nesting, at + dataWords + p, pointerRule);
-                }
+                    CopyPointer(list.Message!, list.Segment, element.Pointers + p, element.Nesting, at + dataWords + p, structRule?.PointerAt(p) ?? (p == 0 ? pointerRule : null));
             }
             return;
         }

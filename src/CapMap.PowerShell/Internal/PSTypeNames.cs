@@ -5,10 +5,10 @@ using System.Reflection;
 namespace CapMap.PowerShell.Internal;
 
 /// <summary>
-/// An object's PowerShell type names, read and set without PowerShell's resurrection table. The public
+/// An object's PowerShell type names, read without PowerShell's resurrection table. The public
 /// <c>PSObject.TypeNames</c> getter files a writable copy of the names in a ConditionalWeakTable keyed by the base
 /// object, and each entry of that table is a dependent handle that every garbage collection scans: read once per
-/// nested object of every record, or set once per row, that made young collections several times slower.
+/// nested object of every record, that made young collections several times slower.
 /// </summary>
 internal static class PSTypeNames
 {
@@ -26,8 +26,10 @@ internal static class PSTypeNames
     }
 
     /// <summary>
-    /// A PSObject over <paramref name="value"/> that shows <paramref name="typeName"/> first. It keeps its names itself,
-    /// as PowerShell's own Get-Error does: the table then only sees a throwaway copy of it, gone at the next collection.
+    /// A PSObject over <paramref name="value"/> that shows <paramref name="typeName"/> first, made as PowerShell's own
+    /// Get-Error makes its wrappers (names and members kept locally). Measured, the names still land in the table,
+    /// one entry per wrapper, for as long as the wrapped row lives; only rows whose type name reflection cannot carry
+    /// are wrapped (RowTypes), and only when they are decoded.
     /// </summary>
     public static PSObject WithFirst(object value, string typeName)
     {

@@ -13,6 +13,7 @@ internal sealed class SchemaCopyRules
 {
     private static readonly CopyRule Text = new(CopyExpectation.Text), Data = new(CopyExpectation.Data);
     private readonly Dictionary<StructSchema, CopyRule> _structs = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<TypeSchema, CopyRule> _lists = new(ReferenceEqualityComparer.Instance);
 
     /// <summary>The rule for a pointer to a struct of <paramref name="schema"/>.</summary>
     public CopyRule For(StructSchema schema)
@@ -40,7 +41,7 @@ internal sealed class SchemaCopyRules
             int slot = (int)field.Offset;
             var rule = ForType(field.Type);
             if (conflicting[slot]) continue;
-            if (slots[slot] is { } earlier && !SameExpectation(earlier, rule))
+            if (slots[slot] is { } earlier && !ReferenceEquals(earlier, rule))
             {
                 // Union members sharing the slot disagree: the discriminant decides, so anything goes here.
                 slots[slot] = null;
@@ -52,8 +53,6 @@ internal sealed class SchemaCopyRules
         }
     }
 
-    private static bool SameExpectation(CopyRule a, CopyRule? b) => ReferenceEquals(a, b);
-
     private CopyRule? ForType(TypeSchema type) => type.Kind switch
     {
         TypeKind.Text => Text,
@@ -62,8 +61,6 @@ internal sealed class SchemaCopyRules
         TypeKind.List when type.ElementType is { } e => ForList(e),
         _ => null, // AnyPointer, interfaces
     };
-
-    private readonly Dictionary<TypeSchema, CopyRule> _lists = new(ReferenceEqualityComparer.Instance);
 
     private CopyRule ForList(TypeSchema element)
     {
