@@ -178,7 +178,18 @@ public sealed unsafe class MappedFile : IDisposable
     /// </summary>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     /// <exception cref="FileLockedException">A conflicting lock is held.</exception>
-    public static MappedFile Open(string path, MappedFileOptions? options = null, bool readOnly = false)
+    public static MappedFile Open(string path, MappedFileOptions? options = null, bool readOnly = false) =>
+        OpenCore(path, options, readOnly, padToPage: !readOnly);
+
+    /// <summary>
+    /// Opens writable like <see cref="Open"/>, but leaves the file's length as it is (<see cref="CommittedBytes"/>
+    /// is then that length, measured under the lock): a caller that must not change a byte before it has decided
+    /// to (repair, append) pads the last page itself, and never writes past the length before it does.
+    /// </summary>
+    internal static MappedFile OpenKeepingLength(string path, MappedFileOptions? options = null) =>
+        OpenCore(path, options, readOnly: false, padToPage: false);
+
+    private static MappedFile OpenCore(string path, MappedFileOptions? options, bool readOnly, bool padToPage)
     {
         options ??= new MappedFileOptions();
         ArgumentException.ThrowIfNullOrEmpty(path);
@@ -204,7 +215,7 @@ public sealed unsafe class MappedFile : IDisposable
                 throw new MappedFileException($"fstat('{full}') failed: {MappedFileException.Describe(err)}", full, err);
             }
             long size = st.st_size;
-            if (!readOnly && size % page != 0)
+            if (!readOnly && padToPage && size % page != 0)
             {
                 // Never write through a partial last page: bytes stored past EOF in that page are
                 // zeroed by the kernel when the file is extended. Pad the file to a page boundary
@@ -392,6 +403,29 @@ public sealed unsafe class MappedFile : IDisposable
         if (fsync && Syscall.fsync(_fd) != 0)
             throw SyscallFailed("fsync", LastErrno());
         ThrowIfFailed();
+        FlushPoints.Reached(Path, start, Math.Max(0, end - start), wholeFile: fsync);
+    }
+
+    /// <summary>
+    /// Makes [<paramref name="offset"/>, offset+<paramref name="length"/>) durable before anything that depends
+    /// on it is written: msync (MS_SYNC) of the range, then fdatasync, which also makes a changed size durable
+    /// and flushes the device's write cache. A journaled move orders its steps with it (see docs/reliability.md).
+    /// </summary>
+    public void FlushData(long offset, long length)
+    {
+        ThrowIfDisposed();
+        ArgumentOutOfRangeException.ThrowIfNegative(offset);
+        ArgumentOutOfRangeException.ThrowIfNegative(length);
+        ThrowIfFailed();
+        long page = Environment.SystemPageSize;
+        long end = Math.Min(offset + length, Math.Min(CommittedBytes, ReservedBytes));
+        long start = offset - offset % page;
+        if (end > start && Syscall.msync(_base + (nint)start, (ulong)(end - start), MsyncFlags.MS_SYNC) != 0)
+            throw SyscallFailed("msync", LastErrno());
+        if (Syscall.fdatasync(_fd) != 0)
+            throw SyscallFailed("fdatasync", LastErrno());
+        ThrowIfFailed();
+        FlushPoints.Reached(Path, start, Math.Max(0, end - start), wholeFile: true);
     }
 
     /// <summary>

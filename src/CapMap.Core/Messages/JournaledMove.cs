@@ -1,8 +1,10 @@
+using CapMap.Mapping;
+
 namespace CapMap.Messages;
 
 /// <summary>
-/// Copies a block of a mapped message file to another place in the same file so that a <c>kill -9</c> at
-/// any instant leaves a file repair can restore: the copy is announced in a checkpoint record first
+/// Copies a block of a mapped message file to another place in the same file so that a <c>kill -9</c> or a
+/// power cut at any instant leaves a file repair can restore: the copy is announced in a checkpoint record first
 /// (<see cref="PendingMove"/>), runs in chunks, and counts finished chunks in a progress word of the header
 /// page. Repair reads the count and finishes the copy (<see cref="Resume"/>) before it restores the layout.
 /// </summary>
@@ -12,8 +14,9 @@ namespace CapMap.Messages;
 /// when moving down) and are at most as large as the shift, so chunk k's destination can only overlap the
 /// source of chunks already finished. Redoing chunk k after a kill therefore copies the same bytes again.
 /// The progress word is written after its chunk, as one aligned 8-byte store: a kill leaves it either at
-/// k (chunk k to redo) or at k + 1, never torn. Only kill -9 is covered, not power loss: the page cache
-/// keeps every store the process made before it died.
+/// k (chunk k to redo) or at k + 1, never torn. For a power cut, the page cache is not enough: the writer
+/// flushes chunk k's destination before the count that says it is done, and that count before chunk k + 1
+/// (which may overwrite chunk k's source) begins, so the count on disk never runs ahead of the data on disk.
 /// </remarks>
 internal static unsafe class JournaledMove
 {
@@ -30,13 +33,26 @@ internal static unsafe class JournaledMove
     /// <summary>Must precede publishing the record that announces a copy: a stale count must never meet a new copy.</summary>
     public static void ResetProgress(byte* fileBase, long messageOffset) => Volatile.Write(ref *ProgressWord(fileBase, messageOffset), 0);
 
-    private static long* ProgressWord(byte* fileBase, long messageOffset) => (long*)(fileBase + messageOffset + MappedFileLayout.MoveProgressOffset);
+    /// <summary>File offset of the progress word of the message at <paramref name="messageOffset"/>.</summary>
+    public static long ProgressOffset(long messageOffset) => messageOffset + MappedFileLayout.MoveProgressOffset;
 
-    /// <summary>Copies every chunk of <paramref name="move"/>, counting them in the progress word; stops early when <paramref name="stop"/> says so.</summary>
-    public static void Run(byte* fileBase, long messageOffset, PendingMove move, Func<bool>? stop = null) => Resume(fileBase, messageOffset, move, 0, stop);
+    private static long* ProgressWord(byte* fileBase, long messageOffset) => (long*)(fileBase + ProgressOffset(messageOffset));
 
-    /// <summary>Copies the chunks from <paramref name="firstChunk"/> on (repair passes the progress word).</summary>
-    public static void Resume(byte* fileBase, long messageOffset, PendingMove move, long firstChunk, Func<bool>? stop = null)
+    /// <summary>Copies every chunk of <paramref name="move"/> in <paramref name="file"/>, durably; stops early when <paramref name="stop"/> says so.</summary>
+    public static void Run(MappedFile file, long messageOffset, PendingMove move, Func<bool>? stop = null) => Resume(file, messageOffset, move, 0, stop);
+
+    /// <summary>Copies the chunks from <paramref name="firstChunk"/> on in <paramref name="file"/> (repair passes the progress word), each made durable before it is counted.</summary>
+    public static void Resume(MappedFile file, long messageOffset, PendingMove move, long firstChunk, Func<bool>? stop = null) =>
+        Copy(file.Base, messageOffset, move, firstChunk, file, stop);
+
+    /// <summary>
+    /// Does the same copy in a private copy-on-write view of the file (repair's rehearsal): the bytes and the count
+    /// end as <see cref="Resume"/> would leave them, but nothing reaches the file, so nothing is flushed or announced.
+    /// </summary>
+    public static void Rehearse(byte* viewBase, long messageOffset, PendingMove move, long firstChunk) =>
+        Copy(viewBase, messageOffset, move, firstChunk, file: null, stop: null);
+
+    private static void Copy(byte* fileBase, long messageOffset, PendingMove move, long firstChunk, MappedFile? file, Func<bool>? stop)
     {
         if (move.Kind != PendingMoveKind.Copy) throw new ArgumentException("Only a copy is journaled chunk by chunk.", nameof(move));
         long chunk = ChunkBytes(move), count = ChunkCount(move);
@@ -50,7 +66,11 @@ internal static unsafe class JournaledMove
             Buffer.MemoryCopy(fileBase + move.Offset + start, fileBase + move.Other + start, bytes, bytes);
             // A chunk that may have landed in a throwaway page is not counted: repair redoes it.
             if (stop?.Invoke() == true) return;
+            // The chunk is on disk before the count says so, and the count before the next chunk may overwrite this one's source.
+            file?.FlushData(move.Other + start, bytes);
             Volatile.Write(ref *ProgressWord(fileBase, messageOffset), k + 1);
+            if (file is null) continue;
+            file.FlushData(ProgressOffset(messageOffset), 8);
             if (CrashPoints.IsListening) CrashPoints.Reach("copy chunk " + k);
         }
     }

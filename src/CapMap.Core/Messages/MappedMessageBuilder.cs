@@ -82,22 +82,16 @@ public sealed unsafe class MappedMessageBuilder : IDisposable
     /// </summary>
     private static MappedMessageBuilder Append(string path, MappedMessageOptions options)
     {
-        // Measured before opening: a writable open pads the file to a whole page.
-        long length = new FileInfo(path).Length;
-        var file = MappedFile.Open(path, options.ToFileOptions());
+        // The lock first, then the length (measured before it, a writer could still cut or grow the file), and no
+        // padding to a page until the file is known to take a message: a refusal leaves it as it was.
+        var file = MappedFile.OpenKeepingLength(path, options.ToFileOptions());
         try
         {
-            long offset;
-            try
-            {
-                offset = AppendOffset(file, length);
-            }
-            catch (MessageAppendException)
-            {
-                // The writable open padded the file to a page: a refusal leaves it as it was.
-                file.SetLength(length);
-                throw;
-            }
+            long length = file.CommittedBytes;
+            long offset = AppendOffset(file, length);
+            // Never write through a partial last page (see MappedFile.Open): pad it now that the file is accepted.
+            long padded = NativeRange.AlignUp(length, Environment.SystemPageSize);
+            if (padded != length) file.SetLength(padded);
             // The arena hands out zeroed words: clear whatever slack followed the last message.
             MappedSegmentArena.ClearBytes(file.Base, offset, Math.Min(file.CommittedBytes, file.ReservedBytes) - offset);
             var builder = new MappedMessageBuilder(file, options, offset);
@@ -393,6 +387,8 @@ public sealed unsafe class MappedMessageBuilder : IDisposable
         var record = LastCheckpoint! with { State = MessageFileState.Complete, Sequence = ++_sequence };
         Debug.Assert(record.Segments.SequenceEqual(DeclareWithGapsAsPadding()), "the checkpoint and the arena disagree on the layout");
         _file.SetLength(record.EndOffset);
+        // Flushed, the cut is on disk before the Complete record that says it happened.
+        if (flush) _file.Flush(_messageOffset, 0, fsync: true);
         CrashPoints.Reach("complete: file cut");
         PublishHeader(record);
         CrashPoints.Reach("complete: header published");
@@ -490,7 +486,9 @@ public sealed unsafe class MappedMessageBuilder : IDisposable
         long length = to - from;
         long fileBytes = new FileInfo(Path).Length;
         var announced = last with { Sequence = ++_sequence, Pending = PendingMove.Collapse(from, length, fileBytes) };
+        FlushBeforeAnnouncing();
         MessageHeader.WriteRecord(_arena.Base, announced);
+        FlushHeader();
         CrashPoints.Reach("collapse announced");
         if (!_file.TryCollapseRange(from, length))
         {
@@ -499,6 +497,8 @@ public sealed unsafe class MappedMessageBuilder : IDisposable
             MessageHeader.WriteRecord(_arena.Base, LastCheckpoint);
             return false;
         }
+        // The collapse (a change of the file's extents and size) is on disk before any record that depends on it.
+        _file.Flush(_messageOffset, 0, fsync: true);
         CrashPoints.Reach("collapse done");
         PublishLayout(announced.AfterPendingMove());
         _arena.PadSegmentTo(segmentBefore, from);
@@ -515,16 +515,37 @@ public sealed unsafe class MappedMessageBuilder : IDisposable
     private void MoveBlockJournaled(PendingMove move)
     {
         var last = LastCheckpoint;
-        JournaledMove.ResetProgress(_arena.Base, _messageOffset);
-        if (last is not null) MessageHeader.WriteRecord(_arena.Base, last with { Sequence = ++_sequence, Pending = move });
+        if (last is not null)
+        {
+            FlushBeforeAnnouncing();
+            // Its own flush: a torn header page must never pair the new announcement with the last move's count.
+            JournaledMove.ResetProgress(_arena.Base, _messageOffset);
+            FlushHeader();
+            MessageHeader.WriteRecord(_arena.Base, last with { Sequence = ++_sequence, Pending = move });
+            FlushHeader();
+        }
+        else
+        {
+            JournaledMove.ResetProgress(_arena.Base, _messageOffset);
+        }
         CrashPoints.Reach("copy announced");
-        JournaledMove.Run(_arena.Base, _messageOffset, move, stop: () => _file.IsFailed);
+        JournaledMove.Run(_file, _messageOffset, move, stop: () => _file.IsFailed);
         // A write that failed (EIO, or truncation by someone else) went to a throwaway page: the journal
         // stays, and repair finishes the copy from the intact source.
         ThrowIfFailed();
         if (last is not null) PublishLayout(last.Shifted(move.ShiftFrom, move.Shift));
         CrashPoints.Reach("copy published");
     }
+
+    /// <summary>
+    /// Before a move is announced: the data the last checkpoint names, and the header that names it, reach the disk
+    /// (msync + fdatasync). A move overwrites or removes bytes of the old layout, so after a power cut the record on
+    /// disk must be one whose data is on disk too, whether or not the last checkpoint itself was flushed.
+    /// </summary>
+    private void FlushBeforeAnnouncing() => _file.FlushData(_messageOffset, UsedBytes - _messageOffset);
+
+    /// <summary>The header page (records, table, progress word) reaches the disk before the bytes it announces move.</summary>
+    private void FlushHeader() => _file.FlushData(_messageOffset, MappedFileLayout.DataStart(_messageOffset) - _messageOffset);
 
     /// <summary>Publishes <paramref name="layout"/> (same content as the last checkpoint, new places) as the newest record.</summary>
     private void PublishLayout(CheckpointRecord layout)

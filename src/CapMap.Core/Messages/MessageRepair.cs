@@ -28,57 +28,84 @@ public sealed class CheckpointDataDamagedException : MessageRepairException
 public sealed record RepairResult(string Path, MessageFileState State, long Sequence, long RecordCount, long BytesBefore, long BytesAfter, int SegmentCount);
 
 /// <summary>
-/// Restores a file to its last checkpoint after a crash, a <c>kill -9</c> or a failure: rewrites the
-/// segment table, root pointer and list counts from the newest intact checkpoint record and cuts the
-/// file to the bytes that checkpoint covered. Takes the writer's lock, so it refuses a file that is
-/// still being built.
+/// Restores a file to its last checkpoint after a crash, a <c>kill -9</c>, a power cut or a failure: rewrites
+/// the segment table, root pointer and list counts from the newest intact checkpoint record and cuts the file
+/// to the bytes that checkpoint covered. Takes the writer's lock, so it refuses a file that is still being built.
 /// </summary>
 /// <remarks>
-/// Order of work, so that a refusal changes nothing: read the record; settle a move it announced (a
-/// collapse is told by the file's length; a journaled copy is finished from its progress word, the only
-/// write before the check, and one that only completes what the writer had begun); apply the header to
-/// a private copy-on-write view and walk the whole message with the bounds-checked reader; only then
-/// write the header and cut the file. Messages that follow a completed one (a stream of several) are kept.
+/// Order of work, so that a refusal changes nothing, not even the length: take the lock, and only then measure
+/// the file (a writer that held it may have cut or grown it until then); map it privately (copy-on-write);
+/// there, read the record, settle a move it announced (a collapse is told by the file's length; a journaled copy
+/// is finished from its progress word), apply the header and walk the whole message with the bounds-checked
+/// reader. Only a message that passes is applied to the file, and that is journaled too: the copy is finished
+/// chunk by chunk under the same progress word, the settled record is made durable before the table, and the
+/// file is cut last, so a kill or a power cut during repair leaves a file that repair restores the same way.
+/// Messages that follow a completed one (a stream of several) are kept.
 /// </remarks>
 public static unsafe class MessageRepair
 {
     /// <summary>Restores the last CapMap message of <paramref name="path"/> to its newest intact checkpoint (see the class remarks).</summary>
-    /// <exception cref="MessageRepairException">No intact record, or one that does not fit the file.</exception>
+    /// <exception cref="MessageRepairException">No intact record, or one that does not fit the file; the file is unchanged.</exception>
     /// <exception cref="CheckpointDataDamagedException">The record is intact but the data it names is not; the file is unchanged.</exception>
     public static RepairResult Repair(string path)
     {
-        // Measured before opening: a writable open pads the file to a whole page.
-        long length = new FileInfo(path).Length;
-        using var file = MappedFile.Open(path, new MappedFileOptions { ReserveBytes = MappedFileLayout.HeaderBytes });
-        CheckpointRecord latest, record;
-        try
-        {
-            if (length < MappedFileLayout.HeaderBytes)
-                throw new MessageRepairException($"'{file.Path}' is {length} bytes long; it holds no CapMap checkpoint.");
-            latest = FindLastCapMapMessage(file.Base, length)
-                ?? throw new MessageRepairException($"'{file.Path}' holds no intact CapMap checkpoint record; it was not written by CapMap, or was killed before its first checkpoint.");
-            record = SettlePendingMove(file, latest, length);
-            string? problem = MessageHeader.Validate(record, length);
-            if (problem is not null)
-                throw new MessageRepairException($"The last checkpoint of '{file.Path}' cannot be restored: {problem}.");
-            Verify(file.Path, record);
-        }
-        catch (MessageRepairException)
-        {
-            // The writable open padded the file to a page: a refusal leaves it exactly as it was.
-            if (new FileInfo(file.Path).Length != length) file.SetLength(length);
-            throw;
-        }
+        // The lock first, then the length: measured before it, a writer could still cut or grow the file. Not
+        // padded to a page: nothing is written before the message is verified.
+        using var file = MappedFile.OpenKeepingLength(path, new MappedFileOptions { ReserveBytes = MappedFileLayout.HeaderBytes });
+        long length = file.CommittedBytes;
+        if (length < MappedFileLayout.HeaderBytes)
+            throw new MessageRepairException($"'{file.Path}' is {length} bytes long; it holds no CapMap checkpoint.");
 
-        if (record.Pending is null && !ReferenceEquals(record, latest))
+        var plan = Rehearse(file.Path, length);
+        Apply(file, plan, length);
+        var record = plan.Settled;
+        return new RepairResult(file.Path, record.State, record.Sequence, record.RecordCount, length, plan.Keep, record.Segments.Count);
+    }
+
+    /// <summary>What repair found and verified: the record as the file has it, the record once its move is settled, and where to cut.</summary>
+    private sealed record RepairPlan(CheckpointRecord Latest, CheckpointRecord Settled, long Keep);
+
+    /// <summary>
+    /// Everything repair decides, done in a private copy-on-write view of the file: find the record, settle its
+    /// move, apply the header, walk the message. Throws before the file is touched when any of it fails.
+    /// </summary>
+    private static RepairPlan Rehearse(string path, long length)
+    {
+        using var view = PrivateFileView.Open(path, length);
+        var latest = FindLastCapMapMessage(view.Pointer, length)
+            ?? throw new MessageRepairException($"'{path}' holds no intact CapMap checkpoint record; it was not written by CapMap, or was killed before its first checkpoint.");
+        var record = SettlePendingMove(view.Pointer, path, latest, length);
+        string? problem = MessageHeader.Validate(record, length);
+        if (problem is not null)
+            throw new MessageRepairException($"The last checkpoint of '{path}' cannot be restored: {problem}.");
+        MessageHeader.Write(view.Pointer, record);
+        Verify(view.Pointer, path, record);
+        long keep = record.State == MessageFileState.Complete ? MessageStream.EndOfMessages(view.Pointer, length, record.EndOffset) : record.EndOffset;
+        return new RepairPlan(latest, record, keep);
+    }
+
+    /// <summary>
+    /// Writes what <see cref="Rehearse"/> verified into the file, in an order that survives a kill or a power cut
+    /// at any step: finish the journaled copy (durably, chunk by chunk), make the settled record durable, then the
+    /// table and patches, then cut and fsync.
+    /// </summary>
+    private static void Apply(MappedFile file, RepairPlan plan, long length)
+    {
+        var (latest, record, keep) = plan;
+        if (latest.Pending is { Kind: PendingMoveKind.Copy } move)
+        {
+            long progress = JournaledMove.ReadProgress(file.Base, latest.MessageOffset);
+            if (progress < JournaledMove.ChunkCount(move)) JournaledMove.Resume(file, latest.MessageOffset, move, progress);
+        }
+        if (!ReferenceEquals(record, latest))
+        {
+            // Until this record is on disk the announcement stays the newest: the cut below may remove the move's source.
             MessageHeader.WriteRecord(file.Base, record with { Sequence = latest.Sequence + 1 });
+            file.FlushData(record.MessageOffset, MappedFileLayout.DataStart(record.MessageOffset) - record.MessageOffset);
+        }
         MessageHeader.Write(file.Base, record);
-        long keep = record.EndOffset;
-        if (record.State == MessageFileState.Complete)
-            keep = MessageStream.EndOfMessages(file.Base, length, record.EndOffset);
-        file.SetLength(keep);
+        if (keep != length) file.SetLength(keep);
         file.Flush(0, keep, fsync: true);
-        return new RepairResult(file.Path, record.State, record.Sequence, record.RecordCount, length, keep, record.Segments.Count);
     }
 
     /// <summary>
@@ -111,7 +138,7 @@ public static unsafe class MessageRepair
     }
 
     /// <summary>The record that describes the file as it is now, once an announced move is accounted for.</summary>
-    private static CheckpointRecord SettlePendingMove(MappedFile file, CheckpointRecord record, long length)
+    private static CheckpointRecord SettlePendingMove(byte* view, string path, CheckpointRecord record, long length)
     {
         if (record.Pending is not { } move) return record;
         switch (move.Kind)
@@ -122,30 +149,28 @@ public static unsafe class MessageRepair
                 if (length == move.Other) return record with { Pending = null };
                 if (length == move.Other - move.Length) return record.AfterPendingMove();
                 throw new MessageRepairException(
-                    $"The last checkpoint of '{file.Path}' announced removing {move.Length:N0} bytes from a {move.Other:N0}-byte file, but the file is {length:N0} bytes; it was changed by someone else.");
+                    $"The last checkpoint of '{path}' announced removing {move.Length:N0} bytes from a {move.Other:N0}-byte file, but the file is {length:N0} bytes; it was changed by someone else.");
             case PendingMoveKind.Copy:
-                long progress = JournaledMove.ReadProgress(file.Base, record.MessageOffset);
+                long progress = JournaledMove.ReadProgress(view, record.MessageOffset);
                 long chunks = JournaledMove.ChunkCount(move);
                 long dataStart = MappedFileLayout.DataStart(record.MessageOffset);
                 if (move.Offset < dataStart || move.Other < dataStart || move.Length <= 0 || move.Shift == 0
                     || move.Offset + move.Length > length || move.Other + move.Length > length || progress < 0 || progress > chunks)
-                    throw new MessageRepairException($"The last checkpoint of '{file.Path}' announces a move that does not fit the file ({length:N0} bytes).");
-                if (progress < chunks) JournaledMove.Resume(file.Base, record.MessageOffset, move, progress);
+                    throw new MessageRepairException($"The last checkpoint of '{path}' announces a move that does not fit the file ({length:N0} bytes).");
+                if (progress < chunks) JournaledMove.Rehearse(view, record.MessageOffset, move, progress);
                 return record.AfterPendingMove();
             default:
-                throw new MessageRepairException($"The last checkpoint of '{file.Path}' announces an unknown kind of move.");
+                throw new MessageRepairException($"The last checkpoint of '{path}' announces an unknown kind of move.");
         }
     }
 
-    /// <summary>Walks the message the record restores, on a private view, so a damaged one changes nothing.</summary>
-    private static void Verify(string path, CheckpointRecord record)
+    /// <summary>Walks the message the record restores, in the private view that holds it, so a damaged one changes nothing.</summary>
+    private static void Verify(byte* view, string path, CheckpointRecord record)
     {
-        using var view = PrivateFileView.Open(path, record.EndOffset);
-        MessageHeader.Write(view.Pointer, record);
         try
         {
             var options = new ReaderOptions { TraversalLimitInWords = Math.Max(WireLimits.DefaultTraversalLimitInWords, record.MessageBytes / 8 * 4) };
-            using var reader = MessageReader.FromMemory(view.Pointer + record.MessageOffset, record.MessageBytes, options);
+            using var reader = MessageReader.FromMemory(view + record.MessageOffset, record.MessageBytes, options);
             reader.ValidateStructure();
         }
         catch (CapnpFormatException damaged)

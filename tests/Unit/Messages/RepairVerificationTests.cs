@@ -88,7 +88,7 @@ public sealed class RepairVerificationTests : IDisposable
                     MessageHeader.WriteRecord(file.Base, record with { Sequence = record.Sequence + 1, Pending = move });
                     // What a writer killed after `done` chunks leaves: the chunks it finished, and half of the next.
                     long stopAfter = done;
-                    JournaledMove.Run(file.Base, 0, move, stop: () => JournaledMove.ReadProgress(file.Base, 0) >= stopAfter);
+                    JournaledMove.Run(file, 0, move, stop: () => JournaledMove.ReadProgress(file.Base, 0) >= stopAfter);
                 }
             }
             var result = MessageRepair.Repair(path);
