@@ -8,6 +8,7 @@ using CapMap.Wire;
 // With CAPMAP_TEST_KILL_AT_STEP=k it prints "step <n> <name>" at every crash point of the core (gap moves,
 // finishing) and kills itself with SIGKILL at the k-th, so a test can stop it at each step in turn.
 // With CAPMAP_TEST_APPEND=1 the message is appended after the messages the file already holds.
+// With CAPMAP_TEST_RECORD_FLUSHES=<log> it logs the file at every flush and prints "flush <n>" (power-loss harness).
 if (args.Length < 4)
 {
     Console.Error.WriteLine("usage: CapMap.TestWriter <path> <records> <checkpointEvery> <Fault|Eager> [reserveBytes] [payloadBytes]");
@@ -34,6 +35,17 @@ if (Environment.GetEnvironmentVariable("CAPMAP_TEST_KILL_AT_STEP") is { Length: 
     };
 }
 
+// CAPMAP_TEST_RECORD_FLUSHES=<log>: record the file at every flush (the power-loss harness, FlushRecorder), and
+// complete with a flush, so the last record is durable too.
+string? flushLog = Environment.GetEnvironmentVariable("CAPMAP_TEST_RECORD_FLUSHES");
+bool recordFlushes = !string.IsNullOrEmpty(flushLog);
+if (recordFlushes)
+{
+    // The recorder reads the file while the writer holds its flock; .NET's own FileStream locking would refuse that.
+    AppContext.SetSwitch("System.IO.DisableFileLocking", true);
+    FlushPoints.Listener = new CapMap.TestWriter.FlushRecorder(path, flushLog!).Record;
+}
+
 MappedMessageBuilder? builder = null;
 try
 {
@@ -42,7 +54,15 @@ try
     // CAPMAP_TEST_MAX_LIST_BYTES=n: a list holds at most n bytes of elements per message; a full one goes on
     // in the next message of the file (prints "continued <records so far>").
     long? maxListBytes = Environment.GetEnvironmentVariable("CAPMAP_TEST_MAX_LIST_BYTES") is { Length: > 0 } max ? long.Parse(max) : null;
-    builder = MappedMessageBuilder.Create(path, new MappedMessageOptions { Growth = growth, ReserveBytes = reserve, Overwrite = !append, Append = append, MaxListBytesPerMessage = maxListBytes });
+    // CAPMAP_TEST_COMPACT_LANES=1: the gap doubles with journaled copies while streaming, on any file system.
+    bool compact = Environment.GetEnvironmentVariable("CAPMAP_TEST_COMPACT_LANES") == "1";
+    // CAPMAP_TEST_CHUNK_BYTES=n: the growth step (default 64 MiB).
+    long chunk = Environment.GetEnvironmentVariable("CAPMAP_TEST_CHUNK_BYTES") is { Length: > 0 } c ? long.Parse(c) : MappedFileOptions.DefaultChunkBytes;
+    builder = MappedMessageBuilder.Create(path, new MappedMessageOptions
+    {
+        Growth = growth, ReserveBytes = reserve, ChunkBytes = chunk, Overwrite = !append, Append = append,
+        MaxListBytesPerMessage = maxListBytes, CompactLanes = compact,
+    });
     var root = builder.InitRoot(0, 2);
     root.SetText(0, "batch");
     var list = builder.OpenStructList(root, 1, 1, 2);
@@ -70,7 +90,7 @@ try
             Console.Out.Flush();
         }
     }
-    var summary = builder.Complete(flush: false);
+    var summary = builder.Complete(flush: recordFlushes);
     Console.Out.WriteLine($"complete {summary.Bytes} faults {summary.FaultCount}");
     return 0;
 }

@@ -137,30 +137,53 @@ public static unsafe class MessageRepair
         return found;
     }
 
-    /// <summary>The record that describes the file as it is now, once an announced move is accounted for.</summary>
+    /// <summary>
+    /// The record that describes the file as it is now, once an announced move is accounted for. A copy the
+    /// progress word says is unfinished is finished here, in <paramref name="view"/> (private): what the file would
+    /// become is known, and checked, before the file is touched.
+    /// </summary>
     private static CheckpointRecord SettlePendingMove(byte* view, string path, CheckpointRecord record, long length)
     {
         if (record.Pending is not { } move) return record;
+        long dataStart = MappedFileLayout.DataStart(record.MessageOffset);
+        // Subtractions, not sums: the values come from the file and must not overflow into a pass.
+        bool Inside(long offset) => offset >= dataStart && offset <= length && move.Length > 0 && move.Length <= length - offset;
         switch (move.Kind)
         {
             case PendingMoveKind.Collapse:
+                if (move.Offset < dataStart || move.Length <= 0)
+                    throw new MessageRepairException($"The last checkpoint of '{path}' announces a collapse that does not fit the file.");
                 // fallocate(COLLAPSE_RANGE) is one system call: the file either still has its old length or is
                 // exactly the collapsed range shorter. Anything else is not what the writer left.
                 if (length == move.Other) return record with { Pending = null };
-                if (length == move.Other - move.Length) return record.AfterPendingMove();
+                if (length == move.Other - move.Length) return Settled(path, record);
                 throw new MessageRepairException(
                     $"The last checkpoint of '{path}' announced removing {move.Length:N0} bytes from a {move.Other:N0}-byte file, but the file is {length:N0} bytes; it was changed by someone else.");
             case PendingMoveKind.Copy:
+                if (!Inside(move.Other) || move.Shift == 0)
+                    throw new MessageRepairException($"The last checkpoint of '{path}' announces a move that does not fit the file ({length:N0} bytes).");
                 long progress = JournaledMove.ReadProgress(view, record.MessageOffset);
                 long chunks = JournaledMove.ChunkCount(move);
-                long dataStart = MappedFileLayout.DataStart(record.MessageOffset);
-                if (move.Offset < dataStart || move.Other < dataStart || move.Length <= 0 || move.Shift == 0
-                    || move.Offset + move.Length > length || move.Other + move.Length > length || progress < 0 || progress > chunks)
-                    throw new MessageRepairException($"The last checkpoint of '{path}' announces a move that does not fit the file ({length:N0} bytes).");
+                // A finished copy needs no source: the writer may have cut it off the file (the tail move at Complete).
+                if (progress < 0 || progress > chunks || (progress < chunks && !Inside(move.Offset)))
+                    throw new MessageRepairException($"The last checkpoint of '{path}' announces a move that does not fit the file ({length:N0} bytes), or its progress word ({progress}) is not one of its 0 to {chunks} chunks.");
                 if (progress < chunks) JournaledMove.Rehearse(view, record.MessageOffset, move, progress);
-                return record.AfterPendingMove();
+                return Settled(path, record);
             default:
                 throw new MessageRepairException($"The last checkpoint of '{path}' announces an unknown kind of move.");
+        }
+    }
+
+    /// <summary>The layout after the record's move; one whose segments the move would stretch past what a table can declare is refused.</summary>
+    private static CheckpointRecord Settled(string path, CheckpointRecord record)
+    {
+        try
+        {
+            return record.AfterPendingMove();
+        }
+        catch (OverflowException)
+        {
+            throw new MessageRepairException($"The last checkpoint of '{path}' announces a move that no segment table could describe.");
         }
     }
 

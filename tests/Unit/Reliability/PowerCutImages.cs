@@ -1,0 +1,98 @@
+namespace CapMap.Tests.Reliability;
+
+/// <summary>
+/// Reads the flush log of tests/TestWriter's FlushRecorder and builds the files a power cut can leave. The model: a
+/// page written after the last flush that covered it (an msync of its range, or an fsync/fdatasync of the file) may
+/// or may not have reached the disk, so after a cut between flush k and flush k+1 each page holds one of the values
+/// it had at the flushes from that last covering one up to k+1; the length is the one at flush k or k+1 (on Linux
+/// every one of these flushes also makes the size durable). Stores in between two flushes are not seen, only their
+/// result at the next, so the images are states a cut can really leave, not all of them.
+/// </summary>
+internal sealed class PowerCutImages
+{
+    private const int PageBytes = 4096;
+
+    private readonly List<Flush> _flushes = [new Flush(0, 0, 0, true)]; // flush 0: the empty file before the writer
+    private readonly Dictionary<long, List<(int Flush, byte[] Content)>> _versions = new();
+
+    private readonly record struct Flush(long FileLength, long Offset, long Length, bool WholeFile)
+    {
+        public bool Covers(long page) => WholeFile || (page * PageBytes < Offset + Length && (page + 1) * PageBytes > Offset);
+    }
+
+    /// <summary>Flushes logged (numbered from 1).</summary>
+    public int FlushCount => _flushes.Count - 1;
+
+    /// <summary>Page versions the log holds.</summary>
+    public int ChangedPages => _versions.Values.Sum(v => v.Count);
+
+    public static PowerCutImages Read(string logPath)
+    {
+        var images = new PowerCutImages();
+        using var log = new BinaryReader(File.OpenRead(logPath));
+        while (log.BaseStream.Position < log.BaseStream.Length)
+        {
+            var flush = new Flush(log.ReadInt64(), log.ReadInt64(), log.ReadInt64(), log.ReadBoolean());
+            images._flushes.Add(flush);
+            int pages = log.ReadInt32();
+            for (int i = 0; i < pages; i++)
+            {
+                long page = log.ReadInt64();
+                var content = log.ReadBytes(PageBytes);
+                if (!images._versions.TryGetValue(page, out var versions)) images._versions[page] = versions = [];
+                versions.Add((images.FlushCount, content));
+            }
+        }
+        return images;
+    }
+
+    /// <summary>
+    /// The files a cut between flush <paramref name="k"/> and k+1 can leave, named: every page as old as it may be,
+    /// every page as new as it may be (the file at flush k+1), and <paramref name="randomCount"/> random mixes. After
+    /// the last flush there is one: the file as the writer left it.
+    /// </summary>
+    public IEnumerable<(string Name, byte[] Image)> CutsAfter(int k, Random random, int randomCount)
+    {
+        if (k == FlushCount)
+        {
+            yield return ("after the last flush", Build(_flushes[k].FileLength, page => ContentAt(page, k)));
+            yield break;
+        }
+        var candidates = _versions.Keys.ToDictionary(page => page, page => Candidates(page, k));
+        long[] lengths = [_flushes[k].FileLength, _flushes[k + 1].FileLength];
+        yield return ("nothing unflushed reached the disk", Build(lengths[0], page => candidates[page][0]));
+        yield return ("everything reached the disk", Build(lengths[1], page => candidates[page][^1]));
+        for (int i = 0; i < randomCount; i++)
+            yield return ($"random mix {i + 1}", Build(lengths[random.Next(2)], page => candidates[page][random.Next(candidates[page].Count)]));
+    }
+
+    /// <summary>The values <paramref name="page"/> may hold after a cut following flush <paramref name="k"/>, oldest first.</summary>
+    private List<byte[]> Candidates(long page, int k)
+    {
+        int durable = k;
+        while (durable > 0 && !_flushes[durable].Covers(page)) durable--;
+        var values = new List<byte[]> { ContentAt(page, durable) };
+        values.AddRange(_versions[page].Where(v => v.Flush > durable && v.Flush <= k + 1).Select(v => v.Content));
+        return values;
+    }
+
+    private byte[] ContentAt(long page, int flush)
+    {
+        byte[]? content = null;
+        foreach (var version in _versions[page])
+            if (version.Flush <= flush) content = version.Content;
+        return content ?? new byte[PageBytes];
+    }
+
+    private byte[] Build(long length, Func<long, byte[]> pick)
+    {
+        var image = new byte[length];
+        foreach (long page in _versions.Keys)
+        {
+            long start = page * PageBytes;
+            if (start >= length) continue;
+            pick(page).AsSpan(0, (int)Math.Min(PageBytes, length - start)).CopyTo(image.AsSpan((int)start));
+        }
+        return image;
+    }
+}
