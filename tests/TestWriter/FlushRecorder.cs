@@ -9,7 +9,7 @@ namespace CapMap.TestWriter;
 /// </summary>
 /// <remarks>
 /// Log record per flush: int64 file length, int64 flushed offset, int64 flushed length, byte whole file (fsync or
-/// fdatasync), int32 changed pages, then each page as int64 index and <see cref="PageBytes"/> bytes (zeros past the
+/// fdatasync), byte shifted (a collapse-range may have happened since the previous flush), int32 changed pages, then each page as int64 index and <see cref="PageBytes"/> bytes (zeros past the
 /// end of the file). The file is read with read(2), which sees the mapping's stores (one page cache).
 /// </remarks>
 internal sealed class FlushRecorder
@@ -24,6 +24,17 @@ internal sealed class FlushRecorder
     {
         _path = Path.GetFullPath(path);
         _log = new BinaryWriter(File.Create(logPath));
+    }
+
+    private bool _collapseAnnounced;
+
+    /// <summary>
+    /// Listens to the core's crash points for collapse-range: it moves the file's content as one metadata step (all
+    /// or nothing at a power cut, never page by page), so the next flush is logged as one that shifted the file.
+    /// </summary>
+    public void Step(string step)
+    {
+        if (step == "collapse announced") _collapseAnnounced = true;
     }
 
     /// <summary>Flushes recorded so far; the child prints it with each line, so the test knows what was durable when.</summary>
@@ -41,6 +52,8 @@ internal sealed class FlushRecorder
         _log.Write(flush.Offset);
         _log.Write(flush.Length);
         _log.Write(flush.WholeFile);
+        _log.Write(_collapseAnnounced);
+        _collapseAnnounced = false;
         _log.Write(changed.Count);
         Span<byte> padded = stackalloc byte[PageBytes];
         foreach (long page in changed)

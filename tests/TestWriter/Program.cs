@@ -43,7 +43,9 @@ if (recordFlushes)
 {
     // The recorder reads the file while the writer holds its flock; .NET's own FileStream locking would refuse that.
     AppContext.SetSwitch("System.IO.DisableFileLocking", true);
-    FlushPoints.Listener = new CapMap.TestWriter.FlushRecorder(path, flushLog!).Record;
+    var recorder = new CapMap.TestWriter.FlushRecorder(path, flushLog!);
+    FlushPoints.Listener = recorder.Record;
+    CrashPoints.Listener += recorder.Step;
 }
 
 MappedMessageBuilder? builder = null;

@@ -5,17 +5,19 @@ namespace CapMap.Tests.Reliability;
 /// page written after the last flush that covered it (an msync of its range, or an fsync/fdatasync of the file) may
 /// or may not have reached the disk, so after a cut between flush k and flush k+1 each page holds one of the values
 /// it had at the flushes from that last covering one up to k+1; the length is the one at flush k or k+1 (on Linux
-/// every one of these flushes also makes the size durable). Stores in between two flushes are not seen, only their
+/// every one of these flushes also makes the size durable). A collapse-range is one metadata step, all or nothing:
+/// across one the file is wholly before it or wholly after. Stores in between two flushes are not seen, only their
 /// result at the next, so the images are states a cut can really leave, not all of them.
 /// </summary>
 internal sealed class PowerCutImages
 {
     private const int PageBytes = 4096;
 
-    private readonly List<Flush> _flushes = [new Flush(0, 0, 0, true)]; // flush 0: the empty file before the writer
+    private readonly List<Flush> _flushes = [new Flush(0, 0, 0, true, false)]; // flush 0: the empty file before the writer
     private readonly Dictionary<long, List<(int Flush, byte[] Content)>> _versions = new();
 
-    private readonly record struct Flush(long FileLength, long Offset, long Length, bool WholeFile)
+    /// <summary>A logged flush; <paramref name="Shifted"/>: a collapse-range may have moved the file's content since the flush before.</summary>
+    private readonly record struct Flush(long FileLength, long Offset, long Length, bool WholeFile, bool Shifted)
     {
         public bool Covers(long page) => WholeFile || (page * PageBytes < Offset + Length && (page + 1) * PageBytes > Offset);
     }
@@ -32,7 +34,7 @@ internal sealed class PowerCutImages
         using var log = new BinaryReader(File.OpenRead(logPath));
         while (log.BaseStream.Position < log.BaseStream.Length)
         {
-            var flush = new Flush(log.ReadInt64(), log.ReadInt64(), log.ReadInt64(), log.ReadBoolean());
+            var flush = new Flush(log.ReadInt64(), log.ReadInt64(), log.ReadInt64(), log.ReadBoolean(), log.ReadBoolean());
             images._flushes.Add(flush);
             int pages = log.ReadInt32();
             for (int i = 0; i < pages; i++)
@@ -58,21 +60,24 @@ internal sealed class PowerCutImages
             yield return ("after the last flush", Build(_flushes[k].FileLength, page => ContentAt(page, k)));
             yield break;
         }
-        var candidates = _versions.Keys.ToDictionary(page => page, page => Candidates(page, k));
-        long[] lengths = [_flushes[k].FileLength, _flushes[k + 1].FileLength];
+        // A collapse in between moved the content as one step: the file is then wholly before it (pages mixed only
+        // from what was written before flush k+1's shift) or wholly the file at flush k+1.
+        bool shifted = _flushes[k + 1].Shifted;
+        var candidates = _versions.Keys.ToDictionary(page => page, page => Candidates(page, k, shifted ? k : k + 1));
+        long[] lengths = shifted ? [_flushes[k].FileLength] : [_flushes[k].FileLength, _flushes[k + 1].FileLength];
         yield return ("nothing unflushed reached the disk", Build(lengths[0], page => candidates[page][0]));
-        yield return ("everything reached the disk", Build(lengths[1], page => candidates[page][^1]));
+        yield return ("everything reached the disk", Build(_flushes[k + 1].FileLength, page => ContentAt(page, k + 1)));
         for (int i = 0; i < randomCount; i++)
-            yield return ($"random mix {i + 1}", Build(lengths[random.Next(2)], page => candidates[page][random.Next(candidates[page].Count)]));
+            yield return ($"random mix {i + 1}", Build(lengths[random.Next(lengths.Length)], page => candidates[page][random.Next(candidates[page].Count)]));
     }
 
-    /// <summary>The values <paramref name="page"/> may hold after a cut following flush <paramref name="k"/>, oldest first.</summary>
-    private List<byte[]> Candidates(long page, int k)
+    /// <summary>The values <paramref name="page"/> may hold after a cut following flush <paramref name="k"/>, oldest first, up to those seen at flush <paramref name="newest"/>.</summary>
+    private List<byte[]> Candidates(long page, int k, int newest)
     {
         int durable = k;
         while (durable > 0 && !_flushes[durable].Covers(page)) durable--;
         var values = new List<byte[]> { ContentAt(page, durable) };
-        values.AddRange(_versions[page].Where(v => v.Flush > durable && v.Flush <= k + 1).Select(v => v.Content));
+        values.AddRange(_versions[page].Where(v => v.Flush > durable && v.Flush <= newest).Select(v => v.Content));
         return values;
     }
 
