@@ -23,6 +23,12 @@ public sealed unsafe class MappedMessageBuilder : IDisposable
     /// <summary>A gap whose tail is at most this large is closed by moving the tail when collapse-range is unavailable.</summary>
     private const long MoveTailLimitBytes = 64L << 20;
 
+    /// <summary>
+    /// A tail is moved down only when that takes at most this many chunks (a chunk is at most the gap): each chunk
+    /// costs two flushes (see <see cref="JournaledMove"/>), and a small gap costs little as padding.
+    /// </summary>
+    private const long MaxTailMoveChunks = 16;
+
     /// <summary>Each list contributes two patches to a checkpoint record; the root takes one.</summary>
     public static int MaxStreamingLists => (CheckpointRecord.MaxPatches - 1) / 2;
 
@@ -439,7 +445,7 @@ public sealed unsafe class MappedMessageBuilder : IDisposable
 
     /// <summary>
     /// Closes each gap a streaming list left: collapse-range where the file system supports it (no data
-    /// moves), else move a small tail down, else declare the gap as zero padding at the end of the
+    /// moves), else move a small tail down (at most <see cref="MaxTailMoveChunks"/> chunks), else declare the gap as zero padding at the end of the
     /// segment before it (the file keeps a hole there). On entry the last checkpoint describes the arena
     /// exactly (gaps as padding); each step keeps it so.
     /// </summary>
@@ -459,7 +465,7 @@ public sealed unsafe class MappedMessageBuilder : IDisposable
             {
                 result |= GapClosing.Collapsed;
             }
-            else if (tailBytes <= MoveTailLimitBytes && _file.TryAllocateRange(end, tailBytes))
+            else if (tailBytes <= MoveTailLimitBytes && tailBytes <= MaxTailMoveChunks * (nextStart - end) && _file.TryAllocateRange(end, tailBytes))
             {
                 MoveBlockJournaled(PendingMove.Copy(nextStart, end, tailBytes));
                 _arena.ShiftSegmentsAfter(i, nextStart - end);
