@@ -15,8 +15,9 @@ namespace CapMap.Mapping;
 /// </para>
 /// <para>
 /// In <see cref="GrowthMode.Fault"/> mode a write past the end of the file raises SIGBUS and the native
-/// handler extends the file one chunk at a time with fallocate (so a full disk is reported instead of
-/// faulting later). In <see cref="GrowthMode.Eager"/> mode the writer calls <see cref="EnsureCommitted"/>.
+/// handler extends the file one growth step at a time with fallocate (so a full disk is reported instead of
+/// faulting later); steps start at a few pages and double up to <see cref="ChunkBytes"/>, capped by the free
+/// space, and a step that fails gives back the blocks the file system kept for it. In <see cref="GrowthMode.Eager"/> mode the writer calls <see cref="EnsureCommitted"/>.
 /// A failure (disk full, size limit, truncation, I/O error) never kills the process: it is recorded and
 /// later writes land in a throwaway page; <see cref="ThrowIfFailed"/> raises it. Writers must call
 /// <see cref="ThrowIfFailed"/> after a batch of writes and before finishing the file.
@@ -73,7 +74,7 @@ public sealed unsafe class MappedFile : IDisposable
     /// <summary>Growth mode chosen at creation.</summary>
     public GrowthMode Growth { get; }
 
-    /// <summary>Growth step in bytes.</summary>
+    /// <summary>Largest growth step in bytes (steps start small and double up to it).</summary>
     public long ChunkBytes { get; }
 
     /// <summary>Whether grown ranges are prefaulted.</summary>
@@ -255,8 +256,9 @@ public sealed unsafe class MappedFile : IDisposable
 
     /// <summary>
     /// Makes sure the first <paramref name="bytes"/> bytes of the file exist before they are written. In
-    /// <see cref="GrowthMode.Eager"/> mode grows the file to <paramref name="bytes"/> rounded up to the
-    /// chunk size (fallocate, then prefault if <see cref="Populate"/>). In <see cref="GrowthMode.Fault"/>
+    /// <see cref="GrowthMode.Eager"/> mode grows the file towards <paramref name="bytes"/> rounded up to the
+    /// chunk size, but at most one growth step past its end unless <paramref name="bytes"/> needs more
+    /// (fallocate, then prefault if <see cref="Populate"/>). In <see cref="GrowthMode.Fault"/>
     /// mode only checks the reservation: the fault handler grows the file on first touch.
     /// Cheap when nothing needs doing.
     /// </summary>

@@ -29,8 +29,12 @@ internal static unsafe class NativeMethods
     internal const int INFO_INSTALLED = 1;
     internal const int INFO_CHAINS = 2;
     internal const int INFO_PREV_DEFAULT = 4;
-    internal const int INFO_SIGXFSZ_IGNORED = 8;
+    internal const int INFO_SIGXFSZ_CAUGHT = 8;
     internal const int INFO_ONSTACK = 16;
+
+    // --- growth steps (capmap_native.c: CAPMAP_INITIAL_STEP_PAGES) ---------------------------
+    /// <summary>Pages of a region's first growth step; every growth doubles the step up to the chunk.</summary>
+    internal const int INITIAL_STEP_PAGES = 16;
 
     internal const int FALLOC_FL_KEEP_SIZE = 0x01;
     internal const int FALLOC_FL_COLLAPSE_RANGE = 0x08;
