@@ -93,6 +93,20 @@ public sealed unsafe class MappedFile : IDisposable
         }
     }
 
+    /// <summary>
+    /// Bytes the next growth step takes: steps start at a few pages and double with every growth up to
+    /// <see cref="ChunkBytes"/>, and never ask for more than a quarter of the free space. Writers that commit
+    /// ranges ahead themselves (<see cref="EnsureRangeCommitted(long, long, long)"/>) size them by it.
+    /// </summary>
+    public long GrowthStepBytes
+    {
+        get
+        {
+            ThrowIfDisposed();
+            return Math.Max(_registration.GrowthStepBytes, Environment.SystemPageSize);
+        }
+    }
+
     /// <summary>SIGBUS faults handled for this file so far.</summary>
     public long FaultCount
     {

@@ -39,6 +39,9 @@ public sealed class RegionRegistration : IDisposable
     /// <summary>Size the file has been grown to.</summary>
     public long CommittedBytes => IsDisposed ? 0 : (long)NativeMethods.capmap_committed(Slot);
 
+    /// <summary>Bytes the next growth step takes (doubling up to the chunk, capped by the free space).</summary>
+    public long GrowthStepBytes => IsDisposed ? 0 : (long)NativeMethods.capmap_growth_step(Slot);
+
     internal int Grow(long want, long need, bool populate)
     {
         ThrowIfDisposed();

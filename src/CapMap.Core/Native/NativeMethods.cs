@@ -54,6 +54,7 @@ internal static unsafe class NativeMethods
     [DllImport(Lib)] internal static extern int capmap_failure(int slot);
     [DllImport(Lib)] internal static extern ulong capmap_fault_count(int slot);
     [DllImport(Lib)] internal static extern ulong capmap_committed(int slot);
+    [DllImport(Lib)] internal static extern ulong capmap_growth_step(int slot);
     [DllImport(Lib)] internal static extern int* capmap_failure_address(int slot);
     [DllImport(Lib)] internal static extern int capmap_handler_is_installed();
     [DllImport(Lib)] internal static extern int capmap_fallocate(int fd, int mode, ulong offset, ulong length);

@@ -618,6 +618,19 @@ static int handle_region_fault(capmap_slot *s, uintptr_t base, uint64_t length, 
         record_failure(s, CAPMAP_FAIL_UNRESOLVED);
         return map_throwaway(s, base, length, off);
     }
+    if (err == EFAULT && !(flags & CAPMAP_REGION_READONLY)) {
+        /* The page cannot be backed.  Ask the file system why by allocating its block: a full
+         * XFS refuses a page while statfs still shows free blocks (they are held back for
+         * metadata), so free space alone would call it an I/O error.  If the block can be had
+         * after all (space was freed meanwhile), the access retries, bounded like a race. */
+        int alloc = fallocate_retry(fd, FALLOC_FL_KEEP_SIZE, page_off, g_page_size);
+        if (alloc == ENOSPC || alloc == EDQUOT) {
+            record_failure(s, alloc);
+            return map_throwaway(s, base, length, off);
+        }
+        if (alloc == 0 && atomic_fetch_add(&s->infile_unresolved, 1) + 1 <= CAPMAP_INFILE_RETRY_LIMIT)
+            return 1;
+    }
     record_failure(s, classify_populate_failure(fd, err));
     return map_throwaway(s, base, length, off);
 }
@@ -1208,6 +1221,20 @@ CAPMAP_EXPORT uint64_t capmap_committed(int slot)
 {
     capmap_slot *s = slot_by_id(slot);
     return s == NULL ? 0 : atomic_load(&s->committed);
+}
+
+/* The step the next growth of the slot would take (current_step: the doubling step, capped by the
+ * free space; one page once a step failed), for writers that commit ranges ahead themselves
+ * (Eager lanes that grow downwards, which capmap_commit_range cannot shorten for them).  0 for an
+ * inactive slot. */
+CAPMAP_EXPORT uint64_t capmap_growth_step(int slot)
+{
+    capmap_slot *s = slot_enter_id(slot);
+    if (s == NULL)
+        return 0;
+    uint64_t step = atomic_load(&s->page_wise) ? g_page_size : current_step(s, atomic_load(&s->fd));
+    slot_leave(s);
+    return step;
 }
 
 /* fallocate(fd, mode, off, len) → 0 or errno (EINTR retried).  Mono.Posix only has posix_fallocate (mode 0
