@@ -50,7 +50,7 @@ public sealed unsafe class MappedFileTests : IDisposable
     }
 
     [Fact]
-    public void FaultFarAhead_LeavesHoleBeforeTheChunk()
+    public void FaultFarAhead_LeavesHoleBeforeTheStep()
     {
         string path = _dir.File("sparse.bin");
         const long Chunk = 1 << 20;
