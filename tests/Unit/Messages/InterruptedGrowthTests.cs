@@ -29,15 +29,15 @@ public sealed class InterruptedGrowthTests : IDisposable
         info.Environment["CAPMAP_SHIM_INTERRUPTS"] = "3";
         var run = ChildWriter.Run(info, TimeSpan.FromMinutes(2));
 
-        // The injection took place: every kind of call was interrupted, many times over.
+        // No interruption is a failure: the message completed and holds every record.
+        Assert.True(run.ExitCode == 0, $"exit {run.ExitCode}: {run.Output} {run.Error}");
+        Assert.StartsWith("complete", run.Output.Split('\n').Last(l => l.Length > 0));
+        MappedMessageBuilderTests.AssertRecords(path, Records);
+        // And the injection took place: every kind of call was interrupted, many times over.
         var counts = System.Text.RegularExpressions.Regex.Match(run.Error, @"interrupted fallocate (\d+) ftruncate (\d+) madvise (\d+)");
         Assert.True(counts.Success, $"the shim did not report (was it preloaded?): {run.Error}");
         Assert.True(long.Parse(counts.Groups[1].Value) >= 3 && long.Parse(counts.Groups[2].Value) >= 3 && long.Parse(counts.Groups[3].Value) >= 3,
             $"too few interruptions: {counts.Value}");
-        // ... and was no failure: the message completed and holds every record.
-        Assert.True(run.ExitCode == 0, $"exit {run.ExitCode}: {run.Output} {run.Error}");
-        Assert.StartsWith("complete", run.Output.Split('\n').Last(l => l.Length > 0));
-        MappedMessageBuilderTests.AssertRecords(path, Records);
     }
 
     /// <summary>The shim, compiled once per test process.</summary>
