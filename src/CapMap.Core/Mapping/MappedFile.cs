@@ -364,20 +364,20 @@ public sealed unsafe class MappedFile : IDisposable
     }
 
     /// <summary>
-    /// Like <see cref="AllocateRange"/> for a range inside the file, but a full disk (or quota) is an answer,
-    /// not a failure: returns false and records nothing, so the caller can choose a way that needs no blocks.
+    /// Like <see cref="AllocateRange"/> for a range inside the file, but a full disk (or quota, or a file system
+    /// without fallocate) is an answer, not a failure: returns false and records nothing, so the caller can choose
+    /// a way that needs no blocks. An allocation that fails gives back the blocks it took (ext4 and XFS keep them).
     /// </summary>
     public bool TryAllocateRange(long offset, long length)
     {
         ThrowIfDisposed();
         ThrowIfFailed();
         if (length <= 0) return true;
-        int rc = Syscall.posix_fallocate(_fd, offset, (ulong)length);
-        // posix_fallocate returns the error number itself (it does not set errno).
+        int rc = _registration.TryReserve(offset, length);
         if (rc == 0) return true;
-        var errno = NativeConvert.ToErrno(rc);
-        if (errno is Mono.Unix.Native.Errno.ENOSPC or Mono.Unix.Native.Errno.EDQUOT or Mono.Unix.Native.Errno.EFBIG or Mono.Unix.Native.Errno.EOPNOTSUPP or Mono.Unix.Native.Errno.EINVAL) return false;
-        throw SyscallFailed("posix_fallocate", rc);
+        if (rc is Native.Errno.ENOSPC or Native.Errno.EDQUOT or Native.Errno.EFBIG or Native.Errno.EOPNOTSUPP or Native.Errno.ENOSYS or Native.Errno.EINVAL) return false;
+        // A recorded failure or a truncation is the file's state; anything else is this call's error.
+        throw rc < 0 ? MappedFileFailedException.FromNative(Path, rc) : SyscallFailed("fallocate", rc);
     }
 
     /// <summary>Throws <see cref="MappedFileFailedException"/> if a fault or growth failure was recorded.</summary>

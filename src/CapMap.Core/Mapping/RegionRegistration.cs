@@ -56,6 +56,12 @@ public sealed class RegionRegistration : IDisposable
         return rc;
     }
 
+    internal int TryReserve(long offset, long length)
+    {
+        ThrowIfDisposed();
+        return NativeMethods.capmap_try_reserve(Slot, (ulong)offset, (ulong)length);
+    }
+
     internal int SetLength(long bytes)
     {
         ThrowIfDisposed();

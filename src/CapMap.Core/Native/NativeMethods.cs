@@ -49,6 +49,7 @@ internal static unsafe class NativeMethods
     [DllImport(Lib)] internal static extern int capmap_unregister(int slot);
     [DllImport(Lib)] internal static extern int capmap_grow(int slot, ulong want, ulong need, int populate);
     [DllImport(Lib)] internal static extern int capmap_commit_range(int slot, ulong offset, ulong length, ulong need, int populate, out ulong committedEnd);
+    [DllImport(Lib)] internal static extern int capmap_try_reserve(int slot, ulong offset, ulong length);
     [DllImport(Lib)] internal static extern int capmap_set_length(int slot, ulong bytes);
     [DllImport(Lib)] internal static extern int capmap_collapse(int slot, ulong offset, ulong length);
     [DllImport(Lib)] internal static extern int capmap_failure(int slot);

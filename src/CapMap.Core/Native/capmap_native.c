@@ -406,10 +406,8 @@ static void release_kept(int fd, uint64_t off, uint64_t end, uint64_t cur_size, 
 
 /*
  * Allocate the blocks of [off, off+len) and make the file at least off+len long; never shrinks
- * it, and holes before `off` stay holes.  Returns 0 or errno.  *reserved says whether blocks were
- * really allocated; it is 0 when the file system has no fallocate (EOPNOTSUPP / ENOSYS: ext2,
- * some network file systems) and the file was only lengthened with ftruncate, whose pages get
- * blocks when first written (and may fail then: such pages must not be prefaulted).
+ * it, and holes before `off` stay holes.  Returns 0 or errno; EOPNOTSUPP / ENOSYS when the file
+ * system has no fallocate (ext2, some network file systems), and then nothing changed.
  *
  * Allocation uses FALLOC_FL_KEEP_SIZE and lengthens the file only once every block is there: a
  * mode-0 fallocate on ext4 raises the size extent by extent, so another thread could store into
@@ -417,24 +415,36 @@ static void release_kept(int fd, uint64_t off, uint64_t end, uint64_t cur_size, 
  * EFBIG from the lengthening ftruncate, ...) every block the call kept is given back, so the
  * file and the free space are exactly as before.
  */
-static int extend_file(int fd, uint64_t off, uint64_t len, uint64_t cur_size, int *reserved)
+static int reserve_blocks(int fd, uint64_t off, uint64_t len, uint64_t cur_size)
 {
     const uint64_t end = off + len;
-    *reserved = 0;
     const int was_hole = off < cur_size && range_is_hole(fd, off, end < cur_size ? end : cur_size);
     int err = fallocate_retry(fd, FALLOC_FL_KEEP_SIZE, off, len);
     if (err == EOPNOTSUPP) /* a file system may know mode 0 only */
         err = fallocate_retry(fd, 0, off, len);
     if (err == EOPNOTSUPP || err == ENOSYS)
-        return end <= cur_size ? 0 : ftruncate_retry(fd, end); /* no fallocate: lengthen only */
+        return err;
     if (err == 0 && end > cur_size)
         err = ftruncate_retry(fd, end);
-    if (err != 0) {
+    if (err != 0)
         release_kept(fd, off, end, cur_size, was_hole);
-        return err;
-    }
-    *reserved = 1;
-    return 0;
+    return err;
+}
+
+/*
+ * reserve_blocks, or where the file system has no fallocate, lengthen the file (ftruncate, never
+ * downwards).  Returns 0 or errno.  *reserved says whether blocks were really allocated: pages of
+ * a file that was only lengthened get blocks when first written (and may fail then), so they must
+ * not be prefaulted.
+ */
+static int extend_file(int fd, uint64_t off, uint64_t len, uint64_t cur_size, int *reserved)
+{
+    const uint64_t end = off + len;
+    int err = reserve_blocks(fd, off, len, cur_size);
+    *reserved = err == 0;
+    if (err == EOPNOTSUPP || err == ENOSYS)
+        return end <= cur_size ? 0 : ftruncate_retry(fd, end);
+    return err;
 }
 
 /* The growth step to use now: the slot's step, but at most a share of the free space and at least
@@ -1134,6 +1144,34 @@ CAPMAP_EXPORT int capmap_commit_range(int slot, uint64_t offset, uint64_t len, u
 
     if (fail == 0 && populate && reserved)
         fail = populate_range(s, fd, base, start, end);
+    slot_leave(s);
+    return fail;
+}
+
+/*
+ * Reserve the blocks of [offset, offset+len) if the file system can, for a caller that has another
+ * way when it cannot (MappedFile.TryAllocateRange): unlike capmap_commit_range, a refusal is an
+ * answer, not the message's failure, so nothing is recorded.  Same lock, and a failed allocation
+ * gives back the blocks it took (glibc's posix_fallocate would leave them to a nearly full ext4 or
+ * XFS, and on ext2 would write zeros instead).  Returns 0 or errno: ENOSPC/EDQUOT/EFBIG, EOPNOTSUPP
+ * (no fallocate), CAPMAP_FAIL_TRUNCATED, or the slot's recorded failure.
+ */
+CAPMAP_EXPORT int capmap_try_reserve(int slot, uint64_t offset, uint64_t len)
+{
+    int fail = 0;
+    capmap_slot *s = enter_healthy_slot(slot, &fail);
+    if (s == NULL)
+        return fail;
+    const int fd = atomic_load(&s->fd);
+    slot_lock(s);
+    struct stat st;
+    if (fstat(fd, &st) != 0)
+        fail = errno;
+    else if ((uint64_t)st.st_size < atomic_load(&s->committed))
+        fail = CAPMAP_FAIL_TRUNCATED;
+    else if ((fail = reserve_blocks(fd, offset, len, (uint64_t)st.st_size)) == 0)
+        atomic_max_u64(&s->committed, offset + len > (uint64_t)st.st_size ? offset + len : (uint64_t)st.st_size);
+    slot_unlock(s);
     slot_leave(s);
     return fail;
 }
