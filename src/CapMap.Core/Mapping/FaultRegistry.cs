@@ -8,8 +8,10 @@ namespace CapMap.Mapping;
 /// </summary>
 /// <remarks>
 /// Installing has two process-wide effects: SIGBUS gets CapMap's handler, which chains every fault it
-/// does not own to the previous handler (the .NET runtime's), and SIGXFSZ is set to SIG_IGN if it was at
-/// its default, so that growing past RLIMIT_FSIZE fails with EFBIG instead of killing the process.
+/// does not own to the previous handler (the .NET runtime's), and SIGXFSZ is caught by a handler that does
+/// nothing if it was at its default, so that growing past RLIMIT_FSIZE fails with EFBIG instead of killing the
+/// process. Caught rather than ignored: exec resets a caught signal to its default but keeps an ignored one
+/// ignored, so programs started from this process still stop at their file-size limit.
 /// </remarks>
 public static class FaultRegistry
 {
@@ -63,10 +65,10 @@ public static class FaultRegistry
         get { EnsureInstalled(); return NativeMethods.capmap_handler_is_installed() != 0; }
     }
 
-    /// <summary>True if installing switched SIGXFSZ from its default action to SIG_IGN.</summary>
-    public static bool IgnoredSigxfsz
+    /// <summary>True if installing switched SIGXFSZ from its default action to CapMap's no-op handler.</summary>
+    public static bool CaughtSigxfsz
     {
-        get { EnsureInstalled(); return (NativeMethods.capmap_install_info() & NativeMethods.INFO_SIGXFSZ_IGNORED) != 0; }
+        get { EnsureInstalled(); return (NativeMethods.capmap_install_info() & NativeMethods.INFO_SIGXFSZ_CAUGHT) != 0; }
     }
 
     /// <summary>

@@ -15,8 +15,9 @@ namespace CapMap.Mapping;
 /// </para>
 /// <para>
 /// In <see cref="GrowthMode.Fault"/> mode a write past the end of the file raises SIGBUS and the native
-/// handler extends the file one chunk at a time with fallocate (so a full disk is reported instead of
-/// faulting later). In <see cref="GrowthMode.Eager"/> mode the writer calls <see cref="EnsureCommitted"/>.
+/// handler extends the file one growth step at a time with fallocate (so a full disk is reported instead of
+/// faulting later); steps start at a few pages and double up to <see cref="ChunkBytes"/>, capped by the free
+/// space, and a step that fails gives back the blocks the file system kept for it. In <see cref="GrowthMode.Eager"/> mode the writer calls <see cref="EnsureCommitted"/>.
 /// A failure (disk full, size limit, truncation, I/O error) never kills the process: it is recorded and
 /// later writes land in a throwaway page; <see cref="ThrowIfFailed"/> raises it. Writers must call
 /// <see cref="ThrowIfFailed"/> after a batch of writes and before finishing the file.
@@ -73,7 +74,7 @@ public sealed unsafe class MappedFile : IDisposable
     /// <summary>Growth mode chosen at creation.</summary>
     public GrowthMode Growth { get; }
 
-    /// <summary>Growth step in bytes.</summary>
+    /// <summary>Largest growth step in bytes (steps start small and double up to it).</summary>
     public long ChunkBytes { get; }
 
     /// <summary>Whether grown ranges are prefaulted.</summary>
@@ -89,6 +90,20 @@ public sealed unsafe class MappedFile : IDisposable
         {
             ThrowIfDisposed();
             return _registration.CommittedBytes;
+        }
+    }
+
+    /// <summary>
+    /// Bytes the next growth step takes: steps start at a few pages and double with every growth up to
+    /// <see cref="ChunkBytes"/>, and never ask for more than a quarter of the free space. Writers that commit
+    /// ranges ahead themselves (<see cref="EnsureRangeCommitted(long, long, long)"/>) size them by it.
+    /// </summary>
+    public long GrowthStepBytes
+    {
+        get
+        {
+            ThrowIfDisposed();
+            return Math.Max(_registration.GrowthStepBytes, Environment.SystemPageSize);
         }
     }
 
@@ -266,8 +281,9 @@ public sealed unsafe class MappedFile : IDisposable
 
     /// <summary>
     /// Makes sure the first <paramref name="bytes"/> bytes of the file exist before they are written. In
-    /// <see cref="GrowthMode.Eager"/> mode grows the file to <paramref name="bytes"/> rounded up to the
-    /// chunk size (fallocate, then prefault if <see cref="Populate"/>). In <see cref="GrowthMode.Fault"/>
+    /// <see cref="GrowthMode.Eager"/> mode grows the file towards <paramref name="bytes"/> rounded up to the
+    /// chunk size, but at most one growth step past its end unless <paramref name="bytes"/> needs more
+    /// (fallocate, then prefault if <see cref="Populate"/>). In <see cref="GrowthMode.Fault"/>
     /// mode only checks the reservation: the fault handler grows the file on first touch.
     /// Cheap when nothing needs doing.
     /// </summary>
@@ -359,20 +375,20 @@ public sealed unsafe class MappedFile : IDisposable
     }
 
     /// <summary>
-    /// Like <see cref="AllocateRange"/> for a range inside the file, but a full disk (or quota) is an answer,
-    /// not a failure: returns false and records nothing, so the caller can choose a way that needs no blocks.
+    /// Like <see cref="AllocateRange"/> for a range inside the file, but a full disk (or quota, or a file system
+    /// without fallocate) is an answer, not a failure: returns false and records nothing, so the caller can choose
+    /// a way that needs no blocks. An allocation that fails gives back the blocks it took (ext4 and XFS keep them).
     /// </summary>
     public bool TryAllocateRange(long offset, long length)
     {
         ThrowIfDisposed();
         ThrowIfFailed();
         if (length <= 0) return true;
-        int rc = Syscall.posix_fallocate(_fd, offset, (ulong)length);
-        // posix_fallocate returns the error number itself (it does not set errno).
+        int rc = _registration.TryReserve(offset, length);
         if (rc == 0) return true;
-        var errno = NativeConvert.ToErrno(rc);
-        if (errno is Mono.Unix.Native.Errno.ENOSPC or Mono.Unix.Native.Errno.EDQUOT or Mono.Unix.Native.Errno.EFBIG or Mono.Unix.Native.Errno.EOPNOTSUPP or Mono.Unix.Native.Errno.EINVAL) return false;
-        throw SyscallFailed("posix_fallocate", rc);
+        if (rc is Native.Errno.ENOSPC or Native.Errno.EDQUOT or Native.Errno.EFBIG or Native.Errno.EOPNOTSUPP or Native.Errno.ENOSYS or Native.Errno.EINVAL) return false;
+        // A recorded failure or a truncation is the file's state; anything else is this call's error.
+        throw rc < 0 ? MappedFileFailedException.FromNative(Path, rc) : SyscallFailed("fallocate", rc);
     }
 
     /// <summary>Throws <see cref="MappedFileFailedException"/> if a fault or growth failure was recorded.</summary>

@@ -15,12 +15,17 @@ public sealed record MappedFileOptions
     /// <summary>How the file grows.</summary>
     public GrowthMode Growth { get; init; } = GrowthMode.Fault;
 
-    /// <summary>Growth step in bytes (rounded up to the page size).</summary>
+    /// <summary>
+    /// Largest growth step in bytes (rounded up to the page size). Steps start at 16 pages and double with every
+    /// growth up to this; no step asks for more than a quarter of the file system's free space, so a nearly full
+    /// disk is filled in ever smaller steps instead of failing one large one.
+    /// </summary>
     public long ChunkBytes { get; init; } = DefaultChunkBytes;
 
     /// <summary>
     /// Prefault newly grown ranges writable with MADV_POPULATE_WRITE (one system call instead of one page
-    /// fault per page). Applies to both growth modes.
+    /// fault per page). Applies to both growth modes. Only ranges whose blocks fallocate reserved are
+    /// prefaulted: on a file system without fallocate (ext2) each prefaulted page would take a block.
     /// </summary>
     public bool Populate { get; init; } = true;
 

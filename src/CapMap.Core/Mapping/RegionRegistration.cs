@@ -39,6 +39,9 @@ public sealed class RegionRegistration : IDisposable
     /// <summary>Size the file has been grown to.</summary>
     public long CommittedBytes => IsDisposed ? 0 : (long)NativeMethods.capmap_committed(Slot);
 
+    /// <summary>Bytes the next growth step takes (doubling up to the chunk, capped by the free space).</summary>
+    public long GrowthStepBytes => IsDisposed ? 0 : (long)NativeMethods.capmap_growth_step(Slot);
+
     internal int Grow(long want, long need, bool populate)
     {
         ThrowIfDisposed();
@@ -51,6 +54,12 @@ public sealed class RegionRegistration : IDisposable
         int rc = NativeMethods.capmap_commit_range(Slot, (ulong)offset, (ulong)length, (ulong)need, populate ? 1 : 0, out ulong end);
         committedEnd = (long)end;
         return rc;
+    }
+
+    internal int TryReserve(long offset, long length)
+    {
+        ThrowIfDisposed();
+        return NativeMethods.capmap_try_reserve(Slot, (ulong)offset, (ulong)length);
     }
 
     internal int SetLength(long bytes)

@@ -27,7 +27,6 @@ internal sealed unsafe class MappedSegmentArena : IStreamingArena
     private readonly byte* _base;
     private readonly long _reserve;
     private readonly bool _eager;
-    private readonly long _eagerStep;
     private readonly bool _sparseLanes;
     private readonly Segment[] _segments = new Segment[MappedFileLayout.MaxSegments];
     private int _count;
@@ -71,7 +70,6 @@ internal sealed unsafe class MappedSegmentArena : IStreamingArena
         _base = file.Base;
         _reserve = file.ReservedBytes;
         _eager = file.Growth == GrowthMode.Eager;
-        _eagerStep = file.ChunkBytes;
         // The header page always exists, so checkpoints and finish never fault on it.
         long dataStart = MappedFileLayout.DataStart(messageOffset);
         file.EnsureRangeCommitted(messageOffset, dataStart - messageOffset);
@@ -272,7 +270,8 @@ internal sealed unsafe class MappedSegmentArena : IStreamingArena
     /// <summary>Eager growth of a child room: allocate a chunk below its lowest child (it grows downwards).</summary>
     private void CommitChildrenAhead(ref Segment segment)
     {
-        long from = Math.Max(segment.ChildFloor, AlignDown(segment.ChildLow - _eagerStep / 2, _eagerStep));
+        long step = _file.GrowthStepBytes; // in proportion, and within the free space
+        long from = Math.Max(segment.ChildFloor, AlignDown(segment.ChildLow - step / 2, step));
         long length = segment.ChildCommittedLow - from;
         _file.EnsureRangeCommitted(from, length, length);
         segment.ChildCommittedLow = from;
@@ -410,7 +409,8 @@ internal sealed unsafe class MappedSegmentArena : IStreamingArena
     /// <summary>Eager growth: allocate the file a chunk ahead of this segment's end, one range per lane.</summary>
     private void CommitAhead(ref Segment segment)
     {
-        long target = Math.Min(NativeRange.AlignUp(segment.End + _eagerStep / 2, _eagerStep), _reserve);
+        long step = _file.GrowthStepBytes; // in proportion, and within the free space
+        long target = Math.Min(NativeRange.AlignUp(segment.End + step / 2, step), _reserve);
         long from = segment.CommittedEnd;
         // Near a full disk or a size limit, settle for the bytes this segment uses now: the chunk ahead
         // is a convenience, and asking for it must not fail a write that still fits.

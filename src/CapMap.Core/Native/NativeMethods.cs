@@ -29,8 +29,12 @@ internal static unsafe class NativeMethods
     internal const int INFO_INSTALLED = 1;
     internal const int INFO_CHAINS = 2;
     internal const int INFO_PREV_DEFAULT = 4;
-    internal const int INFO_SIGXFSZ_IGNORED = 8;
+    internal const int INFO_SIGXFSZ_CAUGHT = 8;
     internal const int INFO_ONSTACK = 16;
+
+    // --- growth steps (capmap_native.c: CAPMAP_INITIAL_STEP_PAGES) ---------------------------
+    /// <summary>Pages of a region's first growth step; every growth doubles the step up to the chunk.</summary>
+    internal const int INITIAL_STEP_PAGES = 16;
 
     internal const int FALLOC_FL_KEEP_SIZE = 0x01;
     internal const int FALLOC_FL_COLLAPSE_RANGE = 0x08;
@@ -45,11 +49,13 @@ internal static unsafe class NativeMethods
     [DllImport(Lib)] internal static extern int capmap_unregister(int slot);
     [DllImport(Lib)] internal static extern int capmap_grow(int slot, ulong want, ulong need, int populate);
     [DllImport(Lib)] internal static extern int capmap_commit_range(int slot, ulong offset, ulong length, ulong need, int populate, out ulong committedEnd);
+    [DllImport(Lib)] internal static extern int capmap_try_reserve(int slot, ulong offset, ulong length);
     [DllImport(Lib)] internal static extern int capmap_set_length(int slot, ulong bytes);
     [DllImport(Lib)] internal static extern int capmap_collapse(int slot, ulong offset, ulong length);
     [DllImport(Lib)] internal static extern int capmap_failure(int slot);
     [DllImport(Lib)] internal static extern ulong capmap_fault_count(int slot);
     [DllImport(Lib)] internal static extern ulong capmap_committed(int slot);
+    [DllImport(Lib)] internal static extern ulong capmap_growth_step(int slot);
     [DllImport(Lib)] internal static extern int* capmap_failure_address(int slot);
     [DllImport(Lib)] internal static extern int capmap_handler_is_installed();
     [DllImport(Lib)] internal static extern int capmap_fallocate(int fd, int mode, ulong offset, ulong length);

@@ -32,11 +32,26 @@
  * Process-wide side effects (documented for users of the library):
  *   1. SIGBUS gets our handler (installed once, on first use, from managed code — i.e. after the
  *      .NET runtime has installed its own, which we then chain to).
- *   2. If SIGXFSZ is at SIG_DFL we set it to SIG_IGN.  Otherwise growing a file past
- *      RLIMIT_FSIZE would kill the whole process with SIGXFSZ; with SIG_IGN the growth call just
- *      fails with EFBIG, which we report.  Any other program code that relied on SIGXFSZ killing
- *      the process will now see EFBIG from write()/ftruncate() instead (the POSIX-specified
- *      behaviour when the signal is ignored).
+ *   2. If SIGXFSZ is at SIG_DFL we catch it with a handler that does nothing.  Otherwise growing
+ *      a file past RLIMIT_FSIZE would kill the whole process with SIGXFSZ; with the signal caught
+ *      the growth call just fails with EFBIG, which we report.  A caught signal, not SIG_IGN:
+ *      exec() keeps an ignored signal ignored in the new program but resets a caught one to
+ *      SIG_DFL, so children started from this process (`ulimit -f 1; head -c 10000 ...`) are still
+ *      stopped by SIGXFSZ as they expect.  Other code of this process that relied on SIGXFSZ
+ *      killing it will now see EFBIG from write()/ftruncate() instead.
+ *
+ * Growth on real file systems
+ * ---------------------------
+ * Growth steps start small (CAPMAP_INITIAL_STEP_PAGES) and double with every growth up to the
+ * region's chunk, so a small message allocates and prefaults a few pages and a large one still
+ * gets large steps.  A step never asks for more than a fraction of the free space
+ * (CAPMAP_FREE_SPACE_SHARE), so a nearly full disk is used in ever smaller steps instead of one
+ * doomed chunk.  ext4 and XFS keep the blocks a failed fallocate had allocated before it ran out
+ * of space (tmpfs rolls them back); extend_file gives them back, so a failure costs nothing.  Only
+ * ranges whose blocks fallocate reserved are prefaulted: on a file system without fallocate
+ * (ext2), prefaulting would write zero pages until the disk is full.  Every system call that can
+ * be interrupted (fallocate on FUSE or NFS, ftruncate, madvise) is retried on EINTR a bounded
+ * number of times (CAPMAP_EINTR_RETRIES): an interruption is not a failure of the message.
  */
 
 /* fallocate(), MAP_ANONYMOUS, MAP_NORESERVE, MADV_* and struct statfs need the GNU extensions. */
@@ -65,6 +80,12 @@
 #endif
 #ifndef FALLOC_FL_COLLAPSE_RANGE
 #define FALLOC_FL_COLLAPSE_RANGE 0x08
+#endif
+#ifndef FALLOC_FL_PUNCH_HOLE
+#define FALLOC_FL_PUNCH_HOLE 0x02
+#endif
+#ifndef SEEK_DATA
+#define SEEK_DATA 3
 #endif
 
 /* ------------------------------------------------------------------------------------------- */
@@ -105,6 +126,20 @@ enum { SLOT_FREE = 0, SLOT_CLAIMED = 1, SLOT_ACTIVE = 2, SLOT_RETIRING = 3 };
  * MADV_POPULATE_WRITE (kernel < 5.14) can we not tell a race from a real page-allocation failure;
  * then we allow this many consecutive faults on the same page before declaring failure. */
 #define CAPMAP_INFILE_RETRY_LIMIT 1024u
+
+/* First growth step of a region, in pages (capped at its chunk); each growth doubles the step up
+ * to the chunk.  16 pages: a message of a few records stays within one or two steps. */
+#define CAPMAP_INITIAL_STEP_PAGES 16u
+
+/* A growth step asks for at most 1/CAPMAP_FREE_SPACE_SHARE of the free space (never less than a
+ * page): a message's lanes and its last checkpoint share what is left, and the step shrinks
+ * geometrically as the disk fills instead of failing whole. */
+#define CAPMAP_FREE_SPACE_SHARE 4u
+
+/* How often an interrupted system call (EINTR) is retried before the interruption is reported.
+ * Bounded so that a signal storm cannot hold the growth lock forever; each retry is one system
+ * call, and a file system that interrupts this often is not making progress anyway. */
+#define CAPMAP_EINTR_RETRIES 64
 
 /* Slot ids handed to managed code are  generation * CAPMAP_MAX_REGIONS + index.  The generation of
  * a slot grows by one at every registration (wrapping inside [1, CAPMAP_MAX_GENERATION]), so an id
@@ -156,7 +191,9 @@ typedef struct capmap_slot {
                                     last free blocks are used without retrying a doomed chunk */
     _Atomic uintptr_t base;      /* start of the reserved mapping */
     _Atomic uint64_t length;     /* reserved bytes (growth never goes past this) */
-    _Atomic uint64_t chunk;      /* growth granularity in bytes, multiple of the page size */
+    _Atomic uint64_t chunk;      /* largest growth step in bytes, multiple of the page size */
+    _Atomic uint64_t step;       /* current growth step: starts at CAPMAP_INITIAL_STEP_PAGES pages,
+                                    doubles at every growth up to `chunk` (under the growth lock) */
     _Atomic uint64_t committed;  /* file size we have grown the file to; only grows, except via
                                     capmap_set_length / capmap_collapse (explicit, locked) */
     _Atomic uint64_t faults;     /* SIGBUS faults handled in this region */
@@ -180,7 +217,7 @@ static _Atomic int g_install_errno;
 /* The SIGBUS disposition that was in place before ours; written once before our handler is
  * installed and read-only afterwards. */
 static struct sigaction g_prev_sigbus;
-static _Atomic int g_sigxfsz_changed; /* 1 if we switched SIGXFSZ from SIG_DFL to SIG_IGN */
+static _Atomic int g_sigxfsz_changed; /* 1 if we switched SIGXFSZ from SIG_DFL to our no-op handler */
 
 static uint64_t g_page_size = 4096; /* set at install from sysconf (not signal-safe, so not later) */
 
@@ -291,43 +328,164 @@ static int classify_populate_failure(int fd, int err)
     return EIO;
 }
 
-/* fallocate with the prescribed fallback: plain mode 0 (allocates blocks and extends the size,
- * never shrinks, leaves holes before `off` as holes).  Only when the file system has no
- * fallocate at all (EOPNOTSUPP / ENOSYS) do we fall back to ftruncate — and only upwards.
- * ENOSPC / EDQUOT / EFBIG are real failures and are returned as such. */
-static int extend_file(int fd, uint64_t off, uint64_t len, uint64_t cur_size)
+/* ------------------------------------------------------------------------------------------- */
+/* Interrupted system calls.  Each wrapper is one raw system call in a bounded loop (signal-safe): */
+/* on FUSE or NFS a fallocate can be interrupted by any signal the process receives, and that must */
+/* not fail a healthy message.  All return 0 or errno.                                           */
+/* ------------------------------------------------------------------------------------------- */
+
+static int fallocate_retry(int fd, int mode, uint64_t off, uint64_t len)
 {
-    if (fallocate(fd, 0, (off_t)off, (off_t)len) == 0)
-        return 0;
-    int err = errno;
-    if (err == EINTR) { /* a signal interrupted the allocation: try once more */
-        if (fallocate(fd, 0, (off_t)off, (off_t)len) == 0)
+    for (int attempt = 0;; attempt++) {
+        if (fallocate(fd, mode, (off_t)off, (off_t)len) == 0)
             return 0;
-        err = errno;
+        if (errno != EINTR || attempt >= CAPMAP_EINTR_RETRIES)
+            return errno;
     }
-    if (err != EOPNOTSUPP && err != ENOSYS)
+}
+
+static int ftruncate_retry(int fd, uint64_t size)
+{
+    for (int attempt = 0;; attempt++) {
+        if (ftruncate(fd, (off_t)size) == 0)
+            return 0;
+        if (errno != EINTR || attempt >= CAPMAP_EINTR_RETRIES)
+            return errno;
+    }
+}
+
+static int madvise_retry(uintptr_t addr, uint64_t len, int advice)
+{
+    for (int attempt = 0;; attempt++) {
+        if (madvise((void *)addr, (size_t)len, advice) == 0)
+            return 0;
+        if (errno != EINTR || attempt >= CAPMAP_EINTR_RETRIES)
+            return errno;
+    }
+}
+
+/* ------------------------------------------------------------------------------------------- */
+/* Growing the file                                                                             */
+/* ------------------------------------------------------------------------------------------- */
+
+/* 1 if [from, to) holds no data (SEEK_DATA finds none before `to`), else 0.  A file system
+ * without SEEK_DATA reports every byte as data, so the answer errs towards "data", which only
+ * ever means "do not punch".  Moves the descriptor's file offset, which nothing uses: the file is
+ * read and written through the mapping alone. */
+static int range_is_hole(int fd, uint64_t from, uint64_t to)
+{
+    off_t data = lseek(fd, (off_t)from, SEEK_DATA);
+    if (data < 0)
+        return errno == ENXIO; /* no data at or after `from` */
+    return (uint64_t)data >= to;
+}
+
+/*
+ * Give back what a failed extend_file of [off, end) kept.  ext4 and XFS keep the blocks a
+ * fallocate allocated before it ran out of space (tmpfs rolls them back), so one failed step
+ * could take every free block of a nearly full disk and leave it full.
+ *   - Past the old end of file the blocks belong to nobody.  ftruncate to the old size frees
+ *     them (ext4 truncates preallocated blocks even when the size does not change) and undoes
+ *     the size change of a partial mode-0 fallocate; the punch does the same for a file system
+ *     that keeps blocks past EOF across a same-size truncate (XFS).
+ *   - Inside the file only a range that was a hole before the call is punched again: anything
+ *     else may hold data.
+ * Best effort: a failure here leaves blocks allocated, it never loses data.
+ */
+static void release_kept(int fd, uint64_t off, uint64_t end, uint64_t cur_size, int was_hole)
+{
+    const int punch = FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE;
+    if (end > cur_size) {
+        (void)ftruncate_retry(fd, cur_size);
+        uint64_t past = off > cur_size ? off : cur_size;
+        (void)fallocate_retry(fd, punch, past, end - past);
+    }
+    if (was_hole)
+        (void)fallocate_retry(fd, punch, off, (end < cur_size ? end : cur_size) - off);
+}
+
+/*
+ * Allocate the blocks of [off, off+len) and make the file at least off+len long; never shrinks
+ * it, and holes before `off` stay holes.  Returns 0 or errno; EOPNOTSUPP / ENOSYS when the file
+ * system has no fallocate (ext2, some network file systems), and then nothing changed.
+ *
+ * Allocation uses FALLOC_FL_KEEP_SIZE and lengthens the file only once every block is there: a
+ * mode-0 fallocate on ext4 raises the size extent by extent, so another thread could store into
+ * a page that vanishes again when a failure gives the blocks back.  On failure (ENOSPC, EDQUOT,
+ * EFBIG from the lengthening ftruncate, ...) every block the call kept is given back, so the
+ * file and the free space are exactly as before.
+ */
+static int reserve_blocks(int fd, uint64_t off, uint64_t len, uint64_t cur_size)
+{
+    const uint64_t end = off + len;
+    const int was_hole = off < cur_size && range_is_hole(fd, off, end < cur_size ? end : cur_size);
+    int err = fallocate_retry(fd, FALLOC_FL_KEEP_SIZE, off, len);
+    if (err == EOPNOTSUPP) /* a file system may know mode 0 only */
+        err = fallocate_retry(fd, 0, off, len);
+    if (err == EOPNOTSUPP || err == ENOSYS)
         return err;
-    uint64_t end = off + len;
-    if (end <= cur_size)
-        return 0; /* never truncate down: two threads must never shrink the file */
-    if (ftruncate(fd, (off_t)end) == 0)
-        return 0;
-    return errno;
+    if (err == 0 && end > cur_size)
+        err = ftruncate_retry(fd, end);
+    if (err != 0)
+        release_kept(fd, off, end, cur_size, was_hole);
+    return err;
+}
+
+/*
+ * reserve_blocks, or where the file system has no fallocate, lengthen the file (ftruncate, never
+ * downwards).  Returns 0 or errno.  *reserved says whether blocks were really allocated: pages of
+ * a file that was only lengthened get blocks when first written (and may fail then), so they must
+ * not be prefaulted.
+ */
+static int extend_file(int fd, uint64_t off, uint64_t len, uint64_t cur_size, int *reserved)
+{
+    const uint64_t end = off + len;
+    int err = reserve_blocks(fd, off, len, cur_size);
+    *reserved = err == 0;
+    if (err == EOPNOTSUPP || err == ENOSYS)
+        return end <= cur_size ? 0 : ftruncate_retry(fd, end);
+    return err;
+}
+
+/* The growth step to use now: the slot's step, but at most a share of the free space and at least
+ * one page.  A file system that reports no size at all (f_blocks == 0: some FUSE and network file
+ * systems) is not capped; it would otherwise grow page by page. */
+static uint64_t current_step(capmap_slot *s, int fd)
+{
+    uint64_t step = atomic_load(&s->step);
+    struct statfs sfs;
+    if (fstatfs(fd, &sfs) == 0 && sfs.f_blocks > 0) {
+        const uint64_t unit = sfs.f_frsize > 0 ? (uint64_t)sfs.f_frsize : (uint64_t)sfs.f_bsize;
+        const uint64_t share = round_down((uint64_t)sfs.f_bavail * unit / CAPMAP_FREE_SPACE_SHARE, g_page_size);
+        if (share < step)
+            step = share;
+    }
+    return step < g_page_size ? g_page_size : step;
+}
+
+/* After a growth: the next step is twice as large, up to the chunk.  Under the growth lock. */
+static void double_step(capmap_slot *s)
+{
+    const uint64_t chunk = atomic_load(&s->chunk);
+    const uint64_t step = atomic_load(&s->step);
+    atomic_store(&s->step, step >= chunk / 2 ? chunk : step * 2);
 }
 
 /*
  * Grow the file of slot `s` so that byte range [start, end) exists.  Caller holds the growth
  * lock.  `st_size` is the size just read by fstat.  On ENOSPC/EDQUOT/EFBIG for a multi-page
  * range we retry with just the page(s) [min_start, min_end) so that a disk or size limit is used
- * up to the last page before we report failure.  Returns 0 or errno; updates committed.
+ * up to the last page before we report failure (the failed range gave its blocks back, see
+ * extend_file).  Returns 0 or errno; updates committed and doubles the step.  *reserved as in
+ * extend_file, for the range that was grown.
  */
 static int grow_locked(capmap_slot *s, int fd, uint64_t start, uint64_t end, uint64_t min_start,
-                       uint64_t min_end, uint64_t st_size)
+                       uint64_t min_end, uint64_t st_size, int *reserved)
 {
-    int err = extend_file(fd, start, end - start, st_size);
+    int err = extend_file(fd, start, end - start, st_size, reserved);
     if ((err == ENOSPC || err == EDQUOT || err == EFBIG) && (min_start != start || min_end != end)) {
         atomic_store(&s->page_wise, 1);
-        int err2 = extend_file(fd, min_start, min_end - min_start, st_size);
+        int err2 = extend_file(fd, min_start, min_end - min_start, st_size, reserved);
         if (err2 == 0) {
             end = min_end;
             err = 0;
@@ -339,6 +497,7 @@ static int grow_locked(capmap_slot *s, int fd, uint64_t start, uint64_t end, uin
         return err;
     atomic_max_u64(&s->committed, end);
     atomic_store(&s->infile_unresolved, 0); /* progress: earlier in-file faults may have been races */
+    double_step(s);
     return 0;
 }
 
@@ -377,7 +536,6 @@ static int handle_region_fault(capmap_slot *s, uintptr_t base, uint64_t length, 
 
     const int fd = atomic_load_explicit(&s->fd, memory_order_relaxed);
     const int flags = atomic_load_explicit(&s->flags, memory_order_relaxed);
-    const uint64_t chunk = atomic_load_explicit(&s->chunk, memory_order_relaxed);
     const uint64_t page_off = round_down(off, g_page_size);
 
     int fail = 0;
@@ -400,22 +558,32 @@ static int handle_region_fault(capmap_slot *s, uintptr_t base, uint64_t length, 
         } else if (flags & CAPMAP_REGION_READONLY) {
             fail = CAPMAP_FAIL_READ_PAST_EOF;
         } else {
-            /* Past EOF: allocate the chunk holding the fault.  target = round_up(off+1, chunk),
-             * capped at the reservation; the chunk start is round_down(off, chunk). */
+            /* Past EOF: allocate the step holding the fault, [round_down(off, step),
+             * round_up(off+1, step)) capped at the reservation, but never below the last page
+             * of the file: the range is then all past EOF, so a failure can give back every
+             * block it kept (extend_file).  While the step doubles from its first few pages, a
+             * writer that fills the file in order doubles the file at every fault. */
             uint64_t min_end = page_off + g_page_size;
             if (min_end > length)
                 min_end = length;
-            uint64_t start = page_off, end = min_end; /* page-wise once a chunk failed */
+            uint64_t start = page_off, end = min_end; /* page-wise once a step failed */
             if (!atomic_load(&s->page_wise)) {
-                start = round_down(off, chunk);
-                end = round_up(off + 1, chunk);
+                const uint64_t step = current_step(s, fd);
+                const uint64_t last_page = round_down((uint64_t)st.st_size, g_page_size);
+                start = round_down(off, step);
+                if (start < last_page)
+                    start = last_page;
+                end = round_up(off + 1, step);
                 if (end > length)
                     end = length;
             }
-            int err = grow_locked(s, fd, start, end, page_off, min_end, (uint64_t)st.st_size);
+            int reserved = 0;
+            int err = grow_locked(s, fd, start, end, page_off, min_end, (uint64_t)st.st_size, &reserved);
             if (err != 0) {
                 fail = err;
-            } else if (flags & CAPMAP_REGION_POPULATE) {
+            } else if ((flags & CAPMAP_REGION_POPULATE) && reserved) {
+                /* Only blocks the file system reserved are prefaulted: without fallocate each
+                 * prefaulted page would take a block, up to a full disk, for pages never written. */
                 populate_start = page_off;
                 populate_end = atomic_load(&s->committed);
                 if (populate_end > end)
@@ -431,9 +599,9 @@ static int handle_region_fault(capmap_slot *s, uintptr_t base, uint64_t length, 
         return map_throwaway(s, base, length, off);
 
     if (populate_end > populate_start) {
-        /* Prefault the rest of the new chunk in one call: much cheaper than one page fault per
+        /* Prefault the rest of the new step in one call: much cheaper than one page fault per
          * page.  Failure here is not fatal for this access (the page fault itself will tell). */
-        (void)madvise((void *)(base + populate_start), populate_end - populate_start, MADV_POPULATE_WRITE);
+        (void)madvise_retry(base + populate_start, populate_end - populate_start, MADV_POPULATE_WRITE);
         return 1;
     }
 
@@ -446,11 +614,12 @@ static int handle_region_fault(capmap_slot *s, uintptr_t base, uint64_t length, 
      * error instead of raising SIGBUS.  A read-only region asks for a readable page (a write
      * prefault of a PROT_READ mapping would fail for the wrong reason). */
     const int advice = (flags & CAPMAP_REGION_READONLY) ? MADV_POPULATE_READ : MADV_POPULATE_WRITE;
-    if (madvise((void *)(base + page_off), g_page_size, advice) == 0)
+    int err = madvise_retry(base + page_off, g_page_size, advice);
+    if (err == 0)
         return 1;
-    int err = errno;
     if (err == EINVAL || err == EINTR || err == EAGAIN) {
-        /* EINVAL: kernel without MADV_POPULATE_*.  EINTR/EAGAIN: transient.  Let the access retry,
+        /* EINVAL: kernel without MADV_POPULATE_*.  EINTR (interrupted more than
+         * CAPMAP_EINTR_RETRIES times) / EAGAIN: transient.  Let the access retry,
          * but bound the in-file faults between two growths (see infile_unresolved): a race costs
          * one fault per racing thread per growth, a page that can never be backed costs
          * CAPMAP_INFILE_RETRY_LIMIT faults in all, however many threads and pages take part. */
@@ -458,6 +627,19 @@ static int handle_region_fault(capmap_slot *s, uintptr_t base, uint64_t length, 
             return 1;
         record_failure(s, CAPMAP_FAIL_UNRESOLVED);
         return map_throwaway(s, base, length, off);
+    }
+    if (err == EFAULT && !(flags & CAPMAP_REGION_READONLY)) {
+        /* The page cannot be backed.  Ask the file system why by allocating its block: a full
+         * XFS refuses a page while statfs still shows free blocks (they are held back for
+         * metadata), so free space alone would call it an I/O error.  If the block can be had
+         * after all (space was freed meanwhile), the access retries, bounded like a race. */
+        int alloc = fallocate_retry(fd, FALLOC_FL_KEEP_SIZE, page_off, g_page_size);
+        if (alloc == ENOSPC || alloc == EDQUOT) {
+            record_failure(s, alloc);
+            return map_throwaway(s, base, length, off);
+        }
+        if (alloc == 0 && atomic_fetch_add(&s->infile_unresolved, 1) + 1 <= CAPMAP_INFILE_RETRY_LIMIT)
+            return 1;
     }
     record_failure(s, classify_populate_failure(fd, err));
     return map_throwaway(s, base, length, off);
@@ -587,9 +769,14 @@ static void capmap_on_sigbus(int sig, siginfo_t *si, void *uctx)
 
 CAPMAP_EXPORT int capmap_handler_is_installed(void);
 
+/* SIGXFSZ, caught instead of killing the process (see the process-wide note at the top): the
+ * system call that passed RLIMIT_FSIZE then fails with EFBIG, which is reported as the message's
+ * failure.  Nothing to do here, so nothing that could be unsafe. */
+static void capmap_on_sigxfsz(int sig) { (void)sig; }
+
 /*
- * Install the SIGBUS handler (idempotent, thread-safe) and set SIGXFSZ to SIG_IGN if it is at
- * SIG_DFL.  Must be called after the .NET runtime started (it is: from managed code on first
+ * Install the SIGBUS handler (idempotent, thread-safe) and catch SIGXFSZ with a no-op handler if
+ * it is at SIG_DFL.  Must be called after the .NET runtime started (it is: from managed code on first
  * use), so that the runtime's handler is the one we chain to.  Returns 0 or errno.
  */
 CAPMAP_EXPORT int capmap_install(void)
@@ -623,14 +810,18 @@ CAPMAP_EXPORT int capmap_install(void)
     if (sigaction(SIGBUS, &sa, NULL) != 0)
         goto fail;
 
-    /* SIGXFSZ: see the process-wide note at the top of this file. */
+    /* SIGXFSZ: see the process-wide note at the top of this file.  Caught, not SIG_IGN: an
+     * ignored signal stays ignored across exec, so every child would lose SIGXFSZ too.
+     * SA_RESTART: the signal arrives during the one call that passed the limit, which fails
+     * with EFBIG either way; no other call should see EINTR because of it. */
     struct sigaction xf;
-    if (sigaction(SIGXFSZ, NULL, &xf) == 0 && xf.sa_handler == SIG_DFL) {
-        struct sigaction ign;
-        memset(&ign, 0, sizeof ign);
-        ign.sa_handler = SIG_IGN;
-        sigemptyset(&ign.sa_mask);
-        if (sigaction(SIGXFSZ, &ign, NULL) == 0)
+    if (sigaction(SIGXFSZ, NULL, &xf) == 0 && !(xf.sa_flags & SA_SIGINFO) && xf.sa_handler == SIG_DFL) {
+        struct sigaction noop;
+        memset(&noop, 0, sizeof noop);
+        noop.sa_handler = capmap_on_sigxfsz;
+        noop.sa_flags = SA_RESTART;
+        sigemptyset(&noop.sa_mask);
+        if (sigaction(SIGXFSZ, &noop, NULL) == 0)
             atomic_store(&g_sigxfsz_changed, 1);
     }
 
@@ -645,8 +836,8 @@ fail:
 
 /*
  * Describe the installed state: bit 0 = handler installed, bit 1 = previous SIGBUS disposition
- * was a handler (we chain to it), bit 2 = previous was SIG_DFL, bit 3 = we set SIGXFSZ to
- * SIG_IGN, bit 4 = our handler runs on the alternate signal stack.
+ * was a handler (we chain to it), bit 2 = previous was SIG_DFL, bit 3 = we catch SIGXFSZ
+ * (it was at SIG_DFL), bit 4 = our handler runs on the alternate signal stack.
  */
 CAPMAP_EXPORT int capmap_install_info(void)
 {
@@ -677,8 +868,8 @@ CAPMAP_EXPORT int capmap_active_count(void)
 }
 
 /*
- * Register [base, base+length) as a growing mapping of `fd`.  `chunk` is the growth step
- * (multiple of the page size), `committed` the current file size (what the file already is: 0
+ * Register [base, base+length) as a growing mapping of `fd`.  `chunk` is the largest growth
+ * step (multiple of the page size; steps start at a few pages and double up to it), `committed` the current file size (what the file already is: 0
  * for a new file), flags CAPMAP_REGION_*.  Returns the slot id (>= 0) or CAPMAP_E_*.
  * Any thread, any time; the caller keeps fd open and the range mapped until capmap_unregister
  * returned.
@@ -729,6 +920,8 @@ CAPMAP_EXPORT int capmap_register(void *base, uint64_t length, int fd, uint64_t 
         atomic_store_explicit(&s->flags, flags, memory_order_relaxed);
         atomic_store_explicit(&s->page_wise, 0, memory_order_relaxed);
         atomic_store_explicit(&s->chunk, chunk, memory_order_relaxed);
+        const uint64_t first_step = CAPMAP_INITIAL_STEP_PAGES * g_page_size;
+        atomic_store_explicit(&s->step, first_step < chunk ? first_step : chunk, memory_order_relaxed);
         atomic_store_explicit(&s->committed, committed, memory_order_relaxed);
         atomic_store_explicit(&s->failure, 0, memory_order_relaxed);
         atomic_store_explicit(&s->faults, 0, memory_order_relaxed);
@@ -775,14 +968,14 @@ CAPMAP_EXPORT int capmap_unregister(int slot)
 
 /*
  * Prefault [from, to) of a grown range writable (managed calls only, never the handler).  A kernel
- * without MADV_POPULATE_WRITE (EINVAL) or a transient EINTR/EAGAIN is not a failure: the first
+ * without MADV_POPULATE_WRITE (EINVAL) or a transient EAGAIN (or EINTR past the retries) is not a failure: the first
  * touch will fault the pages in.  Anything else is recorded as the slot's failure and returned.
  */
 static int populate_range(capmap_slot *s, int fd, uintptr_t base, uint64_t from, uint64_t to)
 {
-    if (madvise((void *)(base + from), to - from, MADV_POPULATE_WRITE) == 0)
+    int err = madvise_retry(base + from, to - from, MADV_POPULATE_WRITE);
+    if (err == 0)
         return 0;
-    int err = errno;
     /* ENOMEM: no memory to prefault right now, which is the kernel declining advice, not the
      * file failing — the handler ignores the same error (the first touch faults the page in, or
      * fails and tells us why). */
@@ -814,10 +1007,11 @@ static capmap_slot *enter_healthy_slot(int slot, int *fail)
 }
 
 /*
- * EAGER growth: make the file `want` bytes (capped at the reservation) — or, if that much cannot
- * be allocated (ENOSPC/EDQUOT/EFBIG), at least `need` bytes — using the same locked path as the
- * handler, then optionally prefault the newly committed range writable with MADV_POPULATE_WRITE
- * (ignored where unsupported).  Returns 0, a positive errno or a CAPMAP_FAIL_* code; a failure is
+ * EAGER growth: make the file `want` bytes (capped at the reservation and at the current growth
+ * step past the file's end, see current_step) — or, if that much cannot be allocated
+ * (ENOSPC/EDQUOT/EFBIG), at least `need` bytes — using the same locked path as the handler, then
+ * optionally prefault the newly reserved range writable with MADV_POPULATE_WRITE (ignored where
+ * unsupported; skipped where the file system has no fallocate).  Returns 0, a positive errno or a CAPMAP_FAIL_* code; a failure is
  * recorded in the slot (first failure wins) and returned by every later call.
  */
 CAPMAP_EXPORT int capmap_grow(int slot, uint64_t want, uint64_t need, int populate)
@@ -836,6 +1030,7 @@ CAPMAP_EXPORT int capmap_grow(int slot, uint64_t want, uint64_t need, int popula
     if (minimum > target)
         minimum = target;
     uint64_t before = 0;
+    int reserved = 0;
 
     slot_lock(s);
     before = atomic_load(&s->committed);
@@ -849,12 +1044,19 @@ CAPMAP_EXPORT int capmap_grow(int slot, uint64_t want, uint64_t need, int popula
             fail = CAPMAP_FAIL_TRUNCATED;
         else if ((uint64_t)st.st_size >= target)
             atomic_max_u64(&s->committed, target); /* already long enough (e.g. reopened file) */
-        else if ((uint64_t)st.st_size >= minimum) {
-            /* Enough for the caller; try for the rest but do not fail if it is not there. */
-            atomic_max_u64(&s->committed, (uint64_t)st.st_size);
-            (void)grow_locked(s, fd, (uint64_t)st.st_size, target, (uint64_t)st.st_size, target, (uint64_t)st.st_size);
-        } else {
-            fail = grow_locked(s, fd, (uint64_t)st.st_size, target, (uint64_t)st.st_size, minimum, (uint64_t)st.st_size);
+        else {
+            const uint64_t size = (uint64_t)st.st_size;
+            /* In proportion: at most one step past the end, unless the caller needs more now. */
+            const uint64_t step_end = size + current_step(s, fd);
+            if (target > step_end)
+                target = step_end > minimum ? step_end : minimum;
+            if (size >= minimum) {
+                /* Enough for the caller; try for the rest but do not fail if it is not there. */
+                atomic_max_u64(&s->committed, size);
+                (void)grow_locked(s, fd, size, target, size, target, size, &reserved);
+            } else {
+                fail = grow_locked(s, fd, size, target, size, minimum, size, &reserved);
+            }
         }
         target = atomic_load(&s->committed) < target ? atomic_load(&s->committed) : target;
     }
@@ -862,7 +1064,7 @@ CAPMAP_EXPORT int capmap_grow(int slot, uint64_t want, uint64_t need, int popula
         record_failure(s, fail);
     slot_unlock(s);
 
-    if (fail == 0 && populate && target > before)
+    if (fail == 0 && populate && reserved && target > before)
         fail = populate_range(s, fd, base, round_down(before, g_page_size), target);
     slot_leave(s);
     return fail;
@@ -870,13 +1072,14 @@ CAPMAP_EXPORT int capmap_grow(int slot, uint64_t want, uint64_t need, int popula
 
 /*
  * EAGER growth of one lane: allocate the blocks of [offset, offset+len) (page-rounded, capped at
- * the reservation) with fallocate mode 0, which extends the size when the range passes EOF and
+ * the reservation and at one growth step unless `need` asks for more) with fallocate mode 0, which extends the size when the range passes EOF and
  * leaves every hole before `offset` a hole.  A message with a streaming list grows two lanes with
  * a reserved gap between them; capmap_grow would allocate the whole gap, this does not.  Same
  * lock, same truncation check and failure recording as the handler.  Optionally prefaults the
  * range.  If the whole range cannot be allocated (ENOSPC/EDQUOT/EFBIG) but `need` < `len`, settles
  * for [offset, offset+need) — a lane asks for a chunk ahead, but must not fail while the bytes it
  * actually writes still fit.  `*committed_end` (may be NULL) receives the end actually allocated.
+ * Prefaults only what the file system reserved (see extend_file).
  * Returns 0, a positive errno or a CAPMAP_FAIL_* code.
  */
 CAPMAP_EXPORT int capmap_commit_range(int slot, uint64_t offset, uint64_t len, uint64_t need, int populate,
@@ -903,6 +1106,7 @@ CAPMAP_EXPORT int capmap_commit_range(int slot, uint64_t offset, uint64_t len, u
         return 0;
     }
 
+    int reserved = 0;
     slot_lock(s);
     struct stat st;
     if (atomic_load(&s->flags) & CAPMAP_REGION_READONLY)
@@ -912,9 +1116,16 @@ CAPMAP_EXPORT int capmap_commit_range(int slot, uint64_t offset, uint64_t len, u
     else if ((uint64_t)st.st_size < atomic_load(&s->committed))
         fail = CAPMAP_FAIL_TRUNCATED;
     else {
-        fail = extend_file(fd, start, end - start, (uint64_t)st.st_size);
+        /* In proportion: one step ahead at most, but never less than the caller needs. */
+        const uint64_t step_end = start + current_step(s, fd);
+        if (end > step_end) {
+            end = step_end > min_end ? step_end : min_end;
+            if (committed_end != NULL)
+                *committed_end = end;
+        }
+        fail = extend_file(fd, start, end - start, (uint64_t)st.st_size, &reserved);
         if ((fail == ENOSPC || fail == EDQUOT || fail == EFBIG) && min_end > start && min_end < end) {
-            int fail2 = extend_file(fd, start, min_end - start, (uint64_t)st.st_size);
+            int fail2 = extend_file(fd, start, min_end - start, (uint64_t)st.st_size, &reserved);
             if (fail2 == 0) {
                 end = min_end;
                 if (committed_end != NULL)
@@ -922,15 +1133,45 @@ CAPMAP_EXPORT int capmap_commit_range(int slot, uint64_t offset, uint64_t len, u
             }
             fail = fail2; /* on failure: why even the minimal range failed */
         }
-        if (fail == 0)
+        if (fail == 0) {
             atomic_max_u64(&s->committed, end);
+            double_step(s);
+        }
     }
     if (fail != 0)
         record_failure(s, fail);
     slot_unlock(s);
 
-    if (fail == 0 && populate)
+    if (fail == 0 && populate && reserved)
         fail = populate_range(s, fd, base, start, end);
+    slot_leave(s);
+    return fail;
+}
+
+/*
+ * Reserve the blocks of [offset, offset+len) if the file system can, for a caller that has another
+ * way when it cannot (MappedFile.TryAllocateRange): unlike capmap_commit_range, a refusal is an
+ * answer, not the message's failure, so nothing is recorded.  Same lock, and a failed allocation
+ * gives back the blocks it took (glibc's posix_fallocate would leave them to a nearly full ext4 or
+ * XFS, and on ext2 would write zeros instead).  Returns 0 or errno: ENOSPC/EDQUOT/EFBIG, EOPNOTSUPP
+ * (no fallocate), CAPMAP_FAIL_TRUNCATED, or the slot's recorded failure.
+ */
+CAPMAP_EXPORT int capmap_try_reserve(int slot, uint64_t offset, uint64_t len)
+{
+    int fail = 0;
+    capmap_slot *s = enter_healthy_slot(slot, &fail);
+    if (s == NULL)
+        return fail;
+    const int fd = atomic_load(&s->fd);
+    slot_lock(s);
+    struct stat st;
+    if (fstat(fd, &st) != 0)
+        fail = errno;
+    else if ((uint64_t)st.st_size < atomic_load(&s->committed))
+        fail = CAPMAP_FAIL_TRUNCATED;
+    else if ((fail = reserve_blocks(fd, offset, len, (uint64_t)st.st_size)) == 0)
+        atomic_max_u64(&s->committed, offset + len > (uint64_t)st.st_size ? offset + len : (uint64_t)st.st_size);
+    slot_unlock(s);
     slot_leave(s);
     return fail;
 }
@@ -947,9 +1188,8 @@ CAPMAP_EXPORT int capmap_set_length(int slot, uint64_t bytes)
         return CAPMAP_E_BADSLOT;
     int err = 0;
     slot_lock(s);
-    if (ftruncate(atomic_load(&s->fd), (off_t)bytes) != 0)
-        err = errno;
-    else
+    err = ftruncate_retry(atomic_load(&s->fd), bytes);
+    if (err == 0)
         atomic_store(&s->committed, bytes);
     slot_unlock(s);
     slot_leave(s);
@@ -970,9 +1210,8 @@ CAPMAP_EXPORT int capmap_collapse(int slot, uint64_t off, uint64_t len)
     int err = 0;
     int fd = atomic_load(&s->fd);
     slot_lock(s);
-    if (fallocate(fd, FALLOC_FL_COLLAPSE_RANGE, (off_t)off, (off_t)len) != 0) {
-        err = errno;
-    } else {
+    err = fallocate_retry(fd, FALLOC_FL_COLLAPSE_RANGE, off, len);
+    if (err == 0) {
         struct stat st;
         if (fstat(fd, &st) == 0)
             atomic_store(&s->committed, (uint64_t)st.st_size);
@@ -1022,12 +1261,26 @@ CAPMAP_EXPORT uint64_t capmap_committed(int slot)
     return s == NULL ? 0 : atomic_load(&s->committed);
 }
 
-/* fallocate(fd, mode, off, len) → 0 or errno.  Mono.Posix only has posix_fallocate (mode 0
+/* The step the next growth of the slot would take (current_step: the doubling step, capped by the
+ * free space; one page once a step failed), for writers that commit ranges ahead themselves
+ * (Eager lanes that grow downwards, which capmap_commit_range cannot shorten for them).  0 for an
+ * inactive slot. */
+CAPMAP_EXPORT uint64_t capmap_growth_step(int slot)
+{
+    capmap_slot *s = slot_enter_id(slot);
+    if (s == NULL)
+        return 0;
+    uint64_t step = atomic_load(&s->page_wise) ? g_page_size : current_step(s, atomic_load(&s->fd));
+    slot_leave(s);
+    return step;
+}
+
+/* fallocate(fd, mode, off, len) → 0 or errno (EINTR retried).  Mono.Posix only has posix_fallocate (mode 0
  * semantics, and glibc may emulate it by writing zeros); the probe needs the real call with
  * flags (KEEP_SIZE, COLLAPSE_RANGE). */
 CAPMAP_EXPORT int capmap_fallocate(int fd, int mode, uint64_t off, uint64_t len)
 {
-    return fallocate(fd, mode, (off_t)off, (off_t)len) == 0 ? 0 : errno;
+    return fallocate_retry(fd, mode, off, len);
 }
 
 /* collapse_range(fd, off, len) on an unregistered fd → 0 or errno. */
@@ -1040,7 +1293,7 @@ CAPMAP_EXPORT int capmap_collapse_range(int fd, uint64_t off, uint64_t len)
  * Mono.Posix predates this advice value. */
 CAPMAP_EXPORT int capmap_populate_write(void *addr, uint64_t len)
 {
-    return madvise(addr, (size_t)len, MADV_POPULATE_WRITE) == 0 ? 0 : errno;
+    return madvise_retry((uintptr_t)addr, len, MADV_POPULATE_WRITE);
 }
 
 /* statfs f_type of the file system holding fd (0 or errno).  Mono.Posix exposes statvfs, which

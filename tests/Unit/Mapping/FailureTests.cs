@@ -129,7 +129,7 @@ public sealed unsafe class FileSizeLimitTests
     public void RlimitFsize_ReportsEfbig_NoSigxfszDeath(GrowthMode mode)
     {
         using var dir = new TempDir();
-        FaultRegistry.EnsureInstalled(); // SIGXFSZ -> SIG_IGN
+        FaultRegistry.EnsureInstalled(); // SIGXFSZ -> caught by a no-op handler
         Assert.Equal(0, Tools.getrlimit(Tools.RLIMIT_FSIZE, out var saved));
         var limited = new Tools.RLimit { Cur = 6UL << 20, Max = saved.Max };
         Assert.Equal(0, Tools.setrlimit(Tools.RLIMIT_FSIZE, ref limited));
@@ -161,5 +161,28 @@ public sealed unsafe class FileSizeLimitTests
         {
             Assert.Equal(0, Tools.setrlimit(Tools.RLIMIT_FSIZE, ref saved));
         }
+    }
+
+    private const int SIGXFSZ = 25;
+
+    [Fact]
+    public void A_program_started_after_a_file_grew_is_still_stopped_by_its_file_size_limit()
+    {
+        // Once a file has grown, this process no longer has SIGXFSZ at its default. Caught, exec resets it to the
+        // default; ignored, every program started from here would inherit "ignored" and get EFBIG instead of being
+        // stopped at its `ulimit -f`.
+        using var dir = new TempDir();
+        using (var file = MappedFile.Create(dir.File("grown.bin"), new MappedFileOptions { ReserveBytes = 1L << 30 }))
+        {
+            Tools.Fill(file.Base, 0, 1 << 20, 9);
+            file.ThrowIfFailed();
+        }
+        var (code, status) = Tools.Run("/bin/grep", "^SigIgn:", "/proc/self/status");
+        Assert.True(code == 0, status);
+        ulong ignored = Convert.ToUInt64(status.Split(':')[1].Trim(), 16);
+        Assert.True((ignored & (1UL << (SIGXFSZ - 1))) == 0, $"a child starts with SIGXFSZ ignored: {status.Trim()}");
+        // And it behaves so: `head` past a 1 KiB limit dies of SIGXFSZ (bash reports 128 + 25).
+        var (_, output) = Tools.Run("/bin/bash", "-c", "ulimit -f 1; head -c 10000 /dev/zero > \"$0\"; echo \"status $?\"", dir.File("limited.bin"));
+        Assert.Contains($"status {128 + SIGXFSZ}", output);
     }
 }

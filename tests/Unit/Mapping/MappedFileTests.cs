@@ -50,7 +50,7 @@ public sealed unsafe class MappedFileTests : IDisposable
     }
 
     [Fact]
-    public void FaultFarAhead_LeavesHoleBeforeTheChunk()
+    public void FaultFarAhead_LeavesHoleBeforeTheStep()
     {
         string path = _dir.File("sparse.bin");
         const long Chunk = 1 << 20;
@@ -59,7 +59,8 @@ public sealed unsafe class MappedFileTests : IDisposable
         *(long*)(file.Base + far) = 42;
         file.ThrowIfFailed();
         Assert.Equal(1, file.FaultCount);
-        long expectedSize = (far / Chunk + 1) * Chunk;
+        long step = GrowthSteps.First(Chunk); // the first growth of a region is its first (smallest) step
+        long expectedSize = (far / step + 1) * step;
         Assert.Equal(expectedSize, file.CommittedBytes);
         Assert.Equal(0, Syscall.stat(path, out Stat st));
         Assert.Equal(expectedSize, st.st_size);
@@ -158,7 +159,9 @@ public sealed unsafe class MappedFileTests : IDisposable
 
             var after = Tools.Stat(path);
             Assert.Equal(3 * Block, after.Size);
-            Assert.Equal(before.AllocatedBytes - Block, after.AllocatedBytes); // the block range is freed, not copied
+            // The block range is freed, not copied. Splitting the extent tree may cost ext4 one index block (the
+            // file grew in doubling steps, each allocated on its own).
+            Assert.InRange(after.AllocatedBytes, before.AllocatedBytes - Block, before.AllocatedBytes - Block + 4096);
             Assert.Equal(3 * Block, file.CommittedBytes);
             // What was at [2B, 4B) is now at [B, 3B): in the file as read(2) sees it, and in the mapping.
             Tools.AssertFileContent(path, 3 * Block, offset => offset < Block ? Tools.Word(offset, 5) : Tools.Word(offset + Block, 5));

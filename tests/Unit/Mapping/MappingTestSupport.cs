@@ -92,6 +92,35 @@ internal sealed class Ext4Mount : IDisposable
     }
 }
 
+/// <summary>
+/// The growth rule of the native handler (capmap_native.c, handle_region_fault), for tests that count faults:
+/// the first step is <see cref="CapMap.Native.NativeMethods.INITIAL_STEP_PAGES"/> pages (at most the chunk), each
+/// growth doubles it up to the chunk, and a fault grows [round_down(off, step), round_up(off + 1, step)). The free
+/// space cap (a quarter of what is free) only bites on a nearly full file system, never on the temp directory.
+/// </summary>
+internal static class GrowthSteps
+{
+    public static long First(long chunk) => Math.Min((long)CapMap.Native.NativeMethods.INITIAL_STEP_PAGES * Environment.SystemPageSize, chunk);
+
+    /// <summary>Growths (so faults) a single writer storing in order from offset 0 needs for <paramref name="bytes"/>.</summary>
+    public static int ToFill(long bytes, long chunk)
+    {
+        int growths = 0;
+        for (long size = 0, step = First(chunk); size < bytes; step = Math.Min(2 * step, chunk), growths++)
+            size = (size / step + 1) * step;
+        return growths;
+    }
+
+    /// <summary>Growths before the step reaches the chunk (the steps smaller than a chunk).</summary>
+    public static int BelowChunk(long chunk)
+    {
+        int steps = 0;
+        for (long step = First(chunk); step < chunk; step *= 2)
+            steps++;
+        return steps;
+    }
+}
+
 internal static class Tools
 {
     public static (int Code, string Output) Run(string file, params string[] args)
