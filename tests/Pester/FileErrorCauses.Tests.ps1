@@ -15,25 +15,12 @@ BeforeAll {
     1..100 | ForEach-Object { New-TestRecord $_ } | Export-CapnpMessage -Path $Message -Schema $Schema -RootType Batch
     $fs = [IO.File]::Open($Message, 'Open', 'ReadWrite'); $fs.SetLength($fs.Length + 4096); $fs.Dispose()
 
-    # Runs the child under `bash -c "<ShellPrefix>; exec <Wrapper> pwsh ..."`.
+    # The child's report per cmdlet, under `bash -c "<ShellPrefix>; exec <Wrapper> pwsh ..."`.
     function Invoke-CauseChild([string] $ShellPrefix, [string] $Directory, [string] $Existing, [string] $Wrapper = '') {
-        $pwsh = [Environment]::ProcessPath
-        $prefix = @(if ((Split-Path -Leaf $pwsh) -in 'dotnet', 'dotnet.exe') { Join-Path $PSHOME 'pwsh.dll' })
-        $command = @($pwsh) + $prefix + @('-NoProfile', '-NonInteractive', '-File', $ChildScript, '-ModuleManifest', $ModuleManifest,
+        $run = Invoke-ChildPwsh -Script $ChildScript -ShellPrefix $ShellPrefix -Wrapper $Wrapper -Arguments @('-ModuleManifest', $ModuleManifest,
             '-SchemaPath', $Precompiled, '-Directory', $Directory, '-Existing', $Existing)
-        $info = [Diagnostics.ProcessStartInfo]::new('bash')
-        $info.ArgumentList.Add('-c')
-        $info.ArgumentList.Add("$ShellPrefix; exec $Wrapper `"`$0`" `"`$@`"")
-        foreach ($a in $command) { $info.ArgumentList.Add($a) }
-        $info.RedirectStandardOutput = $true
-        $info.RedirectStandardError = $true
-        $process = [Diagnostics.Process]::Start($info)
-        $stdout = $process.StandardOutput.ReadToEndAsync()
-        $stderr = $process.StandardError.ReadToEndAsync()
-        if (-not $process.WaitForExit(300000)) { $process.Kill($true); throw "The child did not finish in 5 minutes: $($stderr.Result)" }
-        $process.WaitForExit()
-        $lines = $stdout.Result -split "`n"
-        if ($lines -notcontains 'DONE') { throw "The child ended without DONE (exit code $($process.ExitCode)): $($stdout.Result) $($stderr.Result)" }
+        $lines = $run.Output -split "`n"
+        if ($lines -notcontains 'DONE') { throw "The child ended without DONE (exit code $($run.ExitCode)): $($run.Output) $($run.Error)" }
         $reps = @{}
         foreach ($line in $lines | Where-Object { $_.StartsWith('REP ') }) { $rep = $line.Substring(4) | ConvertFrom-Json; $reps[$rep.cmdlet] = $rep }
         $reps
