@@ -1,3 +1,4 @@
+using CapMap.Messages;
 using CapMap.Schema;
 using CapMap.Wire;
 
@@ -78,7 +79,10 @@ public sealed class FuzzTargets
         _ = reader.GetRoot().PointerCount;
     });
 
-    /// <summary>The schema loader over a CodeGeneratorRequest, then every node, field, type and annotation of what it loaded.</summary>
+    /// <summary>
+    /// The schema loader over a CodeGeneratorRequest, then every node, field, type and annotation of what it loaded,
+    /// then the request as a message would carry it (within <see cref="SchemaBudget.Carried"/>, inferred models read back).
+    /// </summary>
     public bool Schema(byte[] input)
     {
         try
@@ -108,6 +112,12 @@ public sealed class FuzzTargets
                         break;
                 }
             }
+            // What a schema a message file carries goes through besides: the budget, and for an inferred schema the
+            // model read from its annotations (original names, .NET type descriptions). A few roots bound the case.
+            foreach (var root in set.Nodes.OfType<StructSchema>().Take(4))
+                if (CarriedSchema.Load(new EmbeddedSchema(input, root.Id)).Inferred is { } inferred)
+                    foreach (var s in inferred.Structs)
+                        foreach (var field in s.Fields) _ = (field.Name, field.Clr?.ToString(), field.Type.Kind);
             return false;
         }
         catch (CapnpSchemaException)

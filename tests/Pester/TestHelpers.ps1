@@ -39,3 +39,24 @@ function New-TestRecord {
 }
 
 function Get-Bytes([string] $File) { [IO.File]::ReadAllBytes($File) }
+
+# Runs a script in a child pwsh (this pwsh, under `bash -c "<ShellPrefix>; exec <Wrapper> pwsh ..."`) to its end:
+# exit code and output. For faults a test must not cause in its own process (limits, dropped capabilities, signals).
+function Invoke-ChildPwsh {
+    param([Parameter(Mandatory)] [string] $Script, [string[]] $Arguments = @(), [string] $ShellPrefix = 'true', [string] $Wrapper = '',
+        [int] $TimeoutSeconds = 300)
+    $pwsh = [Environment]::ProcessPath
+    $prefix = @(if ((Split-Path -Leaf $pwsh) -in 'dotnet', 'dotnet.exe') { Join-Path $PSHOME 'pwsh.dll' })
+    $info = [Diagnostics.ProcessStartInfo]::new('bash')
+    $info.ArgumentList.Add('-c')
+    $info.ArgumentList.Add("$ShellPrefix; exec $Wrapper `"`$0`" `"`$@`"")
+    foreach ($a in @($pwsh) + $prefix + @('-NoProfile', '-NonInteractive', '-File', $Script) + $Arguments) { $info.ArgumentList.Add($a) }
+    $info.RedirectStandardOutput = $true
+    $info.RedirectStandardError = $true
+    $process = [Diagnostics.Process]::Start($info)
+    $stdout = $process.StandardOutput.ReadToEndAsync()
+    $stderr = $process.StandardError.ReadToEndAsync()
+    if (-not $process.WaitForExit($TimeoutSeconds * 1000)) { $process.Kill($true); throw "The child did not finish in $TimeoutSeconds s: $($stderr.Result)" }
+    $process.WaitForExit()
+    [pscustomobject]@{ ExitCode = $process.ExitCode; Output = $stdout.Result; Error = $stderr.Result }
+}

@@ -67,7 +67,7 @@ Import-CapnpSchema ./ops.capnp.bin'; Remarks = 'Saves the compiled schema next t
             Reserve     = $reserve
             Growth      = $growth
             Strict      = 'Reject -Property entries the root struct does not have.'
-            Force       = 'Replaces an existing file (unless another writer has it open: FileLocked).'
+            Force       = 'Replaces an existing file (unless another writer has it open: FileLocked). A symbolic link at the path is replaced itself, by the new file: -Force never writes through a link into the file it names.'
             WhatIf      = $whatIf
             Confirm     = $confirm
         }
@@ -266,7 +266,7 @@ Save-CapnpMappedMessage $m -Verbose'; Remarks = 'Makes everything added so far d
             Reserve     = $reserve
             Growth      = $growth
             Strict      = $strict
-            Force       = 'Replaces an existing file.'
+            Force       = 'Replaces an existing file. A symbolic link at the path is replaced itself, by the new file: -Force never writes through a link into the file it names (Export-Csv -Force does).'
             NoFlush     = 'Skips msync/fsync at the end.'
             PassThru    = 'Outputs the finished file as a FileInfo.'
             WhatIf      = $whatIf
@@ -295,7 +295,9 @@ Save-CapnpMappedMessage $m -Verbose'; Remarks = 'Makes everything added so far d
             'Each object is an instance of a class generated once per struct (named after it, or Deserialized.<type> for records whose .NET type was recorded), with one settable property per field in schema order. It behaves as an ordinary object in Where-Object, Sort-Object, Format-Table, Export-Csv, ConvertTo-Json and Add-Member, and a record costs a fraction of a PSCustomObject.'
             'Records are copied out of the file in batches (by a second thread, ahead of the pipeline) and an object''s values are decoded the first time any of its properties is read: counting or passing objects on costs no decoding. The copy is checked against the schema as the file is read, so a malformed record is an InvalidMessageFile error of Import itself; after that the objects no longer depend on the file, which may be overwritten or deleted while they live.'
             'Enums come back as their names, Data as byte[], lists as arrays, structs and groups as nested objects, and a union as the one member that is set (only that member''s property). The objects convert back with Export-CapnpMessage -Strict.'
-            'Files are trusted local data: the reader''s traversal limit is sized to the file (its size in words plus the default 8 Mi words) instead of the default 64 MiB limit that protects servers from hostile input.'
+            'The reading of each file has one traversal budget, shared by its messages: by default the file''s size in words plus 64 Ki words, instead of the fixed 64 MiB limit that protects servers (a CapMap file is often larger). Each list element counts at least one word, also an element of zero size, which costs nothing to store: so a small file cannot claim millions of records, and one that claims more than its budget stops with InvalidMessageFile. -TraversalLimit raises the budget for a file you trust.'
+            'A message that is not complete (state Checkpoint: its writer is still at work, or stopped before completing it) is read up to its last checkpoint, with a warning that names the message and its state. A truncated message (its table declares more bytes than the file has) is an InvalidMessageFile error before anything of the file is output; Get-CapnpMessageInfo reports it the same way.'
+            'A carried schema is data from the file too: it is loaded within a budget (16,384 nodes, 4 MiB of annotation text, nesting 64 deep), past which the file is InvalidMessageFile; the .NET enum types it names are looked up only among assemblies already loaded (never loaded from the file''s say-so): an enum of an assembly nobody loaded comes back as its name.'
             'Without -Schema each message of the file is read by the schema it carries (every file CapMap writes carries it; NoEmbeddedSchema when the first has none), so a stream appended with -Force under another schema reads right. For a schema inferred by Export-CapnpMessage the records come back with their original property names and .NET types (DateTime, Guid, enums, nested objects, ...). A -Schema given wins.'
         )
         Parameters  = @{
@@ -306,6 +308,7 @@ Save-CapnpMappedMessage $m -Verbose'; Remarks = 'Makes everything added so far d
             Field       = 'What to read: a List(Struct) field (its elements) or a struct or group field, as a dotted path from the root. Default: the root''s only List(Struct) field, or the root itself when it has none.'
             Skip        = 'Skips this many list elements first (without decoding them).'
             First       = 'Reads at most this many list elements.'
+            TraversalLimit = 'Words the reading of each file may visit, all its messages together (each struct, list and blob counts its size; each list element at least one word). Default: the file''s size in words plus 64 Ki. Raise it only for a file you trust that holds many elements of zero size.'
         }
         Inputs      = @(@{ Type = 'System.String'; Description = 'Paths, also by property name (Path, PSPath).' })
         Outputs     = @(@{ Type = 'CapMap.Objects.Reading.Row'; Description = 'One object per list element (or the struct), of a class generated for its struct.' })
@@ -315,7 +318,7 @@ Save-CapnpMappedMessage $m -Verbose'; Remarks = 'Makes everything added so far d
             @{ Code = 'Import-CapnpMessage ./ops.bin -Schema $schema -RootType Batch | Export-Csv ./roundtrip.csv'; Remarks = 'Turns the message back into a CSV file.' }
             @{ Code = 'Import-CapnpMessage ./report.bin -Schema $schema -RootType Report -Field detail.samples -Skip 1000 -First 50'; Remarks = 'Reads 50 elements of a nested list, starting at element 1000.' }
         )
-        Notes       = 'ErrorIds: InvalidMessageFile, ReadFailed, RootTypeNotFound, FieldNotFound, FieldRequired, PathNotFound, NoEmbeddedSchema, InvalidSchema. See docs/cmdlets.md.'
+        Notes       = 'ErrorIds: InvalidMessageFile, ReadFailed, AccessDenied, FileTruncated, RootTypeNotFound, FieldNotFound, FieldRequired, PathNotFound, NoEmbeddedSchema, InvalidSchema. See docs/cmdlets.md.'
     }
 
     'Get-CapnpSchema' = @{

@@ -47,14 +47,14 @@ internal sealed unsafe class ReadOnlyFileMapping : IDisposable
     /// cheap enough for every pointer a reader follows).
     /// </summary>
     /// <exception cref="FileTruncatedException">The file shrank under a read since it was opened.</exception>
-    /// <exception cref="IOException">A page of the file could not be read.</exception>
+    /// <exception cref="MappedFileException">A page of the file could not be read (the errno says why).</exception>
     public void ThrowIfTruncated(Exception? cause = null)
     {
         if (!IsDamaged) return;
         int code = Volatile.Read(ref *_failure);
         if (code is NativeMethods.FAIL_TRUNCATED or NativeMethods.FAIL_READ_PAST_EOF)
             throw new FileTruncatedException(_path, Length, cause);
-        throw new IOException($"Reading '{_path}' failed: {MappedFileException.Describe(code)}.", cause);
+        throw new MappedFileException($"Reading '{_path}' failed: {MappedFileException.Describe(code)}.", _path, code, cause);
     }
 
     /// <summary>
@@ -92,11 +92,11 @@ internal sealed unsafe class ReadOnlyFileMapping : IDisposable
 
     public static ReadOnlyFileMapping Open(string path)
     {
-        int fd = Syscall.open(path, OpenFlags.O_RDONLY | OpenFlags.O_CLOEXEC);
-        if (fd < 0) throw ErrnoToException(path, Stdlib.GetLastError());
+        int fd = NativeMethods.Open(path, OpenFlags.O_RDONLY | OpenFlags.O_CLOEXEC, 0, out int openErr);
+        if (fd < 0) throw ErrnoToException(path, "open", openErr);
         try
         {
-            if (Syscall.fstat(fd, out var stat) != 0) throw ErrnoToException(path, Stdlib.GetLastError());
+            if (Syscall.fstat(fd, out var stat) != 0) throw ErrnoToException(path, "fstat", LastErrno());
             if ((stat.st_mode & FilePermissions.S_IFMT) != FilePermissions.S_IFREG)
                 throw new IOException($"'{path}' is not a regular file.");
             long length = stat.st_size;
@@ -106,7 +106,7 @@ internal sealed unsafe class ReadOnlyFileMapping : IDisposable
             long page = Environment.SystemPageSize;
             long mapped = (length + page - 1) / page * page;
             IntPtr address = Syscall.mmap(IntPtr.Zero, (ulong)mapped, MmapProts.PROT_READ, MmapFlags.MAP_SHARED, fd, 0);
-            if (address == Syscall.MAP_FAILED) throw ErrnoToException(path, Stdlib.GetLastError());
+            if (address == Syscall.MAP_FAILED) throw ErrnoToException(path, "mmap", LastErrno());
             var handle = new MappingHandle(address, mapped);
             try
             {
@@ -128,12 +128,12 @@ internal sealed unsafe class ReadOnlyFileMapping : IDisposable
         }
     }
 
-    private static Exception ErrnoToException(string path, Mono.Unix.Native.Errno errno) => errno switch
-    {
-        Mono.Unix.Native.Errno.ENOENT => new FileNotFoundException($"'{path}' does not exist.", path),
-        Mono.Unix.Native.Errno.EACCES or Mono.Unix.Native.Errno.EPERM => new UnauthorizedAccessException($"Access to '{path}' is denied."),
-        _ => new IOException($"'{path}': {Stdlib.strerror(errno)} ({errno})."),
-    };
+    // The errno travels with the exception: the cmdlets name the cause by it (AccessDenied for EACCES, EPERM, EROFS).
+    private static Exception ErrnoToException(string path, string call, int errno) => errno == Native.Errno.ENOENT
+        ? new FileNotFoundException($"'{path}' does not exist.", path)
+        : new MappedFileException($"Could not read '{path}' ({call}): {MappedFileException.Describe(errno)}.", path, errno);
+
+    private static int LastErrno() => NativeConvert.FromErrno(Stdlib.GetLastError());
 
     public void Dispose()
     {

@@ -146,22 +146,29 @@ public sealed unsafe class MappedFile : IDisposable
         long chunk = NativeRange.AlignUp(Positive(options.ChunkBytes, nameof(options.ChunkBytes)), page);
 
         // Try to create it exclusively first so that we know whether we created it (then a failure
-        // later in this method removes it again).
+        // later in this method removes it again). O_EXCL also fails on a symbolic link, dangling or not.
         bool created = true;
-        int fd = Syscall.open(full, OpenFlags.O_RDWR | OpenFlags.O_CREAT | OpenFlags.O_EXCL | OpenFlags.O_CLOEXEC, options.CreateMode);
+        const OpenFlags CreateFlags = OpenFlags.O_RDWR | OpenFlags.O_CREAT | OpenFlags.O_EXCL | OpenFlags.O_CLOEXEC;
+        int fd = Native.NativeMethods.Open(full, CreateFlags, options.CreateMode, out int openErr);
         if (fd < 0)
         {
-            int err = LastErrno();
-            // The errno of the very first Mono.Posix open in a process can read as 0 ("unknown error"): judge
-            // "exists" by the file itself, so the first `-Force` over an existing file is not refused for nothing.
-            if (err != Native.Errno.EEXIST && !File.Exists(full))
-                throw OpenFailed(full, err);
+            if (openErr != Native.Errno.EEXIST)
+                throw OpenFailed(full, openErr);
             if (!options.Overwrite)
                 throw new MappedFileExistsException(full);
             created = false;
-            fd = Syscall.open(full, OpenFlags.O_RDWR | OpenFlags.O_CLOEXEC);
+            // O_NOFOLLOW: replacing a file never writes through a symbolic link into the file it names (which may be
+            // anyone's, anywhere); the link itself is what is replaced, by a new file in its place.
+            fd = Native.NativeMethods.Open(full, OpenFlags.O_RDWR | OpenFlags.O_CLOEXEC | OpenFlags.O_NOFOLLOW, 0, out openErr);
+            if (fd < 0 && openErr == Native.Errno.ELOOP)
+            {
+                if (Syscall.unlink(full) != 0 && LastErrno() != Native.Errno.ENOENT)
+                    throw new MappedFileException($"Could not remove the symbolic link '{full}' to replace it: {MappedFileException.Describe(LastErrno())}", full, LastErrno());
+                created = true;
+                fd = Native.NativeMethods.Open(full, CreateFlags, options.CreateMode, out openErr);
+            }
             if (fd < 0)
-                throw OpenFailed(full, LastErrno());
+                throw openErr == Native.Errno.EEXIST ? new MappedFileExistsException(full) : OpenFailed(full, openErr);
         }
 
         try
@@ -213,13 +220,12 @@ public sealed unsafe class MappedFile : IDisposable
         long page = Environment.SystemPageSize;
         long chunk = NativeRange.AlignUp(Positive(options.ChunkBytes, nameof(options.ChunkBytes)), page);
 
-        int fd = Syscall.open(full, (readOnly ? OpenFlags.O_RDONLY : OpenFlags.O_RDWR) | OpenFlags.O_CLOEXEC);
+        int fd = Native.NativeMethods.Open(full, (readOnly ? OpenFlags.O_RDONLY : OpenFlags.O_RDWR) | OpenFlags.O_CLOEXEC, 0, out int openErr);
         if (fd < 0)
         {
-            int err = LastErrno();
-            if (err == Native.Errno.ENOENT)
+            if (openErr == Native.Errno.ENOENT)
                 throw new FileNotFoundException($"'{full}' does not exist.", full);
-            throw OpenFailed(full, err);
+            throw OpenFailed(full, openErr);
         }
         try
         {

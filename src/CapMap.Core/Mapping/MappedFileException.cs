@@ -17,6 +17,12 @@ public class MappedFileException : IOException
     /// <summary>The Linux errno behind the error (0 if none).</summary>
     public int Errno { get; }
 
+    /// <summary>
+    /// The system refused the access itself (EACCES, EPERM, or EROFS: a read-only file system): the same
+    /// refusal whichever operation met it, and no retry without other permissions or another place helps.
+    /// </summary>
+    public bool IsAccessDenied => Errno is Native.Errno.EACCES or Native.Errno.EPERM or Native.Errno.EROFS;
+
     internal static string Describe(int errno)
     {
         if (errno <= 0)

@@ -50,12 +50,13 @@ public sealed class CarriedSchema
     public static CarriedSchema? Read(string path, int messageIndex = 0) =>
         EmbeddedSchema.Read(path, messageIndex) is { } embedded ? Load(embedded) : null;
 
-    /// <summary>Loads a carried schema.</summary>
+    /// <summary>Loads a carried schema within <see cref="SchemaBudget.Carried"/>: it comes from a file, like the message.</summary>
+    /// <exception cref="SchemaBudgetException">It goes past the budget (the file is not a valid CapMap message).</exception>
     /// <exception cref="CapnpSchemaException">It does not load, or lacks its root.</exception>
     public static CarriedSchema Load(EmbeddedSchema embedded)
     {
         ArgumentNullException.ThrowIfNull(embedded);
-        var set = SchemaSet.Load(embedded.CodeGeneratorRequest);
+        var set = SchemaSet.Load(embedded.CodeGeneratorRequest, SchemaBudget.Carried);
         if (set.TryGetById(embedded.RootTypeId) is not StructSchema root)
             throw new CapnpSchemaException($"The schema the message carries has no struct @0x{embedded.RootTypeId:x16} (its root type).");
         var inferred = IsInferred(root) ? InferredSchema.FromSchemaSet(set, root.NestedName) : null;

@@ -32,6 +32,25 @@ public sealed record MessageFileInfo(
     /// <summary>True when a CapMap checkpoint record describes this message (CapMap wrote it).</summary>
     public bool IsCapMapMessage => State != MessageFileState.Unknown;
 
+    /// <summary>
+    /// True when CapMap is still writing this message, or its writer stopped before completing it: the message holds
+    /// the records of its last checkpoint, and more may have been written after it (see <see cref="State"/>).
+    /// </summary>
+    public bool IsIncomplete => State == MessageFileState.Checkpoint;
+
+    /// <summary>
+    /// Throws when the message is truncated (<see cref="IsTruncated"/>): its table declares bytes the file does not
+    /// have, so it cannot be read. Readers refuse such a message before reading any of it; Get-CapnpMessageInfo
+    /// describes it and reports the same error.
+    /// </summary>
+    /// <exception cref="CapnpFormatException">The message is truncated.</exception>
+    public void ThrowIfTruncated()
+    {
+        if (IsTruncated)
+            throw new CapnpFormatException(
+                $"Message {Index} of '{Path}' is truncated: its table declares {MessageBytes:N0} bytes from byte {Offset:N0}, and the file has {FileBytes:N0} (state {State}).");
+    }
+
     /// <summary>The first message of the file.</summary>
     /// <exception cref="CapnpFormatException">The file does not start with a valid segment table.</exception>
     /// <exception cref="FileTruncatedException">The file was cut while it was read.</exception>

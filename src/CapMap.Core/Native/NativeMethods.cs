@@ -72,6 +72,21 @@ internal static unsafe class NativeMethods
     internal const int LOCK_UN = 8;
 
     [DllImport("libc", SetLastError = true)] internal static extern int flock(int fd, int operation);
+
+    [DllImport("libc", SetLastError = true, EntryPoint = "open")]
+    private static extern int libc_open([MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags, uint mode);
+
+    /// <summary>
+    /// open(2), returning the descriptor or -1 with the errno in <paramref name="errno"/>. Mono.Posix's open can lose
+    /// its errno (the first one in a process reads as 0, "unknown error"), and the errno is what an error message must
+    /// keep; the flag and mode values still come from Mono.Posix, which knows the platform's numbering.
+    /// </summary>
+    internal static int Open(string path, Mono.Unix.Native.OpenFlags flags, Mono.Unix.Native.FilePermissions mode, out int errno)
+    {
+        int fd = libc_open(path, Mono.Unix.Native.NativeConvert.FromOpenFlags(flags), Mono.Unix.Native.NativeConvert.FromFilePermissions(mode));
+        errno = fd < 0 ? Marshal.GetLastPInvokeError() : 0;
+        return fd;
+    }
 }
 
 /// <summary>Linux errno values used by CapMap (x86-64 / arm64 generic numbering).</summary>
@@ -91,6 +106,8 @@ internal static class Errno
     internal const int EINVAL = 22;
     internal const int EFBIG = 27;
     internal const int ENOSPC = 28;
+    internal const int EROFS = 30;
+    internal const int ELOOP = 40;
     internal const int ENOSYS = 38;
     internal const int EOPNOTSUPP = 95;
     internal const int ESTALE = 116;

@@ -16,8 +16,11 @@ namespace CapMap.Objects;
 /// batches ahead, on a worker thread, with read-ahead), in batches of at most <see cref="BatchSize"/>, and own their
 /// data (nothing refers to the mapping once the reader is disposed); a plan's <see cref="MessagePlan{T}.Batch"/> may
 /// make them as copies that decode later (<see cref="DetachedRows"/>).
-/// Files are trusted local data, so the traversal limit is sized to each message (its words plus the default 8 Mi
-/// words) instead of the default 64 MiB that protects servers from hostile input. Each batch is read through
+/// The traversal limit is one budget for the whole file, shared by its messages: by default the file's words plus
+/// <see cref="TraversalSlackInWords"/>, instead of the fixed 64 MiB that protects servers (a CapMap file is often
+/// larger). A file's own words pay for reading it once; the slack pays for what costs more to visit than to store
+/// (elements of zero size cost one word each), and so bounds how many values a small hostile file can make: no more
+/// than its words plus the slack, however many messages it holds. Each batch is read through
 /// <see cref="MessageReader.ReadConsistent{T}"/> before any of its values is returned, so a value read from the zeros
 /// of a file cut meanwhile is never returned: the enumeration ends in <see cref="IO.FileTruncatedException"/>
 /// instead. (One check per batch, not per value: the check costs a system call.)
@@ -31,25 +34,53 @@ public sealed class ObjectMessageReader : IDisposable
     private readonly IReadOnlyList<MessageFileInfo> _messages;
     private MessageReader? _current;
 
+    /// <summary>Words of traversal the default budget adds to the file's own words (64 Ki: as many values of zero size).</summary>
+    public const long TraversalSlackInWords = 64L * 1024;
+
     private ObjectMessageReader(string file, IReadOnlyList<MessageFileInfo> messages, StructSchema? root, FieldPath? target)
     {
         _file = file;
         _messages = messages;
         Root = root;
         Target = target;
+        long fileWords = messages.Count == 0 ? 0 : messages[^1].FileBytes / WireLimits.BytesPerWord;
+        TraversalLimitInWords = fileWords + TraversalSlackInWords;
     }
 
+    /// <summary>
+    /// Words the reading of the whole file may visit, all messages together (see the remarks); by default the file's
+    /// words plus <see cref="TraversalSlackInWords"/>. Past it the enumeration ends in a <see cref="CapnpTraversalLimitException"/>.
+    /// </summary>
+    public long TraversalLimitInWords
+    {
+        get => _traversalLimit;
+        set => _traversalLimit = value > 0 ? value : throw new ArgumentOutOfRangeException(nameof(value), value, "The traversal limit must be positive.");
+    }
+
+    private long _traversalLimit;
+
     /// <summary>Opens <paramref name="file"/> for reading with <paramref name="root"/> as the root type of every message.</summary>
-    /// <exception cref="CapnpFormatException">The file is no valid message.</exception>
+    /// <exception cref="CapnpFormatException">The file is no valid message, or one of its messages is truncated.</exception>
     public static ObjectMessageReader Open(string file, StructSchema root, FieldPath? target)
     {
         ArgumentNullException.ThrowIfNull(root);
-        return new ObjectMessageReader(file, MessageFileInfo.ReadAll(file), root, target);
+        return new ObjectMessageReader(file, ReadableMessages(file), root, target);
     }
 
     /// <summary>Opens <paramref name="file"/> for reading each message by a plan of its own (<see cref="Read{T}"/>).</summary>
-    /// <exception cref="CapnpFormatException">The file is no valid message.</exception>
-    public static ObjectMessageReader Open(string file) => new(file, MessageFileInfo.ReadAll(file), null, null);
+    /// <exception cref="CapnpFormatException">The file is no valid message, or one of its messages is truncated.</exception>
+    public static ObjectMessageReader Open(string file) => new(file, ReadableMessages(file), null, null);
+
+    // A truncated message is refused before anything of the file is read, with the message Get-CapnpMessageInfo gives.
+    private static IReadOnlyList<MessageFileInfo> ReadableMessages(string file)
+    {
+        var messages = MessageFileInfo.ReadAll(file);
+        foreach (var message in messages) message.ThrowIfTruncated();
+        return messages;
+    }
+
+    /// <summary>The file's messages, as <see cref="MessageFileInfo.ReadAll(string, int?)"/> gives them (none is truncated).</summary>
+    public IReadOnlyList<MessageFileInfo> Messages => _messages;
 
     /// <summary>The root type every message is read as by <see cref="Read(long, long)"/>; null when opened without one.</summary>
     public StructSchema? Root { get; }
@@ -107,34 +138,53 @@ public sealed class ObjectMessageReader : IDisposable
     // Each batch is a new list (a read-ahead consumer may still hold the one before).
     private IEnumerable<List<T>> Batches<T>(Func<MessageFileInfo, MessagePlan<T>> planFor, long skip, long first)
     {
+        long remaining = _traversalLimit;
         for (int m = 0; m < _messages.Count; m++)
         {
             if (first <= 0) yield break;
             var message = _messages[m];
             Fraction = (double)m / _messages.Count;
             _current?.Dispose();
-            var options = new ReaderOptions { TraversalLimitInWords = message.MessageBytes / 8 + WireLimits.DefaultTraversalLimitInWords };
+            var options = new ReaderOptions { TraversalLimitInWords = remaining };
             var reader = _current = MessageReader.FromFile(_file, options, message.Offset);
             var plan = planFor(message);
-            var selection = reader.ReadConsistent(() => Selection.Of(reader.GetRoot(), plan.Root, plan.Target));
+            var selection = OverBudgetSaid(() => reader.ReadConsistent(() => Selection.Of(reader.GetRoot(), plan.Root, plan.Target)));
             if (skip >= selection.Count)
             {
                 skip -= selection.Count;
+                remaining = reader.TraversalRemaining;
                 continue;
             }
             long end = Math.Min(selection.Count, skip + first);
             for (long i = skip; i < end;)
             {
                 long from = i, to = Math.Min(end, i + BatchSize);
-                var batch = reader.ReadConsistent(() => DecodeBatch(plan, selection, from, to));
+                var batch = OverBudgetSaid(() => reader.ReadConsistent(() => DecodeBatch(plan, selection, from, to)));
                 yield return batch;
                 i = to;
                 Fraction = (m + (double)i / selection.Count) / _messages.Count;
             }
             first -= end - skip;
             skip = 0;
+            remaining = reader.TraversalRemaining;
         }
         Fraction = 1;
+    }
+
+    // The reader's own message names ReaderOptions; this one names the budget of the file and what raises it.
+    private T OverBudgetSaid<T>(Func<T> read)
+    {
+        try
+        {
+            return read();
+        }
+        catch (CapnpTraversalLimitException e)
+        {
+            throw new CapnpTraversalLimitException(
+                $"'{_file}' needs more than its traversal budget of {_traversalLimit:N0} words (by default the file's words plus " +
+                $"{TraversalSlackInWords:N0}): it claims more values than it stores (elements of zero size), or its pointers share or loop. " +
+                "Raise the limit (Import-CapnpMessage -TraversalLimit) only for a file you trust.", e);
+        }
     }
 
     private static List<T> DecodeBatch<T>(MessagePlan<T> plan, Selection selection, long from, long to)

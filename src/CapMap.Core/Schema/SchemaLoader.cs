@@ -6,18 +6,24 @@ namespace CapMap.Schema;
 /// <summary>Reads a CodeGeneratorRequest with the wire reader into the immutable schema model.</summary>
 internal sealed class SchemaLoader
 {
-    private const int MaxTypeDepth = 64;
+    /// <summary>Deepest nesting of List types a schema may declare.</summary>
+    internal const int MaxTypeDepth = SchemaBudget.MaxNesting;
+
+    private readonly SchemaBudget _budget;
+    private long _annotationBytes;
+
+    private SchemaLoader(SchemaBudget budget) => _budget = budget;
 
     /// <summary>Struct/list values that are decoded once every node is known (they need struct layouts).</summary>
     private readonly List<(ValueSchema Target, StructReader Value, Func<TypeSchema?> Type)> _pending = new();
 
-    internal static SchemaSet Load(byte[] bytes)
+    internal static SchemaSet Load(byte[] bytes, SchemaBudget? budget = null)
     {
         ArgumentNullException.ThrowIfNull(bytes);
         try
         {
             using var message = MessageReader.FromFramedBytes(bytes);
-            return new SchemaLoader().Read(message.GetRoot());
+            return new SchemaLoader(budget ?? SchemaBudget.Unlimited).Read(message.GetRoot());
         }
         catch (CapnpFormatException e)
         {
@@ -31,7 +37,7 @@ internal sealed class SchemaLoader
         try
         {
             using var message = MessageReader.FromFile(path);
-            return new SchemaLoader().Read(message.GetRoot());
+            return new SchemaLoader(SchemaBudget.Unlimited).Read(message.GetRoot());
         }
         catch (CapnpFormatException e)
         {
@@ -44,6 +50,8 @@ internal sealed class SchemaLoader
         var nodeList = request.ReadList(L.CodeGeneratorRequest.NodesPtr);
         if (nodeList.Count == 0)
             throw new CapnpSchemaException("The CodeGeneratorRequest has no nodes.");
+        if (nodeList.Count > _budget.MaxNodes)
+            throw new SchemaBudgetException($"The CodeGeneratorRequest lists {nodeList.Count:N0} nodes; a schema a message carries may have {_budget.MaxNodes:N0}.");
 
         var nodes = new List<NodeSchema>(nodeList.Count);
         var byId = new Dictionary<ulong, NodeSchema>(nodeList.Count);
@@ -246,7 +254,7 @@ internal sealed class SchemaLoader
     private TypeSchema ReadType(StructReader t, int depth, string where)
     {
         if (depth > MaxTypeDepth)
-            throw new CapnpSchemaException($"{where}: type nesting deeper than {MaxTypeDepth}.");
+            throw new SchemaBudgetException($"{where}: type nesting deeper than {MaxTypeDepth}.");
         ushort tag = t.ReadUInt16(L.Type.WhichU16);
         if (tag > L.Type.MaxTag)
             throw new CapnpSchemaException($"{where}: unknown type kind {tag}.");
@@ -332,6 +340,21 @@ internal sealed class SchemaLoader
         _ => new ValueSchema(type.Kind, null, true),
     };
 
+    // Text and Data values are what a hostile schema can make large (a .NET type description, an original name);
+    // a struct or list value is bounded by the reader's traversal limit like the rest of the request.
+    private void ChargeAnnotation(ValueSchema value, string where)
+    {
+        _annotationBytes += value.Value switch
+        {
+            string s => System.Text.Encoding.UTF8.GetByteCount(s),
+            byte[] d => d.Length,
+            _ => 0,
+        };
+        if (_annotationBytes > _budget.MaxAnnotationBytes)
+            throw new SchemaBudgetException(
+                $"{where}: the annotations hold more than {_budget.MaxAnnotationBytes:N0} bytes of Text and Data; a schema a message carries may hold that many.");
+    }
+
     private IReadOnlyList<AnnotationSchema> ReadAnnotations(ListReader list, string where)
     {
         if (list.Count == 0) return Array.Empty<AnnotationSchema>();
@@ -342,6 +365,7 @@ internal sealed class SchemaLoader
             ulong id = a.ReadUInt64(L.Annotation.IdU64);
             AnnotationSchema? annotation = null;
             var value = ReadValue(a, L.Annotation.ValuePtr, null, $"{where} annotation 0x{id:x16}");
+            ChargeAnnotation(value, where);
             annotation = new AnnotationSchema(id, value);
             result[i] = annotation;
             // Struct/list arguments are decoded with the declaration's type once it is bound.

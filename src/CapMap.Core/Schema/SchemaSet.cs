@@ -52,6 +52,15 @@ public sealed class SchemaSet
     /// <exception cref="CapnpSchemaException">The bytes are not a valid request.</exception>
     public static SchemaSet Load(byte[] codeGeneratorRequest) => SchemaLoader.Load(codeGeneratorRequest);
 
+    /// <summary>Reads a <c>CodeGeneratorRequest</c> nobody vouches for (one a message file carries) within <paramref name="budget"/>.</summary>
+    /// <exception cref="SchemaBudgetException">The request goes past the budget.</exception>
+    /// <exception cref="CapnpSchemaException">The bytes are not a valid request.</exception>
+    public static SchemaSet Load(byte[] codeGeneratorRequest, SchemaBudget budget)
+    {
+        ArgumentNullException.ThrowIfNull(budget);
+        return SchemaLoader.Load(codeGeneratorRequest, budget);
+    }
+
     /// <summary>Reads a <c>CodeGeneratorRequest</c> from a file (e.g. <c>capnp compile -o- x.capnp &gt; x.bin</c>).</summary>
     /// <exception cref="CapnpSchemaException">The file is not a valid request.</exception>
     public static SchemaSet LoadFile(string path) => SchemaLoader.LoadFile(path);

@@ -309,7 +309,11 @@ public sealed unsafe partial class MessageReader : IDisposable
     {
         _traversalRemaining -= words;
         if (_traversalRemaining < 0)
-            throw Malformed("Reading the message exceeded the traversal limit (a very large message, or pointers that loop). Raise ReaderOptions.TraversalLimitInWords for trusted input.");
+        {
+            var limit = new CapnpTraversalLimitException("Reading the message exceeded the traversal limit (a very large message, pointers that loop, or elements of zero size). Raise ReaderOptions.TraversalLimitInWords for trusted input.");
+            _file?.ThrowIfTruncated(limit);
+            throw limit;
+        }
     }
 
     /// <summary>

@@ -67,14 +67,19 @@ public abstract class CapMapCmdletBase : PSCmdlet, IDisposable
         => WriteNonTerminating(error.ErrorId, error.Category, error, error.Target);
 
     /// <summary>
-    /// The ErrorId of an <see cref="UnauthorizedAccessException"/>: the file could not be opened as this cmdlet
-    /// needs it. Cmdlets that create a file report <see cref="ErrorIds.CreateFailed"/> instead.
+    /// The ErrorId and category of an I/O failure whose cause is not a refused access: <see cref="ErrorIds.FileAccessFailed"/>
+    /// (opening, locking, mapping or changing a file failed) for cmdlets that write; cmdlets that only read say
+    /// <see cref="ErrorIds.ReadFailed"/>. The errno is in the message either way.
     /// </summary>
-    protected virtual string AccessDeniedErrorId => ErrorIds.AccessDenied;
+    private protected virtual (string ErrorId, ErrorCategory Category) IOFailure => (ErrorIds.FileAccessFailed, ErrorCategory.OpenError);
 
     /// <summary>
     /// Maps a core exception that ends the command (file locked, failed growth, capacity, ...) to its ErrorId.
-    /// Returns false for exceptions that are not CapMap's to classify (they propagate unchanged).
+    /// This is the one place a cause becomes an ErrorId, so every cmdlet names the same cause the same way
+    /// (docs/cmdlets.md, "Causes of file errors"): a refused access (EACCES, EPERM, EROFS) is AccessDenied wherever
+    /// it happens; a failure while a message grows is MessageFailed (its file keeps the last checkpoint), whatever
+    /// the errno; other I/O failures are the cmdlet's <see cref="IOFailure"/>. Returns false for exceptions that are
+    /// not CapMap's to classify (they propagate unchanged).
     /// </summary>
     internal bool TryClassify(Exception exception, out string errorId, out ErrorCategory category)
     {
@@ -87,15 +92,20 @@ public abstract class CapMapCmdletBase : PSCmdlet, IDisposable
             CapMap.IO.FileTruncatedException => (ErrorIds.FileTruncated, ErrorCategory.ReadError),
             CapMap.Messages.MappedMessageFailedException => (ErrorIds.MessageFailed, ErrorCategory.WriteError),
             CapMap.Mapping.MappedFileFailedException => (ErrorIds.MessageFailed, ErrorCategory.WriteError),
-            CapMap.Mapping.MappedFileException => (ErrorIds.FileAccessFailed, ErrorCategory.OpenError),
+            CapMap.Mapping.MappedFileException { IsAccessDenied: true } => (ErrorIds.AccessDenied, ErrorCategory.PermissionDenied),
+            CapMap.Mapping.MappedFileException => IOFailure,
             CapMap.Wire.CapnpCapacityException => (ErrorIds.CapacityExceeded, ErrorCategory.LimitsExceeded),
             CapMap.Messages.CheckpointDataDamagedException => (ErrorIds.CheckpointDataDamaged, ErrorCategory.InvalidData),
             CapMap.Messages.MessageRepairException => (ErrorIds.RepairFailed, ErrorCategory.InvalidData),
             CapMap.Messages.ForeignMessageFileException => (ErrorIds.NotWrittenByCapMap, ErrorCategory.PermissionDenied),
             CapMap.Wire.CapnpFormatException => (ErrorIds.InvalidMessageFile, ErrorCategory.InvalidData),
+            // Past its budget, a schema a file carries makes the file invalid, not the user's schema.
+            CapMap.Schema.SchemaBudgetException => (ErrorIds.InvalidMessageFile, ErrorCategory.InvalidData),
+            CapMap.Schema.CapnpSchemaException => (ErrorIds.InvalidSchema, ErrorCategory.InvalidData),
             FileNotFoundException => (ErrorIds.PathNotFound, ErrorCategory.ObjectNotFound),
             DirectoryNotFoundException => (ErrorIds.PathNotFound, ErrorCategory.ObjectNotFound),
-            UnauthorizedAccessException => (AccessDeniedErrorId, ErrorCategory.PermissionDenied),
+            UnauthorizedAccessException => (ErrorIds.AccessDenied, ErrorCategory.PermissionDenied),
+            IOException => IOFailure,
             _ => (string.Empty, ErrorCategory.NotSpecified),
         };
         return errorId.Length > 0;

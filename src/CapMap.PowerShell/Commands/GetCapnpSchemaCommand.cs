@@ -23,24 +23,12 @@ public sealed class GetCapnpSchemaCommand : ExistingFileCmdletBase
     [Parameter]
     public SwitchParameter AsText { get; set; }
 
+    private protected override (string ErrorId, ErrorCategory Category) IOFailure => (ErrorIds.ReadFailed, ErrorCategory.ReadError);
+
     protected override void ProcessFile(string file)
     {
         CarriedSchema? carried = null;
-        try
-        {
-            carried = CarriedSchema.Read(file, MessageIndex);
-        }
-        catch (CapnpSchemaException e)
-        {
-            WriteNonTerminating(ErrorIds.InvalidSchema, ErrorCategory.InvalidData, e, file);
-            return;
-        }
-        catch (Exception e) when (e is Wire.CapnpFormatException or IOException or UnauthorizedAccessException)
-        {
-            WriteNonTerminating(e is Wire.CapnpFormatException ? ErrorIds.InvalidMessageFile : ErrorIds.ReadFailed,
-                e is Wire.CapnpFormatException ? ErrorCategory.InvalidData : ErrorCategory.ReadError, e, file);
-            return;
-        }
+        if (!TryRun(() => carried = CarriedSchema.Read(file, MessageIndex), file)) return;
         if (carried is null)
         {
             WriteNonTerminating(new CapMapErrorException(ErrorIds.NoEmbeddedSchema, ErrorCategory.ObjectNotFound,

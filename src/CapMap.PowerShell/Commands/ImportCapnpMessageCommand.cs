@@ -63,34 +63,29 @@ public sealed class ImportCapnpMessageCommand : ExistingFileCmdletBase
         _target = ResolveField(_root, Field, rootIfNoList: true);
     }
 
-    protected override void ProcessFile(string file)
-    {
-        try
-        {
-            ReadFile(file);
-        }
-        catch (CapnpSchemaException e)
-        {
-            WriteNonTerminating(ErrorIds.InvalidSchema, ErrorCategory.InvalidData, e, file);
-        }
-        catch (CapMapErrorException e)
-        {
-            WriteNonTerminating(e);
-        }
-        catch (CapMap.IO.FileTruncatedException e)
-        {
-            WriteNonTerminating(ErrorIds.FileTruncated, ErrorCategory.ReadError, e, file);
-        }
-        catch (Exception e) when (e is CapnpFormatException or IOException or UnauthorizedAccessException)
-        {
-            WriteNonTerminating(e is CapnpFormatException ? ErrorIds.InvalidMessageFile : ErrorIds.ReadFailed,
-                e is CapnpFormatException ? ErrorCategory.InvalidData : ErrorCategory.ReadError, e, file);
-        }
-    }
+    /// <summary>
+    /// Words the reading of each file may visit, all its messages together. Default: the file's words plus 64 Ki
+    /// (<see cref="ObjectMessageReader.TraversalSlackInWords"/>), which reads every file CapMap writes; a file that
+    /// claims more values than it stores (elements of zero size cost one word each) stops with InvalidMessageFile.
+    /// Raise it only for files you trust.
+    /// </summary>
+    [Parameter]
+    [ValidateRange(1, long.MaxValue)]
+    public long TraversalLimit { get; set; }
+
+    private protected override (string ErrorId, ErrorCategory Category) IOFailure => (ErrorIds.ReadFailed, ErrorCategory.ReadError);
+
+    protected override void ProcessFile(string file) => TryRun(() => ReadFile(file), file);
 
     private void ReadFile(string file)
     {
         using var reader = ObjectMessageReader.Open(file);
+        if (TraversalLimit > 0) reader.TraversalLimitInWords = TraversalLimit;
+        foreach (var message in reader.Messages)
+            if (message.IsIncomplete)
+                WriteWarning($"Message {message.Index} of '{file}' is not complete (state {message.State}, checkpoint {message.CheckpointSequence}): " +
+                    $"its writer is still at work, or stopped before completing it (Repair-CapnpMappedMessage restores it). " +
+                    $"What it holds up to its last checkpoint is read: {message.RecordCount:N0} record(s).");
         // Records are copied out of the mapping in batches and decoded when a row is first read (DetachedRows).
         var rows = new StructRowReader();
         var explicitRows = new DetachedRows(rows.ShapeOf, rows.ValuesOf);

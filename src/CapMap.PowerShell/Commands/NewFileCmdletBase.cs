@@ -25,9 +25,6 @@ public abstract class NewFileCmdletBase : CapMapCmdletBase
     [Parameter]
     public SwitchParameter Force { get; set; }
 
-    /// <summary>This cmdlet creates the file, so a permission problem means it could not be created.</summary>
-    protected override string AccessDeniedErrorId => ErrorIds.CreateFailed;
-
     /// <summary>The file to create, checked (FileExists without -Force, PathIsDirectory, PathNotFound) or the command stops.</summary>
     protected string ResolveTargetFile() => ResolveNewFile(ParameterSetName == LiteralPathSet ? LiteralPath : Path, Force);
 }

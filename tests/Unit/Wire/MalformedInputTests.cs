@@ -115,7 +115,7 @@ public class MalformedInputTests
         ulong list = WirePointer.List(0, ElementSize.InlineComposite, 0);
         ulong tag = WirePointer.Struct(WireLimits.MaxListElements, 0, 0);
         using var reader = MessageReader.FromFramedBytes(Message(root, list, tag));
-        Assert.Throws<CapnpFormatException>(() => reader.GetRoot().ReadList(0));
+        Assert.Throws<CapnpTraversalLimitException>(() => reader.GetRoot().ReadList(0));
     }
 
     [Fact]
@@ -137,7 +137,7 @@ public class MalformedInputTests
         ulong list = WirePointer.List(0, ElementSize.EightBytes, 4);
         using var reader = MessageReader.FromFramedBytes(Message(root, list, 1, 2, 3, 4), new ReaderOptions { TraversalLimitInWords = 20 });
         var r = reader.GetRoot();
-        Assert.Throws<CapnpFormatException>(() => { for (int i = 0; i < 10; i++) r.ReadList(0); });
+        Assert.Throws<CapnpTraversalLimitException>(() => { for (int i = 0; i < 10; i++) r.ReadList(0); });
     }
 
     [Fact]

@@ -108,32 +108,65 @@ public sealed record ClrTypeInfo
         return sb.ToString();
     }
 
+    /// <summary>Most collections nested in one description: as deep as a schema's List types may nest.</summary>
+    public const int MaxNesting = SchemaBudget.MaxNesting;
+
     /// <summary>Parses the text form written by <see cref="ToString"/>.</summary>
+    /// <remarks>
+    /// The text comes from a file, so it is parsed in one pass without recursion or substrings: time is linear in
+    /// its length and nesting deeper than <see cref="MaxNesting"/> is refused before anything is built.
+    /// The form nests linearly (an argument holds no parenthesis), so it is the heads separated by '(' followed by
+    /// exactly as many ')' as there were '('.
+    /// </remarks>
+    /// <exception cref="SchemaBudgetException">The text nests deeper than <see cref="MaxNesting"/>.</exception>
     /// <exception cref="CapnpSchemaException">The text is not in that form.</exception>
     public static ClrTypeInfo Parse(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        ClrTypeInfo? element = null;
-        string head = text;
-        int open = text.IndexOf('(');
-        if (open >= 0)
+        var heads = new List<Range>();
+        int start = 0;
+        while (true)
         {
-            if (!text.EndsWith(')'))
-                throw new CapnpSchemaException($"'{text}' is not a CapMap .NET type description (unbalanced parenthesis).");
-            element = Parse(text[(open + 1)..^1]);
-            head = text[..open];
+            int open = text.IndexOfAny(Parentheses, start);
+            if (open < 0 || text[open] == ')')
+            {
+                heads.Add(start..(open < 0 ? text.Length : open));
+                start = open < 0 ? text.Length : open;
+                break;
+            }
+            heads.Add(start..open);
+            if (heads.Count > MaxNesting)
+                throw new SchemaBudgetException($"A CapMap .NET type description nests collections deeper than {MaxNesting} levels.");
+            start = open + 1;
         }
+        int closing = text.Length - start;
+        if (closing != heads.Count - 1 || text.AsSpan(start).ContainsAnyExcept(')'))
+            throw new CapnpSchemaException($"'{Shorten(text)}' is not a CapMap .NET type description (unbalanced parenthesis).");
+
+        ClrTypeInfo? element = null;
+        for (int i = heads.Count - 1; i >= 0; i--)
+            element = ParseHead(text, text[heads[i]], element);
+        return element!;
+    }
+
+    private static readonly char[] Parentheses = ['(', ')'];
+
+    private static ClrTypeInfo ParseHead(string text, string head, ClrTypeInfo? element)
+    {
         int colon = head.IndexOf(':');
         string kindText = colon < 0 ? head : head[..colon];
         if (!Enum.TryParse(kindText, ignoreCase: false, out ClrKind kind) || !Enum.IsDefined(kind))
-            throw new CapnpSchemaException($"'{text}' is not a CapMap .NET type description (unknown kind '{kindText}').");
+            throw new CapnpSchemaException($"'{Shorten(text)}' is not a CapMap .NET type description (unknown kind '{Shorten(kindText)}').");
         try
         {
             return new ClrTypeInfo(kind, colon < 0 ? null : head[(colon + 1)..], element);
         }
         catch (ArgumentException e)
         {
-            throw new CapnpSchemaException($"'{text}' is not a CapMap .NET type description: {e.Message}", e);
+            throw new CapnpSchemaException($"'{Shorten(text)}' is not a CapMap .NET type description: {e.Message}", e);
         }
     }
+
+    // A hostile description can be megabytes long; an error message quotes its start.
+    private static string Shorten(string text) => text.Length <= 200 ? text : text[..200] + "…";
 }

@@ -64,7 +64,7 @@ internal static class ClrTypeTable
     public static Type? ClrType(ClrTypeInfo info) => info.Kind switch
     {
         ClrKind.DateTime => typeof(DateTime),
-        ClrKind.Enum => ResolveEnum(info.Argument),
+        ClrKind.Enum => LoadedEnumTypes.Find(info.Argument),
         _ => ScalarTypes.FirstOrDefault(p => p.Value == info.Kind).Key,
     };
 
@@ -179,7 +179,7 @@ internal static class ClrTypeTable
                 ClrKind.Version => Version.Parse((string)stored),
                 ClrKind.Uri => new Uri((string)stored, UriKind.RelativeOrAbsolute),
                 ClrKind.IPAddress => IPAddress.Parse((string)stored),
-                ClrKind.Enum => ResolveEnum(info.Argument) is { } t ? Enum.Parse(t, (string)stored) : stored,
+                ClrKind.Enum => LoadedEnumTypes.Find(info.Argument) is { } t ? Enum.Parse(t, (string)stored) : stored,
                 ClrKind.Bytes => (byte[])stored,
                 _ => stored,
             };
@@ -213,21 +213,6 @@ internal static class ClrTypeTable
     }
 
     private static string EnumTypeName(Type t) => $"{t.FullName}, {t.Assembly.GetName().Name}";
-
-    private static Type? ResolveEnum(string? name)
-    {
-        if (name is null) return null;
-        var t = Type.GetType(name, throwOnError: false);
-        if (t is null)
-        {
-            // Types of assemblies loaded at run time (PowerShell modules) are not found by Type.GetType.
-            string fullName = name.Split(',')[0].Trim();
-            foreach (var a in AppDomain.CurrentDomain.GetAssemblies())
-                if ((t = a.GetType(fullName, throwOnError: false)) is not null)
-                    break;
-        }
-        return t is { IsEnum: true } ? t : null;
-    }
 
     private static ClrTypeInfo Info(ClrKind kind) => KindInfos[(int)kind];
 

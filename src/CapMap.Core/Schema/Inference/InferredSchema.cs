@@ -113,7 +113,7 @@ public sealed class InferredSchema
     /// <summary>The schema as a loaded <see cref="SchemaSet"/> (nodes built in memory, no compiler involved).</summary>
     public SchemaSet ToSchemaSet() => InferredSchemaNodes.Build(this);
 
-    /// <summary>The stream-framed bytes of a <c>CodeGeneratorRequest</c> for this schema (what <see cref="SchemaSet.Load"/> reads).</summary>
+    /// <summary>The stream-framed bytes of a <c>CodeGeneratorRequest</c> for this schema (what <see cref="SchemaSet.Load(byte[])"/> reads).</summary>
     public byte[] ToBytes() => SchemaSetWriter.Write(ToSchemaSet());
 
     /// <summary>

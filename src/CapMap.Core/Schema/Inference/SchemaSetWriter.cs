@@ -18,7 +18,7 @@ public static class SchemaSetWriter
     private const int TypeWords = 3, TypePointers = 1;
     private const int ValueWords = 2, ValuePointers = 1;
 
-    /// <summary>The stream-framed bytes of the request; <see cref="SchemaSet.Load"/> reads them back to an equal set.</summary>
+    /// <summary>The stream-framed bytes of the request; <see cref="SchemaSet.Load(byte[])"/> reads them back to an equal set.</summary>
     public static byte[] Write(SchemaSet set)
     {
         ArgumentNullException.ThrowIfNull(set);
