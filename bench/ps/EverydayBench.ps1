@@ -29,7 +29,10 @@ param(
     [Parameter(Mandatory)] [string] $WorkDir,
     [int] $Repeats = 5,
     [int[]] $RowCounts = @(1, 100, 10000, 100000),
-    [int] $FileCount = 5000
+    [int] $FileCount = 5000,
+    # Another build of the module (e.g. main's) to run every CapMap pipeline with as well, in the same rounds, as the
+    # tool 'baseline': a before/after comparison under the same load.
+    [string] $BaselineManifest
 )
 Set-StrictMode -Version Latest
 $ErrorActionPreference = 'Stop'
@@ -81,8 +84,14 @@ function Get-FileTree([int] $Count) {
 
 # ---- the pipelines ------------------------------------------------------------------------------------------------
 $import = "Import-Module '$ModuleManifest'; "
+if ($BaselineManifest) { $BaselineManifest = (Resolve-Path -LiteralPath $BaselineManifest).Path }
 $pipelines = [Collections.Generic.List[object]]::new()
 function Add-Pipeline([string] $Name, [string] $Tool, [string] $Command, [string] $Output) {
+    # The baseline runs first, so the file the bytes are read from (the last run's) is this build's.
+    if ($Tool -eq 'capmap' -and $BaselineManifest) {
+        $baseline = $Command.Replace($import, "Import-Module '$BaselineManifest'; ")
+        $pipelines.Add([pscustomobject]@{ Name = $Name; Tool = 'baseline'; Command = $baseline; Output = $Output })
+    }
     $pipelines.Add([pscustomobject]@{ Name = $Name; Tool = $Tool; Command = $Command; Output = $Output })
 }
 Add-Pipeline 'empty' 'pwsh' '$null' $null
