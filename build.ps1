@@ -128,8 +128,9 @@ function Invoke-Build {
     # Publish (from the build just made) is what gathers the package dependencies: a class library's
     # bin/ has neither Mono.Posix.NETStandard.dll nor its native helper.
     if (Test-Path $PublishDir) { Remove-Item -Recurse -Force $PublishDir }
+    # Publish also compiles the assemblies ReadyToRun (see the project file), against this pwsh's own PowerShell.
     Invoke-Native $Dotnet @('publish', $PowerShellProject, '--no-build', '-c', $Configuration, '-r', $Rid,
-        '--self-contained', 'false', '-o', $PublishDir)
+        '--self-contained', 'false', '-o', $PublishDir, "-p:PowerShellHome=$PSHOME")
 
     Write-Step "Laying out $ModuleDir"
     if (Test-Path $ModuleDir) { Remove-Item -Recurse -Force $ModuleDir }

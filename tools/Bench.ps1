@@ -14,6 +14,7 @@
       4 Memory   a message of at least 4 GiB in a 256 MiB memory cgroup (v1), verified; the C++ reference
                  under the same cap.
       5 PowerShell  Export-CapnpMessage vs Export-Csv, Import-CapnpMessage vs Import-Csv (bench/ps).
+      6 Everyday    whole pipelines in fresh processes, CapMap vs the CSV cmdlets (bench/ps/EverydayBench.ps1).
     Writes out/bench/summary.json, out/bench/runs.jsonl, out/bench/benchmarks.svg (copied to docs/) and the
     numbers section of docs/benchmarks.md. Large files go to -DataDir (default out/bench/data) and are deleted.
 
@@ -26,6 +27,11 @@
 .PARAMETER OnlyPowerShell
     Runs workload 5 only (PowerShell) and writes its keys into out/bench/summary.json, keeping the other keys of
     the last run there. Docs are not updated.
+
+.PARAMETER OnlyEveryday
+    Runs workload 6 only ("everyday": fresh-process pipelines of 1 to 100,000 objects against the CSV cmdlets,
+    bench/ps/EverydayBench.ps1; a few minutes on an idle machine) and writes its everyday_* keys into
+    out/bench/summary.json, keeping the other keys of the last run there. Docs are not updated.
 #>
 [CmdletBinding()]
 param(
@@ -39,6 +45,8 @@ param(
     [switch] $Quick,
     [switch] $SkipPowerShell,
     [switch] $OnlyPowerShell,
+    [switch] $OnlyEveryday,
+    [switch] $SkipEveryday,
     # Rebuild the table, chart and docs from the last run's out/bench/summary.json and runs.jsonl, without measuring.
     [switch] $ReportOnly
 )
@@ -55,7 +63,7 @@ if (-not $DataDir) { $DataDir = Join-Path $Out 'data' }
 if ($Quick) { $Records = 200000; $Repeats = 1; $ScaleGB = @(0.05, 0.1); $CgroupMessageBytes = 600e6; $PowerShellRecords = 20000; $PowerShellFileRecords = 5000 }
 New-Item -ItemType Directory -Force -Path $Out, $BinDir, $CppDir, $DataDir | Out-Null
 $RunsFile = Join-Path $Out 'runs.jsonl'
-if (-not $ReportOnly -and -not $OnlyPowerShell) { Set-Content -LiteralPath $RunsFile -Value $null }
+if (-not $ReportOnly -and -not $OnlyPowerShell -and -not $OnlyEveryday) { Set-Content -LiteralPath $RunsFile -Value $null }
 $Dotnet = if ((Split-Path -Leaf ([Environment]::ProcessPath)) -eq 'dotnet') { [Environment]::ProcessPath } else { 'dotnet' }
 $Started = [Diagnostics.Stopwatch]::StartNew()
 
@@ -157,6 +165,41 @@ function Set-PowerShellKeys($Summary, $Result) {
         $Summary[$key] = if ($Result -and $Result.PSObject.Properties[$key]) { [Math]::Round($Result.$key, 3) } else { $null }
     }
     $Summary['powershell'] = $Result
+}
+
+# Workload 6 in a fresh pwsh, which starts every measured pipeline as a process of its own; its JSON result.
+function Invoke-EverydayWorkload {
+    Write-Step 'Everyday: fresh-process pipelines of 1 to 100,000 objects, CapMap vs the CSV cmdlets, under GNU time'
+    [string[]] $pwshArgs = if ((Split-Path -Leaf ([Environment]::ProcessPath)) -eq 'dotnet') { @((Join-Path $PSHOME 'pwsh.dll')) } else { @() }
+    $rowCounts = if ($Quick) { '1,100,10000' } else { '1,100,10000,100000' }
+    $everydayOut = & ([Environment]::ProcessPath) @pwshArgs -NoProfile -NonInteractive -Command (
+        "& '$(Join-Path $Root 'bench/ps/EverydayBench.ps1')' -ModuleManifest '$(Join-Path $Root 'out/CapMap/CapMap.psd1')' " +
+        "-WorkDir '$DataDir' -Repeats $(if ($Quick) { 1 } else { 5 }) -RowCounts $rowCounts") 2>&1
+    if ($LASTEXITCODE -ne 0) { throw "Everyday workload failed: $($everydayOut -join "`n")" }
+    $json = (@($everydayOut | Where-Object { "$_".StartsWith('{') }) | Select-Object -Last 1)
+    Add-Content -LiteralPath $RunsFile -Value (@{ workload = 'everyday' } + ($json | ConvertFrom-Json -AsHashtable) | ConvertTo-Json -Compress -Depth 6)
+    $json | ConvertFrom-Json -AsHashtable
+}
+
+# The summary keys of workload 6 (issue 22), null where it did not run; its per-pipeline medians under 'everyday'.
+function Set-EverydayKeys($Summary, $Result) {
+    foreach ($key in 'everyday_export_10k_cost_ratio', 'everyday_export_fileinfo_cost_ratio', 'everyday_import_10k_speedup',
+        'everyday_peak_rss_ratio', 'everyday_one_record_bytes', 'everyday_one_record_cost_s', 'everyday_bytes_vs_canonical_ratio', 'everyday') {
+        $Summary[$key] = if ($Result -and $Result.Contains($key)) { $Result[$key] } else { $null }
+    }
+}
+
+if ($OnlyEveryday) {
+    $everyday = Invoke-EverydayWorkload
+    $summaryPath = Join-Path $Out 'summary.json'
+    $summary = if (Test-Path -LiteralPath $summaryPath) { Get-Content -Raw -LiteralPath $summaryPath | ConvertFrom-Json -AsHashtable } else { [ordered]@{} }
+    Set-EverydayKeys $summary $everyday
+    $summary | ConvertTo-Json -Depth 8 | Set-Content -LiteralPath $summaryPath
+    Write-Host 'Workload 6: everyday'
+    $everyday.everyday.pipelines.GetEnumerator() | ForEach-Object { [pscustomobject]([ordered]@{ pipeline = $_.Key } + $_.Value) } | Format-Table -AutoSize | Out-Host
+    $everyday.GetEnumerator() | Where-Object Key -ne 'everyday' | ForEach-Object { '{0} = {1}' -f $_.Key, $_.Value } | Out-Host
+    Write-Host "Everyday keys written to $summaryPath."
+    return
 }
 
 if ($OnlyPowerShell) {
@@ -352,6 +395,9 @@ Add-Content -LiteralPath $RunsFile -Value ($cgroupRecord | ConvertTo-Json -Compr
 # ---- workload 5: PowerShell --------------------------------------------------------------------------------
 $ps = if ($SkipPowerShell) { $null } else { Invoke-PowerShellWorkload }
 
+# ---- workload 6: everyday ----------------------------------------------------------------------------------
+$everyday = if ($SkipEveryday) { $null } else { Invoke-EverydayWorkload }
+
 # ---- summary -----------------------------------------------------------------------------------------------
 $capmapRuns = @($runs | Where-Object tool -eq 'capmap') + @($scale | ForEach-Object { [pscustomobject]@{ peak_anon_rss_mib = $_.PeakAnon } })
 if ($cgroupResult.Contains('capmap_peak_anon_rss_mib') -and $cgroupResult.capmap_peak_anon_rss_mib) { $capmapRuns += [pscustomobject]@{ peak_anon_rss_mib = $cgroupResult.capmap_peak_anon_rss_mib } }
@@ -409,8 +455,9 @@ $summary = [ordered]@{
     date                           = (Get-Date).ToUniversalTime().ToString('yyyy-MM-dd')
 }
 Set-PowerShellKeys $summary $ps
+Set-EverydayKeys $summary $everyday
 $summaryPath = Join-Path $Out 'summary.json'
-$summary | ConvertTo-Json -Depth 6 | Set-Content -LiteralPath $summaryPath
+$summary | ConvertTo-Json -Depth 8 | Set-Content -LiteralPath $summaryPath
 
 Write-Host ''
 Write-Host "Workload 1+2: $Records records, $coreBytes bytes; medians of $Repeats interleaved runs"

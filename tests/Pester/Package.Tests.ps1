@@ -52,6 +52,22 @@ Describe 'Package task' {
         $Entries | Should -Not -Contain 'System.Management.Automation.dll'
     }
 
+    It 'ships CapMap.Core.dll and CapMap.PowerShell.dll as ReadyToRun images of this runtime''s format' {
+        . (Join-Path $PSScriptRoot 'ReadyToRunImage.ps1')
+        $zip = [IO.Compression.ZipFile]::OpenRead($Package)
+        try {
+            foreach ($name in 'CapMap.Core.dll', 'CapMap.PowerShell.dll') {
+                $bytes = [IO.MemoryStream]::new()
+                $entry = $zip.GetEntry($name).Open()
+                try { $entry.CopyTo($bytes) } finally { $entry.Dispose() }
+                $version = Get-ReadyToRunVersion $bytes.ToArray()
+                $version | Should -Not -BeNullOrEmpty -Because "$name in the package should carry a ReadyToRun header"
+                $version.Major | Should -Be (Get-RuntimeReadyToRunMajor) -Because "the runtime runs $name's precompiled code only in its own format"
+            }
+        }
+        finally { $zip.Dispose() }
+    }
+
     It 'has a nuspec with the manifest''s metadata and the module and cmdlet tags' {
         $metadata = $Nuspec.package.metadata
         $metadata.id | Should -Be 'CapMap'

@@ -141,10 +141,11 @@ public sealed class DefaultPropertyAccessor : IPropertyAccessor
         // Hashtable exposes its comparer only through a protected property.
         var property = typeof(Hashtable).GetProperty("EqualityComparer", BindingFlags.Instance | BindingFlags.NonPublic);
         if (property is null) return _ => null;
-        var h = Expression.Parameter(typeof(Hashtable), "h");
+        // A delegate bound straight to the getter: no code is generated, so a script that never exports a hashtable
+        // (and one that does) pays nothing for it at load.
         try
         {
-            return Expression.Lambda<Func<Hashtable, IEqualityComparer?>>(Expression.Property(h, property), h).Compile();
+            return property.GetMethod!.CreateDelegate<Func<Hashtable, IEqualityComparer?>>();
         }
         catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or MemberAccessException)
         {
@@ -181,8 +182,13 @@ public sealed class DefaultPropertyAccessor : IPropertyAccessor
             _exact.TryGetValue(name, out var g) || _ignoreCase.TryGetValue(name, out g) ? g : null;
 
         // A getter that throws reads as null, as Select-Object shows it: Process.ExitCode of a running process
-        // must not reject the record. The catch is compiled into the getter, so the fast path stays one delegate.
-        private static Func<object, object?> Compile(Type type, PropertyInfo property)
+        // must not reject the record. Reflection first, compiled once the property has been read often enough
+        // (CompileWhenHot): a type seen for a few objects costs no code generation. The catch is compiled into the
+        // getter, so the fast path stays one delegate.
+        private static Func<object, object?> Compile(Type type, PropertyInfo property) =>
+            CompileWhenHot<object, object?>.Create(source => ReadOrNull(property, source), () => CompileNow(type, property));
+
+        private static Func<object, object?> CompileNow(Type type, PropertyInfo property)
         {
             try
             {
@@ -203,9 +209,9 @@ public sealed class DefaultPropertyAccessor : IPropertyAccessor
             {
                 return property.GetValue(source);
             }
-            catch (TargetInvocationException)
+            catch (Exception e) when (e is TargetInvocationException or TargetException)
             {
-                return null;
+                return null; // as the compiled getter's catch-all: a throwing getter, or an object of another type
             }
         }
     }

@@ -33,6 +33,18 @@ internal static class PSInstanceMembers
         var lookup = collection is null ? null : typeof(PSObject).GetMethod("HasInstanceMembers", BindingFlags.Static | BindingFlags.NonPublic,
             [typeof(object), collection.MakeByRefType()]);
         if (collection is null || members is null || lookup is null || members.PropertyType != typeof(OrderedDictionary)) return null;
+        // Read once per record: reflected for the first records, compiled once there are enough to pay for it.
+        return CompileWhenHot<PSObject, OrderedDictionary?>.Create(Reflected(members, lookup), () => CompileNow(collection, members, lookup));
+    }
+
+    private static Func<PSObject, OrderedDictionary?> Reflected(PropertyInfo members, MethodInfo lookup) => o =>
+    {
+        object?[] arguments = [o, null];
+        return (bool)lookup.Invoke(null, arguments)! ? (OrderedDictionary?)members.GetValue(arguments[1]) : None;
+    };
+
+    private static Func<PSObject, OrderedDictionary?> CompileNow(Type collection, PropertyInfo members, MethodInfo lookup)
+    {
         try
         {
             var o = Expression.Parameter(typeof(PSObject), "o");
@@ -46,7 +58,7 @@ internal static class PSInstanceMembers
         }
         catch (Exception e) when (e is InvalidOperationException or ArgumentException or MemberAccessException)
         {
-            return null;
+            return Reflected(members, lookup);
         }
     }
 

@@ -98,6 +98,24 @@ internal sealed class PSPropertyPlan
     {
         var parameters = method.GetParameters();
         if (!method.IsStatic || parameters.Length != 1 || parameters[0].ParameterType != typeof(PSObject) || method.ReturnType == typeof(void)) return null;
+        return CompileWhenHot<PSObject, object?>.Create(pso => InvokeOrNull(method, pso), () => CompileCodeNow(method) ?? (pso => InvokeOrNull(method, pso)));
+    }
+
+    // The compiled form's catch-all, by reflection: a code property that throws reads as null.
+    private static object? InvokeOrNull(MethodInfo method, PSObject pso)
+    {
+        try
+        {
+            return method.Invoke(null, [pso]);
+        }
+        catch (TargetInvocationException)
+        {
+            return null;
+        }
+    }
+
+    private static Func<PSObject, object?>? CompileCodeNow(MethodInfo method)
+    {
         try
         {
             var o = Expression.Parameter(typeof(PSObject), "o");

@@ -1,4 +1,3 @@
-using System.Linq.Expressions;
 using System.Management.Automation;
 using System.Reflection;
 
@@ -39,19 +38,20 @@ internal static class PSTypeNames
         return result;
     }
 
+    // Delegates bound straight to the internal accessors (a getter returning a list of names binds to a delegate
+    // returning IList<string>): no code is generated for them, so importing the module costs no expression compiler.
     private static Func<PSObject, IList<string>>? CompileInternal()
     {
         var property = typeof(PSObject).GetProperty("InternalTypeNames", BindingFlags.Instance | BindingFlags.NonPublic);
-        if (property is null || !typeof(IList<string>).IsAssignableFrom(property.PropertyType)) return null;
-        var o = Expression.Parameter(typeof(PSObject), "o");
-        return Expression.Lambda<Func<PSObject, IList<string>>>(Expression.Convert(Expression.Property(o, property), typeof(IList<string>)), o).Compile();
+        if (property?.GetMethod is not { } getter || !typeof(IList<string>).IsAssignableFrom(property.PropertyType)) return null;
+        return getter.CreateDelegate<Func<PSObject, IList<string>>>();
     }
 
     private static Action<PSObject>? CompileStoreLocally()
     {
         var property = typeof(PSObject).GetProperty("StoreTypeNameAndInstanceMembersLocally", BindingFlags.Instance | BindingFlags.NonPublic);
         if (property is not { CanWrite: true } || property.PropertyType != typeof(bool)) return null;
-        var o = Expression.Parameter(typeof(PSObject), "o");
-        return Expression.Lambda<Action<PSObject>>(Expression.Assign(Expression.Property(o, property), Expression.Constant(true)), o).Compile();
+        var set = property.SetMethod!.CreateDelegate<Action<PSObject, bool>>();
+        return o => set(o, true);
     }
 }
