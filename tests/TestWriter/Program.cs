@@ -42,7 +42,14 @@ try
     // CAPMAP_TEST_MAX_LIST_BYTES=n: a list holds at most n bytes of elements per message; a full one goes on
     // in the next message of the file (prints "continued <records so far>").
     long? maxListBytes = Environment.GetEnvironmentVariable("CAPMAP_TEST_MAX_LIST_BYTES") is { Length: > 0 } max ? long.Parse(max) : null;
-    builder = MappedMessageBuilder.Create(path, new MappedMessageOptions { Growth = growth, ReserveBytes = reserve, Overwrite = !append, Append = append, MaxListBytesPerMessage = maxListBytes });
+    // CAPMAP_TEST_COPY_TAIL_LIMIT=n: Complete copies a tail of at most n bytes instead of collapsing the gap.
+    long copyTailLimit = Environment.GetEnvironmentVariable("CAPMAP_TEST_COPY_TAIL_LIMIT") is { Length: > 0 } limit
+        ? long.Parse(limit) : MappedMessageBuilder.DefaultCopyTailLimitBytes;
+    builder = MappedMessageBuilder.Create(path, new MappedMessageOptions
+    {
+        Growth = growth, ReserveBytes = reserve, Overwrite = !append, Append = append, MaxListBytesPerMessage = maxListBytes,
+        CopyTailLimitBytes = copyTailLimit,
+    });
     var root = builder.InitRoot(0, 2);
     root.SetText(0, "batch");
     var list = builder.OpenStructList(root, 1, 1, 2);
