@@ -60,10 +60,13 @@ try
     bool compact = Environment.GetEnvironmentVariable("CAPMAP_TEST_COMPACT_LANES") == "1";
     // CAPMAP_TEST_CHUNK_BYTES=n: the growth step (default 64 MiB).
     long chunk = Environment.GetEnvironmentVariable("CAPMAP_TEST_CHUNK_BYTES") is { Length: > 0 } c ? long.Parse(c) : MappedFileOptions.DefaultChunkBytes;
+    // CAPMAP_TEST_COPY_TAIL_LIMIT=n: Complete copies a tail of at most n bytes instead of collapsing the gap.
+    long copyTailLimit = Environment.GetEnvironmentVariable("CAPMAP_TEST_COPY_TAIL_LIMIT") is { Length: > 0 } limit
+        ? long.Parse(limit) : MappedMessageBuilder.DefaultCopyTailLimitBytes;
     builder = MappedMessageBuilder.Create(path, new MappedMessageOptions
     {
         Growth = growth, ReserveBytes = reserve, ChunkBytes = chunk, Overwrite = !append, Append = append,
-        MaxListBytesPerMessage = maxListBytes, CompactLanes = compact,
+        MaxListBytesPerMessage = maxListBytes, CompactLanes = compact, CopyTailLimitBytes = copyTailLimit,
     });
     var root = builder.InitRoot(0, 2);
     root.SetText(0, "batch");

@@ -29,6 +29,15 @@ public sealed unsafe class MappedMessageBuilder : IDisposable
     /// </summary>
     private const long MaxTailMoveChunks = 16;
 
+    /// <summary>
+    /// A gap whose tail is at most this large is closed by copying the tail down even where collapse-range
+    /// works. The copy costs in proportion to the tail and closes the gap to the byte; collapse-range costs a
+    /// writeback of the file's dirty pages and a journal commit whatever the size (0.5–2 s for a one-record
+    /// message on a busy ext4, see docs/design.md) and leaves up to <see cref="MappedFileLayout.GapAlignment"/>
+    /// of padding before the gap, which is most of a small file.
+    /// </summary>
+    internal const long DefaultCopyTailLimitBytes = 8L << 20;
+
     /// <summary>Each list contributes two patches to a checkpoint record; the root takes one.</summary>
     public static int MaxStreamingLists => (CheckpointRecord.MaxPatches - 1) / 2;
 
@@ -444,9 +453,11 @@ public sealed unsafe class MappedMessageBuilder : IDisposable
     }
 
     /// <summary>
-    /// Closes each gap a streaming list left: collapse-range where the file system supports it (no data
-    /// moves), else move a small tail down (at most <see cref="MaxTailMoveChunks"/> chunks), else declare the gap as zero padding at the end of the
-    /// segment before it (the file keeps a hole there). On entry the last checkpoint describes the arena
+    /// Closes each gap a streaming list left: a tail of at most <see cref="MappedMessageOptions.CopyTailLimitBytes"/> is copied
+    /// down; a larger one is removed with collapse-range where the file system supports it (no data moves),
+    /// else moved down when at most <see cref="MoveTailLimitBytes"/>, else the gap is declared as zero
+    /// padding at the end of the segment before it (the file keeps a hole there). A tail is moved only when
+    /// that takes at most <see cref="MaxTailMoveChunks"/> chunks. On entry the last checkpoint describes the arena
     /// exactly (gaps as padding); each step keeps it so.
     /// </summary>
     private GapClosing CloseGaps()
@@ -459,16 +470,20 @@ public sealed unsafe class MappedMessageBuilder : IDisposable
             long nextStart = segments[i + 1].Offset;
             if (nextStart == end) continue;
 
+            // Collapse-range removes whole blocks: the part of the gap between block boundaries.
             long alignedEnd = NativeRange.AlignUp(end, MappedFileLayout.GapAlignment);
+            long alignedNext = nextStart / MappedFileLayout.GapAlignment * MappedFileLayout.GapAlignment;
             long tailBytes = segments[_arena.SegmentCount - 1].End - nextStart;
-            if (alignedEnd < nextStart && TryCollapseGap(i, alignedEnd, nextStart))
+            if (tailBytes <= Options.CopyTailLimitBytes && TryMoveTailDown(i, end, nextStart, tailBytes))
+            {
+                result |= GapClosing.Moved;
+            }
+            else if (alignedEnd < alignedNext && TryCollapseGap(i, alignedEnd, alignedNext))
             {
                 result |= GapClosing.Collapsed;
             }
-            else if (tailBytes <= MoveTailLimitBytes && tailBytes <= MaxTailMoveChunks * (nextStart - end) && _file.TryAllocateRange(end, tailBytes))
+            else if (tailBytes <= MoveTailLimitBytes && TryMoveTailDown(i, end, nextStart, tailBytes))
             {
-                MoveBlockJournaled(PendingMove.Copy(nextStart, end, tailBytes));
-                _arena.ShiftSegmentsAfter(i, nextStart - end);
                 result |= GapClosing.Moved;
             }
             else
@@ -479,6 +494,18 @@ public sealed unsafe class MappedMessageBuilder : IDisposable
             }
         }
         return result;
+    }
+
+    /// <summary>
+    /// Closes the gap after segment <paramref name="segmentBefore"/> by copying everything above it down to
+    /// <paramref name="end"/> (journaled). False (nothing changed) when the destination cannot be allocated.
+    /// </summary>
+    private bool TryMoveTailDown(int segmentBefore, long end, long nextStart, long tailBytes)
+    {
+        if (tailBytes > MaxTailMoveChunks * (nextStart - end) || !_file.TryAllocateRange(end, tailBytes)) return false;
+        MoveBlockJournaled(PendingMove.Copy(nextStart, end, tailBytes));
+        _arena.ShiftSegmentsAfter(segmentBefore, nextStart - end);
+        return true;
     }
 
     /// <summary>
@@ -507,8 +534,9 @@ public sealed unsafe class MappedMessageBuilder : IDisposable
         _file.Flush(_messageOffset, 0, fsync: true);
         CrashPoints.Reach("collapse done");
         PublishLayout(announced.AfterPendingMove());
-        _arena.PadSegmentTo(segmentBefore, from);
+        // What is left of the gap (below the first whole block and above the last) stays as padding.
         _arena.ShiftSegmentsAfter(segmentBefore, length);
+        _arena.PadSegmentTo(segmentBefore, _arena.Segments[segmentBefore + 1].Offset);
         return true;
     }
 

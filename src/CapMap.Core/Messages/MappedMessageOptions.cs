@@ -42,6 +42,13 @@ public sealed record MappedMessageOptions
     /// </summary>
     internal long? MaxListBytesPerMessage { get; init; }
 
+    /// <summary>
+    /// Complete copies a tail of at most this many bytes down to close a gap, rather than collapsing it (see
+    /// <see cref="MappedMessageBuilder.DefaultCopyTailLimitBytes"/>). Internal so that tests reach the
+    /// collapse path with small messages.
+    /// </summary>
+    internal long CopyTailLimitBytes { get; init; } = MappedMessageBuilder.DefaultCopyTailLimitBytes;
+
     internal MappedFileOptions ToFileOptions() => new()
     {
         ReserveBytes = ReserveBytes,

@@ -278,16 +278,16 @@ internal sealed unsafe class MappedSegmentArena : IStreamingArena
     }
 
     /// <summary>
-    /// At Complete: moves the declared start of a sparse stream's segment up to its lowest child (aligned
-    /// for collapse-range), so the unused child room becomes padding of the segment before it, a gap that
-    /// closing the gaps removes. The caller re-aims the one far pointer into the segment (the list's landing
+    /// At Complete: moves the declared start of a sparse stream's segment up to its lowest child, so the
+    /// unused child room becomes padding of the segment before it, a gap that closing the gaps removes (to
+    /// the byte by a copy; by collapse-range between the block boundaries inside it). The caller re-aims the one far pointer into the segment (the list's landing
     /// pad). Returns the bytes the start moved (0: nothing to do). No byte of the file changes.
     /// </summary>
     internal long RebaseStreamSegment(int index)
     {
         ref var segment = ref _segments[index];
         if (segment.ChildLow == 0 || index == _stream) return 0;
-        long newOffset = AlignDown(segment.ChildLow, MappedFileLayout.GapAlignment);
+        long newOffset = segment.ChildLow;
         long shift = newOffset - segment.Offset;
         segment.ChildLow = segment.ChildFloor = 0; // no more children here
         if (shift <= 0) return 0;

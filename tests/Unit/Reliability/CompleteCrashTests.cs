@@ -25,21 +25,23 @@ public sealed class CompleteCrashTests
 
     public CompleteCrashTests(ITestOutputHelper output) => _output = output;
 
-    public static TheoryData<string, string, bool, bool> FileSystems => new()
+    public static TheoryData<string, string, bool, bool, bool> FileSystems => new()
     {
         // ext4 (the temp directory): the list keeps a sparse hole (no move while streaming) and Complete
-        // closes it with collapse-range.
-        { "ext4", "collapse announced", false, false },
+        // closes it with collapse-range (told to: the tail is small enough to be copied otherwise).
+        { "ext4", "collapse announced", false, false, true },
+        // ext4 as it is: Complete copies the small tail down, journaled, instead of collapsing.
+        { "ext4", "copy chunk 0", false, false, false },
         // tmpfs has no collapse-range: the gap doubles with journaled moves while streaming, and Complete
         // moves the tail down, journaled chunk by chunk.
-        { "tmpfs", "copy chunk 1", true, false },
+        { "tmpfs", "copy chunk 1", true, false, false },
         // A message appended after one the file holds: the first must stay byte for byte at every step.
-        { "ext4", "collapse done", false, true },
+        { "ext4", "collapse done", false, true, true },
     };
 
     [Theory]
     [MemberData(nameof(FileSystems))]
-    public void A_kill_at_every_step_leaves_the_completed_message_or_exactly_the_last_checkpoint(string fileSystem, string expectedStep, bool movesWhileStreaming, bool append)
+    public void A_kill_at_every_step_leaves_the_completed_message_or_exactly_the_last_checkpoint(string fileSystem, string expectedStep, bool movesWhileStreaming, bool append, bool collapse)
     {
         using var tmpfs = fileSystem == "tmpfs" ? new TmpfsMount("256m") : null;
         using var temp = new TempDir();
@@ -58,7 +60,7 @@ public sealed class CompleteCrashTests
         // A run that is never killed lists the steps, and proves the path under test is the one taken.
         string stepsPath = Path.Combine(dir, "steps.bin");
         File.WriteAllBytes(stepsPath, [.. earlier, .. slack]);
-        var full = RunChild(stepsPath, killAt: long.MaxValue, payload: 0, append);
+        var full = RunChild(stepsPath, killAt: long.MaxValue, payload: 0, append, collapse: collapse);
         Assert.True(full.ExitCode == 0, full.Error);
         var steps = full.Steps;
         Assert.Contains(steps, s => s.StartsWith(expectedStep));
@@ -72,7 +74,7 @@ public sealed class CompleteCrashTests
         {
             string path = Path.Combine(dir, $"kill{k}.bin");
             File.WriteAllBytes(path, [.. earlier, .. slack]);
-            var run = RunChild(path, killAt: k, payload: 0, append);
+            var run = RunChild(path, killAt: k, payload: 0, append, collapse: collapse);
             Assert.True(run.ExitCode != 0, $"step {k}: the child was not killed");
             Assert.Equal(k, run.Steps.Count);
             bool inComplete = run.Steps.Contains("complete: everything checkpointed");
@@ -191,12 +193,13 @@ public sealed class CompleteCrashTests
         public List<long> Continued { get; init; } = [];
     }
 
-    private static ChildRun RunChild(string path, long killAt, int payload, bool append = false, long? maxListBytes = null)
+    private static ChildRun RunChild(string path, long killAt, int payload, bool append = false, long? maxListBytes = null, bool collapse = false)
     {
         // 1 GiB reserve: on ext4 the list's sparse hole is then 512 MiB, which a checkpointed file declares as
         // padding and capnp reads whole.
         var info = ChildWriter.StartInfo(path, Records, Every, "Fault", 1L << 30, payload);
         if (append) info.Environment["CAPMAP_TEST_APPEND"] = "1";
+        if (collapse) info.Environment["CAPMAP_TEST_COPY_TAIL_LIMIT"] = "0";
         if (maxListBytes is { } max) info.Environment["CAPMAP_TEST_MAX_LIST_BYTES"] = max.ToString();
         info.Environment["CAPMAP_TEST_KILL_AT_STEP"] = killAt == long.MaxValue ? "0" : killAt.ToString();
         var (code, output, error) = ChildWriter.Run(info, TimeSpan.FromMinutes(2));
