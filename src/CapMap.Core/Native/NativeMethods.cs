@@ -66,6 +66,16 @@ internal static unsafe class NativeMethods
     internal const int LOCK_UN = 8;
 
     [DllImport("libc", SetLastError = true)] internal static extern int flock(int fd, int operation);
+
+    // Mono.Posix.NETStandard 1.0.0 has no getrlimit(2) either; FileSystemFacts reads RLIMIT_FSIZE with it.
+    [StructLayout(LayoutKind.Sequential)]
+    internal struct RLimit
+    {
+        public ulong Current;
+        public ulong Maximum;
+    }
+
+    [DllImport("libc", SetLastError = true)] internal static extern int getrlimit(int resource, out RLimit limit);
 }
 
 /// <summary>Linux errno values used by CapMap (x86-64 / arm64 generic numbering).</summary>

@@ -1,3 +1,4 @@
+using CapMap.IO;
 using CapMap.Messages;
 using CapMap.Objects.Reading;
 using CapMap.Schema;
@@ -114,7 +115,7 @@ public sealed class ObjectMessageReader : IDisposable
             Fraction = (double)m / _messages.Count;
             _current?.Dispose();
             var options = new ReaderOptions { TraversalLimitInWords = message.MessageBytes / 8 + WireLimits.DefaultTraversalLimitInWords };
-            var reader = _current = MessageReader.FromFile(_file, options, message.Offset);
+            var reader = _current = MessageFile.Open(_file, options, message.Offset);
             var plan = planFor(message);
             var selection = reader.ReadConsistent(() => Selection.Of(reader.GetRoot(), plan.Root, plan.Target));
             if (skip >= selection.Count)
