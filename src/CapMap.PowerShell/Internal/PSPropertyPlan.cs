@@ -4,7 +4,6 @@ using System.Linq.Expressions;
 using System.Management.Automation;
 using System.Reflection;
 using CapMap.Clr;
-using CapMap.Objects;
 
 namespace CapMap.PowerShell.Internal;
 
