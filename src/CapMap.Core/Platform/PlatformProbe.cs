@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using CapMap.Mapping;
 using CapMap.Native;
 using Mono.Unix.Native;
