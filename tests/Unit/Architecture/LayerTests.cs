@@ -8,7 +8,8 @@ namespace CapMap.Tests.Architecture;
 /// <summary>
 /// The layers of docs/design.md hold: each folder of CapMap.Core uses (in its compiled IL: signatures, bodies,
 /// attributes, catch clauses) only the folders the design's layers block allows, the PowerShell module only the
-/// Core folders allowed to it, the rules themselves have no cycle, and they name no dependency that no longer exists.
+/// Core folders allowed to it, the rules themselves have no cycle, and they name no dependency that no longer exists;
+/// native calls are declared only in Native/.
 /// </summary>
 public sealed class LayerTests
 {
@@ -62,6 +63,20 @@ public sealed class LayerTests
         Assert.True(stale.Count == 0,
             "docs/design.md's layers block allows dependencies no code has (the diagram should show the real layers; " +
             $"remove them): {string.Join("; ", stale)}.");
+    }
+
+    [Fact]
+    public void OnlyNativeDeclaresNativeCalls()
+    {
+        // The design gives native calls one home, Native/ (NativeMethods), so the layers above reach the system
+        // through it and its few helpers instead of P/Invoke surfaces of their own.
+        var imports = NativeImports.Read(CoreAssembly);
+        Assert.Contains(imports, i => i.Method == "capmap_register"); // the reader sees them at all
+        var elsewhere = imports.Concat(NativeImports.Read(ModuleAssembly))
+            .Where(i => LayerRules.FolderOf(i.Type.Namespace) != "Native")
+            .Select(i => $"{i.Type}.{i.Method} ({i.Library})")
+            .ToList();
+        Assert.True(elsewhere.Count == 0, "Native calls declared outside Native/: " + string.Join("; ", elsewhere));
     }
 
     [Fact]
