@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using CapMap.Bench;
+using CapMap.IO;
 using CapMap.Mapping;
 using CapMap.Messages;
 using CapMap.Wire;
@@ -84,7 +85,7 @@ static int Core(string path, long records, GrowthMode growth, bool fsync, int pa
 static unsafe int Verify(string path, long records, int payloadBytes, int spotChecks)
 {
     var clock = Stopwatch.StartNew();
-    using var reader = MessageReader.FromFile(path, ReaderOptions.Unlimited);
+    using var reader = MessageFile.Open(path, ReaderOptions.Unlimited);
     var root = reader.GetRoot();
     var list = root.ReadList(1);
     var problems = new List<string>();

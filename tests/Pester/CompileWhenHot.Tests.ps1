@@ -24,7 +24,7 @@ namespace CapMapHotTests
 '@
         Add-Type -LiteralPath $GadgetAssembly
     }
-    $script:Threshold = [CapMap.Objects.CompileWhenHot[object, object]]::Threshold
+    $script:Threshold = [CapMap.Clr.CompileWhenHot[object, object]]::Threshold
     # What a record holds: every property's name, value and .NET type, in order.
     function Format-Record($Row) {
         ($Row.PSObject.Properties | ForEach-Object { '{0}={1}:{2}' -f $_.Name, $_.Value, $(if ($null -eq $_.Value) { 'null' } else { $_.Value.GetType().Name }) }) -join '; '
@@ -51,8 +51,8 @@ Add-Type -LiteralPath '$type'
 Import-Module '$ModuleManifest'
 `$gadgets = foreach (`$i in 0..$($case.Count - 1)) { [CapMapHotTests.Gadget]::new(`$i) }
 `$gadgets | Export-CapnpMessage -Path '$($case.File)' -WarningAction SilentlyContinue
-`$getter = [CapMap.Objects.DefaultPropertyAccessor]::FindGetter([CapMapHotTests.Gadget], 'Id')
-[CapMap.Objects.CompileWhenHot[object, object]]::IsCompiled(`$getter)
+`$getter = [CapMap.Clr.PropertyGetters]::Find([CapMapHotTests.Gadget], 'Id')
+[CapMap.Clr.CompileWhenHot[object, object]]::IsCompiled(`$getter)
 "@
             $output = & $pwsh @prefix -NoProfile -NonInteractive -Command $script 2>&1
             if ($LASTEXITCODE -ne 0) { throw "Export of $($case.Count) gadgets failed: $($output -join "`n")" }

@@ -1,6 +1,6 @@
-using CapMap.Native;
 using CapMap.Mapping;
-using CapMap.Platform;
+using CapMap.Native;
+using CapMap.Wire;
 using Mono.Unix.Native;
 
 namespace CapMap.IO;
@@ -18,7 +18,7 @@ namespace CapMap.IO;
 /// result read through this mapping is only valid if <see cref="ThrowIfTruncated"/> passes after it
 /// (<see cref="ReadConsistent{T}"/> does both).
 /// </remarks>
-internal sealed unsafe class ReadOnlyFileMapping : IDisposable
+internal sealed unsafe class ReadOnlyFileMapping : ITruncatableMemory
 {
     private readonly string _path;
     private readonly int _fd;
@@ -71,7 +71,7 @@ internal sealed unsafe class ReadOnlyFileMapping : IDisposable
 
     /// <summary>
     /// Runs <paramref name="read"/> over the mapping and returns its result only if the file stayed whole
-    /// meanwhile (<see cref="ThrowIfShrunk"/>). A <see cref="Wire.CapnpFormatException"/> raised while the
+    /// meanwhile (<see cref="ThrowIfShrunk"/>). A <see cref="CapnpFormatException"/> raised while the
     /// file was being cut is the cut's doing (the reader saw zeros), so it is reported as the truncation.
     /// </summary>
     public T ReadConsistent<T>(Func<T> read)
@@ -81,7 +81,7 @@ internal sealed unsafe class ReadOnlyFileMapping : IDisposable
         {
             result = read();
         }
-        catch (Wire.CapnpFormatException e)
+        catch (CapnpFormatException e)
         {
             ThrowIfShrunk(e);
             throw;

@@ -2,57 +2,6 @@ using System.Buffers.Binary;
 
 namespace CapMap.Messages;
 
-/// <summary>What a checkpoint record says about the file.</summary>
-public enum MessageFileState
-{
-    /// <summary>No valid CapMap record: a file some other writer made, or one killed before its first checkpoint.</summary>
-    Unknown = 0,
-
-    /// <summary>A checkpoint was written while building; the file may hold more after it.</summary>
-    Checkpoint = 1,
-
-    /// <summary>The message was finished: table written, file cut to size.</summary>
-    Complete = 2,
-}
-
-/// <summary>A declared segment: where it starts in the file and how many words the table gives it.</summary>
-public readonly record struct DeclaredSegment(long FileOffset, int Words);
-
-/// <summary>A word to write back when restoring a checkpoint (the root pointer, a list's committed count).</summary>
-public readonly record struct WordPatch(long FileOffset, ulong Value);
-
-/// <summary>What kind of data move a checkpoint record announces (see <see cref="PendingMove"/>).</summary>
-public enum PendingMoveKind
-{
-    /// <summary>The file range [Offset, Offset + Length) is being removed with collapse-range; the file was <c>FileBytesBefore</c> long.</summary>
-    Collapse = 1,
-
-    /// <summary>The bytes [Offset, Offset + Length) are being copied to Destination, chunk by chunk (see <see cref="JournaledMove"/>).</summary>
-    Copy = 2,
-}
-
-/// <summary>
-/// A move of every byte from <see cref="Offset"/> on that was announced before it began. The record
-/// that carries it describes the layout <em>before</em> the move; after the move, everything at or past
-/// <see cref="Offset"/> sits <see cref="Shift"/> bytes further on. Repair tells which of the two is on
-/// disk (a collapse changes the file's length by exactly <see cref="Length"/>; a copy journals its progress)
-/// and restores the matching one, so a kill at any instant of a move leaves a restorable file.
-/// </summary>
-public readonly record struct PendingMove(PendingMoveKind Kind, long Offset, long Length, long Other)
-{
-    /// <summary>A collapse of [offset, offset + length) in a file of <paramref name="fileBytesBefore"/> bytes.</summary>
-    public static PendingMove Collapse(long offset, long length, long fileBytesBefore) => new(PendingMoveKind.Collapse, offset, length, fileBytesBefore);
-
-    /// <summary>A copy of [source, source + length) to <paramref name="destination"/>.</summary>
-    public static PendingMove Copy(long source, long destination, long length) => new(PendingMoveKind.Copy, source, length, destination);
-
-    /// <summary>How far the bytes from <see cref="Offset"/> on travel (negative: towards the start of the file).</summary>
-    public long Shift => Kind == PendingMoveKind.Collapse ? -Length : Other - Offset;
-
-    /// <summary>Where the moved bytes begin after the move: the layout the record describes shifts from here.</summary>
-    public long ShiftFrom => Kind == PendingMoveKind.Collapse ? Offset + Length : Offset;
-}
-
 /// <summary>
 /// A checkpoint record: enough to rewrite the header of the message exactly as it was at a checkpoint.
 /// Two slots in the header page are written alternately with a rising sequence number and a checksum,

@@ -1,6 +1,4 @@
-using System.Runtime.InteropServices;
 using CapMap.Native;
-using Mono.Unix.Native;
 
 namespace CapMap.Messages;
 
@@ -12,36 +10,12 @@ namespace CapMap.Messages;
 /// </summary>
 internal static class SparseLanes
 {
-    private const long Ext4Magic = 0xEF53, XfsMagic = 0x58465342;
-    private const int RlimitFsize = 1;
-
-    [StructLayout(LayoutKind.Sequential)]
-    private struct RLimit
-    {
-        public ulong Current;
-        public ulong Maximum;
-    }
-
-    [DllImport("libc", SetLastError = true)]
-    private static extern int getrlimit(int resource, out RLimit limit);
-
-    public static bool Allowed(string path) => FileSizeIsUnlimited() && CanCollapse(path);
-
-    private static bool FileSizeIsUnlimited() => getrlimit(RlimitFsize, out var limit) == 0 && limit.Current == ulong.MaxValue;
+    public static bool Allowed(string path) => FileSystemFacts.FileSizeIsUnlimited() && CanCollapse(path);
 
     private static bool CanCollapse(string path)
     {
         string? dir = Path.GetDirectoryName(Path.GetFullPath(path));
-        if (dir is null) return false;
-        int fd = Syscall.open(dir, OpenFlags.O_RDONLY | OpenFlags.O_DIRECTORY | OpenFlags.O_CLOEXEC);
-        if (fd < 0) return false;
-        try
-        {
-            return NativeMethods.capmap_fs_type(fd, out long magic) == 0 && (magic & 0xFFFF_FFFF) is Ext4Magic or XfsMagic;
-        }
-        finally
-        {
-            Syscall.close(fd);
-        }
+        return dir is not null && FileSystemFacts.TryGetType(dir, out long magic)
+            && (magic & 0xFFFF_FFFF) is FileSystemFacts.Ext4Magic or FileSystemFacts.XfsMagic;
     }
 }

@@ -87,6 +87,16 @@ internal static unsafe class NativeMethods
         errno = fd < 0 ? Marshal.GetLastPInvokeError() : 0;
         return fd;
     }
+
+    // Mono.Posix.NETStandard 1.0.0 has no getrlimit(2) either; FileSystemFacts reads RLIMIT_FSIZE with it.
+    [StructLayout(LayoutKind.Sequential)]
+    internal struct RLimit
+    {
+        public ulong Current;
+        public ulong Maximum;
+    }
+
+    [DllImport("libc", SetLastError = true)] internal static extern int getrlimit(int resource, out RLimit limit);
 }
 
 /// <summary>Linux errno values used by CapMap (x86-64 / arm64 generic numbering).</summary>

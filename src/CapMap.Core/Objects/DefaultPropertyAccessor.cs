@@ -1,7 +1,7 @@
 using System.Collections;
-using System.Collections.Concurrent;
 using System.Linq.Expressions;
 using System.Reflection;
+using CapMap.Clr;
 using CapMap.Schema;
 
 namespace CapMap.Objects;
@@ -12,9 +12,9 @@ namespace CapMap.Objects;
 /// <item>any <see cref="IDictionary"/> (Hashtable, <c>Dictionary&lt;string, …&gt;</c>, OrderedDictionary): exact key first,
 /// then a case-insensitive scan of the string keys unless the dictionary is known to ignore case already;</item>
 /// <item><see cref="StructValue"/> and any <c>IReadOnlyDictionary&lt;string, object?&gt;</c> or <c>IDictionary&lt;string, object?&gt;</c>;</item>
-/// <item>any other object: its public instance properties (not indexers), through getters compiled once per type.
-/// Where two properties differ only in case, an exact-case match wins, else the first declared. A getter that
-/// throws reads as null, as <c>Select-Object</c> shows it.</item>
+/// <item>any other object: its public instance properties (not indexers), through getters compiled once per type
+/// (<see cref="PropertyGetters"/>). Where two properties differ only in case, an exact-case match wins, else the first
+/// declared. A getter that throws reads as null, as <c>Select-Object</c> shows it.</item>
 /// </list>
 /// Thread-safe.
 /// </summary>
@@ -23,7 +23,6 @@ public sealed class DefaultPropertyAccessor : IPropertyAccessor
     /// <summary>The shared instance (it holds no per-caller state).</summary>
     public static DefaultPropertyAccessor Instance { get; } = new();
 
-    private static readonly ConcurrentDictionary<Type, TypeProperties> s_types = new();
     private static readonly Func<Hashtable, IEqualityComparer?> s_hashtableComparer = CompileHashtableComparerGetter();
 
     private DefaultPropertyAccessor() { }
@@ -61,7 +60,7 @@ public sealed class DefaultPropertyAccessor : IPropertyAccessor
                 }
                 return false;
             default:
-                var getter = GetTypeProperties(source.GetType()).Find(name);
+                var getter = PropertyGetters.Find(source.GetType(), name);
                 if (getter is null)
                 {
                     value = null;
@@ -88,16 +87,9 @@ public sealed class DefaultPropertyAccessor : IPropertyAccessor
             case IDictionary<string, object?> generic:
                 return generic.Keys.ToList();
             default:
-                return GetTypeProperties(source.GetType()).Names;
+                return PropertyGetters.Names(source.GetType());
         }
     }
-
-    /// <summary>
-    /// The getter of public instance property <paramref name="name"/> of <paramref name="type"/> (exact case first,
-    /// then ignoring case), compiled once per type, or null. It takes an instance of the type and returns null where
-    /// the getter throws. Used by the per-type fast paths (<see cref="StructWriter"/>, the PowerShell binder).
-    /// </summary>
-    public static Func<object, object?>? FindGetter(Type type, string name) => GetTypeProperties(type).Find(name);
 
     /// <summary>True when <see cref="TryGetValue"/> reads <paramref name="source"/> through reflected properties.</summary>
     internal static bool UsesReflection(object source) =>
@@ -153,66 +145,4 @@ public sealed class DefaultPropertyAccessor : IPropertyAccessor
         }
     }
 
-    private static TypeProperties GetTypeProperties(Type type) => s_types.GetOrAdd(type, static t => new TypeProperties(t));
-
-    private sealed class TypeProperties
-    {
-        private readonly Dictionary<string, Func<object, object?>> _exact = new(StringComparer.Ordinal);
-        private readonly Dictionary<string, Func<object, object?>> _ignoreCase = new(StringComparer.OrdinalIgnoreCase);
-
-        public TypeProperties(Type type)
-        {
-            var names = new List<string>();
-            foreach (var property in type.GetProperties(BindingFlags.Instance | BindingFlags.Public))
-            {
-                if (property.GetIndexParameters().Length != 0 || property.GetMethod is not { IsPublic: true }) continue;
-                if (property.PropertyType.IsByRefLike || property.PropertyType.IsPointer) continue;
-                if (_exact.ContainsKey(property.Name)) continue; // hidden by a derived property of the same name
-                var getter = Compile(type, property);
-                _exact.Add(property.Name, getter);
-                _ignoreCase.TryAdd(property.Name, getter);
-                names.Add(property.Name);
-            }
-            Names = names.ToArray();
-        }
-
-        public string[] Names { get; }
-
-        public Func<object, object?>? Find(string name) =>
-            _exact.TryGetValue(name, out var g) || _ignoreCase.TryGetValue(name, out g) ? g : null;
-
-        // A getter that throws reads as null, as Select-Object shows it: Process.ExitCode of a running process
-        // must not reject the record. Reflection first, compiled once the property has been read often enough
-        // (CompileWhenHot): a type seen for a few objects costs no code generation. The catch is compiled into the
-        // getter, so the fast path stays one delegate.
-        private static Func<object, object?> Compile(Type type, PropertyInfo property) =>
-            CompileWhenHot<object, object?>.Create(source => ReadOrNull(property, source), () => CompileNow(type, property));
-
-        private static Func<object, object?> CompileNow(Type type, PropertyInfo property)
-        {
-            try
-            {
-                var o = Expression.Parameter(typeof(object), "o");
-                var body = Expression.Convert(Expression.Property(Expression.Convert(o, type), property), typeof(object));
-                var guarded = Expression.TryCatch(body, Expression.Catch(typeof(Exception), Expression.Constant(null, typeof(object))));
-                return Expression.Lambda<Func<object, object?>>(guarded, o).Compile();
-            }
-            catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or NotSupportedException)
-            {
-                return source => ReadOrNull(property, source); // e.g. by-ref-like property types; reflection still reports them
-            }
-        }
-
-        private static object? ReadOrNull(PropertyInfo property, object source)
-        {
-            try
-            {
-                return property.GetValue(source);
-            }
-            catch (Exception e) when (e is TargetInvocationException or TargetException)
-            {
-                return null; // as the compiled getter's catch-all: a throwing getter, or an object of another type
-            }
-        }
-    }
 }

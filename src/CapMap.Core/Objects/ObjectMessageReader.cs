@@ -1,3 +1,4 @@
+using CapMap.IO;
 using CapMap.Messages;
 using CapMap.Objects.Reading;
 using CapMap.Schema;
@@ -146,7 +147,7 @@ public sealed class ObjectMessageReader : IDisposable
             Fraction = (double)m / _messages.Count;
             _current?.Dispose();
             var options = new ReaderOptions { TraversalLimitInWords = remaining };
-            var reader = _current = MessageReader.FromFile(_file, options, message.Offset);
+            var reader = _current = MessageFile.Open(_file, options, message.Offset);
             var plan = planFor(message);
             var selection = OverBudgetSaid(() => reader.ReadConsistent(() => Selection.Of(reader.GetRoot(), plan.Root, plan.Target)));
             if (skip >= selection.Count)

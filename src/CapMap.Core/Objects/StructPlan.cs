@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Collections;
+using CapMap.Clr;
 using CapMap.Schema;
 using CapMap.Wire;
 using static CapMap.Objects.ValueConverter;
@@ -182,7 +183,7 @@ internal sealed class StructPlan
         var binding = _binding;
         if (binding is not null && binding.Type == type) return binding.Getters;
         var getters = new Func<object, object?>?[_fields.Length];
-        for (int i = 0; i < getters.Length; i++) getters[i] = DefaultPropertyAccessor.FindGetter(type, _fields[i].Name);
+        for (int i = 0; i < getters.Length; i++) getters[i] = PropertyGetters.Find(type, _fields[i].Name);
         _binding = new TypeBinding(type, getters);
         return getters;
     }

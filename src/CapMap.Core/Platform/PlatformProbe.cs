@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using CapMap.Mapping;
 using CapMap.Native;
 using Mono.Unix.Native;
@@ -176,25 +175,17 @@ public static class PlatformProbe
             free = (long)(sv.f_bavail * sv.f_frsize);
             block = (long)sv.f_bsize;
         }
-        int fd = Syscall.open(dir, OpenFlags.O_RDONLY | OpenFlags.O_DIRECTORY | OpenFlags.O_CLOEXEC);
-        if (fd >= 0)
+        try
         {
-            try
+            if (FileSystemFacts.TryGetType(dir, out long type))
             {
-                if (NativeMethods.capmap_fs_type(fd, out long type) == 0)
-                {
-                    magic = type;
-                    name = FileSystemName(type);
-                }
+                magic = type;
+                name = FileSystemName(type);
             }
-            catch (Exception ex) when (ex is DllNotFoundException or EntryPointNotFoundException)
-            {
-                notes.Add("File system type unknown: " + ex.Message);
-            }
-            finally
-            {
-                Syscall.close(fd);
-            }
+        }
+        catch (Exception ex) when (ex is DllNotFoundException or EntryPointNotFoundException)
+        {
+            notes.Add("File system type unknown: " + ex.Message);
         }
         return (name, magic, free, block);
     }

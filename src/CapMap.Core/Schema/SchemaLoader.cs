@@ -1,3 +1,4 @@
+using CapMap.IO;
 using CapMap.Wire;
 using L = CapMap.Schema.SchemaCapnpLayout;
 
@@ -36,7 +37,7 @@ internal sealed class SchemaLoader
         ArgumentNullException.ThrowIfNull(path);
         try
         {
-            using var message = MessageReader.FromFile(path);
+            using var message = MessageFile.Open(path);
             return new SchemaLoader(SchemaBudget.Unlimited).Read(message.GetRoot());
         }
         catch (CapnpFormatException e)

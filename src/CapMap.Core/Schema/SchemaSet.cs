@@ -1,36 +1,5 @@
 namespace CapMap.Schema;
 
-/// <summary>An import of a requested file (<c>CodeGeneratorRequest.RequestedFile.Import</c>).</summary>
-public readonly record struct FileImport(ulong Id, string Name);
-
-/// <summary>A file the compiler was asked to generate code for (<c>CodeGeneratorRequest.RequestedFile</c>).</summary>
-public sealed class RequestedFileSchema
-{
-    internal RequestedFileSchema(ulong id, string fileName, IReadOnlyList<FileImport> imports)
-    {
-        Id = id;
-        FileName = fileName;
-        Imports = imports;
-    }
-
-    /// <summary>The file's id (its <c>@0x…</c> line).</summary>
-    public ulong Id { get; }
-
-    /// <summary>The file name as given to <c>capnp compile</c>.</summary>
-    public string FileName { get; }
-
-    /// <summary>The files it imports, as named in its import statements.</summary>
-    public IReadOnlyList<FileImport> Imports { get; }
-
-    /// <summary>The file's node, or null if the request did not include it.</summary>
-    public FileSchema? File { get; private set; }
-
-    internal void Bind(SchemaSet set) => File = set.TryGetById(Id) as FileSchema;
-
-    /// <inheritdoc />
-    public override string ToString() => FileName;
-}
-
 /// <summary>
 /// All nodes of a <c>CodeGeneratorRequest</c> (the output of <c>capnp compile -o-</c>): the requested files'
 /// nodes and those of every file they import. Immutable and safe to share between threads once loaded.

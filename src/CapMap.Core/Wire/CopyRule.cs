@@ -1,37 +1,5 @@
 namespace CapMap.Wire;
 
-/// <summary>What a pointer must reach, by a schema: the checks a decode by that schema makes on it.</summary>
-public enum CopyExpectation
-{
-    /// <summary>A struct (its own pointers checked by <see cref="CopyRule.Pointers"/>).</summary>
-    Struct,
-
-    /// <summary>A list (its elements checked by <see cref="CopyRule.Element"/>).</summary>
-    List,
-
-    /// <summary>Text: a list of bytes ending in NUL.</summary>
-    Text,
-
-    /// <summary>Data: a list of bytes.</summary>
-    Data,
-}
-
-/// <summary>What a list's elements must be, by a schema.</summary>
-public enum ElementExpectation
-{
-    /// <summary>Numbers or enums: anything but a list of bits.</summary>
-    Scalar,
-
-    /// <summary>Bools: any encoding reads.</summary>
-    Bool,
-
-    /// <summary>Structs: anything but a list of bits (each checked by the struct rule in <see cref="CopyRule.Element"/>).</summary>
-    Struct,
-
-    /// <summary>Pointers (Text, Data, lists): a list whose elements hold a pointer, each checked by <see cref="CopyRule.Element"/>.</summary>
-    Pointer,
-}
-
 /// <summary>
 /// A schema's expectations for one pointer, for <see cref="DetachedCopy"/>: a copy checks while it copies what a
 /// decode by the schema would check later (pointer kinds, NUL-terminated Text, element encodings), so a bad record

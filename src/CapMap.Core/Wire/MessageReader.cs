@@ -14,7 +14,7 @@ public sealed unsafe partial class MessageReader : IDisposable
     private readonly ulong*[] _segmentStarts;
     private readonly int[] _segmentWords;
     private readonly IDisposable? _owner;
-    private readonly IO.ReadOnlyFileMapping? _file; // the owner, when reading a mapped file that may shrink
+    private readonly ITruncatableMemory? _file; // the owner, when reading a mapped file that may shrink
     private readonly int _nestingLimit;
     private long _traversalRemaining;
     private bool _disposed;
@@ -24,7 +24,7 @@ public sealed unsafe partial class MessageReader : IDisposable
         options ??= ReaderOptions.Default;
         Table = table;
         _owner = owner;
-        _file = owner as IO.ReadOnlyFileMapping;
+        _file = owner as ITruncatableMemory;
         _nestingLimit = options.NestingLimit;
         _traversalRemaining = options.TraversalLimitInWords;
         _segmentStarts = new ulong*[table.SegmentCount];
@@ -36,7 +36,11 @@ public sealed unsafe partial class MessageReader : IDisposable
         }
     }
 
-    /// <summary>Reads a message from memory the caller owns and keeps alive for the reader's lifetime.</summary>
+    /// <summary>
+    /// Reads a message from memory the caller owns and keeps alive for the reader's lifetime. An
+    /// <paramref name="owner"/> that is <see cref="ITruncatableMemory"/> (a file mapping) is asked after every pointer
+    /// whether the memory was cut; the reader disposes the owner with itself.
+    /// </summary>
     public static MessageReader FromMemory(byte* message, long length, ReaderOptions? options = null, IDisposable? owner = null)
     {
         var table = Framing.ReadTable(new ReadOnlySpan<byte>(message, (int)Math.Min(length, int.MaxValue)));
@@ -61,34 +65,6 @@ public sealed unsafe partial class MessageReader : IDisposable
         }
     }
 
-    /// <summary>
-    /// Maps a message file read-only and reads it in place (zero-copy). The file may be cut by another
-    /// process while it is read: every pointer the reader follows then ends in
-    /// <see cref="IO.FileTruncatedException"/>, but values read straight from a struct (numbers, bools)
-    /// read as zeros, so check with <see cref="ThrowIfFileTruncated"/> after reading, or read through
-    /// <see cref="ReadConsistent{T}"/>.
-    /// </summary>
-    /// <exception cref="IO.FileTruncatedException">The file shrank while its segment table was read.</exception>
-    /// <param name="path">The file.</param>
-    /// <param name="options">Traversal and nesting limits.</param>
-    /// <param name="messageOffset">Where the message starts, for a file that holds a stream of several (see <see cref="MessageStream"/>).</param>
-    public static MessageReader FromFile(string path, ReaderOptions? options = null, long messageOffset = 0)
-    {
-        long length = new FileInfo(path).Length;
-        if (length - messageOffset < 8 || messageOffset < 0)
-            throw new CapnpFormatException($"'{path}' is {length} bytes long; a message at byte {messageOffset} needs at least 8.");
-        var mapping = IO.ReadOnlyFileMapping.Open(path);
-        try
-        {
-            return mapping.ReadConsistent(() => FromMemory(mapping.Pointer + messageOffset, mapping.Length - messageOffset, options, mapping));
-        }
-        catch
-        {
-            mapping.Dispose();
-            throw;
-        }
-    }
-
     /// <summary>The segment table the message starts with.</summary>
     public SegmentTable Table { get; }
 
@@ -96,8 +72,9 @@ public sealed unsafe partial class MessageReader : IDisposable
     public int SegmentCount => _segmentWords.Length;
 
     /// <summary>
-    /// Throws <see cref="IO.FileTruncatedException"/> if the file this reader maps was cut since it was
-    /// opened and a read touched the part that is gone (that read saw zeros). No-op for memory readers.
+    /// Throws (<see cref="IO.FileTruncatedException"/>, see <see cref="IO.MessageFile.Open"/>) if the file this reader
+    /// maps was cut since it was opened and a read touched the part that is gone (that read saw zeros). No-op for
+    /// memory readers.
     /// </summary>
     public void ThrowIfFileTruncated() => _file?.ThrowIfShrunk();
 

@@ -211,8 +211,19 @@ public abstract class CapMapCmdletBase : PSCmdlet, IDisposable
         return null!;
     }
 
+    /// <summary>
+    /// Resolves a -Schema argument and the -RootType in it (the schema's only root candidate when no root type is
+    /// given), or stops the command: what every cmdlet that takes -Schema and -RootType does with them.
+    /// </summary>
+    protected (CapnpSchema Schema, CapMap.Schema.StructSchema Root) ResolveSchemaAndRoot(object? schema, string rootType)
+    {
+        var resolved = ResolveSchema(schema);
+        if (rootType.Length == 0 && resolved.RootCandidates.Length == 1) rootType = resolved.RootCandidates[0];
+        return (resolved, ResolveRootType(resolved, rootType));
+    }
+
     /// <summary>Finds -RootType in the schema or stops the command (RootTypeNotFound, RootTypeAmbiguous).</summary>
-    protected CapMap.Schema.StructSchema ResolveRootType(CapnpSchema schema, string rootType)
+    private CapMap.Schema.StructSchema ResolveRootType(CapnpSchema schema, string rootType)
     {
         try
         {

@@ -1,6 +1,5 @@
 using System.Collections;
 using System.Management.Automation;
-using CapMap.PowerShell.Internal;
 using CapMap.Schema.Inference;
 
 namespace CapMap.PowerShell.Commands;
@@ -11,7 +10,7 @@ namespace CapMap.PowerShell.Commands;
 /// </summary>
 [Cmdlet(VerbsData.ConvertTo, "CapnpSchema")]
 [OutputType(typeof(CapnpSchema), typeof(string))]
-public sealed class ConvertToCapnpSchemaCommand : CapMapCmdletBase
+public sealed class ConvertToCapnpSchemaCommand : SchemaInferenceCmdletBase
 {
     private SchemaInferrer? _inferrer;
 
@@ -30,27 +29,11 @@ public sealed class ConvertToCapnpSchemaCommand : CapMapCmdletBase
     [ValidateNotNullOrEmpty]
     public string Field { get; set; } = "records";
 
-    /// <summary>Levels of nested objects kept as structs; deeper values become their strings.</summary>
-    [Parameter]
-    [ValidateRange(0, 16)]
-    public int Depth { get; set; } = new InferenceOptions().Depth;
-
-    /// <summary>Records looked at (the rest are ignored).</summary>
-    [Parameter]
-    [ValidateRange(1, int.MaxValue)]
-    public int SampleSize { get; set; } = new InferenceOptions().SampleSize;
-
     /// <summary>Return .capnp source text instead of the schema object.</summary>
     [Parameter]
     public SwitchParameter AsText { get; set; }
 
-    protected override void BeginProcessing() => _inferrer = new SchemaInferrer(new InferenceOptions
-    {
-        Depth = Depth,
-        SampleSize = SampleSize,
-        Adapter = PSObjectAdapter.Instance,
-        Schema = new InferredSchemaOptions { RootType = RootType, RecordsField = Field },
-    });
+    protected override void BeginProcessing() => _inferrer = new SchemaInferrer(InferenceOptionsFor(RootType, Field));
 
     protected override void ProcessRecord()
     {

@@ -57,9 +57,7 @@ public sealed class ImportCapnpMessageCommand : ExistingFileCmdletBase
     protected override void BeginProcessing()
     {
         if (Schema is null) return; // each file's carried schema
-        var schema = ResolveSchema(Schema);
-        string rootType = RootType.Length == 0 && schema.RootCandidates.Length == 1 ? schema.RootCandidates[0] : RootType;
-        _root = ResolveRootType(schema, rootType);
+        (_, _root) = ResolveSchemaAndRoot(Schema, RootType);
         _target = ResolveField(_root, Field, rootIfNoList: true);
     }
 

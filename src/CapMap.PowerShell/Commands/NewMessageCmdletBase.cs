@@ -1,4 +1,3 @@
-using System.IO;
 using System.Management.Automation;
 using CapMap.Mapping;
 using CapMap.Messages;
@@ -8,11 +7,29 @@ using CapMap.Schema.Inference;
 namespace CapMap.PowerShell.Commands;
 
 /// <summary>
-/// Base of the cmdlets that create a mapped message (New-CapnpMappedMessage, Export-CapnpMessage): the file,
-/// the schema and root type, the root's values, and how the file is reserved and grown.
+/// Base of the cmdlets that create a mapped message (New-CapnpMappedMessage, Export-CapnpMessage): the file
+/// (-Path or -LiteralPath naming one new file, -Force to replace an existing one), the schema and root type (or how
+/// to infer them), the root's values, and how the file is reserved and grown. Derived cmdlets declare
+/// <c>SupportsShouldProcess</c> and ask <c>ShouldProcess</c> with the path <see cref="ResolveMessageFile"/> returns,
+/// after every check that can fail, so -WhatIf reports only what would really happen.
 /// </summary>
-public abstract class NewMessageCmdletBase : NewFileCmdletBase
+public abstract class NewMessageCmdletBase : SchemaInferenceCmdletBase
 {
+    /// <summary>The file to create.</summary>
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet)]
+    [ValidateNotNullOrEmpty]
+    public string Path { get; set; } = "";
+
+    /// <summary>The file to create, taken as written.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = LiteralPathSet)]
+    [Alias("PSPath", "LP")]
+    [ValidateNotNullOrEmpty]
+    public string LiteralPath { get; set; } = "";
+
+    /// <summary>Replace an existing file.</summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
     /// <summary>The schema: what Import-CapnpSchema returns, or the path of a .capnp or precompiled schema file. Without it the schema is inferred from the records.</summary>
     [Parameter]
     [ValidateNotNull]
@@ -23,16 +40,6 @@ public abstract class NewMessageCmdletBase : NewFileCmdletBase
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(RootTypeCompleter))]
     public string RootType { get; set; } = "";
-
-    /// <summary>Without -Schema: levels of nested objects kept as structs; deeper values become their strings.</summary>
-    [Parameter]
-    [ValidateRange(0, 16)]
-    public int Depth { get; set; } = new InferenceOptions().Depth;
-
-    /// <summary>Without -Schema: records looked at before the schema is fixed.</summary>
-    [Parameter]
-    [ValidateRange(1, int.MaxValue)]
-    public int SampleSize { get; set; } = new InferenceOptions().SampleSize;
 
     /// <summary>Values of root fields (not the streamed lists): a hashtable or an object.</summary>
     [Parameter]
@@ -59,7 +66,7 @@ public abstract class NewMessageCmdletBase : NewFileCmdletBase
     [Parameter]
     public SwitchParameter Append { get; set; }
 
-    /// <summary>The file to write: with -Append an existing file is fine.</summary>
+    /// <summary>The file to write, checked (FileExists without -Force or -Append, PathIsDirectory, PathNotFound) or the command stops.</summary>
     protected string ResolveMessageFile() => ResolveNewFile(ParameterSetName == LiteralPathSet ? LiteralPath : Path, Force || Append);
 
     /// <summary>With -Append, the schema the file's last message carries (null: no file, no messages, or none carried).</summary>
@@ -85,25 +92,11 @@ public abstract class NewMessageCmdletBase : NewFileCmdletBase
     protected bool InfersSchema => Schema is null;
 
     /// <summary>The resolved -Schema and -RootType (the schema's only root candidate when -RootType is not given), or the command stops.</summary>
-    protected (CapnpSchema Schema, StructSchema Root) ResolveSchemaAndRoot()
-    {
-        var schema = ResolveSchema(Schema);
-        string rootType = RootType.Length == 0 && schema.RootCandidates.Length == 1 ? schema.RootCandidates[0] : RootType;
-        return (schema, ResolveRootType(schema, rootType));
-    }
+    protected (CapnpSchema Schema, StructSchema Root) ResolveSchemaAndRoot() => ResolveSchemaAndRoot(Schema, RootType);
 
     /// <summary>How the schema is inferred without -Schema: -Depth, -SampleSize, -RootType and the records field.</summary>
-    protected InferenceOptions InferenceOptions(string? recordsField) => new()
-    {
-        Depth = Depth,
-        SampleSize = SampleSize,
-        Adapter = Internal.PSObjectAdapter.Instance,
-        Schema = new InferredSchemaOptions
-        {
-            RootType = RootType.Length == 0 ? "Batch" : RootType,
-            RecordsField = string.IsNullOrEmpty(recordsField) ? "records" : recordsField,
-        },
-    };
+    protected InferenceOptions InferenceOptions(string? recordsField) =>
+        InferenceOptionsFor(RootType.Length == 0 ? "Batch" : RootType, string.IsNullOrEmpty(recordsField) ? "records" : recordsField);
 
     /// <summary>Creates the message file with the root's -Property values, or stops the command with the error's ErrorId. The file carries the schema.</summary>
     private protected CapnpMappedMessage CreateMessage(string path, CapnpSchema schema, StructSchema root)

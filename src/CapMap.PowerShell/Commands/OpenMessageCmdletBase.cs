@@ -13,11 +13,3 @@ public abstract class OpenMessageCmdletBase : CapMapCmdletBase
     [ValidateNotNull]
     public CapnpMappedMessage Message { get; set; } = null!;
 }
-
-/// <summary>An <see cref="OpenMessageCmdletBase"/> that can pass the message on (Save, Close).</summary>
-public abstract class PassThruMessageCmdletBase : OpenMessageCmdletBase
-{
-    /// <summary>Output the message afterwards.</summary>
-    [Parameter]
-    public SwitchParameter PassThru { get; set; }
-}

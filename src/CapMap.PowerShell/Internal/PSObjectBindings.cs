@@ -3,6 +3,7 @@ using System.Collections.Specialized;
 using System.Linq.Expressions;
 using System.Management.Automation;
 using System.Reflection;
+using CapMap.Clr;
 using CapMap.Objects;
 
 namespace CapMap.PowerShell.Internal;
@@ -168,13 +169,13 @@ internal sealed class DotNetTypeBinding : PropertyBinding
         {
             if (pso is null)
             {
-                getters[i] = DefaultPropertyAccessor.FindGetter(type, names[i]) ?? (_ => null);
+                getters[i] = PropertyGetters.Find(type, names[i]) ?? (_ => null);
                 continue;
             }
             // Only a member PowerShell itself takes from the .NET property, with the same type, may skip PowerShell.
             if (pso.Properties[names[i]] is PSProperty adapted && type.GetProperty(adapted.Name, BindingFlags.Instance | BindingFlags.Public) is { } clr
                 && clr.PropertyType.FullName == adapted.TypeNameOfValue)
-                getters[i] = DefaultPropertyAccessor.FindGetter(type, adapted.Name);
+                getters[i] = PropertyGetters.Find(type, adapted.Name);
         }
         return new DotNetTypeBinding(type, pso is not null, getters, names.ToArray());
     }

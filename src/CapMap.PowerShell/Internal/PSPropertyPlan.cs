@@ -3,7 +3,7 @@ using System.Collections.Specialized;
 using System.Linq.Expressions;
 using System.Management.Automation;
 using System.Reflection;
-using CapMap.Objects;
+using CapMap.Clr;
 
 namespace CapMap.PowerShell.Internal;
 
@@ -91,7 +91,7 @@ internal sealed class PSPropertyPlan
         };
         if (name is null || type.GetProperty(name, BindingFlags.Instance | BindingFlags.Public) is not { } clr) return null;
         if (p is PSProperty && clr.PropertyType.FullName != p.TypeNameOfValue) return null;
-        return DefaultPropertyAccessor.FindGetter(type, name);
+        return PropertyGetters.Find(type, name);
     }
 
     private static Func<PSObject, object?>? CompileCode(MethodInfo method)

@@ -5,6 +5,7 @@ using CapMap.Schema;
 using CapMap.Schema.Inference;
 using CapMap.Tests.Objects;
 using CapMap.Tests.Schema;
+using CapMap.Tests.Schema.Inference;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -61,6 +62,7 @@ public sealed class CarriedSchemaReaderTests(
         var batches = new[] { Records(0, 40), Records(40, 3) };
         var schema = SchemaInferrer.Infer(batches[0]);
         var codec = new InferredRecordCodec(schema);
+        var dictionaries = new DictionaryRecordCodec(schema);
         var root = schema.ToSchemaSet().GetStruct(schema.Root.Identifier);
         string path = Path.Combine(_dir, "inferred.bin");
         for (int i = 0; i < batches.Length; i++)
@@ -88,14 +90,14 @@ public sealed class CarriedSchemaReaderTests(
         Assert.Equal(batches.Length, es.Count);
         for (int i = 0; i < batches.Length; i++)
         {
-            var expected = new Dictionary<string, object?> { [root.Fields[0].Name] = batches[i].Select(r => WithUnsetNullFlags(codec.Record, codec.Encode(r))).ToArray() };
+            var expected = new Dictionary<string, object?> { [root.Fields[0].Name] = batches[i].Select(r => WithUnsetNullFlags(codec.Record, dictionaries.Encode(r))).ToArray() };
             Check(cpp[i], json => JsonValues.AssertStruct(json, expected, root, exact: true));
             Check(es[i], json => JsonValues.AssertStruct(json, CapnpEsInteropTests.AsCapnpEsReads(expected, root), root, exact: true));
         }
     }
 
     /// <summary>
-    /// The stored values as a reader sees them: <see cref="InferredRecordCodec.Encode"/> names a null flag only when
+    /// The stored values as a reader sees them: <see cref="DictionaryRecordCodec.Encode"/> names a null flag only when
     /// it is set, but every reader shows the flags of present values too, as false.
     /// </summary>
     private static IReadOnlyDictionary<string, object?> WithUnsetNullFlags(InferredStruct s, IReadOnlyDictionary<string, object?> stored)

@@ -1,4 +1,5 @@
 using System.Text;
+using CapMap.IO;
 using CapMap.Schema;
 using CapMap.Tests.Schema;
 using CapMap.Wire;
@@ -224,7 +225,7 @@ public class ReaderInteropTests(ITestOutputHelper output)
         try
         {
             File.WriteAllBytes(path, binary);
-            using var message = MessageReader.FromFile(path);
+            using var message = MessageFile.Open(path);
             var v = DynamicValueReader.ReadStruct(message.GetRoot(), AllTypes);
             JsonValues.AssertStruct(JsonValues.Parse(InteropVectors.Json(InteropVectors.Full())), v, AllTypes);
         }

@@ -125,7 +125,7 @@ public sealed class ReaderTruncationTests : IDisposable
     {
         string path = _dir.File(name);
         File.Copy(_original, path, overwrite: true);
-        var reader = MessageReader.FromFile(path, ReaderOptions.Unlimited);
+        var reader = MessageFile.Open(path, ReaderOptions.Unlimited);
         records = reader.GetRoot().ReadList(1);
         Assert.Equal(0, Mono.Unix.Native.Syscall.truncate(path, 4096));
         return reader;
@@ -151,7 +151,7 @@ public sealed class ReaderTruncationTests : IDisposable
             cutter.Start();
             try
             {
-                using var reader = MessageReader.FromFile(path, ReaderOptions.Unlimited);
+                using var reader = MessageFile.Open(path, ReaderOptions.Unlimited);
                 ready.Set();
                 WalkAndVerify(reader);
                 full++;
@@ -174,7 +174,7 @@ public sealed class ReaderTruncationTests : IDisposable
     private double TimeOneWalk()
     {
         var clock = Stopwatch.StartNew();
-        using (var reader = MessageReader.FromFile(_original, ReaderOptions.Unlimited))
+        using (var reader = MessageFile.Open(_original, ReaderOptions.Unlimited))
             WalkAndVerify(reader);
         return Math.Max(1, clock.Elapsed.TotalMilliseconds);
     }

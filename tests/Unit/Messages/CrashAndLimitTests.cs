@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using CapMap.IO;
 using CapMap.Mapping;
 using CapMap.Messages;
 using CapMap.Wire;
@@ -72,7 +73,7 @@ public sealed class CrashAndLimitTests : IDisposable
             long peak = long.Parse(File.ReadAllText(Path.Combine(cgroup, "memory.max_usage_in_bytes")).Trim());
             Assert.True(peak <= 256L << 20, $"cgroup peak {peak}");
             Assert.True(new FileInfo(path).Length > 512L << 20);
-            using var reader = MessageReader.FromFile(path, ReaderOptions.Unlimited);
+            using var reader = MessageFile.Open(path, ReaderOptions.Unlimited);
             var records = reader.GetRoot().ReadList(1);
             Assert.Equal(700_000, records.Count);
             Assert.Equal(699_999, records.GetStruct(699_999).ReadInt64(0));

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using CapMap.IO;
 using CapMap.Mapping;
 using CapMap.Messages;
 using CapMap.Wire;
@@ -63,7 +64,7 @@ public sealed class LargeMessageTests : IDisposable
         }
         _output.WriteLine($"capnp convert: {watch.Elapsed.TotalSeconds:F1} s");
 
-        using var reader = MessageReader.FromFile(path, ReaderOptions.Unlimited);
+        using var reader = MessageFile.Open(path, ReaderOptions.Unlimited);
         var list2 = reader.GetRoot().ReadList(1);
         Assert.Equal("five gigabytes", reader.GetRoot().ReadText(0));
         Assert.Equal(records, list2.Count);

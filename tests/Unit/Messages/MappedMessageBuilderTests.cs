@@ -1,3 +1,4 @@
+using CapMap.IO;
 using CapMap.Mapping;
 using CapMap.Messages;
 using CapMap.Wire;
@@ -41,7 +42,7 @@ public sealed class MappedMessageBuilderTests : IDisposable
 
     internal static void AssertRecords(string path, int count)
     {
-        using var reader = MessageReader.FromFile(path, ReaderOptions.Unlimited);
+        using var reader = MessageFile.Open(path, ReaderOptions.Unlimited);
         var root = reader.GetRoot();
         Assert.Equal("batch", root.ReadText(0));
         var records = root.ReadList(1);
@@ -84,7 +85,7 @@ public sealed class MappedMessageBuilderTests : IDisposable
             Assert.Single(summary.SegmentWords);
             Assert.Equal(GapClosing.None, summary.Gaps);
         }
-        using var reader = MessageReader.FromFile(path);
+        using var reader = MessageFile.Open(path);
         Assert.Equal(42, reader.GetRoot().ReadInt64(0));
         Assert.Equal("hello", reader.GetRoot().ReadText(0));
     }
@@ -98,7 +99,7 @@ public sealed class MappedMessageBuilderTests : IDisposable
         Assert.Equal("keep me", File.ReadAllText(path));
         using (var builder = MappedMessageBuilder.Create(path, new MappedMessageOptions { Overwrite = true, ReserveBytes = 1L << 28 }))
             builder.InitRoot(1, 0).WriteInt32(0, 5);
-        Assert.Equal(5, MessageReader.FromFile(path).GetRoot().ReadInt32(0));
+        Assert.Equal(5, MessageFile.Open(path).GetRoot().ReadInt32(0));
     }
 
     [Fact]
@@ -109,7 +110,7 @@ public sealed class MappedMessageBuilderTests : IDisposable
         first.InitRoot(1, 0).WriteInt64(0, 7);
         Assert.Throws<FileLockedException>(() => MappedMessageBuilder.Create(path, new MappedMessageOptions { Overwrite = true, ReserveBytes = 1L << 28 }));
         first.Complete();
-        using var reader = MessageReader.FromFile(path);
+        using var reader = MessageFile.Open(path);
         Assert.Equal(7, reader.GetRoot().ReadInt64(0));
     }
 

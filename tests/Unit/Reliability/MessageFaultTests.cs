@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
+using CapMap.IO;
 using CapMap.Mapping;
 using CapMap.Messages;
 using CapMap.Tests.Mapping;
@@ -168,7 +169,7 @@ public sealed unsafe class MessageFaultTests : IDisposable
         }
         var result = MessageRepair.Repair(copy);
         Assert.Equal(0, result.RecordCount);
-        using var reader = MessageReader.FromFile(copy);
+        using var reader = MessageFile.Open(copy);
         var repaired = reader.GetRoot();
         Assert.Equal("batch", repaired.ReadText(0));
         Assert.True(repaired.IsPointerNull(1));

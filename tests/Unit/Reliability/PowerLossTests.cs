@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text.Json;
+using CapMap.IO;
 using CapMap.Messages;
 using CapMap.Tests.Interop;
 using CapMap.Tests.Mapping;
@@ -125,7 +126,7 @@ public sealed class PowerLossTests(ITestOutputHelper output) : IDisposable
     /// <summary>Every record is the one the writer wrote: a power cut must never bring back zeros or stale bytes as records.</summary>
     private static void AssertRecordsIntact(string path, long count, string context)
     {
-        using var reader = MessageReader.FromFile(path, ReaderOptions.Unlimited);
+        using var reader = MessageFile.Open(path, ReaderOptions.Unlimited);
         var root = reader.GetRoot();
         Assert.True(root.ReadText(0) == "batch", $"{context}: the root's label is lost");
         var records = root.ReadList(1);

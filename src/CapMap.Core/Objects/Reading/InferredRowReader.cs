@@ -6,7 +6,7 @@ namespace CapMap.Objects.Reading;
 
 /// <summary>
 /// Reads the records of an <see cref="InferredSchema"/> straight from the wire into the objects they were written
-/// from, by the rules of the type table (the same values as <see cref="InferredRecordCodec.Read"/>): original
+/// from, by the rules of the type table (the same values as decoding the stored values field by field gives): original
 /// property names, .NET types (DateTime, Guid, enums, arrays, lists, hashtables), nested objects as
 /// <see cref="Row"/>s whose shape records the .NET type name. A set null flag reads as null, and flags are never
 /// properties. Field readers and row types are made once per struct.
@@ -63,7 +63,7 @@ public sealed class InferredRowReader
     /// <param name="s">The struct.</param>
     /// <param name="clr">What its values were in .NET.</param>
     /// <param name="path">Property path, for messages.</param>
-    /// <param name="asObject">A record is always an object (as <see cref="InferredRecordCodec.Read"/> gives it), even when the records were dictionaries.</param>
+    /// <param name="asObject">A record is always an object (as decoding the stored values gives it), even when the records were dictionaries.</param>
     private Func<StructReader, object> ObjectReaderFor(InferredStruct s, ClrTypeInfo? clr, string path, bool asObject = false)
     {
         if (!asObject && _structs.TryGetValue(s, out var done)) return done;

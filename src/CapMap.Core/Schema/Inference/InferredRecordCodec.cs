@@ -1,24 +1,15 @@
-using System.Collections;
-using System.Collections.Specialized;
 using CapMap.Wire;
 
 namespace CapMap.Schema.Inference;
 
 /// <summary>
-/// Converts objects to and from the records of an <see cref="InferredSchema"/>: <see cref="Write"/> puts an object
-/// into a record struct (properties matched to fields by original name; values converted by the type table),
-/// <see cref="Read"/> gives back an <see cref="ObjectRecord"/> with the original names and .NET types. The
-/// in-between form (<see cref="Encode"/>, <see cref="Decode"/>) is the one <see cref="DynamicValueReader"/> reads:
-/// a struct as a dictionary by Cap'n Proto field name, a list as <c>IReadOnlyList&lt;object?&gt;</c>, scalars as the
-/// exact primitive. Not thread-safe (it counts <see cref="Unseen"/> properties).
+/// Writes objects as the records of an <see cref="InferredSchema"/>: <see cref="Write"/> puts an object into a record
+/// struct (properties matched to fields by original name; values converted by the type table). Records are read back
+/// by the row readers (<c>Objects.Reading.InferredRowReader</c>). Not thread-safe (it counts <see cref="Unseen"/>
+/// properties).
 /// </summary>
 public sealed class InferredRecordCodec
 {
-    private readonly ObjectAdapter _adapter;
-    private readonly ShapeObserver _describer;
-    private readonly Dictionary<InferredStruct, Dictionary<string, InferredField>> _fieldsByName = new(ReferenceEqualityComparer.Instance);
-    private readonly StructSchema _recordSchema;
-    private readonly Dictionary<InferredStruct, (object Key, Dictionary<string, object?> Stored)> _lastNested = new(ReferenceEqualityComparer.Instance);
     private readonly InferredRecordWriter _writer;
 
     /// <summary>Creates a codec for the schema's records.</summary>
@@ -28,11 +19,8 @@ public sealed class InferredRecordCodec
         ArgumentNullException.ThrowIfNull(schema);
         Schema = schema;
         Record = schema.Record ?? throw new ArgumentException("The schema's root is not a list of records.", nameof(schema));
-        _adapter = adapter ?? ObjectAdapter.Default;
-        _describer = new ShapeObserver(_adapter, int.MaxValue);
         SchemaSet = schema.ToSchemaSet();
-        _recordSchema = (StructSchema)SchemaSet.GetById(Record.Id);
-        _writer = new InferredRecordWriter(Record, _adapter, Unseen);
+        _writer = new InferredRecordWriter(Record, adapter ?? ObjectAdapter.Default, Unseen);
     }
 
     /// <summary>The schema.</summary>
@@ -49,149 +37,8 @@ public sealed class InferredRecordCodec
 
     /// <summary>
     /// Writes <paramref name="record"/> into a struct of the record's size (e.g. an element of the root's list):
-    /// straight into the struct through plans made once per struct, the same bytes as <see cref="Encode"/> written
-    /// by <see cref="DynamicValueWriter"/>.
+    /// straight into the struct through plans made once per struct.
     /// </summary>
     /// <exception cref="InferredValueException">A value does not fit its field's type.</exception>
     public void Write(StructBuilder target, object? record) => _writer.Write(target, record);
-
-    /// <summary>Reads a record struct back as the object it was written from.</summary>
-    public ObjectRecord Read(StructReader source) => Decode(DynamicValueReader.ReadStruct(source, _recordSchema));
-
-    /// <summary>The record's stored values by Cap'n Proto field name; a value without properties is the record's <c>Value</c>.</summary>
-    /// <exception cref="InferredValueException">A value does not fit its field's type.</exception>
-    public IReadOnlyDictionary<string, object?> Encode(object? record)
-    {
-        var value = _adapter.Unwrap(record);
-        var properties = _describer.Describe(value)?.Properties ?? [new("Value", value)];
-        return EncodeStruct(Record, properties, "");
-    }
-
-    /// <summary>The object a record's stored values (by Cap'n Proto field name) stand for.</summary>
-    /// <exception cref="InferredValueException">A stored value does not read back as its recorded .NET type.</exception>
-    public ObjectRecord Decode(IReadOnlyDictionary<string, object?> stored)
-    {
-        ArgumentNullException.ThrowIfNull(stored);
-        var recordClr = Schema.Root.Fields[0].Clr?.Element;
-        return new ObjectRecord(recordClr?.Argument, DecodeFields(Record, stored, ""));
-    }
-
-    private Dictionary<string, object?> EncodeStruct(InferredStruct s, IEnumerable<KeyValuePair<string, object?>> properties, string path)
-    {
-        var byName = FieldsByName(s);
-        var result = new Dictionary<string, object?>(s.Fields.Count, StringComparer.Ordinal);
-        foreach (var (name, v) in properties)
-        {
-            if (!byName.TryGetValue(name, out var field))
-            {
-                Unseen.Add(path + name);
-                continue;
-            }
-            result[field.Identifier] = EncodeValue(field.Type, field.Clr, v, path + name);
-        }
-        // A null or missing value leaves its field 0; only the flag tells that apart from a real 0.
-        foreach (var f in s.Fields)
-            if (f.NullFlag is { } flag && (!result.TryGetValue(f.Identifier, out var stored) || stored is null))
-                result[flag.Identifier] = true;
-        return result;
-    }
-
-    private Dictionary<string, InferredField> FieldsByName(InferredStruct s)
-    {
-        if (!_fieldsByName.TryGetValue(s, out var byName))
-        {
-            byName = new Dictionary<string, InferredField>(StringComparer.Ordinal);
-            foreach (var f in s.Fields) byName.TryAdd(f.Name, f);
-            _fieldsByName[s] = byName;
-        }
-        return byName;
-    }
-
-    private object? EncodeValue(InferredType type, ClrTypeInfo? clr, object? raw, string where)
-    {
-        var value = _adapter.Unwrap(raw);
-        if (value is null) return null;
-        switch (type.Kind)
-        {
-            case TypeKind.Struct:
-            {
-                // Files in a row share their directory (a new DirectoryInfo per FileInfo.Directory call, one
-                // path) and PowerShell's drive and provider objects: their stored form is made once. Any other
-                // object may have changed since the last record, so it is read again.
-                object? key = _adapter.ReusableKey(value);
-                if (key is not null && _lastNested.TryGetValue(type.Struct!, out var last) && last.Key.Equals(key))
-                    return last.Stored;
-                if (_describer.Describe(value, nested: true) is not { } described)
-                    throw new InferredValueException($"{where}: a {value.GetType().Name} ('{ClrTypeTable.ToText(value)}') has no properties for struct {type}.");
-                var stored = EncodeStruct(type.Struct!, described.Properties, where + ".");
-                if (key is not null) _lastNested[type.Struct!] = (key, stored);
-                return stored;
-            }
-            case TypeKind.List:
-            {
-                var items = new List<object?>();
-                if (value is IEnumerable e && value is not (string or IDictionary or byte[]))
-                    foreach (var item in e) items.Add(EncodeValue(type.Element!, clr?.Element, item, where + "[]"));
-                else
-                    items.Add(EncodeValue(type.Element!, clr?.Element, value, where + "[]")); // a single value is a one-element list
-                return items;
-            }
-            case TypeKind.Enum:
-            {
-                string name = ClrTypeTable.ToText(value);
-                int ordinal = IndexOf(type.Enum!.Enumerants, name);
-                return ordinal >= 0 ? (ushort)ordinal : ClrTypeTable.Encode(value, TypeKind.Enum, clr, where);
-            }
-            case TypeKind.Void:
-                return null;
-            default:
-                return ClrTypeTable.Encode(value, type.Kind, clr, where);
-        }
-    }
-
-    private static int IndexOf(IReadOnlyList<string> names, string name)
-    {
-        for (int i = 0; i < names.Count; i++)
-            if (string.Equals(names[i], name, StringComparison.OrdinalIgnoreCase))
-                return i;
-        return -1;
-    }
-
-    private IEnumerable<KeyValuePair<string, object?>> DecodeFields(InferredStruct s, IReadOnlyDictionary<string, object?> stored, string path)
-    {
-        foreach (var f in s.Fields)
-        {
-            if (f.FlagsNullOf is not null) continue;
-            stored.TryGetValue(f.Identifier, out var v);
-            if (f.NullFlag is { } flag && stored.TryGetValue(flag.Identifier, out var isNull) && isNull is true)
-                v = null;
-            yield return new(f.Name, DecodeValue(f.Type, f.Clr, v, path + f.Name));
-        }
-    }
-
-    private object? DecodeValue(InferredType type, ClrTypeInfo? clr, object? stored, string where)
-    {
-        if (stored is null) return null;
-        switch (type.Kind)
-        {
-            case TypeKind.Struct:
-            {
-                var fields = DecodeFields(type.Struct!, (IReadOnlyDictionary<string, object?>)stored, where + ".");
-                if (!InferredValues.IsDictionary(clr)) return new ObjectRecord(clr?.Argument, fields);
-                var dictionary = InferredValues.NewDictionary(clr);
-                foreach (var (k, v) in fields) dictionary[k] = v;
-                return dictionary;
-            }
-            case TypeKind.List:
-            {
-                var items = (IReadOnlyList<object?>)stored;
-                var decoded = items.Select(i => DecodeValue(type.Element!, clr?.Element, i, where + "[]")).ToArray();
-                return InferredValues.MakeCollection(clr, decoded);
-            }
-            case TypeKind.Enum:
-                return stored is ushort u ? InferredValues.EnumName(type.Enum!.Enumerants, u) : stored;
-            default:
-                return InferredValues.Scalar(stored, clr, where);
-        }
-    }
 }

@@ -16,7 +16,7 @@ internal sealed class InferredRecordWriter
     private readonly ObjectAdapter _adapter;
     private readonly ShapeObserver _describer;
     private readonly UnseenProperties _unseen;
-    private readonly StructPlan _record;
+    private readonly InferredStructPlan _record;
     private readonly Dictionary<InferredStruct, (object Key, object?[] Slots)> _lastNested = new(ReferenceEqualityComparer.Instance);
 
     public InferredRecordWriter(InferredStruct record, ObjectAdapter adapter, UnseenProperties unseen)
@@ -24,7 +24,7 @@ internal sealed class InferredRecordWriter
         _adapter = adapter;
         _describer = new ShapeObserver(adapter, int.MaxValue);
         _unseen = unseen;
-        _record = new StructPlan(record, "");
+        _record = new InferredStructPlan(record, "");
     }
 
     /// <summary>Writes <paramref name="record"/> into <paramref name="target"/>; a value without properties is the record's <c>Value</c>.</summary>
@@ -36,7 +36,7 @@ internal sealed class InferredRecordWriter
         WriteStruct(target, _record, EncodeStruct(_record, properties));
     }
 
-    private object?[] EncodeStruct(StructPlan plan, IEnumerable<KeyValuePair<string, object?>> properties)
+    private object?[] EncodeStruct(InferredStructPlan plan, IEnumerable<KeyValuePair<string, object?>> properties)
     {
         var slots = new object?[plan.Fields.Length];
         int position = 0;
@@ -106,7 +106,7 @@ internal sealed class InferredRecordWriter
         return -1;
     }
 
-    private static void WriteStruct(StructBuilder b, StructPlan plan, object?[] slots)
+    private static void WriteStruct(StructBuilder b, InferredStructPlan plan, object?[] slots)
     {
         foreach (var f in plan.Fields)
         {
@@ -166,17 +166,17 @@ internal sealed class InferredRecordWriter
             Clr = clr;
             Where = where;
             if (type.Kind == TypeKind.List) Element = new ValuePlan(type.Element!, clr?.Element, where + "[]");
-            if (type.Kind == TypeKind.Struct) Struct = new StructPlan(type.Struct!, where + ".");
+            if (type.Kind == TypeKind.Struct) Struct = new InferredStructPlan(type.Struct!, where + ".");
         }
 
         public InferredType Type { get; }
         public ClrTypeInfo? Clr { get; }
         public string Where { get; }
         public ValuePlan? Element { get; }
-        public StructPlan? Struct { get; }
+        public InferredStructPlan? Struct { get; }
     }
 
-    private sealed class FieldPlan(int index, int offset, int nullFlagIndex, ValuePlan value)
+    private sealed class InferredFieldPlan(int index, int offset, int nullFlagIndex, ValuePlan value)
     {
         public int Index { get; } = index;
         public int Offset { get; } = offset;
@@ -188,30 +188,30 @@ internal sealed class InferredRecordWriter
     /// A struct's fields as slots, and which field each property position of the last object held: objects of one
     /// shape give the same name instances in the same order, so a record matches its names by reference.
     /// </summary>
-    private sealed class StructPlan
+    private sealed class InferredStructPlan
     {
         private readonly Dictionary<string, int> _byName = new(StringComparer.Ordinal);
         private string?[] _namesAt = [];
         private int[] _fieldAt = [];
 
-        public StructPlan(InferredStruct s, string path)
+        public InferredStructPlan(InferredStruct s, string path)
         {
             Struct = s;
             Path = path;
             var fields = s.Fields;
-            Fields = new FieldPlan[fields.Count];
+            Fields = new InferredFieldPlan[fields.Count];
             for (int i = 0; i < fields.Count; i++)
             {
                 var f = fields[i];
                 _byName.TryAdd(f.Name, i);
                 int flag = f.NullFlag is { } nullFlag ? nullFlag.Ordinal : -1;
-                Fields[i] = new FieldPlan(i, checked((int)f.Offset), flag, new ValuePlan(f.Type, f.Clr, path + f.Name));
+                Fields[i] = new InferredFieldPlan(i, checked((int)f.Offset), flag, new ValuePlan(f.Type, f.Clr, path + f.Name));
             }
         }
 
         public InferredStruct Struct { get; }
         public string Path { get; }
-        public FieldPlan[] Fields { get; }
+        public InferredFieldPlan[] Fields { get; }
 
         /// <summary>The index of the field the property at <paramref name="position"/> goes to; -1 if the schema has none.</summary>
         public int FieldAt(int position, string name)

@@ -3,19 +3,6 @@ using System.Text;
 
 namespace CapMap.Schema.Inference;
 
-/// <summary>Names of the root struct, its list field and the file an <see cref="InferredSchema"/> is written as.</summary>
-public sealed record InferredSchemaOptions
-{
-    /// <summary>The root struct's name (default <c>Batch</c>).</summary>
-    public string RootType { get; init; } = "Batch";
-
-    /// <summary>The root's one field, the list of records (default <c>records</c>).</summary>
-    public string RecordsField { get; init; } = "records";
-
-    /// <summary>The file name in display names and in the request (default <c>inferred.capnp</c>).</summary>
-    public string FileName { get; init; } = "inferred.capnp";
-}
-
 /// <summary>
 /// A schema CapMap made up itself: a root struct (<c>Batch</c>) whose one field is the list of records
 /// (<c>records :List(Record)</c>), the record struct and the structs nested in it. It knows its exact Cap'n Proto

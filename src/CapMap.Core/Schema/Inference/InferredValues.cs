@@ -5,7 +5,7 @@ namespace CapMap.Schema.Inference;
 
 /// <summary>
 /// The read-back rules of the type table that do not depend on how the stored values were decoded, shared by
-/// <see cref="InferredRecordCodec.Decode"/> (from a dictionary) and the row reader (straight from the wire):
+/// the row reader (straight from the wire) and the tests' reference decoder (from a dictionary):
 /// collections as the array or list type they were, dictionaries as the flavour they were, enums by name.
 /// </summary>
 public static class InferredValues

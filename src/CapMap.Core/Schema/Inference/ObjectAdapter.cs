@@ -65,7 +65,7 @@ public class ObjectAdapter
         foreach (var p in properties)
         {
             // Compiled once per type; null where the getter throws (Process.ExitCode on a running process, and the like).
-            var getter = Objects.DefaultPropertyAccessor.FindGetter(type, p.Name);
+            var getter = Clr.PropertyGetters.Find(type, p.Name);
             yield return new(p.Name, getter?.Invoke(value));
         }
     }

@@ -14,7 +14,7 @@ namespace CapMap.Tests.Objects.Reading;
 /// <summary>
 /// The row readers give the values the general decoders give: <see cref="StructRowReader"/> those of
 /// <see cref="DynamicValueReader"/> (enums as names), <see cref="InferredRowReader"/> those of
-/// <see cref="InferredRecordCodec.Read"/>; and the generated row types behave as plain .NET objects.
+/// <see cref="CapMap.Tests.Schema.Inference.DictionaryRecordCodec.Read"/>; and the generated row types behave as plain .NET objects.
 /// </summary>
 public class RowReaderTests
 {

@@ -26,7 +26,8 @@ internal static class InferenceTestSupport
         using var reader = MessageReader.FromFramedBytes(bytes);
         var list = reader.GetRoot().ReadList((int)codec.Schema.Root.Fields[0].Offset);
         var result = new List<ObjectRecord>(list.Count);
-        for (int i = 0; i < list.Count; i++) result.Add(codec.Read(list.GetStruct(i)));
+        var dictionaries = new DictionaryRecordCodec(codec.Schema);
+        for (int i = 0; i < list.Count; i++) result.Add(dictionaries.Read(list.GetStruct(i)));
         return result;
     }
 

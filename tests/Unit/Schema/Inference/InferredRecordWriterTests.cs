@@ -9,7 +9,7 @@ namespace CapMap.Tests.Schema.Inference;
 
 /// <summary>
 /// The record writer (<see cref="InferredRecordCodec.Write"/>, straight into the struct) against the reference
-/// path it replaced: <see cref="InferredRecordCodec.Encode"/>'s dictionaries written by <see cref="DynamicValueWriter"/>.
+/// path it replaced: <see cref="DictionaryRecordCodec.Encode"/>'s dictionaries written by <see cref="DynamicValueWriter"/>.
 /// Both must give the same message bytes.
 /// </summary>
 public class InferredRecordWriterTests
@@ -43,17 +43,20 @@ public class InferredRecordWriterTests
     {
         var schema = SchemaInferrer.Infer([new OrderedDictionary { ["name"] = "a", ["n"] = 1 }]);
         var bad = new OrderedDictionary { ["name"] = "a text that would take words", ["n"] = "not a number" };
-        var failed = TryWrite(new InferredRecordCodec(schema), [bad], (codec, target, r) => codec.Write(target, r));
-        var untouched = TryWrite(new InferredRecordCodec(schema), [bad], (_, _, _) => { });
+        var codec = new InferredRecordCodec(schema);
+        var failed = TryWrite(schema, codec.Unseen, [bad], codec.Write);
+        var untouched = TryWrite(schema, new UnseenProperties(), [bad], (_, _) => { });
         Assert.Contains("n", failed.Failures);
         Assert.Equal(untouched.Message, failed.Message);
     }
 
     private static void AssertSameBytes(InferredSchema schema, IReadOnlyList<object?> records, string where = "")
     {
-        var written = TryWrite(new InferredRecordCodec(schema), records, (codec, target, r) => codec.Write(target, r));
-        var reference = TryWrite(new InferredRecordCodec(schema), records, (codec, target, r) =>
-            DynamicValueWriter.WriteStruct(target, (StructSchema)codec.SchemaSet.GetById(codec.Record.Id), codec.Encode(r)));
+        var codec = new InferredRecordCodec(schema);
+        var written = TryWrite(schema, codec.Unseen, records, codec.Write);
+        var dictionaries = new DictionaryRecordCodec(schema);
+        var recordSchema = (StructSchema)dictionaries.SchemaSet.GetById(dictionaries.Record.Id);
+        var reference = TryWrite(schema, dictionaries.Unseen, records, (target, r) => DynamicValueWriter.WriteStruct(target, recordSchema, dictionaries.Encode(r)));
         Assert.True(reference.Message.SequenceEqual(written.Message), $"{where}: the writer's {written.Message.Length} bytes differ from the reference's {reference.Message.Length}");
         Assert.Equal(reference.Failures, written.Failures);
         Assert.Equal(reference.Unseen, written.Unseen);
@@ -61,20 +64,20 @@ public class InferredRecordWriterTests
 
     // A record whose value does not fit is left as it is (zeros) in both paths, as a failed Add leaves nothing.
     private static (byte[] Message, string Failures, IReadOnlyDictionary<string, long> Unseen) TryWrite(
-        InferredRecordCodec codec, IReadOnlyList<object?> records, Action<InferredRecordCodec, StructBuilder, object?> write)
+        InferredSchema schema, UnseenProperties unseen, IReadOnlyList<object?> records, Action<StructBuilder, object?> write)
     {
         using var arena = new HeapSegmentArena();
         var message = new MessageBuilder(arena);
-        var root = codec.Schema.Root;
+        var root = schema.Root;
         var builder = message.InitRoot(root.DataWordCount, root.PointerCount);
-        var list = builder.InitStructList((int)root.Fields[0].Offset, records.Count, codec.Record.DataWordCount, codec.Record.PointerCount);
+        var list = builder.InitStructList((int)root.Fields[0].Offset, records.Count, schema.Record!.DataWordCount, schema.Record.PointerCount);
         var failures = new List<string>();
         for (int i = 0; i < records.Count; i++)
         {
-            try { write(codec, list.GetStruct(i), records[i]); }
+            try { write(list.GetStruct(i), records[i]); }
             catch (InferredValueException e) { failures.Add($"{i}: {e.Message}"); }
         }
-        return (message.ToFramedBytes(), string.Join("\n", failures), new Dictionary<string, long>(codec.Unseen.Counts));
+        return (message.ToFramedBytes(), string.Join("\n", failures), new Dictionary<string, long>(unseen.Counts));
     }
 
     private static readonly string[] Names = ["a", "b", "c", "Id", "id", "n", "when", "tags", "inner", "x y", "aIsNull"];

@@ -150,7 +150,7 @@ public class SchemaInferrerTests
         var sample = new Hashtable { ["a"] = 1 };
         var schema = SchemaInferrer.Infer([sample, new Hashtable { ["a"] = 2, ["late"] = 1 }], new InferenceOptions { SampleSize = 1 });
         Assert.Single(schema.Record!.Fields, f => f.FlagsNullOf is null);
-        var codec = new InferredRecordCodec(schema);
+        var codec = new DictionaryRecordCodec(schema);
         codec.Encode(sample);
         Assert.Equal(0, codec.Unseen.Total);
         var later = new OrderedDictionary { ["a"] = 3, ["late"] = "x", ["later"] = 2 };
@@ -166,7 +166,7 @@ public class SchemaInferrerTests
     public void ValuesThatDoNotFitTheInferredTypeFailWithATypedException()
     {
         var schema = SchemaInferrer.Infer([new Hashtable { ["n"] = 1 }]);
-        var codec = new InferredRecordCodec(schema);
+        var codec = new DictionaryRecordCodec(schema);
         var e = Assert.Throws<InferredValueException>(() => codec.Encode(new Hashtable { ["n"] = "abc" }));
         Assert.Contains("n", e.Message);
         Assert.Throws<InferredValueException>(() => codec.Encode(new Hashtable { ["n"] = 5_000_000_000L }));

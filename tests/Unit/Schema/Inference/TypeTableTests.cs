@@ -154,7 +154,7 @@ public class TypeTableTests
     public void DateTimeIsStoredAsUnixTicksInUtc()
     {
         var schema = SchemaInferrer.Infer([new Hashtable { ["t"] = Utc, ["l"] = Local }]);
-        var stored = new InferredRecordCodec(schema).Encode(new Hashtable { ["t"] = Utc, ["l"] = Local });
+        var stored = new DictionaryRecordCodec(schema).Encode(new Hashtable { ["t"] = Utc, ["l"] = Local });
         Assert.Equal((Utc - DateTime.UnixEpoch).Ticks, stored["t"]);
         Assert.Equal((Local.ToUniversalTime() - DateTime.UnixEpoch).Ticks, stored["l"]);
     }
@@ -163,7 +163,7 @@ public class TypeTableTests
     public void GuidIsStoredInRfc4122Order()
     {
         var schema = SchemaInferrer.Infer([new Hashtable { ["g"] = SomeGuid }]);
-        var stored = (byte[])new InferredRecordCodec(schema).Encode(new Hashtable { ["g"] = SomeGuid })["g"]!;
+        var stored = (byte[])new DictionaryRecordCodec(schema).Encode(new Hashtable { ["g"] = SomeGuid })["g"]!;
         Assert.Equal("0F8FAD5BD9CB469FA16570867728950E", Convert.ToHexString(stored));
     }
 
@@ -172,7 +172,7 @@ public class TypeTableTests
     {
         var info = new ClrTypeInfo(ClrKind.Enum, "No.Such.Enum, NoSuchAssembly");
         var record = new InferredStruct("Record", [new InferredField("e", InferredType.Of(TypeKind.Text), info)]);
-        var codec = new InferredRecordCodec(new InferredSchema(record));
+        var codec = new DictionaryRecordCodec(new InferredSchema(record));
         var back = codec.Decode(new Dictionary<string, object?> { ["e"] = "Value1, Value2" });
         Assert.Equal("Value1, Value2", back["e"]);
     }

@@ -2,7 +2,6 @@ using System.Collections;
 using System.Management.Automation;
 using System.Management.Automation.Language;
 using System.Management.Automation.Runspaces;
-using CapMap.Objects;
 using CapMap.PowerShell.Internal;
 
 namespace CapMap.PowerShell;
@@ -58,44 +57,5 @@ public abstract class SchemaArgumentCompleter : IArgumentCompleter
             if (!text.StartsWith(prefix, StringComparison.OrdinalIgnoreCase)) continue;
             yield return new CompletionResult(text, text, CompletionResultType.ParameterValue, tooltip);
         }
-    }
-}
-
-/// <summary>Completes -RootType with the structs of the -Schema argument, likely roots first.</summary>
-public sealed class RootTypeCompleter : SchemaArgumentCompleter
-{
-    public override IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName,
-        string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
-    {
-        var schema = FindSchema(fakeBoundParameters, out _);
-        if (schema is null) return Array.Empty<CompletionResult>();
-        var roots = schema.RootCandidates.Select(n => (n, $"{n} (root candidate in {schema.FileName})"));
-        var others = schema.Structs.Except(schema.RootCandidates, StringComparer.Ordinal).Select(n => (n, $"{n} (struct in {schema.FileName})"));
-        return Match(roots.Concat(others), wordToComplete).ToList();
-    }
-}
-
-/// <summary>Completes -Field with the List(Struct), struct and group fields under the -RootType (or the message's root).</summary>
-public sealed class FieldPathCompleter : SchemaArgumentCompleter
-{
-    public override IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName,
-        string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
-    {
-        var schema = FindSchema(fakeBoundParameters, out var message);
-        if (schema is null) return Array.Empty<CompletionResult>();
-        Schema.StructSchema root;
-        try
-        {
-            if (message is not null) root = message.RootSchema;
-            else if (fakeBoundParameters.Contains("RootType") && fakeBoundParameters["RootType"] is { } rootName)
-                root = schema.GetStruct(rootName is PSObject p ? p.BaseObject.ToString()! : rootName.ToString()!);
-            else return Array.Empty<CompletionResult>();
-        }
-        catch (CapMapErrorException)
-        {
-            return Array.Empty<CompletionResult>();
-        }
-        var items = FieldPath.Candidates(root).Select(c => (c.Path, $"{c.Path} :{c.Type}"));
-        return Match(items, wordToComplete).ToList();
     }
 }

@@ -1,4 +1,4 @@
-namespace CapMap.Objects;
+namespace CapMap.Clr;
 
 /// <summary>
 /// A call that starts interpreted (reflection) and is compiled (an expression tree, emitted IL) only once it has been

@@ -1,7 +1,7 @@
-using CapMap.Objects;
+using CapMap.Clr;
 using Xunit;
 
-namespace CapMap.Tests.Objects;
+namespace CapMap.Tests.Clr;
 
 /// <summary>
 /// Interpret first, compile once hot (<see cref="CompileWhenHot{TArg, TResult}"/>): below the threshold no code is
@@ -63,10 +63,10 @@ public class CompileWhenHotTests
     [Fact]
     public void A_property_getter_reads_the_same_values_interpreted_and_compiled_and_a_throwing_getter_reads_null_on_both_sides()
     {
-        var id = DefaultPropertyAccessor.FindGetter(typeof(Gadget), "Id")!;
-        var name = DefaultPropertyAccessor.FindGetter(typeof(Gadget), "name")!; // names match case-insensitively
-        var when = DefaultPropertyAccessor.FindGetter(typeof(Gadget), "When")!;
-        var broken = DefaultPropertyAccessor.FindGetter(typeof(Gadget), "Broken")!;
+        var id = PropertyGetters.Find(typeof(Gadget), "Id")!;
+        var name = PropertyGetters.Find(typeof(Gadget), "name")!; // names match case-insensitively
+        var when = PropertyGetters.Find(typeof(Gadget), "When")!;
+        var broken = PropertyGetters.Find(typeof(Gadget), "Broken")!;
         int threshold = CompileWhenHot<object, object?>.Threshold;
         Assert.False(CompileWhenHot<object, object?>.IsCompiled(id));
 
@@ -91,7 +91,7 @@ public class CompileWhenHotTests
     [Fact]
     public void An_object_of_another_type_reads_null_on_both_sides()
     {
-        var id = DefaultPropertyAccessor.FindGetter(typeof(Widget), "Id")!; // its own type: getters are shared per type
+        var id = PropertyGetters.Find(typeof(Widget), "Id")!; // its own type: getters are shared per type
         for (int i = 0; i < CompileWhenHot<object, object?>.Threshold + 10; i++) Assert.Null(id("not a gadget"));
         Assert.True(CompileWhenHot<object, object?>.IsCompiled(id));
     }
