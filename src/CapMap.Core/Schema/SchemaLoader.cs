@@ -18,12 +18,20 @@ internal sealed class SchemaLoader
     /// <summary>Struct/list values that are decoded once every node is known (they need struct layouts).</summary>
     private readonly List<(ValueSchema Target, StructReader Value, Func<TypeSchema?> Type)> _pending = new();
 
+    /// <summary>
+    /// The traversal limit for a request of <paramref name="bytes"/> bytes. The compiler never shares an object
+    /// between two pointers, so a real request is walked about once: twice its words plus a little is room enough.
+    /// Pointers that share or loop would otherwise let a 2 KB request cost the default 8 Mi words of walking (seconds).
+    /// </summary>
+    private static ReaderOptions LimitsFor(long bytes) =>
+        new() { TraversalLimitInWords = bytes / WireLimits.BytesPerWord * 2 + (1 << 16), NestingLimit = WireLimits.DefaultNestingLimit };
+
     internal static SchemaSet Load(byte[] bytes, SchemaBudget? budget = null)
     {
         ArgumentNullException.ThrowIfNull(bytes);
         try
         {
-            using var message = MessageReader.FromFramedBytes(bytes);
+            using var message = MessageReader.FromFramedBytes(bytes, LimitsFor(bytes.Length));
             return new SchemaLoader(budget ?? SchemaBudget.Unlimited).Read(message.GetRoot());
         }
         catch (CapnpFormatException e)
@@ -37,7 +45,7 @@ internal sealed class SchemaLoader
         ArgumentNullException.ThrowIfNull(path);
         try
         {
-            using var message = MessageFile.Open(path);
+            using var message = MessageFile.Open(path, LimitsFor(new FileInfo(path).Length));
             return new SchemaLoader(SchemaBudget.Unlimited).Read(message.GetRoot());
         }
         catch (CapnpFormatException e)
