@@ -45,7 +45,24 @@ public static unsafe class MessageRepair
     /// <summary>Restores the last CapMap message of <paramref name="path"/> to its newest intact checkpoint (see the class remarks).</summary>
     /// <exception cref="MessageRepairException">No intact record, or one that does not fit the file.</exception>
     /// <exception cref="CheckpointDataDamagedException">The record is intact but the data it names is not; the file is unchanged.</exception>
+    /// <exception cref="MappedFileException">A page of the file could not be read or written back (EIO, ...); the errno says why.</exception>
     public static RepairResult Repair(string path)
+    {
+        try
+        {
+            return RepairMapped(path);
+        }
+        catch (MappedFileFailedException failed)
+        {
+            // A fault of the mapping during a repair is a page of the file that could not be read (or written
+            // back), not a message that failed to grow: its message ("Writing … failed … data written after the
+            // failure was discarded") and its ErrorId (MessageFailed) would tell the user the wrong story.
+            throw new MappedFileException($"Repairing '{failed.FilePath}' failed: {MappedFileException.Describe(failed.Errno)}.",
+                failed.FilePath, failed.Errno, failed);
+        }
+    }
+
+    private static RepairResult RepairMapped(string path)
     {
         // Measured before opening: a writable open pads the file to a whole page.
         long length = new FileInfo(path).Length;

@@ -11,7 +11,8 @@
  *                larger size) is charged what it adds; truncating to a smaller size and unlinking give it back.
  *                An operation that would go over fails with EDQUOT and changes nothing, as ext4 does.  Files that
  *                were in the backing directory before the mount are free: only growth is charged.  0 = no quota.
- *   eio=NAME     Reading a file whose last path component is NAME fails with EIO, as a failing disk does.  The
+ *   eio=NAMES    Reading a file whose last path component is one of NAMES (separated by ':') fails with EIO, as
+ *                a failing disk does.  The
  *                kernel asks for the data with FUSE reads both for read(2) and for page faults of a mapping
  *                (the page cache of a FUSE file is filled by the file system), so this reaches mmap readers.
  *
@@ -23,7 +24,7 @@
  * so the kernel's page cache backs the mapping), rename and unlink.
  *
  * Build: gcc -Wall -O2 faultfs.c $(pkg-config --cflags --libs fuse3) -o faultfs   (Debian: libfuse3-dev)
- * Run:   faultfs MOUNTPOINT -o backing=DIR[,quota=BYTES][,eio=NAME]     (returns once mounted)
+ * Run:   faultfs MOUNTPOINT -o backing=DIR[,quota=BYTES][,eio=NAME[:NAME...]]   (returns once mounted)
  * Stop:  fusermount3 -u MOUNTPOINT
  */
 #define FUSE_USE_VERSION 31
@@ -47,7 +48,7 @@
 static struct {
     char *backing;
     unsigned long long quota; /* bytes the files may grow by in all; 0 = no quota */
-    char *eio;                /* file name whose reads fail with EIO; NULL = none */
+    char *eio;                /* ':'-separated file names whose reads fail with EIO; NULL = none */
 } config;
 
 static const struct fuse_opt option_spec[] = {
@@ -78,7 +79,15 @@ static int is_eio_file(const char *path)
     if (config.eio == NULL)
         return 0;
     const char *slash = strrchr(path, '/');
-    return strcmp(slash ? slash + 1 : path, config.eio) == 0;
+    const char *name = slash ? slash + 1 : path;
+    size_t length = strlen(name);
+    for (const char *entry = config.eio; *entry != '\0';) {
+        size_t entry_length = strcspn(entry, ":");
+        if (entry_length == length && strncmp(entry, name, length) == 0)
+            return 1;
+        entry += entry_length + (entry[entry_length] == ':');
+    }
+    return 0;
 }
 
 /* Runs a size-changing operation under the quota: `new_end` is the size the file would have at least afterwards.
