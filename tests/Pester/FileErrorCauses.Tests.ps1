@@ -2,7 +2,9 @@
 # Each cause of a file error, through every cmdlet that opens files (issue 20, item 10): the message keeps the errno,
 # and the ErrorId follows the cause the same way in every cmdlet (docs/cmdlets.md, "Causes of file errors"). Each
 # cause is real: dropped capabilities (root without CAP_DAC_OVERRIDE meets file permissions), a read-only ext4 image
-# on a loop device, a full tmpfs, a file-size limit. One child pwsh per cause runs all six cmdlets. Needs root.
+# on a loop device, a full tmpfs, a file-size limit, and a small FUSE file system (Faults/faultfs.c, compiled here)
+# that fails growth past a quota with EDQUOT and reads of chosen files with EIO, as a quota and a failing disk do
+# (this kernel has neither quotas nor device-mapper). One child pwsh per cause runs all six cmdlets. Needs root.
 
 BeforeAll {
     . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
@@ -37,8 +39,10 @@ BeforeAll {
         EROFS  = @{ New = 'AccessDenied'; Export = 'AccessDenied'; Import = ''; Info = ''; Repair = 'AccessDenied'; Resize = 'AccessDenied' }
         ENOSPC = @{ New = 'MessageFailed'; Export = 'MessageFailed'; Import = ''; Info = ''; Repair = ''; Resize = '' }
         EFBIG  = @{ New = 'MessageFailed'; Export = 'MessageFailed'; Import = ''; Info = ''; Repair = ''; Resize = '' }
+        EDQUOT = @{ New = 'MessageFailed'; Export = 'MessageFailed'; Import = ''; Info = ''; Repair = ''; Resize = '' }
+        EIO    = @{ New = 'MessageFailed'; Export = 'MessageFailed'; Import = 'ReadFailed'; Info = 'ReadFailed'; Repair = 'FileAccessFailed'; Resize = 'FileAccessFailed' }
     }
-    $script:Categories = @{ AccessDenied = 'PermissionDenied'; MessageFailed = 'WriteError' }
+    $script:Categories = @{ AccessDenied = 'PermissionDenied'; MessageFailed = 'WriteError'; ReadFailed = 'ReadError'; FileAccessFailed = 'OpenError' }
     $script:Results = @{}
 
     # EACCES: root without the capabilities that override file permissions; a folder it may not write, a file it may not read.
@@ -75,16 +79,41 @@ BeforeAll {
     Copy-Item $Message (Join-Path $dir 'message.bin')
     $Results.EFBIG = Invoke-CauseChild -ShellPrefix 'export DOTNET_EnableWriteXorExecute=0; ulimit -f 1024' -Directory $dir -Existing (Join-Path $dir 'message.bin')
 
+    # EDQUOT and EIO: faultfs over a backing folder holding the message. Built here so the test needs no build step
+    # of its own; gcc and libfuse3-dev come from .ci/run.
+    $script:FaultFs = Join-Path $TestDrive 'faultfs'
+    & bash -c 'gcc -Wall -O2 "$0" $(pkg-config --cflags --libs fuse3) -o "$1"' (Join-Path $PSScriptRoot 'Faults/faultfs.c') $FaultFs
+    if ($LASTEXITCODE -ne 0) { throw "Compiling faultfs failed (exit code $LASTEXITCODE); it needs gcc, pkg-config and libfuse3-dev." }
+    $script:FaultMounts = [Collections.Generic.List[string]]::new()
+    # The child's report with a faultfs mount of these options over a fresh folder holding message.bin.
+    function Invoke-FaultFsChild([string] $Name, [string] $Options) {
+        $backing = New-Item -ItemType Directory -Path (Join-Path $TestDrive "$Name-backing")
+        Copy-Item $Message (Join-Path $backing 'message.bin')
+        $mount = (New-Item -ItemType Directory -Path (Join-Path $TestDrive $Name)).FullName
+        & $FaultFs $mount -o "backing=$backing,$Options"
+        if ($LASTEXITCODE -ne 0) { throw "faultfs failed to mount (exit code $LASTEXITCODE); it needs /dev/fuse and fuse3." }
+        $FaultMounts.Add($mount)
+        try { Invoke-CauseChild -ShellPrefix 'true' -Directory $mount -Existing (Join-Path $mount 'message.bin') }
+        finally { & fusermount3 -u $mount; if ($LASTEXITCODE -eq 0) { $null = $FaultMounts.Remove($mount) } }
+    }
+    # EDQUOT: the files may grow by 1 MiB in all (the message already there is free), as a user's block quota would.
+    $Results.EDQUOT = Invoke-FaultFsChild -Name 'edquot' -Options 'quota=1048576'
+    # EIO: every read of the message and of the files New and Export create fails, as on a failing disk; for the
+    # writers the first read is the kernel filling a page of the growing mapping.
+    $Results.EIO = Invoke-FaultFsChild -Name 'eio' -Options 'eio=message.bin:new.bin:export.bin'
+
 }
 
 AfterAll {
     foreach ($mount in $RoMount, $FullMount) { if ($mount) { & umount $mount 2>$null } }
+    # A faultfs mount left by a failure (fusermount3 -u refused while a child still held a file): detach it lazily.
+    if ($FaultMounts) { foreach ($mount in @($FaultMounts)) { & fusermount3 -u -z $mount 2>$null } }
     Remove-Module -Name CapMap -Force -ErrorAction SilentlyContinue
 }
 
 Describe 'File errors by cause, through New, Export, Import, Info, Repair and Resize' -Tag 'Reliability' {
     It '<Cause> in <Cmdlet>' -ForEach @(
-        foreach ($cause in 'EACCES', 'EROFS', 'ENOSPC', 'EFBIG') { foreach ($cmdlet in 'New', 'Export', 'Import', 'Info', 'Repair', 'Resize') { @{ Cause = $cause; Cmdlet = $cmdlet } } }
+        foreach ($cause in 'EACCES', 'EROFS', 'ENOSPC', 'EFBIG', 'EDQUOT', 'EIO') { foreach ($cmdlet in 'New', 'Export', 'Import', 'Info', 'Repair', 'Resize') { @{ Cause = $cause; Cmdlet = $cmdlet } } }
     ) {
         $rep = $Results[$Cause][$Cmdlet]
         $rep | Should -Not -BeNullOrEmpty -Because "the child reports every cmdlet"

@@ -1,3 +1,5 @@
+using CapMap.Mapping;
+using CapMap.Native;
 using Mono.Unix.Native;
 
 namespace CapMap.IO;
@@ -7,41 +9,88 @@ namespace CapMap.IO;
 /// pages, never the file. Repair applies a checkpoint's header to such a view and walks the result
 /// before it touches the file, so a checkpoint whose data is not intact leaves the file as it was.
 /// </summary>
+/// <remarks>
+/// Its first read of a page reads the file, which can fail (EIO from the storage, or the file cut by someone who
+/// does not take the lock). Unregistered, that SIGBUS would end the process; so the view is registered read-only
+/// with the <see cref="FaultRegistry"/>, as <see cref="ReadOnlyFileMapping"/> is: the handler records the failure
+/// and puts a zero page in place, and <see cref="ThrowIfDamaged"/> turns the record into an exception. Anything
+/// read through the view is only valid if that passes after the read.
+/// </remarks>
 internal sealed unsafe class PrivateFileView : IDisposable
 {
+    private readonly string _path;
+    private readonly MappingHandle _handle; // mapping, registration, descriptor: released even if never disposed
+    private readonly int* _failure;
     private IntPtr _address;
 
-    private PrivateFileView(IntPtr address, long length)
+    private PrivateFileView(string path, IntPtr address, long length, RegionRegistration registration, MappingHandle handle)
     {
+        _path = path;
         _address = address;
         Length = length;
+        _handle = handle;
+        _failure = NativeMethods.capmap_failure_address(registration.Slot);
     }
 
     public byte* Pointer => (byte*)_address;
     public long Length { get; }
 
+    /// <summary>True once a read touched a page the file could not give (an I/O error, or the file was cut).</summary>
+    public bool IsDamaged => _address != IntPtr.Zero && Volatile.Read(ref *_failure) != 0;
+
+    /// <summary>Throws when a read since the open touched a page the file could not give.</summary>
+    /// <exception cref="FileTruncatedException">The file was cut under the view.</exception>
+    /// <exception cref="MappedFileException">A page could not be read (the errno says why).</exception>
+    public void ThrowIfDamaged(Exception? cause = null)
+    {
+        if (!IsDamaged) return;
+        int code = Volatile.Read(ref *_failure);
+        if (code is NativeMethods.FAIL_TRUNCATED or NativeMethods.FAIL_READ_PAST_EOF)
+            throw new FileTruncatedException(_path, Length, cause);
+        throw new MappedFileException($"Reading '{_path}' failed: {MappedFileException.Describe(code)}.", _path, code, cause);
+    }
+
     /// <summary>Maps the first <paramref name="length"/> bytes of <paramref name="path"/>, which must be that long.</summary>
     public static PrivateFileView Open(string path, long length)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(length);
-        int fd = Syscall.open(path, OpenFlags.O_RDONLY | OpenFlags.O_CLOEXEC);
-        if (fd < 0) throw new IOException($"'{path}': {Stdlib.strerror(Stdlib.GetLastError())}.");
+        int fd = NativeMethods.Open(path, OpenFlags.O_RDONLY | OpenFlags.O_CLOEXEC, 0, out int openErr);
+        if (fd < 0) throw new MappedFileException($"Could not read '{path}': {MappedFileException.Describe(openErr)}.", path, openErr);
         try
         {
-            IntPtr address = Syscall.mmap(IntPtr.Zero, (ulong)length, MmapProts.PROT_READ | MmapProts.PROT_WRITE, MmapFlags.MAP_PRIVATE, fd, 0);
-            if (address == Syscall.MAP_FAILED) throw new IOException($"Could not map '{path}': {Stdlib.strerror(Stdlib.GetLastError())}.");
-            return new PrivateFileView(address, length);
+            long page = Environment.SystemPageSize;
+            long mapped = (length + page - 1) / page * page;
+            IntPtr address = Syscall.mmap(IntPtr.Zero, (ulong)mapped, MmapProts.PROT_READ | MmapProts.PROT_WRITE, MmapFlags.MAP_PRIVATE, fd, 0);
+            if (address == Syscall.MAP_FAILED)
+            {
+                int errno = NativeConvert.FromErrno(Stdlib.GetLastError());
+                throw new MappedFileException($"Could not map '{path}': {MappedFileException.Describe(errno)}.", path, errno);
+            }
+            var handle = new MappingHandle(address, mapped);
+            try
+            {
+                // committed = the length now: a fault below it is a page the file could not give; the handler never grows it.
+                var registration = FaultRegistry.Register(address, mapped, fd, page, length, RegionFlags.ReadOnly);
+                handle.Adopt(registration, fd); // from here the handle closes fd
+                return new PrivateFileView(path, address, length, registration, handle);
+            }
+            catch
+            {
+                handle.Dispose(); // unmaps; fd is still ours, closed below
+                throw;
+            }
         }
-        finally
+        catch
         {
             Syscall.close(fd);
+            throw;
         }
     }
 
     public void Dispose()
     {
         if (_address == IntPtr.Zero) return;
-        Syscall.munmap(_address, (ulong)Length);
         _address = IntPtr.Zero;
+        _handle.Dispose();
     }
 }

@@ -47,7 +47,24 @@ public static unsafe class MessageRepair
     /// <summary>Restores the last CapMap message of <paramref name="path"/> to its newest intact checkpoint (see the class remarks).</summary>
     /// <exception cref="MessageRepairException">No intact record, or one that does not fit the file; the file is unchanged.</exception>
     /// <exception cref="CheckpointDataDamagedException">The record is intact but the data it names is not; the file is unchanged.</exception>
+    /// <exception cref="MappedFileException">A page of the file could not be read or written back (EIO, ...); the errno says why.</exception>
     public static RepairResult Repair(string path)
+    {
+        try
+        {
+            return RepairMapped(path);
+        }
+        catch (MappedFileFailedException failed)
+        {
+            // A fault of the mapping during a repair is a page of the file that could not be read (or written
+            // back), not a message that failed to grow: its message ("Writing … failed … data written after the
+            // failure was discarded") and its ErrorId (MessageFailed) would tell the user the wrong story.
+            throw new MappedFileException($"Repairing '{failed.FilePath}' failed: {MappedFileException.Describe(failed.Errno)}.",
+                failed.FilePath, failed.Errno, failed);
+        }
+    }
+
+    private static RepairResult RepairMapped(string path)
     {
         // The lock first, then the length: measured before it, a writer could still cut or grow the file. Not
         // padded to a page: nothing is written before the message is verified.
@@ -72,16 +89,28 @@ public static unsafe class MessageRepair
     private static RepairPlan Rehearse(string path, long length)
     {
         using var view = PrivateFileView.Open(path, length);
-        var latest = FindLastCapMapMessage(view.Pointer, length)
-            ?? throw new MessageRepairException($"'{path}' holds no intact CapMap checkpoint record; it was not written by CapMap, or was killed before its first checkpoint.");
-        var record = SettlePendingMove(view.Pointer, path, latest, length);
-        string? problem = MessageHeader.Validate(record, length);
-        if (problem is not null)
-            throw new MessageRepairException($"The last checkpoint of '{path}' cannot be restored: {problem}.");
-        MessageHeader.Write(view.Pointer, record);
-        Verify(view.Pointer, path, record);
-        long keep = record.State == MessageFileState.Complete ? MessageStream.EndOfMessages(view.Pointer, length, record.EndOffset) : record.EndOffset;
-        return new RepairPlan(latest, record, keep);
+        RepairPlan plan;
+        try
+        {
+            var latest = FindLastCapMapMessage(view.Pointer, length)
+                ?? throw new MessageRepairException($"'{path}' holds no intact CapMap checkpoint record; it was not written by CapMap, or was killed before its first checkpoint.");
+            var record = SettlePendingMove(view.Pointer, path, latest, length);
+            string? problem = MessageHeader.Validate(record, length);
+            if (problem is not null)
+                throw new MessageRepairException($"The last checkpoint of '{path}' cannot be restored: {problem}.");
+            MessageHeader.Write(view.Pointer, record);
+            Verify(view.Pointer, path, record);
+            long keep = record.State == MessageFileState.Complete ? MessageStream.EndOfMessages(view.Pointer, length, record.EndOffset) : record.EndOffset;
+            plan = new RepairPlan(latest, record, keep);
+        }
+        catch (MessageRepairException refused) when (view.IsDamaged)
+        {
+            // A page that could not be read reads as zeros: the refusal is the read error's doing.
+            view.ThrowIfDamaged(refused);
+            throw;
+        }
+        view.ThrowIfDamaged();
+        return plan;
     }
 
     /// <summary>
