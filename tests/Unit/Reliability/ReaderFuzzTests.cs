@@ -121,7 +121,8 @@ public sealed class ReaderFuzzTests
         var options = new ReaderOptions { TraversalLimitInWords = bytes.Length / 8 + WireLimits.DefaultTraversalLimitInWords };
         using var reader = MessageReader.FromFramedBytes(bytes, options);
         long before = GC.GetAllocatedBytesForCurrentThread();
-        Assert.Throws<CapnpFormatException>(() =>
+        // The traversal limit's own exception for zero-size and composite elements, a bounds error for the others.
+        Assert.ThrowsAny<CapnpFormatException>(() =>
         {
             var records = reader.GetRoot().ReadList(0);
             for (int i = 0; i < records.Count; i++) DynamicValueReader.ReadStruct(records.GetStruct(i), batch.GetField("records").Type.ElementType!.StructType!);
@@ -129,7 +130,7 @@ public sealed class ReaderFuzzTests
         Assert.True(GC.GetAllocatedBytesForCurrentThread() - before < 64 * 1024, $"allocated {GC.GetAllocatedBytesForCurrentThread() - before} bytes");
         long before2 = GC.GetAllocatedBytesForCurrentThread();
         using var reader2 = MessageReader.FromFramedBytes(bytes, options);
-        Assert.Throws<CapnpFormatException>(() => DynamicValueReader.ReadStruct(reader2.GetRoot(), batch));
+        Assert.ThrowsAny<CapnpFormatException>(() => DynamicValueReader.ReadStruct(reader2.GetRoot(), batch));
         Assert.True(GC.GetAllocatedBytesForCurrentThread() - before2 < 64 * 1024, $"allocated {GC.GetAllocatedBytesForCurrentThread() - before2} bytes");
     }
 
@@ -152,7 +153,7 @@ public sealed class ReaderFuzzTests
         var tree = HostileReads.SchemaFor("Tree")!;
         byte[] bytes = HostileFiles.SelfReferencingTree();
         using var reader = MessageReader.FromFramedBytes(bytes, new ReaderOptions { TraversalLimitInWords = 2_000, NestingLimit = int.MaxValue });
-        var ex = Assert.Throws<CapnpFormatException>(() => DynamicValueReader.ReadStruct(reader.GetRoot(), tree));
+        var ex = Assert.Throws<CapnpTraversalLimitException>(() => DynamicValueReader.ReadStruct(reader.GetRoot(), tree));
         Assert.Contains("limit", ex.Message);
     }
 }
