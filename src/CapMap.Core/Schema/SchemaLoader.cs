@@ -244,7 +244,10 @@ internal sealed class SchemaLoader
             {
                 uint offset = f.ReadUInt32(L.Field.SlotOffsetU32);
                 var type = ReadType(f.ReadStruct(L.Field.SlotTypePtr), 0, where);
-                if (type.IsPointer ? offset >= (uint)pointers : type.DataBits > 0 && ((ulong)offset + 1) * (ulong)type.DataBits > (ulong)dataWords * 64)
+                // A Void field's offset is never used to address anything, but every reader and writer takes
+                // offsets as int: one past int.MaxValue would overflow there, however harmless the field.
+                if (offset > int.MaxValue
+                    || (type.IsPointer ? offset >= (uint)pointers : type.DataBits > 0 && ((ulong)offset + 1) * (ulong)type.DataBits > (ulong)dataWords * 64))
                     throw new CapnpSchemaException(
                         $"Field {where} ({type}) at offset {offset} lies outside its struct ({dataWords} data words, {pointers} pointers).");
                 var defaultValue = ReadValue(f, L.Field.SlotDefaultValuePtr, type, where);
