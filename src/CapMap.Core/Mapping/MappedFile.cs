@@ -406,12 +406,8 @@ public sealed unsafe class MappedFile : IDisposable
             throw MappedFileFailedException.FromNative(Path, code);
     }
 
-    /// <summary>
-    /// Writes the dirty pages of [<paramref name="offset"/>, offset+<paramref name="length"/>) back
-    /// (msync MS_SYNC) and, with <paramref name="fsync"/>, makes file data and size durable (fsync).
-    /// The range is clamped to the committed size.
-    /// </summary>
-    public void Flush(long offset, long length, bool fsync)
+    /// <summary>msync (MS_SYNC) of [offset, offset+length) from its page start, clamped to the committed size; the range written back.</summary>
+    private (long Start, long End) WriteBack(long offset, long length)
     {
         ThrowIfDisposed();
         ArgumentOutOfRangeException.ThrowIfNegative(offset);
@@ -422,6 +418,17 @@ public sealed unsafe class MappedFile : IDisposable
         long start = offset - offset % page;
         if (end > start && Syscall.msync(_base + (nint)start, (ulong)(end - start), MsyncFlags.MS_SYNC) != 0)
             throw SyscallFailed("msync", LastErrno());
+        return (start, end);
+    }
+
+    /// <summary>
+    /// Writes the dirty pages of [<paramref name="offset"/>, offset+<paramref name="length"/>) back
+    /// (msync MS_SYNC) and, with <paramref name="fsync"/>, makes file data and size durable (fsync).
+    /// The range is clamped to the committed size.
+    /// </summary>
+    public void Flush(long offset, long length, bool fsync)
+    {
+        var (start, end) = WriteBack(offset, length);
         if (fsync && Syscall.fsync(_fd) != 0)
             throw SyscallFailed("fsync", LastErrno());
         ThrowIfFailed();
@@ -435,15 +442,7 @@ public sealed unsafe class MappedFile : IDisposable
     /// </summary>
     public void FlushData(long offset, long length)
     {
-        ThrowIfDisposed();
-        ArgumentOutOfRangeException.ThrowIfNegative(offset);
-        ArgumentOutOfRangeException.ThrowIfNegative(length);
-        ThrowIfFailed();
-        long page = Environment.SystemPageSize;
-        long end = Math.Min(offset + length, Math.Min(CommittedBytes, ReservedBytes));
-        long start = offset - offset % page;
-        if (end > start && Syscall.msync(_base + (nint)start, (ulong)(end - start), MsyncFlags.MS_SYNC) != 0)
-            throw SyscallFailed("msync", LastErrno());
+        var (start, end) = WriteBack(offset, length);
         if (Syscall.fdatasync(_fd) != 0)
             throw SyscallFailed("fdatasync", LastErrno());
         ThrowIfFailed();
