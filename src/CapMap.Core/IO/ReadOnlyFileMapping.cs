@@ -90,8 +90,23 @@ internal sealed unsafe class ReadOnlyFileMapping : ITruncatableMemory
         return result;
     }
 
+    /// <summary>
+    /// Raised with the full path each time a file is mapped, so a test can count the mappings a reader makes of
+    /// its own file (the promise is one per opened message file); nothing in the product listens.
+    /// </summary>
+    internal static event Action<string>? Opened;
+
+    /// <summary>
+    /// The mapping for a reader that must not dispose it (<see cref="Wire.MessageReader"/> disposes the memory it
+    /// was given): the same truncation checks, and a disposal that leaves the mapping to its owner. Once the owner
+    /// has disposed the mapping, the loan's checks throw <see cref="ObjectDisposedException"/> rather than let a
+    /// reader go on as if the unmapped memory were whole.
+    /// </summary>
+    public ITruncatableMemory Lend() => new Loan(this);
+
     public static ReadOnlyFileMapping Open(string path)
     {
+        Opened?.Invoke(System.IO.Path.GetFullPath(path));
         int fd = NativeMethods.Open(path, OpenFlags.O_RDONLY | OpenFlags.O_CLOEXEC, 0, out int openErr);
         if (fd < 0) throw ErrnoToException(path, "open", openErr);
         try
@@ -140,5 +155,30 @@ internal sealed unsafe class ReadOnlyFileMapping : ITruncatableMemory
         if (_address == IntPtr.Zero) return;
         _address = IntPtr.Zero;
         _handle.Dispose();
+    }
+
+    private sealed class Loan(ReadOnlyFileMapping mapping) : ITruncatableMemory
+    {
+        public void ThrowIfTruncated(Exception? cause = null)
+        {
+            ThrowIfReturned();
+            mapping.ThrowIfTruncated(cause);
+        }
+
+        public void ThrowIfShrunk(Exception? cause = null)
+        {
+            ThrowIfReturned();
+            mapping.ThrowIfShrunk(cause);
+        }
+
+        public T ReadConsistent<T>(Func<T> read)
+        {
+            ThrowIfReturned();
+            return mapping.ReadConsistent(read);
+        }
+
+        private void ThrowIfReturned() => ObjectDisposedException.ThrowIf(mapping._address == IntPtr.Zero, mapping);
+
+        public void Dispose() { } // the mapping is its owner's to release
     }
 }

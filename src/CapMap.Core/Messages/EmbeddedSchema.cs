@@ -46,27 +46,17 @@ public sealed record EmbeddedSchema(byte[] CodeGeneratorRequest, ulong RootTypeI
         return new EmbeddedSchema(request.ToArray(), words[1]);
     }
 
-    /// <summary>The schema carried by message <paramref name="messageIndex"/> of the file, or null when it carries none.</summary>
+    /// <summary>
+    /// The schema carried by message <paramref name="messageIndex"/> of the file, or null when it carries none. A
+    /// caller that also reads the messages asks the <see cref="OpenMessageFile"/> it reads them from instead
+    /// (<see cref="OpenMessageFile.SchemaOf(int)"/>), so the file is mapped once.
+    /// </summary>
     /// <exception cref="Wire.CapnpFormatException">The file holds no such message.</exception>
     /// <exception cref="FileTruncatedException">The file was cut while it was read.</exception>
-    public static unsafe EmbeddedSchema? Read(string path, int messageIndex = 0)
+    public static EmbeddedSchema? Read(string path, int messageIndex = 0)
     {
-        var messages = MessageFileInfo.ReadAll(path);
-        if (messageIndex < 0 || messageIndex >= messages.Count)
-            throw new Wire.CapnpFormatException($"'{path}' holds {messages.Count} message(s); there is no message {messageIndex}.");
-        return ReadAt(path, messages[messageIndex].Offset);
-    }
-
-    /// <summary>
-    /// The schema carried by the message that starts at <paramref name="messageOffset"/> (a
-    /// <see cref="MessageFileInfo.Offset"/>), or null when it carries none: for callers that already know the
-    /// file's messages and need not scan it again.
-    /// </summary>
-    /// <exception cref="FileTruncatedException">The file was cut while it was read.</exception>
-    public static unsafe EmbeddedSchema? ReadAt(string path, long messageOffset)
-    {
-        using var mapping = ReadOnlyFileMapping.Open(path);
-        return mapping.ReadConsistent(() => TryRead(mapping.Pointer, mapping.Length, messageOffset));
+        using var file = OpenMessageFile.Open(path);
+        return file.SchemaOf(messageIndex);
     }
 
     /// <summary>True if <paramref name="other"/> is the same schema (same root, same request bytes).</summary>

@@ -59,34 +59,14 @@ public sealed record MessageFileInfo(
     /// <summary>
     /// Every message of the file, in order. <paramref name="recordListPointer"/> names the root's pointer
     /// that holds the records (from a schema); without it, RecordCount is the CapMap record's count, or the
-    /// element count of the root's only list of structs.
+    /// element count of the root's only list of structs. A caller that goes on to read the messages or their schemas
+    /// opens the file once instead (<see cref="OpenMessageFile"/>).
     /// </summary>
     /// <exception cref="CapnpFormatException">The file does not start with a valid segment table.</exception>
     /// <exception cref="FileTruncatedException">The file was cut while it was read.</exception>
     public static IReadOnlyList<MessageFileInfo> ReadAll(string path, int? recordListPointer = null)
     {
-        long length = new FileInfo(path).Length;
-        if (length < 8) throw new CapnpFormatException($"'{path}' is {length} bytes long; a message needs at least 8.");
-        using var mapping = ReadOnlyFileMapping.Open(path);
-        string fullPath = System.IO.Path.GetFullPath(path);
-        return mapping.ReadConsistent(() => ReadAll(fullPath, mapping, recordListPointer));
-    }
-
-    private static unsafe IReadOnlyList<MessageFileInfo> ReadAll(string fullPath, ReadOnlyFileMapping mapping, int? recordListPointer)
-    {
-        var messages = CapMapMessageScan.Scan(mapping.Pointer, mapping.Length);
-        if (messages.Count == 0)
-            Framing.ReadTable(new ReadOnlySpan<byte>(mapping.Pointer, (int)Math.Min(mapping.Length, MappedFileLayout.HeaderBytes))); // throws why
-        var result = new List<MessageFileInfo>(messages.Count);
-        for (int i = 0; i < messages.Count; i++)
-        {
-            var (message, record) = messages[i];
-            long slack = i == messages.Count - 1 && !message.IsTruncated ? mapping.Length - message.End : 0;
-            long count = record is not null && recordListPointer is null ? record.RecordCount
-                : message.IsTruncated ? 0 : RecordLists.Count(mapping.Pointer + message.Offset, message.Bytes, recordListPointer);
-            result.Add(new MessageFileInfo(fullPath, mapping.Length, message.Bytes, message.Table.SegmentWords.ToArray(),
-                record?.State ?? MessageFileState.Unknown, record?.Sequence ?? 0, count, i, message.Offset, slack));
-        }
-        return result;
+        using var file = OpenMessageFile.Open(path, recordListPointer);
+        return file.Messages;
     }
 }

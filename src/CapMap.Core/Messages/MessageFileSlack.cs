@@ -2,8 +2,8 @@ using CapMap.Wire;
 
 namespace CapMap.Messages;
 
-/// <summary>Operations on whole message files.</summary>
-public static unsafe class MessageFiles
+/// <summary>The slack of a message file: bytes after its last message, which Resize-CapnpMappedMessage cuts.</summary>
+public static unsafe class MessageFileSlack
 {
     /// <summary>
     /// Cuts the bytes after the last message of the file (the "slack" of a file left larger than its
@@ -13,7 +13,7 @@ public static unsafe class MessageFiles
     /// </summary>
     /// <exception cref="CapnpFormatException">The table is invalid, or the last message is truncated.</exception>
     /// <exception cref="ForeignMessageFileException">No message of the file is CapMap's and <paramref name="force"/> is false.</exception>
-    public static long TrimSlack(string path, bool force = false)
+    public static long Trim(string path, bool force = false)
     {
         // Measured before opening: a writable open pads the file to a whole page.
         long length = new FileInfo(path).Length;

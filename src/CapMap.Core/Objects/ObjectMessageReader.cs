@@ -13,7 +13,7 @@ namespace CapMap.Objects;
 /// is read message after message, each by its own <see cref="MessagePlan{T}"/> (so each by its own schema).
 /// </summary>
 /// <remarks>
-/// The file is mapped and read in place, lazily: values are made as the enumeration reaches them (or up to two
+/// The file is mapped once (<see cref="OpenMessageFile"/>) and read in place, lazily: values are made as the enumeration reaches them (or up to two
 /// batches ahead, on a worker thread, with read-ahead), in batches of at most <see cref="BatchSize"/>, and own their
 /// data (nothing refers to the mapping once the reader is disposed); a plan's <see cref="MessagePlan{T}.Batch"/> may
 /// make them as copies that decode later (<see cref="DetachedRows"/>).
@@ -31,21 +31,22 @@ public sealed class ObjectMessageReader : IDisposable
     /// <summary>Most values decoded between two consistency checks.</summary>
     public const int BatchSize = 1024;
 
-    private readonly string _file;
-    private readonly IReadOnlyList<MessageFileInfo> _messages;
+    private readonly OpenMessageFile _file;
+    private readonly bool _ownsFile;
     private MessageReader? _current;
 
     /// <summary>Words of traversal the default budget adds to the file's own words (64 Ki: as many values of zero size).</summary>
     public const long TraversalSlackInWords = 64L * 1024;
 
-    private ObjectMessageReader(string file, IReadOnlyList<MessageFileInfo> messages, StructSchema? root, FieldPath? target)
+    private ObjectMessageReader(OpenMessageFile file, bool ownsFile, StructSchema? root, FieldPath? target)
     {
+        // A truncated message is refused before anything of the file is read, with the message Get-CapnpMessageInfo gives.
+        foreach (var message in file.Messages) message.ThrowIfTruncated();
         _file = file;
-        _messages = messages;
+        _ownsFile = ownsFile;
         Root = root;
         Target = target;
-        long fileWords = messages.Count == 0 ? 0 : messages[^1].FileBytes / WireLimits.BytesPerWord;
-        TraversalLimitInWords = fileWords + TraversalSlackInWords;
+        TraversalLimitInWords = file.Length / WireLimits.BytesPerWord + TraversalSlackInWords;
     }
 
     /// <summary>
@@ -65,23 +66,44 @@ public sealed class ObjectMessageReader : IDisposable
     public static ObjectMessageReader Open(string file, StructSchema root, FieldPath? target)
     {
         ArgumentNullException.ThrowIfNull(root);
-        return new ObjectMessageReader(file, ReadableMessages(file), root, target);
+        return Owning(file, opened => new ObjectMessageReader(opened, ownsFile: true, root, target));
     }
 
     /// <summary>Opens <paramref name="file"/> for reading each message by a plan of its own (<see cref="Read{T}"/>).</summary>
     /// <exception cref="CapnpFormatException">The file is no valid message, or one of its messages is truncated.</exception>
-    public static ObjectMessageReader Open(string file) => new(file, ReadableMessages(file), null, null);
+    public static ObjectMessageReader Open(string file) => Owning(file, opened => new ObjectMessageReader(opened, ownsFile: true, null, null));
 
-    // A truncated message is refused before anything of the file is read, with the message Get-CapnpMessageInfo gives.
-    private static IReadOnlyList<MessageFileInfo> ReadableMessages(string file)
+    /// <summary>
+    /// Reads <paramref name="file"/>, already open, each message by a plan of its own (<see cref="Read{T}"/>); a plan
+    /// gets its message's carried schema from the same file (<see cref="OpenMessageFile.SchemaOf(MessageFileInfo)"/>),
+    /// so nothing maps the file again. The file stays the caller's: dispose this reader before it.
+    /// </summary>
+    /// <exception cref="CapnpFormatException">One of the file's messages is truncated.</exception>
+    public static ObjectMessageReader Over(OpenMessageFile file)
     {
-        var messages = MessageFileInfo.ReadAll(file);
-        foreach (var message in messages) message.ThrowIfTruncated();
-        return messages;
+        ArgumentNullException.ThrowIfNull(file);
+        return new ObjectMessageReader(file, ownsFile: false, null, null);
     }
 
-    /// <summary>The file's messages, as <see cref="MessageFileInfo.ReadAll(string, int?)"/> gives them (none is truncated).</summary>
-    public IReadOnlyList<MessageFileInfo> Messages => _messages;
+    private static ObjectMessageReader Owning(string path, Func<OpenMessageFile, ObjectMessageReader> create)
+    {
+        var file = OpenMessageFile.Open(path);
+        try
+        {
+            return create(file);
+        }
+        catch
+        {
+            file.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The file being read, open once for the reader and its plans.</summary>
+    public OpenMessageFile File => _file;
+
+    /// <summary>The file's messages, as <see cref="OpenMessageFile.Messages"/> lists them (none is truncated).</summary>
+    public IReadOnlyList<MessageFileInfo> Messages => _file.Messages;
 
     /// <summary>The root type every message is read as by <see cref="Read(long, long)"/>; null when opened without one.</summary>
     public StructSchema? Root { get; }
@@ -90,7 +112,7 @@ public sealed class ObjectMessageReader : IDisposable
     public FieldPath? Target { get; }
 
     /// <summary>Messages in the file.</summary>
-    public int MessageCount => _messages.Count;
+    public int MessageCount => _file.Messages.Count;
 
     /// <summary>How far the enumeration is through the file, from 0 to 1 (by messages, and by values within the current one).</summary>
     public double Fraction { get; private set; }
@@ -140,14 +162,15 @@ public sealed class ObjectMessageReader : IDisposable
     private IEnumerable<List<T>> Batches<T>(Func<MessageFileInfo, MessagePlan<T>> planFor, long skip, long first)
     {
         long remaining = _traversalLimit;
-        for (int m = 0; m < _messages.Count; m++)
+        var messages = _file.Messages;
+        for (int m = 0; m < messages.Count; m++)
         {
             if (first <= 0) yield break;
-            var message = _messages[m];
-            Fraction = (double)m / _messages.Count;
+            var message = messages[m];
+            Fraction = (double)m / messages.Count;
             _current?.Dispose();
             var options = new ReaderOptions { TraversalLimitInWords = remaining };
-            var reader = _current = MessageFile.Open(_file, options, message.Offset);
+            var reader = _current = _file.ReadMessage(m, options);
             var plan = planFor(message);
             var selection = OverBudgetSaid(() => reader.ReadConsistent(() => Selection.Of(reader.GetRoot(), plan.Root, plan.Target)));
             if (skip >= selection.Count)
@@ -163,7 +186,7 @@ public sealed class ObjectMessageReader : IDisposable
                 var batch = OverBudgetSaid(() => reader.ReadConsistent(() => DecodeBatch(plan, selection, from, to)));
                 yield return batch;
                 i = to;
-                Fraction = (m + (double)i / selection.Count) / _messages.Count;
+                Fraction = (m + (double)i / selection.Count) / messages.Count;
             }
             first -= end - skip;
             skip = 0;
@@ -182,7 +205,7 @@ public sealed class ObjectMessageReader : IDisposable
         catch (CapnpTraversalLimitException e)
         {
             throw new CapnpTraversalLimitException(
-                $"'{_file}' needs more than its traversal budget of {_traversalLimit:N0} words (by default the file's words plus " +
+                $"'{_file.Path}' needs more than its traversal budget of {_traversalLimit:N0} words (by default the file's words plus " +
                 $"{TraversalSlackInWords:N0}): it claims more values than it stores (elements of zero size), or its pointers share or loop. " +
                 "Raise the limit (Import-CapnpMessage -TraversalLimit) only for a file you trust.", e);
         }
@@ -255,5 +278,6 @@ public sealed class ObjectMessageReader : IDisposable
     {
         _current?.Dispose();
         _current = null;
+        if (_ownsFile) _file.Dispose();
     }
 }

@@ -89,7 +89,7 @@ public sealed class ImportCapnpMessageCommand : ExistingFileCmdletBase
         var explicitRows = new DetachedRows(rows.ShapeOf, rows.ValuesOf);
         Func<MessageFileInfo, MessagePlan<object>> planFor = _root is not null
             ? _ => new MessagePlan<object>(_root, _target, rows.Read) { Batch = explicitRows.NewBatch }
-            : new CarriedPlans(this, file, rows, explicitRows).For;
+            : new CarriedPlans(this, reader.File, rows, explicitRows).For;
         var progress = new ProgressRecord(Math.Abs(file.GetHashCode() % 100000) + 1, $"Import-CapnpMessage {System.IO.Path.GetFileName(file)}", "Reading");
         long count = 0;
         foreach (var value in reader.Read(planFor, Skip, First, readAhead: true))
@@ -114,17 +114,17 @@ public sealed class ImportCapnpMessageCommand : ExistingFileCmdletBase
     /// the same schema as the one before it (every message a full list went on in) reuses that message's plan, so the
     /// schema is loaded and its readers compiled once, not once per message.
     /// </summary>
-    private sealed class CarriedPlans(ImportCapnpMessageCommand command, string file, StructRowReader rows, DetachedRows explicitRows)
+    private sealed class CarriedPlans(ImportCapnpMessageCommand command, OpenMessageFile file, StructRowReader rows, DetachedRows explicitRows)
     {
         private MessagePlan<object>? _previous;
         private EmbeddedSchema? _previousSchema;
 
         public MessagePlan<object> For(MessageFileInfo message)
         {
-            var embedded = EmbeddedSchema.ReadAt(file, message.Offset);
+            var embedded = file.SchemaOf(message); // from the reader's own mapping of the file
             if (embedded is null)
                 return _previous ?? throw new CapMapErrorException(ErrorIds.NoEmbeddedSchema, ErrorCategory.InvalidArgument,
-                    $"'{file}' carries no schema (it was not written by this version of CapMap); give -Schema and -RootType.", file);
+                    $"'{file.Path}' carries no schema (it was not written by this version of CapMap); give -Schema and -RootType.", file.Path);
             if (_previous is not null && embedded.SameAs(_previousSchema)) return _previous;
             var carried = CarriedSchema.Load(embedded);
             var target = command.ResolveField(carried.Root, command.Field, rootIfNoList: true);

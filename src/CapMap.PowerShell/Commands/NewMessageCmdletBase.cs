@@ -75,8 +75,9 @@ public abstract class NewMessageCmdletBase : SchemaInferenceCmdletBase
         if (!Append || !File.Exists(path) || new FileInfo(path).Length == 0) return null;
         return RunOrThrow(() =>
         {
-            var messages = MessageFileInfo.ReadAll(path);
-            return messages.Count == 0 ? null : CarriedSchema.Read(path, messages.Count - 1);
+            // One mapping for the list of messages and the last one's schema; the writer opens the file itself, under its lock.
+            using var file = OpenMessageFile.Open(path);
+            return file.Messages.Count == 0 || file.SchemaOf(file.Messages.Count - 1) is not { } embedded ? null : CarriedSchema.Load(embedded);
         }, path);
     }
 

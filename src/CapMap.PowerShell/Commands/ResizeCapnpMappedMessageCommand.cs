@@ -41,8 +41,8 @@ public sealed class ResizeCapnpMappedMessageCommand : ExistingFileCmdletBase
         }
         string what = messages.Count == 1 ? "the message" : $"its {messages.Count} messages";
         if (!ShouldProcess(file, $"Cut {info.SlackBytes:N0} bytes of slack after {what}")) return;
-        // Sizes are measured on the file itself, before and after, rather than taken from TrimSlack's count.
-        if (TryRun(() => MessageFiles.TrimSlack(file, Force), file))
+        // Sizes are measured on the file itself, before and after, rather than taken from MessageFileSlack.Trim's count.
+        if (TryRun(() => MessageFileSlack.Trim(file, Force), file))
             WriteObject(new CapnpResizeResult(info.Path, info.FileBytes, new FileInfo(file).Length));
     }
 }

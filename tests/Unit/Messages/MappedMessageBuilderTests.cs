@@ -168,7 +168,7 @@ public sealed class MappedMessageBuilderTests : IDisposable
         long size = new FileInfo(path).Length;
         using (var stream = new FileStream(path, FileMode.Open, FileAccess.Write)) stream.SetLength(size + 12345);
         Assert.Equal(12345, MessageFileInfo.Read(path).SlackBytes);
-        Assert.Equal(12345, MessageFiles.TrimSlack(path));
+        Assert.Equal(12345, MessageFileSlack.Trim(path));
         Assert.Equal(size, new FileInfo(path).Length);
         AssertRecords(path, 100);
     }
