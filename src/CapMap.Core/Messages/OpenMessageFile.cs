@@ -129,7 +129,8 @@ public sealed unsafe class OpenMessageFile : IDisposable
     public EmbeddedSchema? SchemaOf(MessageFileInfo message)
     {
         ArgumentNullException.ThrowIfNull(message);
-        if (message.Index < 0 || message.Index >= Messages.Count || Messages[message.Index] != message)
+        // By place, not by record equality: the table's words are an array, which records compare by reference.
+        if (message.Path != Path || message.Index < 0 || message.Index >= Messages.Count || Messages[message.Index].Offset != message.Offset)
             throw new ArgumentException($"Message {message.Index} of '{message.Path}' is not a message of '{Path}' as it was opened.", nameof(message));
         return SchemaOf(message.Index);
     }
