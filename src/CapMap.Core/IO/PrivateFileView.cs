@@ -50,39 +50,36 @@ internal sealed unsafe class PrivateFileView : IDisposable
         throw new MappedFileException($"Reading '{_path}' failed: {MappedFileException.Describe(code)}.", _path, code, cause);
     }
 
-    /// <summary>Maps the first <paramref name="length"/> bytes of <paramref name="path"/>, which must be that long.</summary>
-    public static PrivateFileView Open(string path, long length)
+    /// <summary>
+    /// Maps the first <paramref name="length"/> bytes of <paramref name="file"/>, which must be that long, through the
+    /// descriptor <paramref name="file"/> already holds: the view is of the very file its caller locked and measured,
+    /// not whatever the path names by now, and the path is not opened again. The view borrows that descriptor, so it
+    /// must be disposed before <paramref name="file"/> (the handler must never fstat a closed descriptor).
+    /// </summary>
+    public static PrivateFileView Open(MappedFile file, long length)
     {
+        ArgumentNullException.ThrowIfNull(file);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(length);
-        int fd = NativeMethods.Open(path, OpenFlags.O_RDONLY | OpenFlags.O_CLOEXEC, 0, out int openErr);
-        if (fd < 0) throw new MappedFileException($"Could not read '{path}': {MappedFileException.Describe(openErr)}.", path, openErr);
+        int fd = file.Descriptor;
+        long page = Environment.SystemPageSize;
+        long mapped = (length + page - 1) / page * page;
+        IntPtr address = Syscall.mmap(IntPtr.Zero, (ulong)mapped, MmapProts.PROT_READ | MmapProts.PROT_WRITE, MmapFlags.MAP_PRIVATE, fd, 0);
+        if (address == Syscall.MAP_FAILED)
+        {
+            int errno = NativeConvert.FromErrno(Stdlib.GetLastError());
+            throw new MappedFileException($"Could not map '{file.Path}': {MappedFileException.Describe(errno)}.", file.Path, errno);
+        }
+        var handle = new MappingHandle(address, mapped);
         try
         {
-            long page = Environment.SystemPageSize;
-            long mapped = (length + page - 1) / page * page;
-            IntPtr address = Syscall.mmap(IntPtr.Zero, (ulong)mapped, MmapProts.PROT_READ | MmapProts.PROT_WRITE, MmapFlags.MAP_PRIVATE, fd, 0);
-            if (address == Syscall.MAP_FAILED)
-            {
-                int errno = NativeConvert.FromErrno(Stdlib.GetLastError());
-                throw new MappedFileException($"Could not map '{path}': {MappedFileException.Describe(errno)}.", path, errno);
-            }
-            var handle = new MappingHandle(address, mapped);
-            try
-            {
-                // committed = the length now: a fault below it is a page the file could not give; the handler never grows it.
-                var registration = FaultRegistry.Register(address, mapped, fd, page, length, RegionFlags.ReadOnly);
-                handle.Adopt(registration, fd); // from here the handle closes fd
-                return new PrivateFileView(path, address, length, registration, handle);
-            }
-            catch
-            {
-                handle.Dispose(); // unmaps; fd is still ours, closed below
-                throw;
-            }
+            // committed = the length now: a fault below it is a page the file could not give; the handler never grows it.
+            var registration = FaultRegistry.Register(address, mapped, fd, page, length, RegionFlags.ReadOnly);
+            handle.Adopt(registration, fd: -1); // the descriptor stays the file's: the view unregisters and unmaps, never closes
+            return new PrivateFileView(file.Path, address, length, registration, handle);
         }
         catch
         {
-            Syscall.close(fd);
+            handle.Dispose(); // unmaps
             throw;
         }
     }

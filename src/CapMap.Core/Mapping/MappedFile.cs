@@ -58,6 +58,12 @@ public sealed unsafe class MappedFile : IDisposable
     /// <summary>Full path of the file.</summary>
     public string Path { get; }
 
+    /// <summary>
+    /// The open descriptor (the one that holds the lock), for a view of the same file that must not open its path
+    /// again (<see cref="IO.PrivateFileView"/>: repair's rehearsal); valid until this file is disposed.
+    /// </summary>
+    internal int Descriptor => _fd;
+
     /// <summary>Start of the mapping. Valid until <see cref="Dispose"/>.</summary>
     public byte* Base
     {

@@ -32,7 +32,8 @@ internal sealed class MappingHandle : SafeHandle
 
     /// <summary>
     /// Takes ownership of the registration and the descriptor, once both exist: until then a failure is
-    /// cleaned up by the caller, which still owns the descriptor (so it is closed exactly once).
+    /// cleaned up by the caller, which still owns the descriptor (so it is closed exactly once). A negative
+    /// <paramref name="fd"/> adopts none: the mapping borrows a descriptor its owner closes after releasing it.
     /// </summary>
     public void Adopt(RegionRegistration registration, int fd)
     {

@@ -73,7 +73,7 @@ public static unsafe class MessageRepair
         if (length < MappedFileLayout.HeaderBytes)
             throw new MessageRepairException($"'{file.Path}' is {length} bytes long; it holds no CapMap checkpoint.");
 
-        var plan = Rehearse(file.Path, length);
+        var plan = Rehearse(file, length);
         Apply(file, plan, length);
         var record = plan.Settled;
         return new RepairResult(file.Path, record.State, record.Sequence, record.RecordCount, length, plan.Keep, record.Segments.Count);
@@ -86,9 +86,11 @@ public static unsafe class MessageRepair
     /// Everything repair decides, done in a private copy-on-write view of the file: find the record, settle its
     /// move, apply the header, walk the message. Throws before the file is touched when any of it fails.
     /// </summary>
-    private static RepairPlan Rehearse(string path, long length)
+    private static RepairPlan Rehearse(MappedFile file, long length)
     {
-        using var view = PrivateFileView.Open(path, length);
+        // Through the locked descriptor: the rehearsal sees the file that was locked and measured, and opens nothing again.
+        using var view = PrivateFileView.Open(file, length);
+        string path = file.Path;
         RepairPlan plan;
         try
         {
