@@ -1,4 +1,3 @@
-using CapMap.IO;
 using CapMap.Messages;
 using CapMap.Objects.Reading;
 using CapMap.Schema;
@@ -13,9 +12,9 @@ namespace CapMap.Objects;
 /// is read message after message, each by its own <see cref="MessagePlan{T}"/> (so each by its own schema).
 /// </summary>
 /// <remarks>
-/// The file is mapped once (<see cref="OpenMessageFile"/>) and read in place, lazily: values are made as the enumeration reaches them (or up to two
-/// batches ahead, on a worker thread, with read-ahead), in batches of at most <see cref="BatchSize"/>, and own their
-/// data (nothing refers to the mapping once the reader is disposed); a plan's <see cref="MessagePlan{T}.Batch"/> may
+/// The file is mapped once (<see cref="OpenMessageFile"/>) and read in place, lazily: values are made as the
+/// enumeration reaches them (or up to two batches ahead, on a worker thread, with read-ahead), in batches of at
+/// most <see cref="BatchSize"/>, and own their data (nothing refers to the mapping once the reader is disposed); a plan's <see cref="MessagePlan{T}.Batch"/> may
 /// make them as copies that decode later (<see cref="DetachedRows"/>).
 /// The traversal limit is one budget for the whole file, shared by its messages: by default the file's words plus
 /// <see cref="TraversalSlackInWords"/>, instead of the fixed 64 MiB that protects servers (a CapMap file is often
@@ -32,18 +31,16 @@ public sealed class ObjectMessageReader : IDisposable
     public const int BatchSize = 1024;
 
     private readonly OpenMessageFile _file;
-    private readonly bool _ownsFile;
     private MessageReader? _current;
 
     /// <summary>Words of traversal the default budget adds to the file's own words (64 Ki: as many values of zero size).</summary>
     public const long TraversalSlackInWords = 64L * 1024;
 
-    private ObjectMessageReader(OpenMessageFile file, bool ownsFile, StructSchema? root, FieldPath? target)
+    private ObjectMessageReader(OpenMessageFile file, StructSchema? root, FieldPath? target)
     {
         // A truncated message is refused before anything of the file is read, with the message Get-CapnpMessageInfo gives.
         foreach (var message in file.Messages) message.ThrowIfTruncated();
         _file = file;
-        _ownsFile = ownsFile;
         Root = root;
         Target = target;
         TraversalLimitInWords = file.Length / WireLimits.BytesPerWord + TraversalSlackInWords;
@@ -66,24 +63,12 @@ public sealed class ObjectMessageReader : IDisposable
     public static ObjectMessageReader Open(string file, StructSchema root, FieldPath? target)
     {
         ArgumentNullException.ThrowIfNull(root);
-        return Owning(file, opened => new ObjectMessageReader(opened, ownsFile: true, root, target));
+        return Owning(file, opened => new ObjectMessageReader(opened, root, target));
     }
 
     /// <summary>Opens <paramref name="file"/> for reading each message by a plan of its own (<see cref="Read{T}"/>).</summary>
     /// <exception cref="CapnpFormatException">The file is no valid message, or one of its messages is truncated.</exception>
-    public static ObjectMessageReader Open(string file) => Owning(file, opened => new ObjectMessageReader(opened, ownsFile: true, null, null));
-
-    /// <summary>
-    /// Reads <paramref name="file"/>, already open, each message by a plan of its own (<see cref="Read{T}"/>); a plan
-    /// gets its message's carried schema from the same file (<see cref="OpenMessageFile.SchemaOf(MessageFileInfo)"/>),
-    /// so nothing maps the file again. The file stays the caller's: dispose this reader before it.
-    /// </summary>
-    /// <exception cref="CapnpFormatException">One of the file's messages is truncated.</exception>
-    public static ObjectMessageReader Over(OpenMessageFile file)
-    {
-        ArgumentNullException.ThrowIfNull(file);
-        return new ObjectMessageReader(file, ownsFile: false, null, null);
-    }
+    public static ObjectMessageReader Open(string file) => Owning(file, opened => new ObjectMessageReader(opened, null, null));
 
     private static ObjectMessageReader Owning(string path, Func<OpenMessageFile, ObjectMessageReader> create)
     {
@@ -99,7 +84,10 @@ public sealed class ObjectMessageReader : IDisposable
         }
     }
 
-    /// <summary>The file being read, open once for the reader and its plans.</summary>
+    /// <summary>
+    /// The file being read, open once for the reader and its plans: a plan gets its message's carried schema from it
+    /// (<see cref="OpenMessageFile.SchemaOf(MessageFileInfo)"/>), so nothing maps the file again. The reader disposes it.
+    /// </summary>
     public OpenMessageFile File => _file;
 
     /// <summary>The file's messages, as <see cref="OpenMessageFile.Messages"/> lists them (none is truncated).</summary>
@@ -278,6 +266,6 @@ public sealed class ObjectMessageReader : IDisposable
     {
         _current?.Dispose();
         _current = null;
-        if (_ownsFile) _file.Dispose();
+        _file.Dispose();
     }
 }
