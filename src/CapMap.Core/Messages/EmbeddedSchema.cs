@@ -47,13 +47,14 @@ public sealed record EmbeddedSchema(byte[] CodeGeneratorRequest, ulong RootTypeI
     }
 
     /// <summary>The schema carried by message <paramref name="messageIndex"/> of the file, or null when it carries none.</summary>
-    /// <exception cref="Wire.CapnpFormatException">The file holds no such message.</exception>
+    /// <exception cref="Wire.CapnpFormatException">The file is no valid message.</exception>
+    /// <exception cref="MessageNotFoundException">The file holds no such message.</exception>
     /// <exception cref="FileTruncatedException">The file was cut while it was read.</exception>
     public static unsafe EmbeddedSchema? Read(string path, int messageIndex = 0)
     {
         var messages = MessageFileInfo.ReadAll(path);
         if (messageIndex < 0 || messageIndex >= messages.Count)
-            throw new Wire.CapnpFormatException($"'{path}' holds {messages.Count} message(s); there is no message {messageIndex}.");
+            throw new MessageNotFoundException(path, [messageIndex], messages.Count);
         return ReadAt(path, messages[messageIndex].Offset);
     }
 

@@ -76,7 +76,7 @@ public sealed record MessageFileInfo(
     {
         var messages = CapMapMessageScan.Scan(mapping.Pointer, mapping.Length);
         if (messages.Count == 0)
-            Framing.ReadTable(new ReadOnlySpan<byte>(mapping.Pointer, (int)Math.Min(mapping.Length, MappedFileLayout.HeaderBytes))); // throws why
+            Framing.ThrowNotAMessage(fullPath, new ReadOnlySpan<byte>(mapping.Pointer, (int)Math.Min(mapping.Length, MappedFileLayout.HeaderBytes)));
         var result = new List<MessageFileInfo>(messages.Count);
         for (int i = 0; i < messages.Count; i++)
         {
@@ -194,7 +194,7 @@ public static unsafe class MessageFiles
         try
         {
             if (messages.Count == 0)
-                Framing.ReadTable(new ReadOnlySpan<byte>(file.Base, (int)Math.Min(length, MappedFileLayout.HeaderBytes)));
+                Framing.ThrowNotAMessage(file.Path, new ReadOnlySpan<byte>(file.Base, (int)Math.Min(length, MappedFileLayout.HeaderBytes)));
             var last = messages[^1].Message;
             if (last.IsTruncated)
                 throw new CapnpFormatException($"'{file.Path}' is {length} bytes but message {last.Index} declares {last.Bytes} bytes from byte {last.Offset}; it is truncated, not slack.");

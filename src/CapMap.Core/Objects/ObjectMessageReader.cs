@@ -32,7 +32,7 @@ public sealed class ObjectMessageReader : IDisposable
     public const int BatchSize = 1024;
 
     private readonly string _file;
-    private readonly IReadOnlyList<MessageFileInfo> _messages;
+    private IReadOnlyList<MessageFileInfo> _messages;
     private MessageReader? _current;
 
     /// <summary>Words of traversal the default budget adds to the file's own words (64 Ki: as many values of zero size).</summary>
@@ -80,8 +80,33 @@ public sealed class ObjectMessageReader : IDisposable
         return messages;
     }
 
-    /// <summary>The file's messages, as <see cref="MessageFileInfo.ReadAll(string, int?)"/> gives them (none is truncated).</summary>
+    /// <summary>
+    /// The messages read: the file's, as <see cref="MessageFileInfo.ReadAll(string, int?)"/> gives them (none is
+    /// truncated), or those <see cref="SelectMessages"/> kept.
+    /// </summary>
     public IReadOnlyList<MessageFileInfo> Messages => _messages;
+
+    /// <summary>
+    /// Reads only the messages numbered <paramref name="indexes"/> (0-based, as <see cref="MessageFileInfo.Index"/> and
+    /// Get-CapnpMessageInfo number them), in file order and each once, whatever the order and repeats of the indexes (as
+    /// Select-Object -Index picks). <see cref="Read{T}"/>'s skip and first then count over the values of these messages
+    /// only. Called once, before reading.
+    /// </summary>
+    /// <exception cref="MessageNotFoundException">An index names no message of the file; nothing is selected then.</exception>
+    /// <exception cref="InvalidOperationException">Messages were selected already.</exception>
+    public void SelectMessages(IEnumerable<int> indexes)
+    {
+        ArgumentNullException.ThrowIfNull(indexes);
+        if (_selected) throw new InvalidOperationException("The reader's messages were selected already.");
+        var wanted = new SortedSet<int>(indexes);
+        var kept = _messages.Where(m => wanted.Contains(m.Index)).ToArray();
+        if (kept.Length < wanted.Count)
+            throw new MessageNotFoundException(_file, wanted.Except(kept.Select(m => m.Index)).ToArray(), _messages.Count);
+        _messages = kept;
+        _selected = true;
+    }
+
+    private bool _selected;
 
     /// <summary>The root type every message is read as by <see cref="Read(long, long)"/>; null when opened without one.</summary>
     public StructSchema? Root { get; }
