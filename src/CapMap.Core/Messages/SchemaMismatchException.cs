@@ -10,7 +10,7 @@ public sealed class SchemaMismatchException : Exception
 {
     /// <summary>Creates the exception for message <paramref name="messageIndex"/> of <paramref name="path"/>, which carries <paramref name="carried"/> and was to be read as <paramref name="given"/>.</summary>
     public SchemaMismatchException(string path, int messageIndex, StructSchema carried, StructSchema given)
-        : base($"Message {messageIndex} of '{path}' carries root {Describe(carried)}; the schema given to read it has {Describe(given)}, " +
+        : base($"Message {messageIndex} of '{path}' carries root {Describe(carried)} and was to be read as {Describe(given)}: " +
             "another struct with another layout, which would read values that were never written. Read the file by the schema it " +
             "carries, or by the one it was written with.")
     {
