@@ -3,6 +3,7 @@ using CapMap.Messages;
 using CapMap.Objects;
 using CapMap.Schema;
 using CapMap.Tests.Interop;
+using CapMap.Tests.Schema;
 using CapMap.Wire;
 using Xunit;
 using static CapMap.Tests.Objects.ObjectTestSupport;
