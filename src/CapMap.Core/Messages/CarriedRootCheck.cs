@@ -5,10 +5,11 @@ namespace CapMap.Messages;
 /// <summary>
 /// Checks a root type given to read a file (Import-CapnpMessage -Schema) against the roots its messages carry, so that
 /// an unrelated schema is an error rather than rows of nothing. A given root fits a message when it is the carried
-/// root's struct (the same id: the same schema, or a later version of it, which Cap'n Proto reads by design), or when
-/// it has the carried root's layout (data words and pointers: the same struct declared again, in another file). A
-/// message that carries no schema, or one that does not load, is not checked: the given schema is how such a file is
-/// read at all.
+/// root's struct (the same id: the same schema, or a later version of it, which Cap'n Proto reads by design), when it
+/// is another struct of the schema the message carries (the user picked the type to read the root as, as -RootType
+/// does without -Schema and as capnp convert takes a type), or when it has the carried root's layout (data words and
+/// pointers: the same struct declared again, in another file). A message that carries no schema, or one that does not
+/// load, is not checked: the given schema is how such a file is read at all.
 /// </summary>
 public static class CarriedRootCheck
 {
@@ -24,17 +25,18 @@ public static class CarriedRootCheck
         {
             var embedded = EmbeddedSchema.ReadAt(path, message.Offset);
             if (embedded is null || embedded.RootTypeId == root.Id || embedded.SameAs(fitting)) continue;
-            StructSchema carried;
+            CarriedSchema carried;
             try
             {
-                carried = CarriedSchema.Load(embedded).Root;
+                carried = CarriedSchema.Load(embedded);
             }
             catch (CapnpSchemaException)
             {
                 continue;
             }
-            if (carried.DataWordCount != root.DataWordCount || carried.PointerCount != root.PointerCount)
-                throw new SchemaMismatchException(path, message.Index, carried, root);
+            bool sameLayout = carried.Root.DataWordCount == root.DataWordCount && carried.Root.PointerCount == root.PointerCount;
+            if (!sameLayout && carried.SchemaSet.TryGetById(root.Id) is not StructSchema)
+                throw new SchemaMismatchException(path, message.Index, carried.Root, root);
             fitting = embedded;
         }
     }

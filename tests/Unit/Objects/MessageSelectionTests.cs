@@ -71,16 +71,17 @@ public sealed class MessageSelectionTests : IDisposable
     }
 
     [Fact]
-    public void A_given_root_of_another_id_and_layout_is_a_mismatch_and_the_carried_root_or_one_of_its_layout_is_not()
+    public void A_given_root_of_another_schema_and_layout_is_a_mismatch_and_the_carried_root_or_another_of_its_structs_is_not()
     {
         string path = WriteStream();
         var messages = MessageFileInfo.ReadAll(path);
         CarriedRootCheck.ThrowIfMismatch(path, messages, Report); // the root it was written with
-        var detail = s_set.Value.GetStruct("Detail"); // another struct: 0 data words, 2 pointers (Report: 1 and 5)
-        var e = Assert.Throws<SchemaMismatchException>(() => CarriedRootCheck.ThrowIfMismatch(path, messages, detail));
+        CarriedRootCheck.ThrowIfMismatch(path, messages, s_set.Value.GetStruct("Detail")); // another struct of the carried schema, picked to read the root as
+        var unrelated = InteropSchema.Set.GetStruct("Batch"); // 1 data word, 2 pointers (Report: 1 and 4), of another schema
+        var e = Assert.Throws<SchemaMismatchException>(() => CarriedRootCheck.ThrowIfMismatch(path, messages, unrelated));
         Assert.Equal(0, e.MessageIndex);
         Assert.Contains($"@0x{Report.Id:x16}", e.Message);
-        Assert.Contains($"@0x{detail.Id:x16}", e.Message);
+        Assert.Contains($"@0x{unrelated.Id:x16}", e.Message);
     }
 
     [Fact]
@@ -95,7 +96,7 @@ public sealed class MessageSelectionTests : IDisposable
         var sameLayout = InteropSchema.Set.Structs.First(s => !s.IsGroup && s.DataWordCount == rec.DataWordCount && s.PointerCount == rec.PointerCount);
         Assert.NotEqual(rec.Id, sameLayout.Id);
         CarriedRootCheck.ThrowIfMismatch(path, messages, sameLayout);
-        Assert.Throws<SchemaMismatchException>(() => CarriedRootCheck.ThrowIfMismatch(path, messages, Report));
+        Assert.Throws<SchemaMismatchException>(() => CarriedRootCheck.ThrowIfMismatch(path, messages, InteropSchema.Set.GetStruct("Batch")));
     }
 
     [Theory]
