@@ -2,7 +2,6 @@ using System.Text;
 using CapMap.Messages;
 using CapMap.Objects;
 using CapMap.Schema;
-using CapMap.Tests.Interop;
 using CapMap.Tests.Schema;
 using CapMap.Wire;
 using Xunit;
@@ -16,8 +15,7 @@ namespace CapMap.Tests.Objects;
 /// </summary>
 public sealed class MessageSelectionTests : IDisposable
 {
-    private static readonly Lazy<SchemaSet> s_set = new(() => SchemaSet.Load(CapnpTool.CompileRequest("objects.capnp")));
-    private static StructSchema Report => s_set.Value.GetStruct("Report");
+    private static StructSchema Report => ObjectsSet.GetStruct("Report");
     private readonly string _dir = Directory.CreateTempSubdirectory("capmap-select-").FullName;
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
@@ -28,7 +26,7 @@ public sealed class MessageSelectionTests : IDisposable
     private string WriteStream()
     {
         string path = Path.Combine(_dir, "stream.bin");
-        var options = new MappedMessageOptions { ReserveBytes = 1L << 30, MaxListBytesPerMessage = 4 * 16, Schema = CarriedSchema.ForExplicit(s_set.Value, Report) };
+        var options = new MappedMessageOptions { ReserveBytes = 1L << 30, MaxListBytesPerMessage = 4 * 16, Schema = CarriedSchema.ForExplicit(ObjectsSet, Report) };
         using var writer = ObjectMessageWriter.Create(path, options, Report, H(), new ObjectWriterOptions());
         for (uint i = 0; i < 10; i++) writer.Write(Records, H(("id", i), ("name", $"r{i}")), strict: false);
         Assert.Equal(3, writer.Complete(flush: false).Messages);
@@ -76,7 +74,7 @@ public sealed class MessageSelectionTests : IDisposable
         string path = WriteStream();
         var messages = MessageFileInfo.ReadAll(path);
         CarriedRootCheck.ThrowIfMismatch(path, messages, Report); // the root it was written with
-        CarriedRootCheck.ThrowIfMismatch(path, messages, s_set.Value.GetStruct("Detail")); // another struct of the carried schema, picked to read the root as
+        CarriedRootCheck.ThrowIfMismatch(path, messages, ObjectsSet.GetStruct("Detail")); // another struct of the carried schema, picked to read the root as
         var unrelated = InteropSchema.Set.GetStruct("Batch"); // 1 data word, 2 pointers (Report: 1 and 4), of another schema
         var e = Assert.Throws<SchemaMismatchException>(() => CarriedRootCheck.ThrowIfMismatch(path, messages, unrelated));
         Assert.Equal(0, e.MessageIndex);
@@ -87,9 +85,9 @@ public sealed class MessageSelectionTests : IDisposable
     [Fact]
     public void A_given_root_of_another_id_but_the_carried_layout_fits_as_the_struct_declared_again_elsewhere()
     {
-        var rec = s_set.Value.GetStruct("Rec");
+        var rec = ObjectsSet.GetStruct("Rec");
         string path = Path.Combine(_dir, "rec.bin");
-        var options = new MappedMessageOptions { ReserveBytes = 1L << 24, Schema = CarriedSchema.ForExplicit(s_set.Value, rec) };
+        var options = new MappedMessageOptions { ReserveBytes = 1L << 24, Schema = CarriedSchema.ForExplicit(ObjectsSet, rec) };
         using (var writer = ObjectMessageWriter.Create(path, options, rec, H(("id", 7u), ("name", "seven")), new ObjectWriterOptions()))
             writer.Complete(flush: false);
         var messages = MessageFileInfo.ReadAll(path);
