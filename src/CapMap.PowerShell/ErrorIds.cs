@@ -44,4 +44,5 @@ internal static class ErrorIds
     public const string NoEmbeddedSchema = "NoEmbeddedSchema";
     public const string SchemaTextNotSupported = "SchemaTextNotSupported";
     public const string SchemaMismatch = "SchemaMismatch";
+    public const string MessageNotFound = "MessageNotFound";
 }

@@ -46,6 +46,23 @@ Describe 'Every cmdlet' {
     }
 }
 
+Describe 'Help examples' {
+    # Users paste examples into PowerShell: each must be PowerShell that parses (no `< file` redirection, which only
+    # a Unix shell has, no unbalanced quotes). The code is parsed, not run: examples name files the reader has.
+    It 'every example of <_> parses as PowerShell' -ForEach $Cmdlets {
+        foreach ($example in (Get-Help -Name $_ -Full).examples.example) {
+            $errors = $null
+            $null = [System.Management.Automation.Language.Parser]::ParseInput([string] $example.code, [ref] $null, [ref] $errors)
+            $errors | Should -BeNullOrEmpty -Because "the example '$($example.code)' must parse"
+        }
+    }
+
+    It 'the about_CapMap topic shows no < redirection, which PowerShell does not have' {
+        $about = Get-Content -Raw -LiteralPath (Join-Path (Split-Path $ModuleManifest) 'en-US/about_CapMap.help.txt')
+        $about | Should -Not -Match '\S+\s<\s+\S+\.bin'
+    }
+}
+
 Describe 'Tab completion' {
     It 'completes -RootType from a schema path' {
         $line = "New-CapnpMappedMessage -Path x.bin -Schema '$SchemaPath' -RootType "

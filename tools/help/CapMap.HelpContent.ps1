@@ -255,7 +255,7 @@ Save-CapnpMappedMessage $m -Verbose'; Remarks = 'Makes everything added so far d
         Parameters  = @{
             Path        = $newPath
             LiteralPath = $newLiteral
-            InputObject = 'The objects to write, from the pipeline. An array given by name is written element by element.'
+            InputObject = 'The objects to write, from the pipeline. An array given by name is written element by element. $null is refused as Export-Csv refuses it: -InputObject $null stops the command before any file is created, and a $null in the pipeline is reported (ParameterArgumentValidationErrorNullNotAllowed) and skipped while the other objects are written.'
             Schema      = $schema + ' Without it the schema is inferred from the objects.'
             RootType    = $rootType + ' Without -Schema: the name of the inferred root struct (default Batch).'
             Append      = $append
@@ -298,13 +298,16 @@ Save-CapnpMappedMessage $m -Verbose'; Remarks = 'Makes everything added so far d
             'The reading of each file has one traversal budget, shared by its messages: by default the file''s size in words plus 64 Ki words, instead of the fixed 64 MiB limit that protects servers (a CapMap file is often larger). Each list element counts at least one word, also an element of zero size, which costs nothing to store: so a small file cannot claim millions of records, and one that claims more than its budget stops with InvalidMessageFile. -TraversalLimit raises the budget for a file you trust.'
             'A message that is not complete (state Checkpoint: its writer is still at work, or stopped before completing it) is read up to its last checkpoint, with a warning that names the message and its state. A truncated message (its table declares more bytes than the file has) is an InvalidMessageFile error before anything of the file is output; Get-CapnpMessageInfo reports it the same way.'
             'A carried schema is data from the file too: it is loaded within a budget (16,384 nodes, 4 MiB of annotation text, nesting 64 deep), past which the file is InvalidMessageFile; the .NET enum types it names are looked up only among assemblies already loaded (never loaded from the file''s say-so): an enum of an assembly nobody loaded comes back as its name.'
-            'Without -Schema each message of the file is read by the schema it carries (every file CapMap writes carries it; NoEmbeddedSchema when the first has none), so a stream appended with -Force under another schema reads right. For a schema inferred by Export-CapnpMessage the records come back with their original property names and .NET types (DateTime, Guid, enums, nested objects, ...). A -Schema given wins.'
+            'Without -Schema each message of the file is read by the schema it carries (every file CapMap writes carries it; NoEmbeddedSchema when the first has none), so a stream appended with -Force under another schema reads right. For a schema inferred by Export-CapnpMessage the records come back with their original property names and .NET types (DateTime, Guid, enums, nested objects, ...). -RootType without -Schema names a struct of the carried schema to read each root as, as capnp convert takes a type (a name it does not have is RootTypeNotFound, listing its structs).'
+            'A -Schema given wins, but it must be the file''s: when -Schema''s -RootType is no struct of the schema a message carries (another id) and has another layout (data words, pointers) than its root, the file is SchemaMismatch, naming both, before anything of it is output. The .capnp the file was written with, a later version of it (same ids), or Get-CapnpSchema -AsText of the file all read it, as the root type or as another of its structs.'
+            'A file may hold a stream of several messages (-Append, or another writer''s stream). -MessageIndex (alias -Index) reads only the messages at those 0-based indexes, as Get-CapnpMessageInfo numbers them, in file order and each once; -Skip and -First then count over the elements of those messages together. An index the file does not have is MessageNotFound for that file, before anything of it is output.'
         )
         Parameters  = @{
             Path        = $pathWild
             LiteralPath = $literal
             Schema      = $schema + ' Default: the schema the file carries.'
-            RootType    = $rootType + ' Default: the carried schema''s root, or the given schema''s only root candidate.'
+            RootType    = $rootType + ' Without -Schema, a struct of the schema each message carries. Default: the carried schema''s root, or the given schema''s only root candidate.'
+            MessageIndex = 'Reads only the messages at these 0-based indexes (as Get-CapnpMessageInfo numbers them), in file order and each once; -Skip and -First count over their elements together. Alias: -Index. An index the file does not have is MessageNotFound.'
             Field       = 'What to read: a List(Struct) field (its elements) or a struct or group field, as a dotted path from the root. Default: the root''s only List(Struct) field, or the root itself when it has none.'
             Skip        = 'Skips this many list elements first (without decoding them).'
             First       = 'Reads at most this many list elements.'
@@ -317,32 +320,34 @@ Save-CapnpMappedMessage $m -Verbose'; Remarks = 'Makes everything added so far d
             @{ Code = 'Import-CapnpMessage ./ops.bin -Schema ./ops.capnp -RootType Batch | Where-Object severity -eq ''error'' | Select-Object -First 10'; Remarks = 'Streams the records and shows the first ten errors; reading stops once ten are found.' }
             @{ Code = 'Import-CapnpMessage ./ops.bin -Schema $schema -RootType Batch | Export-Csv ./roundtrip.csv'; Remarks = 'Turns the message back into a CSV file.' }
             @{ Code = 'Import-CapnpMessage ./report.bin -Schema $schema -RootType Report -Field detail.samples -Skip 1000 -First 50'; Remarks = 'Reads 50 elements of a nested list, starting at element 1000.' }
+            @{ Code = 'Get-CapnpMessageInfo ./log.bin | Format-Table Index, RecordCount, State
+Import-CapnpMessage ./log.bin -MessageIndex 2'; Remarks = 'Lists the messages of a stream (a file appended to with -Append) and reads the records of the third one only.' }
         )
-        Notes       = 'ErrorIds: InvalidMessageFile, ReadFailed, AccessDenied, FileTruncated, RootTypeNotFound, FieldNotFound, FieldRequired, PathNotFound, NoEmbeddedSchema, InvalidSchema. See docs/cmdlets.md.'
+        Notes       = 'ErrorIds: InvalidMessageFile, ReadFailed, AccessDenied, FileTruncated, RootTypeNotFound, FieldNotFound, FieldRequired, PathNotFound, NoEmbeddedSchema, InvalidSchema, SchemaMismatch, MessageNotFound. See docs/cmdlets.md.'
     }
 
     'Get-CapnpSchema' = @{
         Synopsis    = 'Returns the schema a message file carries, as a schema object or as .capnp source.'
         Description = @(
             'Every file CapMap writes carries the schema of its root type (given with -Schema or inferred from the objects), in words of the first segment that no pointer reaches, so other Cap''n Proto readers never see it. Get-CapnpSchema reads it back as the object Import-CapnpSchema returns (RootType names the file''s root), usable with -Schema of every cmdlet.'
-            'With -AsText it returns .capnp source that capnp compile accepts and that decodes the file: capnp convert binary:json schema.capnp Batch < file.bin. Inferred schemas carry the original property names and .NET types as annotations. A schema given with -Schema is written back whole: unions (named and unnamed), groups, defaults, nested and imported declarations (each imported file becomes a struct named after it), annotations, interfaces, constants and generics, every node with its id and every field with its ordinal, so capnp lays it out exactly as the original.'
+            'With -AsText it returns .capnp source that capnp compile accepts and that decodes the file: Get-Content -AsByteStream -Raw file.bin | capnp convert binary:json schema.capnp Batch. Inferred schemas carry the original property names and .NET types as annotations. A schema given with -Schema is written back whole: unions (named and unnamed), groups, defaults, nested and imported declarations (each imported file becomes a struct named after it), annotations, interfaces, constants and generics, every node with its id and every field with its ordinal, so capnp lays it out exactly as the original.'
             'Only values the schema language has no literal for stop it (SchemaTextNotSupported): an AnyPointer constant or default, an enum value that names no enumerant, a null element in a list default.'
         )
         Parameters  = @{
             Path         = $pathWild
             LiteralPath  = $literal
-            MessageIndex = 'Which message of the file (a file may hold several); default 0, the first.'
+            MessageIndex = 'Which message of the file (a file may hold several); default 0, the first. An index the file does not have is MessageNotFound.'
             AsText       = 'Returns the schema as .capnp source text.'
         }
         Inputs      = @(@{ Type = 'System.String'; Description = 'Paths, also by property name (Path, PSPath).' })
         Outputs     = @(@{ Type = 'CapMap.PowerShell.CapnpSchema'; Description = 'The carried schema (Source Embedded), or with -AsText a string.' })
         Examples    = @(
             @{ Code = 'Get-CapnpSchema ./procs.bin -AsText | Set-Content ./procs.capnp
-capnp convert binary:json ./procs.capnp Batch < ./procs.bin'; Remarks = 'Saves the schema of a file written without one, and decodes the file with the capnp tool.' }
+Get-Content -AsByteStream -Raw ./procs.bin | capnp convert binary:json ./procs.capnp Batch'; Remarks = 'Saves the schema of a file written without one, and decodes the file with the capnp tool (PowerShell 7.4 and later pipe the bytes to it unchanged; PowerShell has no < redirection).' }
             @{ Code = '$s = Get-CapnpSchema ./ops.bin; Import-CapnpMessage ./ops2.bin -Schema $s -RootType $s.RootType'; Remarks = 'Reads another file by the schema one file carries.' }
             @{ Code = 'Get-CapnpSchema ./report.bin -AsText | Set-Content ./recovered.capnp'; Remarks = 'Recovers the .capnp source of a file written with an explicit schema (unions and groups included) when the original file is gone.' }
         )
-        Notes       = 'ErrorIds: NoEmbeddedSchema, InvalidSchema, SchemaTextNotSupported, InvalidMessageFile, PathNotFound. See docs/cmdlets.md.'
+        Notes       = 'ErrorIds: NoEmbeddedSchema, InvalidSchema, SchemaTextNotSupported, InvalidMessageFile, MessageNotFound, PathNotFound. See docs/cmdlets.md.'
     }
 
     'ConvertTo-CapnpSchema' = @{
@@ -393,7 +398,7 @@ capnp convert binary:json ./procs.capnp Batch < ./procs.bin'; Remarks = 'Saves t
         Synopsis    = 'Checks whether growing mapped files work in a directory on this machine.'
         Description = @(
             'Test-CapMapPlatform runs the checks CapMap depends on in a directory: the grow-on-fault experiment (a zero-length file mapped, written past its end, grown by the SIGBUS handler and read back), fallocate, collapse-range (to close gaps without copying), MADV_POPULATE_WRITE, how much address space can be reserved, the file system type and free space. It creates and removes a few small scratch files there.'
-            'It outputs the full report, with the verdict, problems and notes; with -Quiet only $true or $false.'
+            'It outputs the full report, with the verdict (IsSupported, shown under that name so that Where-Object IsSupported finds what the view shows), problems and notes; with -Quiet only $true or $false.'
         )
         Parameters  = @{
             Path  = 'The directory to test. Default: the current location.'

@@ -51,7 +51,8 @@ public sealed record EmbeddedSchema(byte[] CodeGeneratorRequest, ulong RootTypeI
     /// caller that also reads the messages asks the <see cref="OpenMessageFile"/> it reads them from instead
     /// (<see cref="OpenMessageFile.SchemaOf(int)"/>), so the file is mapped once.
     /// </summary>
-    /// <exception cref="Wire.CapnpFormatException">The file holds no such message.</exception>
+    /// <exception cref="Wire.CapnpFormatException">The file is no valid message.</exception>
+    /// <exception cref="MessageNotFoundException">The file holds no such message.</exception>
     /// <exception cref="FileTruncatedException">The file was cut while it was read.</exception>
     public static EmbeddedSchema? Read(string path, int messageIndex = 0)
     {

@@ -22,7 +22,7 @@ public static unsafe class MessageFileSlack
         try
         {
             if (messages.Count == 0)
-                Framing.ReadTable(new ReadOnlySpan<byte>(file.Base, (int)Math.Min(length, MappedFileLayout.HeaderBytes)));
+                Framing.ThrowNotAMessage(file.Path, new ReadOnlySpan<byte>(file.Base, (int)Math.Min(length, MappedFileLayout.HeaderBytes)));
             var last = messages[^1].Message;
             if (last.IsTruncated)
                 throw new CapnpFormatException($"'{file.Path}' is {length} bytes but message {last.Index} declares {last.Bytes} bytes from byte {last.Offset}; it is truncated, not slack.");

@@ -75,7 +75,7 @@ public sealed unsafe class OpenMessageFile : IDisposable
     {
         var messages = CapMapMessageScan.Scan(mapping.Pointer, mapping.Length);
         if (messages.Count == 0)
-            Framing.ReadTable(new ReadOnlySpan<byte>(mapping.Pointer, (int)Math.Min(mapping.Length, MappedFileLayout.HeaderBytes))); // throws why
+            Framing.ThrowNotAMessage(fullPath, new ReadOnlySpan<byte>(mapping.Pointer, (int)Math.Min(mapping.Length, MappedFileLayout.HeaderBytes)));
         var result = new List<MessageFileInfo>(messages.Count);
         for (int i = 0; i < messages.Count; i++)
         {
@@ -95,6 +95,7 @@ public sealed unsafe class OpenMessageFile : IDisposable
     /// <see cref="MessageReader.ReadConsistent{T}"/>. Dispose it before this file.
     /// </summary>
     /// <exception cref="CapnpFormatException">The message is truncated, or its table is invalid.</exception>
+    /// <exception cref="MessageNotFoundException">The file holds no such message.</exception>
     /// <exception cref="FileTruncatedException">The file was cut while the table was read.</exception>
     public MessageReader ReadMessage(int index, ReaderOptions? options = null)
     {
@@ -109,6 +110,7 @@ public sealed unsafe class OpenMessageFile : IDisposable
     /// first time it is asked for (a message's schema is kilobytes, and most readers ask for one or two), then kept.
     /// Safe to call from any thread.
     /// </summary>
+    /// <exception cref="MessageNotFoundException">The file holds no such message.</exception>
     /// <exception cref="FileTruncatedException">The file was cut while the schema was read.</exception>
     public EmbeddedSchema? SchemaOf(int index)
     {
@@ -139,7 +141,7 @@ public sealed unsafe class OpenMessageFile : IDisposable
     {
         ObjectDisposedException.ThrowIf(_mapping.Pointer == null, this);
         if (index < 0 || index >= Messages.Count)
-            throw new CapnpFormatException($"'{Path}' holds {Messages.Count} message(s); there is no message {index}.");
+            throw new MessageNotFoundException(Path, [index], Messages.Count);
         return Messages[index];
     }
 

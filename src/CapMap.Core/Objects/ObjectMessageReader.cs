@@ -31,6 +31,7 @@ public sealed class ObjectMessageReader : IDisposable
     public const int BatchSize = 1024;
 
     private readonly OpenMessageFile _file;
+    private IReadOnlyList<MessageFileInfo> _messages;
     private MessageReader? _current;
 
     /// <summary>Words of traversal the default budget adds to the file's own words (64 Ki: as many values of zero size).</summary>
@@ -41,6 +42,7 @@ public sealed class ObjectMessageReader : IDisposable
         // A truncated message is refused before anything of the file is read, with the message Get-CapnpMessageInfo gives.
         foreach (var message in file.Messages) message.ThrowIfTruncated();
         _file = file;
+        _messages = file.Messages;
         Root = root;
         Target = target;
         TraversalLimitInWords = file.Length / WireLimits.BytesPerWord + TraversalSlackInWords;
@@ -90,8 +92,33 @@ public sealed class ObjectMessageReader : IDisposable
     /// </summary>
     public OpenMessageFile File => _file;
 
-    /// <summary>The file's messages, as <see cref="OpenMessageFile.Messages"/> lists them (none is truncated).</summary>
-    public IReadOnlyList<MessageFileInfo> Messages => _file.Messages;
+    /// <summary>
+    /// The messages read: the file's, as <see cref="OpenMessageFile.Messages"/> lists them (none is truncated), or
+    /// those <see cref="SelectMessages"/> kept.
+    /// </summary>
+    public IReadOnlyList<MessageFileInfo> Messages => _messages;
+
+    /// <summary>
+    /// Reads only the messages numbered <paramref name="indexes"/> (0-based, as <see cref="MessageFileInfo.Index"/> and
+    /// Get-CapnpMessageInfo number them), in file order and each once, whatever the order and repeats of the indexes (as
+    /// Select-Object -Index picks). <see cref="Read{T}"/>'s skip and first then count over the values of these messages
+    /// only. Called once, before reading.
+    /// </summary>
+    /// <exception cref="MessageNotFoundException">An index names no message of the file; nothing is selected then.</exception>
+    /// <exception cref="InvalidOperationException">Messages were selected already.</exception>
+    public void SelectMessages(IEnumerable<int> indexes)
+    {
+        ArgumentNullException.ThrowIfNull(indexes);
+        if (_selected) throw new InvalidOperationException("The reader's messages were selected already.");
+        var wanted = new SortedSet<int>(indexes);
+        var kept = _messages.Where(m => wanted.Contains(m.Index)).ToArray();
+        if (kept.Length < wanted.Count)
+            throw new MessageNotFoundException(_file.Path, wanted.Except(kept.Select(m => m.Index)).ToArray(), _messages.Count);
+        _messages = kept;
+        _selected = true;
+    }
+
+    private bool _selected;
 
     /// <summary>The root type every message is read as by <see cref="Read(long, long)"/>; null when opened without one.</summary>
     public StructSchema? Root { get; }
@@ -100,7 +127,7 @@ public sealed class ObjectMessageReader : IDisposable
     public FieldPath? Target { get; }
 
     /// <summary>Messages in the file.</summary>
-    public int MessageCount => _file.Messages.Count;
+    public int MessageCount => _messages.Count;
 
     /// <summary>How far the enumeration is through the file, from 0 to 1 (by messages, and by values within the current one).</summary>
     public double Fraction { get; private set; }
@@ -150,7 +177,7 @@ public sealed class ObjectMessageReader : IDisposable
     private IEnumerable<List<T>> Batches<T>(Func<MessageFileInfo, MessagePlan<T>> planFor, long skip, long first)
     {
         long remaining = _traversalLimit;
-        var messages = _file.Messages;
+        var messages = _messages;
         for (int m = 0; m < messages.Count; m++)
         {
             if (first <= 0) yield break;
@@ -158,7 +185,7 @@ public sealed class ObjectMessageReader : IDisposable
             Fraction = (double)m / messages.Count;
             _current?.Dispose();
             var options = new ReaderOptions { TraversalLimitInWords = remaining };
-            var reader = _current = _file.ReadMessage(m, options);
+            var reader = _current = _file.ReadMessage(message.Index, options);
             var plan = planFor(message);
             var selection = OverBudgetSaid(() => reader.ReadConsistent(() => Selection.Of(reader.GetRoot(), plan.Root, plan.Target)));
             if (skip >= selection.Count)

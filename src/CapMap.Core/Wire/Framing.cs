@@ -49,6 +49,42 @@ public static unsafe class Framing
     }
 
     /// <summary>
+    /// Throws why no message starts at <paramref name="start"/>, the first bytes of <paramref name="path"/>: the file
+    /// is not a Cap'n Proto message. The exception shows those bytes (as hex, and as text when they are printable,
+    /// which is what a text file or another format gives away) and, as detail, what the segment table they would be
+    /// claims. Callers use it once a scan found no message at the start of a file, so the user reads "not a message"
+    /// rather than a segment count of a billion taken from the letters of a word.
+    /// </summary>
+    /// <exception cref="CapnpFormatException">Always.</exception>
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+    public static void ThrowNotAMessage(string path, ReadOnlySpan<byte> start)
+    {
+        string detail;
+        try
+        {
+            var table = ReadTable(start);
+            detail = table.SegmentWords[0] == 0
+                ? "Its segment table declares an empty first segment, which holds no root."
+                : $"Its segment table declares {table.SegmentWords.Count} segment(s) of {table.MessageBytes:N0} bytes in all, which the file does not hold as a message.";
+        }
+        catch (CapnpFormatException e)
+        {
+            detail = e.Message;
+        }
+        throw new CapnpFormatException($"'{path}' is not a Cap'n Proto message (its first bytes are {ShowBytes(start[..Math.Min(start.Length, 8)])}). {detail}");
+    }
+
+    // Hex, plus the text when every byte is printable ASCII: "68 65 6C 6C 6F 20 77 6F ("hello wo")".
+    private static string ShowBytes(ReadOnlySpan<byte> bytes)
+    {
+        string hex = Convert.ToHexString(bytes);
+        var spaced = string.Join(' ', Enumerable.Range(0, bytes.Length).Select(i => hex.Substring(i * 2, 2)));
+        foreach (byte b in bytes)
+            if (b < 0x20 || b > 0x7E) return spaced;
+        return $"{spaced} (\"{System.Text.Encoding.ASCII.GetString(bytes)}\")";
+    }
+
+    /// <summary>
     /// Parses a segment table from the start of <paramref name="data"/>, checking it against the bytes
     /// that are there. Never allocates more than the 511-entry maximum, whatever the table claims.
     /// </summary>

@@ -98,6 +98,8 @@ public abstract class CapMapCmdletBase : PSCmdlet, IDisposable
             CapMap.Messages.CheckpointDataDamagedException => (ErrorIds.CheckpointDataDamaged, ErrorCategory.InvalidData),
             CapMap.Messages.MessageRepairException => (ErrorIds.RepairFailed, ErrorCategory.InvalidData),
             CapMap.Messages.ForeignMessageFileException => (ErrorIds.NotWrittenByCapMap, ErrorCategory.PermissionDenied),
+            CapMap.Messages.SchemaMismatchException => (ErrorIds.SchemaMismatch, ErrorCategory.InvalidArgument),
+            CapMap.Messages.MessageNotFoundException => (ErrorIds.MessageNotFound, ErrorCategory.ObjectNotFound),
             CapMap.Wire.CapnpFormatException => (ErrorIds.InvalidMessageFile, ErrorCategory.InvalidData),
             // Past its budget, a schema a file carries makes the file invalid, not the user's schema.
             CapMap.Schema.SchemaBudgetException => (ErrorIds.InvalidMessageFile, ErrorCategory.InvalidData),

@@ -27,9 +27,8 @@ public sealed class ExportCapnpMessageCommand : NewMessageCmdletBase
     private SampleBuffer? _sample;
     private string? _path;
 
-    /// <summary>The objects to write.</summary>
+    /// <summary>The objects to write. Null is refused when binding, as Export-Csv refuses it: no file is created for -InputObject $null, and a piped $null is reported and skipped.</summary>
     [Parameter(Mandatory = true, ValueFromPipeline = true)]
-    [AllowNull]
     public PSObject? InputObject { get; set; }
 
     /// <summary>The List(Struct) field the objects go to (dotted for nested). Default: the root's only List(Struct) field. Without -Schema: the name of the inferred root's list (default records).</summary>

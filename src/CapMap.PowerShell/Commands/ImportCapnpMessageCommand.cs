@@ -33,7 +33,7 @@ public sealed class ImportCapnpMessageCommand : ExistingFileCmdletBase
     [ValidateNotNull]
     public object? Schema { get; set; }
 
-    /// <summary>The name of the file's root struct (with -Schema). Default: the carried schema's root, or the schema's only root candidate.</summary>
+    /// <summary>The struct to read each message's root as: of -Schema, or without it of the schema each message carries. Default: the carried schema's root, or -Schema's only root candidate.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(RootTypeCompleter))]
@@ -53,6 +53,13 @@ public sealed class ImportCapnpMessageCommand : ExistingFileCmdletBase
     [Parameter]
     [ValidateRange(0, int.MaxValue)]
     public int First { get; set; } = int.MaxValue;
+
+    /// <summary>Read only these messages of the file (0-based, as Get-CapnpMessageInfo numbers them), in file order; -Skip and -First count over their elements.</summary>
+    [Parameter]
+    [Alias("Index")]
+    [ValidateNotNullOrEmpty]
+    [ValidateRange(0, int.MaxValue)]
+    public int[]? MessageIndex { get; set; }
 
     protected override void BeginProcessing()
     {
@@ -79,6 +86,8 @@ public sealed class ImportCapnpMessageCommand : ExistingFileCmdletBase
     {
         using var reader = ObjectMessageReader.Open(file);
         if (TraversalLimit > 0) reader.TraversalLimitInWords = TraversalLimit;
+        if (MessageIndex is not null) reader.SelectMessages(MessageIndex);
+        if (_root is not null) CarriedRootCheck.ThrowIfMismatch(reader.File, reader.Messages, _root);
         foreach (var message in reader.Messages)
             if (message.IsIncomplete)
                 WriteWarning($"Message {message.Index} of '{file}' is not complete (state {message.State}, checkpoint {message.CheckpointSequence}): " +
@@ -109,6 +118,13 @@ public sealed class ImportCapnpMessageCommand : ExistingFileCmdletBase
     }
 
     /// <summary>
+    /// -RootType without -Schema: the struct of a message's carried schema to read its root as, as with -Schema (the
+    /// carried root when not given). A name the carried schema does not have is RootTypeNotFound, listing its structs.
+    /// </summary>
+    private StructSchema CarriedRootType(CarriedSchema carried, string file) =>
+        RootType.Length == 0 ? carried.Root : CapnpSchema.FromCarried(carried, file).GetStruct(RootType);
+
+    /// <summary>
     /// Plans for a file read by the schemas it carries: each message by its own (a file appended to with -Force may
     /// hold messages of different schemas), a message that carries none by the one before it. A message that carries
     /// the same schema as the one before it (every message a full list went on in) reuses that message's plan, so the
@@ -127,14 +143,15 @@ public sealed class ImportCapnpMessageCommand : ExistingFileCmdletBase
                     $"'{file.Path}' carries no schema (it was not written by this version of CapMap); give -Schema and -RootType.", file.Path);
             if (_previous is not null && embedded.SameAs(_previousSchema)) return _previous;
             var carried = CarriedSchema.Load(embedded);
-            var target = command.ResolveField(carried.Root, command.Field, rootIfNoList: true);
-            if (carried.Inferred is { } inferred && target is not null && target.Path == inferred.Root.Fields[0].Identifier)
+            var root = command.CarriedRootType(carried, file.Path);
+            var target = command.ResolveField(root, command.Field, rootIfNoList: true);
+            if (carried.Inferred is { } inferred && root == carried.Root && target is not null && target.Path == inferred.Root.Fields[0].Identifier)
             {
                 var records = new InferredRowReader(inferred, carried.SchemaSet, PSObjectReader.TypeNameFor, PSObjectReader.Present);
                 var detached = new DetachedRows((_, _) => records.RecordShape, (r, _) => records.RecordValues(r), records.Present);
                 return Remember(embedded, new MessagePlan<object>(carried.Root, target, (r, _) => records.Read(r)) { Batch = detached.NewBatch });
             }
-            return Remember(embedded, new MessagePlan<object>(carried.Root, target, rows.Read) { Batch = explicitRows.NewBatch });
+            return Remember(embedded, new MessagePlan<object>(root, target, rows.Read) { Batch = explicitRows.NewBatch });
         }
 
         private MessagePlan<object> Remember(EmbeddedSchema schema, MessagePlan<object> plan)

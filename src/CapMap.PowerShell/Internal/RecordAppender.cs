@@ -46,7 +46,9 @@ internal sealed class RecordAppender
         {
             Rejected++;
             string what = record is null ? "null" : record is string s ? $"the string '{Shorten(s)}'" : $"a {record.GetType().Name}";
-            return Error(index, input, $"Record {index} for '{Target.Path}' is {what}; a record must be an object or a hashtable with the fields of {Target.ElementSchema.NestedName}.", null);
+            // An inferred schema's struct names are CapMap's, not the user's: name them only for a schema the user gave.
+            string expected = anyValue ? "an object, a hashtable or a value" : $"an object or a hashtable with the fields of {Target.ElementSchema.NestedName}";
+            return Error(index, input, $"Record {index} for '{Target.Path}' is {what}; a record must be {expected}.", null);
         }
         try
         {

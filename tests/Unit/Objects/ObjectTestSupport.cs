@@ -13,6 +13,10 @@ namespace CapMap.Tests.Objects;
 internal static class ObjectTestSupport
 {
     private static readonly Lazy<SchemaSet> s_writerSet = new(() => SchemaSet.Load(CapnpTool.CompileRequest("writer.capnp")));
+    private static readonly Lazy<SchemaSet> s_objectsSet = new(() => SchemaSet.Load(CapnpTool.CompileRequest("objects.capnp")));
+
+    /// <summary>objects.capnp: Report with a list of Rec, a nested Detail list, a union and a group.</summary>
+    public static SchemaSet ObjectsSet => s_objectsSet.Value;
 
     public static StructSchema AllTypes => InteropSchema.AllTypes;
     public static StructSchema RecordSchema => InteropSchema.Set.GetStruct("Record");
