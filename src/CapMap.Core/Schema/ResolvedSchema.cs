@@ -35,6 +35,9 @@ public sealed class ResolvedSchema
     /// <summary>A copy of the CodeGeneratorRequest bytes (what a message carries and <c>-SavePrecompiled</c> writes).</summary>
     public byte[] GetRequestBytes() => (byte[])Request.Clone();
 
+    /// <summary>The schema as .capnp text, rooted at <paramref name="root"/>: an inferred schema's own text (names, annotations), else the set's.</summary>
+    public string ToCapnpText(StructSchema root) => Inferred?.ToCapnpText() ?? SchemaSetTextWriter.Write(SchemaSet, root);
+
     /// <summary>An inferred schema: its bytes are written and loaded back once, so the set is what a reader of the file gets.</summary>
     public static ResolvedSchema FromInferred(InferredSchema schema)
     {

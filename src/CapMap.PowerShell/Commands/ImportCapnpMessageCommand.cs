@@ -2,10 +2,7 @@ using System.Management.Automation;
 using CapMap.Objects;
 using CapMap.Objects.Reading;
 using CapMap.PowerShell.Internal;
-using CapMap.Messages;
 using CapMap.Schema;
-using CapMap.Schema.Inference;
-using CapMap.Wire;
 
 namespace CapMap.PowerShell.Commands;
 
@@ -84,15 +81,13 @@ public sealed class ImportCapnpMessageCommand : ExistingFileCmdletBase
                 WriteWarning($"Message {message.Index} of '{file}' is not complete (state {message.State}, checkpoint {message.CheckpointSequence}): " +
                     $"its writer is still at work, or stopped before completing it (Repair-CapnpMappedMessage restores it). " +
                     $"What it holds up to its last checkpoint is read: {message.RecordCount:N0} record(s).");
-        // Records are copied out of the mapping in batches and decoded when a row is first read (DetachedRows).
-        var rows = new StructRowReader();
-        var explicitRows = new DetachedRows(rows.ShapeOf, rows.ValuesOf);
-        Func<MessageFileInfo, MessagePlan<object>> planFor = _root is not null
-            ? _ => new MessagePlan<object>(_root, _target, rows.Read) { Batch = explicitRows.NewBatch }
-            : new CarriedPlans(this, file, rows, explicitRows).For;
+        // With -Schema every message is read by it; else each by the schema it carries, through the codec Core picks.
+        var rows = _root is not null
+            ? reader.ReadRows(_root, _target, PowerShellObjects.Model, Skip, First, readAhead: true)
+            : reader.ReadRows(root => ResolveField(root, Field, rootIfNoList: true), PowerShellObjects.Model, Skip, First, readAhead: true);
         var progress = new ProgressRecord(Math.Abs(file.GetHashCode() % 100000) + 1, $"Import-CapnpMessage {System.IO.Path.GetFileName(file)}", "Reading");
         long count = 0;
-        foreach (var value in reader.Read(planFor, Skip, First, readAhead: true))
+        foreach (var value in rows)
         {
             if (Stopping) return;
             WriteObject(value);
@@ -106,41 +101,5 @@ public sealed class ImportCapnpMessageCommand : ExistingFileCmdletBase
         if (count < ProgressEveryRecords) return;
         progress.RecordType = ProgressRecordType.Completed;
         WriteProgress(progress);
-    }
-
-    /// <summary>
-    /// Plans for a file read by the schemas it carries: each message by its own (a file appended to with -Force may
-    /// hold messages of different schemas), a message that carries none by the one before it. A message that carries
-    /// the same schema as the one before it (every message a full list went on in) reuses that message's plan, so the
-    /// schema is loaded and its readers compiled once, not once per message.
-    /// </summary>
-    private sealed class CarriedPlans(ImportCapnpMessageCommand command, string file, StructRowReader rows, DetachedRows explicitRows)
-    {
-        private MessagePlan<object>? _previous;
-        private EmbeddedSchema? _previousSchema;
-
-        public MessagePlan<object> For(MessageFileInfo message)
-        {
-            var embedded = EmbeddedSchema.ReadAt(file, message.Offset);
-            if (embedded is null)
-                return _previous ?? throw new CapMapErrorException(ErrorIds.NoEmbeddedSchema, ErrorCategory.InvalidArgument,
-                    $"'{file}' carries no schema (it was not written by this version of CapMap); give -Schema and -RootType.", file);
-            if (_previous is not null && embedded.SameAs(_previousSchema)) return _previous;
-            var carried = CarriedSchema.Load(embedded);
-            var target = command.ResolveField(carried.Root, command.Field, rootIfNoList: true);
-            if (carried.Inferred is { } inferred && target is not null && target.Path == inferred.Root.Fields[0].Identifier)
-            {
-                var records = new InferredRowReader(inferred, carried.SchemaSet, PSObjectReader.TypeNameFor, PSObjectReader.Present);
-                var detached = new DetachedRows((_, _) => records.RecordShape, (r, _) => records.RecordValues(r), records.Present);
-                return Remember(embedded, new MessagePlan<object>(carried.Root, target, (r, _) => records.Read(r)) { Batch = detached.NewBatch });
-            }
-            return Remember(embedded, new MessagePlan<object>(carried.Root, target, rows.Read) { Batch = explicitRows.NewBatch });
-        }
-
-        private MessagePlan<object> Remember(EmbeddedSchema schema, MessagePlan<object> plan)
-        {
-            _previousSchema = schema;
-            return _previous = plan;
-        }
     }
 }

@@ -41,8 +41,14 @@ public sealed class PendingMessage
         _strict = strict;
     }
 
+    /// <summary>The values of the root's fields given at creation, or null.</summary>
+    public object? RootProperties => _rootProperties;
+
     /// <summary>The name the inferred root will have.</summary>
     public string RootType { get; }
+
+    /// <summary>The inferred schema, resolved once, after <see cref="Start"/>; null before.</summary>
+    public ResolvedSchema? Schema { get; private set; }
 
     /// <summary>The writer, once <see cref="Start"/> created the file; null before.</summary>
     public ObjectMessageWriter? Writer { get; private set; }
@@ -70,6 +76,7 @@ public sealed class PendingMessage
         if (Writer is not null) throw new InvalidOperationException("The message has its schema already.");
         var schema = ResolvedSchema.FromInferred(_sample.Inferrer.Build());
         Writer = ObjectMessageWriter.Create(_path, _messageOptions, schema, schema.Root!, _rootProperties, _model, _strict);
+        Schema = schema;
         return _sample.Records;
     }
 }
