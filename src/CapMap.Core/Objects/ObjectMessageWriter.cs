@@ -167,17 +167,7 @@ public sealed class ObjectMessageWriter : IDisposable
             throw new ArgumentException($"The field path '{target}' is not a list of this message's root {RootSchema.NestedName}.", nameof(target));
         try
         {
-            var list = GetList(target);
-            var element = list.Append();
-            try
-            {
-                write(element);
-            }
-            catch
-            {
-                list.RemoveLast();
-                throw;
-            }
+            GetList(target).Append(write);
         }
         catch (MappedFileFailedException)
         {

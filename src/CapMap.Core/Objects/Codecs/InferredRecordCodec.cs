@@ -87,16 +87,7 @@ public sealed class InferredRecordCodec : RecordCodec
             _otherTargets.Append(list, target, input, strict);
             return;
         }
-        var element = list.Append();
-        try
-        {
-            Write(element, input);
-        }
-        catch
-        {
-            list.RemoveLast();
-            throw;
-        }
+        list.Append((Codec: this, Input: input), static (element, s) => s.Codec.Write(element, s.Input)); // taken back if it does not convert
     }
 
     /// <inheritdoc />
