@@ -1,7 +1,6 @@
 using System.Management.Automation;
 using CapMap.Messages;
 using CapMap.Schema;
-using CapMap.Schema.Inference;
 
 namespace CapMap.PowerShell.Commands;
 
