@@ -1,9 +1,9 @@
 using System.Management.Automation;
 using CapMap.Messages;
 using CapMap.Objects;
+using CapMap.Objects.Codecs;
 using CapMap.PowerShell.Internal;
 using CapMap.Schema;
-using CapMap.Schema.Inference;
 
 namespace CapMap.PowerShell;
 
@@ -17,7 +17,7 @@ namespace CapMap.PowerShell;
 public sealed class CapnpMappedMessage : IDisposable
 {
     private ObjectMessageWriter? _writer;
-    private PendingInference? _pending;
+    private PendingMessage? _pending;
     private readonly string _path;
     private CapnpMessageSummary? _summary;
     private bool _closed;
@@ -25,45 +25,43 @@ public sealed class CapnpMappedMessage : IDisposable
     private CapnpMappedMessage(ObjectMessageWriter writer, CapnpSchema schema)
     {
         _path = writer.Builder.Path;
-        Attach(writer, schema);
+        _writer = writer;
+        Schema = schema;
     }
 
-    private CapnpMappedMessage(string path, PendingInference pending)
+    private CapnpMappedMessage(string path, PendingMessage pending)
     {
         _path = path;
         _pending = pending;
         Schema = null!;
     }
 
-    [System.Diagnostics.CodeAnalysis.MemberNotNull(nameof(Schema))]
-    private void Attach(ObjectMessageWriter writer, CapnpSchema schema)
-    {
-        _writer = writer;
-        Schema = schema;
-        if (schema.Inferred is { } inferred)
-        {
-            Codec = new InferredRecordCodec(inferred, PSObjectAdapter.Instance);
-            UnseenWarnings = new UnseenWarnings(Codec.Unseen);
-            RecordsPath = FieldPath.Resolve(writer.RootSchema, inferred.Root.Fields[0].Identifier, rootIfNoList: false);
-        }
-    }
+    /// <summary>The list records go to when Add-CapnpStruct names none, if the schema says (an inferred one does); else null.</summary>
+    internal FieldPath? Records => _writer?.Records;
 
-    /// <summary>Converts records by the inferred schema (original names and .NET types); null for a schema a user wrote.</summary>
-    internal InferredRecordCodec? Codec { get; private set; }
+    /// <summary>True if any value (a number, a string), not only an object, is a record of <paramref name="target"/>.</summary>
+    internal bool TakesAnyValue(FieldPath target) => _writer?.TakesAnyValue(target) ?? false;
 
-    /// <summary>Properties the inferred schema lacks, handed out once each (for one warning per property).</summary>
-    internal UnseenWarnings? UnseenWarnings { get; private set; }
-
-    /// <summary>The list of records of an inferred schema.</summary>
-    internal FieldPath? RecordsPath { get; private set; }
+    /// <summary>Properties records had but the schema has not, each handed out once (for one warning each).</summary>
+    internal IReadOnlyList<string> TakeUnseenProperties() => _writer?.TakeUnseenProperties() ?? [];
 
     /// <summary>
-    /// A message without a schema yet (New-CapnpMappedMessage without -Schema): the file is created, with a schema
-    /// inferred from the records the first Add-CapnpStruct holds back, by <see cref="StartInferred"/>.
+    /// A message without a schema yet (New-CapnpMappedMessage without -Schema): Core's <see cref="PendingMessage"/>
+    /// holds the first records back, infers the schema from them and creates the file (<see cref="StartInferred"/>).
     /// </summary>
-    internal static CapnpMappedMessage CreatePending(string path, PendingInference pending)
+    internal static CapnpMappedMessage CreatePending(string path, PendingMessage pending)
     {
         var message = new CapnpMappedMessage(path, pending);
+        OpenMessages.Add(message);
+        return message;
+    }
+
+    /// <summary>A message whose schema Core inferred from the records it held (Export-CapnpMessage without -Schema).</summary>
+    /// <exception cref="CapMapErrorException">PropertyConversionFailed.</exception>
+    internal static CapnpMappedMessage Started(string path, PendingMessage pending)
+    {
+        var message = new CapnpMappedMessage(path, pending);
+        message.StartInferred();
         OpenMessages.Add(message);
         return message;
     }
@@ -72,20 +70,18 @@ public sealed class CapnpMappedMessage : IDisposable
     public bool AwaitsSchema => _pending is not null;
 
     /// <summary>Holds a record back for the sample; true once the sample is full (time for <see cref="StartInferred"/>).</summary>
-    internal bool Hold(object? record)
-    {
-        _pending!.Sample.Add(record);
-        return _pending.Sample.Inferrer.IsFull;
-    }
+    internal bool Hold(object? record) => _pending!.Hold(record);
 
-    /// <summary>Infers the schema from the held records and creates the file; returns the held records, to be written now.</summary>
+    /// <summary>Lets Core infer the schema from the held records and create the file; returns the held records, to be written now.</summary>
+    /// <exception cref="CapMapErrorException">PropertyConversionFailed.</exception>
     internal IReadOnlyList<object?> StartInferred()
     {
         var pending = _pending ?? throw new InvalidOperationException("The message has its schema already.");
-        var (writer, schema) = pending.Create(pending.Sample.Inferrer.Build());
-        Attach(writer, schema);
+        var held = WithRootPropertyErrors(pending.Start, pending.RootProperties);
+        _writer = pending.Writer!;
+        Schema = CapnpSchema.FromInferred(pending.Schema!, _path);
         _pending = null;
-        return pending.Sample.Records;
+        return held;
     }
 
     /// <summary>Used before any record: the file is created with the schema of no records.</summary>
@@ -94,13 +90,13 @@ public sealed class CapnpMappedMessage : IDisposable
         if (_pending is not null) StartInferred();
     }
 
-    /// <summary>Opens the writer for a new file, with Core's root-property errors as ErrorIds.</summary>
+    /// <summary>Runs Core's creation of a file, with its root-property errors as ErrorIds.</summary>
     /// <exception cref="CapMapErrorException">PropertyConversionFailed.</exception>
-    internal static ObjectMessageWriter OpenWriter(string path, StructSchema rootSchema, MappedMessageOptions options, object? rootProperties, bool strict)
+    private static T WithRootPropertyErrors<T>(Func<T> create, object? rootProperties)
     {
         try
         {
-            return ObjectMessageWriter.Create(path, options, rootSchema, rootProperties, PSObjectPropertyAccessor.Options(strict));
+            return create();
         }
         catch (RootPropertiesException e) when (e.StreamedList is { } list)
         {
@@ -124,7 +120,9 @@ public sealed class CapnpMappedMessage : IDisposable
     internal static CapnpMappedMessage Create(string path, CapnpSchema schema, StructSchema rootSchema,
         MappedMessageOptions options, object? rootProperties, bool strict)
     {
-        var message = new CapnpMappedMessage(OpenWriter(path, rootSchema, options, rootProperties, strict), schema);
+        var writer = WithRootPropertyErrors(
+            () => ObjectMessageWriter.Create(path, options, schema.Resolved, rootSchema, rootProperties, PowerShellObjects.Model, strict), rootProperties);
+        var message = new CapnpMappedMessage(writer, schema);
         OpenMessages.Add(message); // for Get-CapnpMappedMessage
         return message;
     }
@@ -204,10 +202,7 @@ public sealed class CapnpMappedMessage : IDisposable
         try
         {
             if (_writer is null) throw new InvalidOperationException("The message has no file yet.");
-            if (Codec is not null && RecordsPath is not null && target.Path == RecordsPath.Path)
-                _writer.Append(RecordsPath, element => Codec.Write(element, input));
-            else
-                _writer.Write(target, input, strict);
+            _writer.Write(target, input, strict); // the codec the schema calls for converts it
         }
         catch (ListAlreadyCompletedException e)
         {

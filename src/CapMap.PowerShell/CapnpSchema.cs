@@ -1,22 +1,20 @@
 using System.Management.Automation;
 using CapMap.Messages;
 using CapMap.Schema;
-using CapMap.Schema.Inference;
 
 namespace CapMap.PowerShell;
 
 /// <summary>
 /// A loaded Cap'n Proto schema as Import-CapnpSchema returns it: the <see cref="Schema.SchemaSet"/> plus what a
-/// PowerShell user needs to pick a root type (the struct names and the likely roots).
+/// PowerShell user needs to pick a root type (the struct names and the likely roots). It wraps Core's
+/// <see cref="ResolvedSchema"/>, which the message files and records written with it share.
 /// </summary>
 public sealed class CapnpSchema
 {
-    private readonly byte[] _request;
-
-    internal CapnpSchema(SchemaSet set, byte[] request, string sourcePath, CapnpSchemaSource source, IReadOnlyList<string> importPaths)
+    internal CapnpSchema(ResolvedSchema resolved, string sourcePath, CapnpSchemaSource source, IReadOnlyList<string> importPaths)
     {
-        SchemaSet = set;
-        _request = request;
+        Resolved = resolved;
+        var set = resolved.SchemaSet;
         SourcePath = sourcePath;
         Source = source;
         ImportPaths = importPaths.ToArray();
@@ -37,33 +35,26 @@ public sealed class CapnpSchema
         RootCandidates = roots.Length > 0 ? roots : Structs;
     }
 
-    /// <summary>A schema CapMap inferred (it knows the original names and .NET types of its records).</summary>
-    internal static CapnpSchema FromInferred(InferredSchema schema, string sourcePath)
-    {
-        byte[] request = schema.ToBytes();
-        return new CapnpSchema(SchemaSet.Load(request), request, sourcePath, CapnpSchemaSource.Inferred, [])
-        {
-            Inferred = schema,
-            RootType = schema.Root.Identifier,
-        };
-    }
+    /// <summary>A schema a user wrote, loaded from <paramref name="request"/> (a .capnp file compiled, or a precompiled one).</summary>
+    internal static CapnpSchema FromRequest(byte[] request, string sourcePath, CapnpSchemaSource source, IReadOnlyList<string> importPaths) =>
+        new(ResolvedSchema.FromRequest(SchemaSet.Load(request), request), sourcePath, source, importPaths);
+
+    /// <summary>A schema CapMap inferred (it knows the original names and .NET types of its records), resolved once by Core.</summary>
+    internal static CapnpSchema FromInferred(ResolvedSchema schema, string sourcePath) =>
+        new(schema, sourcePath, CapnpSchemaSource.Inferred, []) { RootType = schema.Inferred!.Root.Identifier };
 
     /// <summary>The schema a message file carries.</summary>
     internal static CapnpSchema FromCarried(CarriedSchema carried, string filePath) =>
-        new(carried.SchemaSet, carried.Embedded.CodeGeneratorRequest, filePath, CapnpSchemaSource.Embedded, [])
-        {
-            Inferred = carried.Inferred,
-            RootType = carried.Root.NestedName,
-        };
+        new(carried.Resolved, filePath, CapnpSchemaSource.Embedded, []) { RootType = carried.Root.NestedName };
 
-    /// <summary>The model of an inferred schema (null for one a user wrote): what the record codec converts objects by.</summary>
-    internal InferredSchema? Inferred { get; private init; }
+    /// <summary>The schema as Core resolved it: the set, the request bytes, and an inferred schema's model.</summary>
+    internal ResolvedSchema Resolved { get; }
 
     /// <summary>The root struct a message file or an inference named (null for a schema file, whose root the user picks).</summary>
     public string? RootType { get; private init; }
 
     /// <summary>True if CapMap inferred the schema from objects (records come back with their original names and .NET types).</summary>
-    public bool IsInferred => Inferred is not null;
+    public bool IsInferred => Resolved.Inferred is not null;
 
     /// <summary>The file name the schema was loaded from.</summary>
     public string FileName => System.IO.Path.GetFileName(SourcePath);
@@ -92,10 +83,10 @@ public sealed class CapnpSchema
     public Version? CapnpVersion => SchemaSet.CapnpVersion;
 
     /// <summary>The underlying schema model.</summary>
-    public SchemaSet SchemaSet { get; }
+    public SchemaSet SchemaSet => Resolved.SchemaSet;
 
     /// <summary>The CodeGeneratorRequest bytes (what Import-CapnpSchema -SavePrecompiled writes).</summary>
-    public byte[] GetRequestBytes() => (byte[])_request.Clone();
+    public byte[] GetRequestBytes() => Resolved.GetRequestBytes();
 
     /// <summary>
     /// Finds a struct to use as a root type: by nested name (<c>Batch</c>, <c>Outer.Inner</c>), short name or

@@ -9,25 +9,34 @@ namespace CapMap.Messages;
 /// </summary>
 public sealed class CarriedSchema
 {
-    private CarriedSchema(EmbeddedSchema embedded, SchemaSet set, StructSchema root, InferredSchema? inferred)
+    private CarriedSchema(EmbeddedSchema embedded, ResolvedSchema resolved)
     {
         Embedded = embedded;
-        SchemaSet = set;
-        Root = root;
-        Inferred = inferred;
+        Resolved = resolved;
     }
 
     /// <summary>The bytes and root id as the message holds them.</summary>
     public EmbeddedSchema Embedded { get; }
 
+    /// <summary>The schema, resolved once: what the cmdlets' schema object and the record codec share.</summary>
+    public ResolvedSchema Resolved { get; }
+
     /// <summary>The loaded schema.</summary>
-    public SchemaSet SchemaSet { get; }
+    public SchemaSet SchemaSet => Resolved.SchemaSet;
 
     /// <summary>The message's root struct.</summary>
-    public StructSchema Root { get; }
+    public StructSchema Root => Resolved.Root!;
 
     /// <summary>The model of an inferred schema; null for a schema a user wrote.</summary>
-    public InferredSchema? Inferred { get; }
+    public InferredSchema? Inferred => Resolved.Inferred;
+
+    /// <summary>What a message written with <paramref name="schema"/> and root <paramref name="root"/> carries: the bytes the schema was resolved from, not written anew.</summary>
+    public static EmbeddedSchema For(ResolvedSchema schema, StructSchema root)
+    {
+        ArgumentNullException.ThrowIfNull(schema);
+        ArgumentNullException.ThrowIfNull(root);
+        return new EmbeddedSchema(schema.Request, root.Id);
+    }
 
     /// <summary>What a message written with <paramref name="set"/> and root <paramref name="root"/> carries: <paramref name="request"/> (the bytes the set was loaded from) when known, else the set written anew.</summary>
     public static EmbeddedSchema ForExplicit(SchemaSet set, StructSchema root, byte[]? request = null)
@@ -56,16 +65,8 @@ public sealed class CarriedSchema
     public static CarriedSchema Load(EmbeddedSchema embedded)
     {
         ArgumentNullException.ThrowIfNull(embedded);
-        var set = SchemaSet.Load(embedded.CodeGeneratorRequest, SchemaBudget.Carried);
-        if (set.TryGetById(embedded.RootTypeId) is not StructSchema root)
-            throw new CapnpSchemaException($"The schema the message carries has no struct @0x{embedded.RootTypeId:x16} (its root type).");
-        var inferred = IsInferred(root) ? InferredSchema.FromSchemaSet(set, root.NestedName) : null;
-        return new CarriedSchema(embedded, set, root, inferred);
+        return new CarriedSchema(embedded, ResolvedSchema.Load(embedded.CodeGeneratorRequest, embedded.RootTypeId, SchemaBudget.Carried));
     }
-
-    /// <summary>An inferred root holds one list whose field carries CapMap's clrType annotation.</summary>
-    private static bool IsInferred(StructSchema root) =>
-        root.Fields.Count == 1 && root.Fields[0].Annotations.Any(a => InferredSchema.IsCapMapAnnotation(a, InferredSchema.ClrTypeAnnotation));
 
     /// <summary>
     /// True if a message with root <paramref name="other"/> can follow one with this root in the same file:

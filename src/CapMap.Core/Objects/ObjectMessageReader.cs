@@ -1,4 +1,5 @@
 using CapMap.Messages;
+using CapMap.Objects.Codecs;
 using CapMap.Objects.Reading;
 using CapMap.Schema;
 using CapMap.Wire;
@@ -164,6 +165,47 @@ public sealed class ObjectMessageReader : IDisposable
         var batches = Batches(planFor, skip, first);
         if (readAhead && ReadAhead.Worthwhile) batches = ReadAhead.Run(batches, depth: 2);
         return Flatten(batches);
+    }
+
+    /// <summary>
+    /// The values as rows, through <paramref name="codec"/>'s plan for <paramref name="target"/> (null: the root itself)
+    /// in every message; see <see cref="Read{T}"/> for skipping, stopping and reading ahead.
+    /// </summary>
+    public IEnumerable<object> ReadRows(RecordCodec codec, FieldPath? target, long skip = 0, long first = long.MaxValue, bool readAhead = false)
+    {
+        ArgumentNullException.ThrowIfNull(codec);
+        var plan = codec.PlanFor(target);
+        return Read(_ => plan, skip, first, readAhead);
+    }
+
+    /// <summary>
+    /// The values as rows by a schema the caller gives, whatever the file carries: <paramref name="root"/> is every
+    /// message's root, and structs come back by their Cap'n Proto field names.
+    /// </summary>
+    public IEnumerable<object> ReadRows(StructSchema root, FieldPath? target, ObjectModel model, long skip = 0, long first = long.MaxValue, bool readAhead = false) =>
+        ReadRows(new ExplicitRecordCodec(root, model), target, skip, first, readAhead);
+
+    /// <summary>
+    /// The values as rows, each message read by the schema it carries, through the codec that schema calls for (an
+    /// inferred schema's records come back with their original names and .NET types); a message that carries none is
+    /// read by the one before it. <paramref name="targetFor"/> picks what to read from each schema's root.
+    /// </summary>
+    /// <exception cref="NoCarriedSchemaException">The first message carries no schema (thrown by the enumeration).</exception>
+    public IEnumerable<object> ReadRows(Func<StructSchema, FieldPath?> targetFor, ObjectModel model, long skip = 0, long first = long.MaxValue, bool readAhead = false) =>
+        ReadRows(carried => carried.Root, targetFor, model, skip, first, readAhead);
+
+    /// <summary>
+    /// The values as rows, each message read by the schema it carries, its root read as the struct of that schema
+    /// <paramref name="rootFor"/> picks (as capnp convert takes a type); the carried root reads inferred records with
+    /// their original names and .NET types, another struct by its Cap'n Proto field names.
+    /// </summary>
+    /// <exception cref="NoCarriedSchemaException">The first message carries no schema (thrown by the enumeration).</exception>
+    public IEnumerable<object> ReadRows(Func<CarriedSchema, StructSchema> rootFor, Func<StructSchema, FieldPath?> targetFor, ObjectModel model, long skip = 0, long first = long.MaxValue, bool readAhead = false)
+    {
+        ArgumentNullException.ThrowIfNull(rootFor);
+        ArgumentNullException.ThrowIfNull(targetFor);
+        ArgumentNullException.ThrowIfNull(model);
+        return Read(new CarriedPlans(_file, rootFor, targetFor, model).For, skip, first, readAhead);
     }
 
     private static IEnumerable<T> Flatten<T>(IEnumerable<List<T>> batches)

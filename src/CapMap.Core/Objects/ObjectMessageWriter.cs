@@ -1,6 +1,7 @@
 using System.Collections;
 using CapMap.Mapping;
 using CapMap.Messages;
+using CapMap.Objects.Codecs;
 using CapMap.Schema;
 using CapMap.Wire;
 
@@ -17,23 +18,22 @@ namespace CapMap.Objects;
 /// holds them. Structs a path creates are kept so later paths through them reuse them; one created while a list
 /// was streaming may be moved by the arena when that list grows (<see cref="ISegmentArena.GetMoveEpoch"/>), and
 /// a path through it afterwards throws <see cref="MovedStructException"/> instead of writing through a stale builder.</para>
-/// <para>Input objects are read through <see cref="ObjectWriterOptions.Accessor"/>: the seam where callers
-/// (the PowerShell module) plug in their own object model. Not thread-safe.</para>
+/// <para>Records are written through the <see cref="RecordCodec"/> the schema calls for (chosen by Core from the
+/// resolved schema), which reads input objects through its <see cref="ObjectModel"/>: the seam where callers (the
+/// PowerShell module) plug in their own object model. Not thread-safe.</para>
 /// </remarks>
 public sealed class ObjectMessageWriter : IDisposable
 {
     private StructBuilder _root;
     private readonly Dictionary<string, (StructBuilder Builder, long MoveEpoch)> _structs = new(StringComparer.Ordinal);
     private readonly HashSet<string> _completedLists = new(StringComparer.Ordinal);
-    private readonly Dictionary<(ulong, bool), StructWriter> _writers = new();
     private StreamingStructListBuilder? _list;
 
-    private ObjectMessageWriter(MappedMessageBuilder builder, StructSchema rootSchema, ObjectWriterOptions options)
+    private ObjectMessageWriter(MappedMessageBuilder builder, RecordCodec codec)
     {
         Builder = builder;
-        RootSchema = rootSchema;
-        Options = options;
-        _root = builder.InitRoot(rootSchema.DataWordCount, rootSchema.PointerCount);
+        Codec = codec;
+        _root = builder.InitRoot(codec.Root.DataWordCount, codec.Root.PointerCount);
     }
 
     /// <summary>
@@ -44,15 +44,34 @@ public sealed class ObjectMessageWriter : IDisposable
     public static ObjectMessageWriter Create(string path, MappedMessageOptions messageOptions, StructSchema rootSchema,
         object? rootProperties, ObjectWriterOptions options)
     {
-        ArgumentNullException.ThrowIfNull(rootSchema);
         ArgumentNullException.ThrowIfNull(options);
-        if (rootProperties is not null) CheckRootProperties(rootSchema, rootProperties, options);
+        var model = ObjectModel.Default with { Accessor = options.Accessor, Unwrap = options.Unwrap };
+        return Create(path, messageOptions, new ExplicitRecordCodec(rootSchema, model), rootProperties, options.Strict);
+    }
+
+    /// <summary>
+    /// Creates the file, carrying <paramref name="schema"/>, with root <paramref name="root"/>, and writes
+    /// <paramref name="rootProperties"/> (if any) into the root; records are written by the codec the schema calls
+    /// for (<see cref="RecordCodec.For"/>). The properties are checked first, so bad values never leave a file behind.
+    /// </summary>
+    /// <exception cref="RootPropertiesException">A root value does not convert, or names a List(Struct) field.</exception>
+    public static ObjectMessageWriter Create(string path, MappedMessageOptions messageOptions, ResolvedSchema schema, StructSchema root,
+        object? rootProperties, ObjectModel model, bool strict)
+    {
+        ArgumentNullException.ThrowIfNull(messageOptions);
+        var carrying = messageOptions with { Schema = CarriedSchema.For(schema, root) };
+        return Create(path, carrying, RecordCodec.For(schema, root, model), rootProperties, strict);
+    }
+
+    private static ObjectMessageWriter Create(string path, MappedMessageOptions messageOptions, RecordCodec codec, object? rootProperties, bool strict)
+    {
+        if (rootProperties is not null) CheckRootProperties(codec, rootProperties, strict);
 
         var builder = MappedMessageBuilder.Create(path, messageOptions);
         try
         {
-            var message = new ObjectMessageWriter(builder, rootSchema, options);
-            if (rootProperties is not null) message.GetWriter(rootSchema, options.Strict).Write(message._root, rootProperties);
+            var message = new ObjectMessageWriter(builder, codec);
+            if (rootProperties is not null) codec.WriterFor(codec.Root, strict).Write(message._root, rootProperties);
             // A first checkpoint (the root, no records; not flushed, so it costs a header write): a failure
             // before any other checkpoint (disk full, size limit, kill) then leaves a valid message, not an empty table.
             builder.Checkpoint(flush: false);
@@ -66,17 +85,18 @@ public sealed class ObjectMessageWriter : IDisposable
     }
 
     /// <summary>Root values may not name List(Struct) fields (those are streamed), and must convert.</summary>
-    private static void CheckRootProperties(StructSchema root, object properties, ObjectWriterOptions options)
+    private static void CheckRootProperties(RecordCodec codec, object properties, bool strict)
     {
-        object source = options.Unwrap?.Invoke(properties) ?? properties;
-        foreach (string name in options.Accessor.GetNames(source))
+        var root = codec.Root;
+        object source = codec.Model.Unwrap?.Invoke(properties) ?? properties;
+        foreach (string name in codec.Model.Accessor.GetNames(source))
         {
             if (root.TryGetField(name, out var f) && FieldPath.IsStructList(f))
                 throw new RootPropertiesException(root, f);
         }
         try
         {
-            new StructWriter(root, options).Validate(properties);
+            codec.WriterFor(root, strict).Validate(properties);
         }
         catch (CapnpValueException e)
         {
@@ -88,10 +108,19 @@ public sealed class ObjectMessageWriter : IDisposable
     public MappedMessageBuilder Builder { get; private set; }
 
     /// <summary>The root struct's schema.</summary>
-    public StructSchema RootSchema { get; }
+    public StructSchema RootSchema => Codec.Root;
 
-    /// <summary>How input objects are read; <see cref="Write"/> chooses strictness per call.</summary>
-    public ObjectWriterOptions Options { get; }
+    /// <summary>How records become structs (and come back); <see cref="Write"/> chooses strictness per call.</summary>
+    public RecordCodec Codec { get; }
+
+    /// <summary>The list records go to when the caller names none (an inferred schema's records); null when the caller picks.</summary>
+    public FieldPath? Records => Codec.Records;
+
+    /// <summary>True if any value, not only an object with properties, is a record of <paramref name="target"/>.</summary>
+    public bool TakesAnyValue(FieldPath target) => Codec.TakesAnyValue(target);
+
+    /// <summary>Property paths records had but the schema has not, each handed out once (for one warning each).</summary>
+    public IReadOnlyList<string> TakeUnseenProperties() => Codec.TakeUnseenProperties();
 
     /// <summary>The field path of the list currently open for appending (null if none).</summary>
     public string? OpenList { get; private set; }
@@ -138,17 +167,7 @@ public sealed class ObjectMessageWriter : IDisposable
             throw new ArgumentException($"The field path '{target}' is not a list of this message's root {RootSchema.NestedName}.", nameof(target));
         try
         {
-            var list = GetList(target);
-            var element = list.Append();
-            try
-            {
-                write(element);
-            }
-            catch
-            {
-                list.RemoveLast();
-                throw;
-            }
+            GetList(target).Append(write);
         }
         catch (MappedFileFailedException)
         {
@@ -158,11 +177,11 @@ public sealed class ObjectMessageWriter : IDisposable
     }
 
     private void Append(FieldPath target, object input, bool strict) =>
-        GetWriter(target.ElementSchema, strict).Append(GetList(target), input); // removes the element again on failure
+        Codec.Append(GetList(target), target, input, strict); // removes the element again on failure
 
     private void SetStruct(FieldPath target, object input, bool strict)
     {
-        var writer = GetWriter(target.ElementSchema, strict);
+        var writer = Codec.WriterFor(target.ElementSchema, strict);
         writer.Validate(input); // a bad value must not leave the struct half-written
         var parent = Navigate(target, target.Fields.Count - 1);
         SelectUnionMember(parent, target.Field);
@@ -186,7 +205,7 @@ public sealed class ObjectMessageWriter : IDisposable
         object wrapped = input;
         for (int j = fields.Count - 1; j > holder; j--)
             wrapped = new Hashtable(StringComparer.OrdinalIgnoreCase) { [fields[j].Name] = wrapped };
-        var writer = GetWriter(holderSchema, strict);
+        var writer = Codec.WriterFor(holderSchema, strict);
         writer.Validate(wrapped);
         writer.Write(Navigate(target, holder + 1), wrapped);
     }
@@ -264,16 +283,6 @@ public sealed class ObjectMessageWriter : IDisposable
     {
         if (field.IsInUnion)
             builder.WriteUInt16(checked((int)field.DeclaringStruct.DiscriminantOffset), field.DiscriminantValue);
-    }
-
-    private StructWriter GetWriter(StructSchema schema, bool strict)
-    {
-        if (!_writers.TryGetValue((schema.Id, strict), out var writer))
-        {
-            writer = new StructWriter(schema, Options with { Strict = strict });
-            _writers[(schema.Id, strict)] = writer;
-        }
-        return writer;
     }
 
     /// <summary>Forgets the open list (after the message was completed or disposed).</summary>

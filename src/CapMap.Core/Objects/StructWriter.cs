@@ -119,16 +119,6 @@ public sealed class StructWriter
     public StructBuilder Append(StreamingStructListBuilder list, object source)
     {
         ArgumentNullException.ThrowIfNull(list);
-        var element = list.Append();
-        try
-        {
-            Write(element, source);
-        }
-        catch
-        {
-            list.RemoveLast();
-            throw;
-        }
-        return element;
+        return list.Append((Writer: this, Source: source), static (element, s) => s.Writer.Write(element, s.Source));
     }
 }

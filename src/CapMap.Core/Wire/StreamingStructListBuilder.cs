@@ -121,6 +121,33 @@ public sealed unsafe class StreamingStructListBuilder
     }
 
     /// <summary>
+    /// Appends an element and lets <paramref name="fill"/> write it; if <paramref name="fill"/> throws, the element
+    /// is taken back (<see cref="RemoveLast"/>), so the list is as before, and the exception propagates.
+    /// </summary>
+    public StructBuilder Append(Action<StructBuilder> fill) =>
+        Append(fill ?? throw new ArgumentNullException(nameof(fill)), static (element, f) => f(element));
+
+    /// <summary>
+    /// <see cref="Append(Action{StructBuilder})"/> with the filler's state passed in, so a hot loop with a static
+    /// filler allocates no closure per element.
+    /// </summary>
+    public StructBuilder Append<TState>(TState state, Action<StructBuilder, TState> fill)
+    {
+        ArgumentNullException.ThrowIfNull(fill);
+        var element = Append();
+        try
+        {
+            fill(element, state);
+        }
+        catch
+        {
+            RemoveLast();
+            throw;
+        }
+        return element;
+    }
+
+    /// <summary>
     /// Takes back the element appended last (one that could not be filled, say): its words are zeroed and
     /// returned to the stream, so the next <see cref="Append"/> reuses them. Objects it already pointed to
     /// stay behind as unreachable bytes. Only uncommitted elements can be removed.

@@ -113,7 +113,7 @@ public sealed class AddCapnpStructCommand : CapMapCmdletBase
     {
         if (_appender is not null && ReferenceEquals(_appender.Message, message)) return _approved == true ? _appender : null;
         RunOrThrow(() => { message.ThrowIfNotOpen(); return 0; }, message);
-        var target = message.RecordsPath is { } records && string.IsNullOrEmpty(Field) ? records : ResolveField(message.RootSchema, Field, rootIfNoList: false)!;
+        var target = message.Records is { } records && string.IsNullOrEmpty(Field) ? records : ResolveField(message.RootSchema, Field, rootIfNoList: false)!;
         _appender = new RecordAppender(message, target, Strict);
         _approved = approved ?? ShouldProcess(message.Path, target.IsList ? $"Add records to list '{target.Path}'" : $"Set struct '{target.Path}'");
         if (_approved == true) _touched.Add(message);

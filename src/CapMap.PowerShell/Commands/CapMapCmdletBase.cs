@@ -101,6 +101,7 @@ public abstract class CapMapCmdletBase : PSCmdlet, IDisposable
             CapMap.Messages.SchemaMismatchException => (ErrorIds.SchemaMismatch, ErrorCategory.InvalidArgument),
             CapMap.Messages.MessageNotFoundException => (ErrorIds.MessageNotFound, ErrorCategory.ObjectNotFound),
             CapMap.Wire.CapnpFormatException => (ErrorIds.InvalidMessageFile, ErrorCategory.InvalidData),
+            CapMap.Objects.Codecs.NoCarriedSchemaException => (ErrorIds.NoEmbeddedSchema, ErrorCategory.InvalidArgument),
             // Past its budget, a schema a file carries makes the file invalid, not the user's schema.
             CapMap.Schema.SchemaBudgetException => (ErrorIds.InvalidMessageFile, ErrorCategory.InvalidData),
             CapMap.Schema.CapnpSchemaException => (ErrorIds.InvalidSchema, ErrorCategory.InvalidData),
@@ -343,8 +344,7 @@ public abstract class CapMapCmdletBase : PSCmdlet, IDisposable
     /// <summary>One warning per property that records of an inferred schema have but the schema has not (they were not in the sample).</summary>
     private protected void WarnUnseen(CapnpMappedMessage message)
     {
-        if (message.UnseenWarnings is not { } unseen) return;
-        foreach (string property in unseen.Take())
+        foreach (string property in message.TakeUnseenProperties())
             WriteWarning($"Property '{property}' was not in the records the schema was inferred from; its values are not written. Use a larger -SampleSize to keep it.");
     }
 }

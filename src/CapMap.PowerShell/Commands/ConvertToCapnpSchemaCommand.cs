@@ -1,5 +1,6 @@
 using System.Collections;
 using System.Management.Automation;
+using CapMap.Schema;
 using CapMap.Schema.Inference;
 
 namespace CapMap.PowerShell.Commands;
@@ -50,6 +51,6 @@ public sealed class ConvertToCapnpSchemaCommand : SchemaInferenceCmdletBase
     protected override void EndProcessing()
     {
         var inferred = _inferrer!.Build();
-        WriteObject(AsText ? inferred.ToCapnpText() : CapnpSchema.FromInferred(inferred, inferred.FileName));
+        WriteObject(AsText ? inferred.ToCapnpText() : CapnpSchema.FromInferred(ResolvedSchema.FromInferred(inferred), inferred.FileName));
     }
 }

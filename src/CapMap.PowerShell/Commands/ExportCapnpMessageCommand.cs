@@ -1,8 +1,8 @@
 using System.Collections;
 using System.Diagnostics;
 using System.Management.Automation;
+using CapMap.Objects.Codecs;
 using CapMap.PowerShell.Internal;
-using CapMap.Schema.Inference;
 
 namespace CapMap.PowerShell.Commands;
 
@@ -24,7 +24,7 @@ public sealed class ExportCapnpMessageCommand : NewMessageCmdletBase
     private TimeSpan _lastProgress;
     private long _lastProgressRecords;
     private ProgressRecord? _progress;
-    private SampleBuffer? _sample;
+    private PendingMessage? _pending;
     private string? _path;
 
     /// <summary>The objects to write. Null is refused when binding, as Export-Csv refuses it: no file is created for -InputObject $null, and a piped $null is reported and skipped.</summary>
@@ -50,16 +50,16 @@ public sealed class ExportCapnpMessageCommand : NewMessageCmdletBase
         if (InfersSchema && AppendedToSchema(path) is { } carried)
         {
             var fileSchema = CapnpSchema.FromCarried(carried, path);
-            var recordsTarget = ResolveField(carried.Root, Field ?? carried.Inferred?.Root.Fields[0].Identifier, rootIfNoList: false)!;
+            var recordsTarget = ResolveField(carried.Root, Field, rootIfNoList: false)!;
             if (!ShouldProcess(path, $"Append objects to the file's messages ({carried.Root.NestedName}.{recordsTarget.Path})")) return;
             var appended = CreateMessage(path, fileSchema, carried.Root);
-            Open(appended, appended.RecordsPath ?? recordsTarget);
+            Open(appended, appended.Records ?? recordsTarget);
             return;
         }
         if (InfersSchema)
         {
             if (!ShouldProcess(path, "Export objects to a Cap'n Proto message (schema inferred from the objects)")) return;
-            _sample = new SampleBuffer(new SchemaInferrer(InferenceOptions(Field)));
+            _pending = PendingMessageFor(path, Field);
             _path = path;
             return;
         }
@@ -81,11 +81,11 @@ public sealed class ExportCapnpMessageCommand : NewMessageCmdletBase
     /// <summary>The sample is complete (or the input ended): the file is created with the inferred schema and the sample written.</summary>
     private void OpenInferred()
     {
-        var sample = _sample!;
-        _sample = null;
-        var message = CreateInferredMessage(_path!, sample.Inferrer.Build());
-        Open(message, message.RecordsPath!);
-        foreach (object? item in sample.Records)
+        var pending = _pending!;
+        _pending = null;
+        var message = RunOrThrow(() => CapnpMappedMessage.Started(_path!, pending), _path);
+        Open(message, message.Records!);
+        foreach (object? item in pending.Held)
         {
             if (Stopping) return;
             AppendRecord(item);
@@ -94,14 +94,13 @@ public sealed class ExportCapnpMessageCommand : NewMessageCmdletBase
 
     protected override void ProcessRecord()
     {
-        if (_sample is not null)
+        if (_pending is not null)
         {
             foreach (object? item in Inputs())
             {
-                if (_sample is not null)
+                if (_pending is not null)
                 {
-                    _sample.Add(item);
-                    if (_sample.Inferrer.IsFull) OpenInferred();
+                    if (_pending.Hold(item)) OpenInferred();
                 }
                 else AppendRecord(item);
             }
@@ -155,7 +154,7 @@ public sealed class ExportCapnpMessageCommand : NewMessageCmdletBase
 
     protected override void EndProcessing()
     {
-        if (_sample is not null) OpenInferred();
+        if (_pending is not null) OpenInferred();
         if (_message is null || _appender is null) return;
         _progress!.StatusDescription = $"Completing {_appender.Written:N0} records";
         WriteProgress(_progress);

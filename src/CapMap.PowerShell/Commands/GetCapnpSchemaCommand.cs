@@ -1,7 +1,6 @@
 using System.Management.Automation;
 using CapMap.Messages;
 using CapMap.Schema;
-using CapMap.Schema.Inference;
 
 namespace CapMap.PowerShell.Commands;
 
@@ -44,7 +43,7 @@ public sealed class GetCapnpSchemaCommand : ExistingFileCmdletBase
         {
             // An inferred schema is written as CapMap emits it (with its name and .NET type annotations); any
             // other as the set it is, with the root's file as the main file.
-            WriteObject(carried.Inferred?.ToCapnpText() ?? SchemaSetTextWriter.Write(carried.SchemaSet, carried.Root));
+            WriteObject(carried.Resolved.ToCapnpText(carried.Root));
         }
         catch (CapnpSchemaException e)
         {

@@ -1,11 +1,9 @@
 using System.Management.Automation;
+using CapMap.Messages;
 using CapMap.Objects;
 using CapMap.Objects.Reading;
 using CapMap.PowerShell.Internal;
-using CapMap.Messages;
 using CapMap.Schema;
-using CapMap.Schema.Inference;
-using CapMap.Wire;
 
 namespace CapMap.PowerShell.Commands;
 
@@ -93,15 +91,13 @@ public sealed class ImportCapnpMessageCommand : ExistingFileCmdletBase
                 WriteWarning($"Message {message.Index} of '{file}' is not complete (state {message.State}, checkpoint {message.CheckpointSequence}): " +
                     $"its writer is still at work, or stopped before completing it (Repair-CapnpMappedMessage restores it). " +
                     $"What it holds up to its last checkpoint is read: {message.RecordCount:N0} record(s).");
-        // Records are copied out of the mapping in batches and decoded when a row is first read (DetachedRows).
-        var rows = new StructRowReader();
-        var explicitRows = new DetachedRows(rows.ShapeOf, rows.ValuesOf);
-        Func<MessageFileInfo, MessagePlan<object>> planFor = _root is not null
-            ? _ => new MessagePlan<object>(_root, _target, rows.Read) { Batch = explicitRows.NewBatch }
-            : new CarriedPlans(this, reader.File, rows, explicitRows).For;
+        // With -Schema every message is read by it; else each by the schema it carries, through the codec Core picks.
+        var rows = _root is not null
+            ? reader.ReadRows(_root, _target, PowerShellObjects.Model, Skip, First, readAhead: true)
+            : reader.ReadRows(carried => CarriedRootType(carried, file), root => ResolveField(root, Field, rootIfNoList: true), PowerShellObjects.Model, Skip, First, readAhead: true);
         var progress = new ProgressRecord(Math.Abs(file.GetHashCode() % 100000) + 1, $"Import-CapnpMessage {System.IO.Path.GetFileName(file)}", "Reading");
         long count = 0;
-        foreach (var value in reader.Read(planFor, Skip, First, readAhead: true))
+        foreach (var value in rows)
         {
             if (Stopping) return;
             WriteObject(value);
@@ -123,41 +119,4 @@ public sealed class ImportCapnpMessageCommand : ExistingFileCmdletBase
     /// </summary>
     private StructSchema CarriedRootType(CarriedSchema carried, string file) =>
         RootType.Length == 0 ? carried.Root : CapnpSchema.FromCarried(carried, file).GetStruct(RootType);
-
-    /// <summary>
-    /// Plans for a file read by the schemas it carries: each message by its own (a file appended to with -Force may
-    /// hold messages of different schemas), a message that carries none by the one before it. A message that carries
-    /// the same schema as the one before it (every message a full list went on in) reuses that message's plan, so the
-    /// schema is loaded and its readers compiled once, not once per message.
-    /// </summary>
-    private sealed class CarriedPlans(ImportCapnpMessageCommand command, OpenMessageFile file, StructRowReader rows, DetachedRows explicitRows)
-    {
-        private MessagePlan<object>? _previous;
-        private EmbeddedSchema? _previousSchema;
-
-        public MessagePlan<object> For(MessageFileInfo message)
-        {
-            var embedded = file.SchemaOf(message); // from the reader's own mapping of the file
-            if (embedded is null)
-                return _previous ?? throw new CapMapErrorException(ErrorIds.NoEmbeddedSchema, ErrorCategory.InvalidArgument,
-                    $"'{file.Path}' carries no schema (it was not written by this version of CapMap); give -Schema and -RootType.", file.Path);
-            if (_previous is not null && embedded.SameAs(_previousSchema)) return _previous;
-            var carried = CarriedSchema.Load(embedded);
-            var root = command.CarriedRootType(carried, file.Path);
-            var target = command.ResolveField(root, command.Field, rootIfNoList: true);
-            if (carried.Inferred is { } inferred && root == carried.Root && target is not null && target.Path == inferred.Root.Fields[0].Identifier)
-            {
-                var records = new InferredRowReader(inferred, carried.SchemaSet, PSObjectReader.TypeNameFor, PSObjectReader.Present);
-                var detached = new DetachedRows((_, _) => records.RecordShape, (r, _) => records.RecordValues(r), records.Present);
-                return Remember(embedded, new MessagePlan<object>(carried.Root, target, (r, _) => records.Read(r)) { Batch = detached.NewBatch });
-            }
-            return Remember(embedded, new MessagePlan<object>(root, target, rows.Read) { Batch = explicitRows.NewBatch });
-        }
-
-        private MessagePlan<object> Remember(EmbeddedSchema schema, MessagePlan<object> plan)
-        {
-            _previousSchema = schema;
-            return _previous = plan;
-        }
-    }
 }

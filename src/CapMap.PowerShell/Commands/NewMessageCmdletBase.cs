@@ -1,6 +1,8 @@
 using System.Management.Automation;
 using CapMap.Mapping;
 using CapMap.Messages;
+using CapMap.Objects.Codecs;
+using CapMap.PowerShell.Internal;
 using CapMap.Schema;
 using CapMap.Schema.Inference;
 
@@ -100,37 +102,19 @@ public abstract class NewMessageCmdletBase : SchemaInferenceCmdletBase
         InferenceOptionsFor(RootType.Length == 0 ? "Batch" : RootType, string.IsNullOrEmpty(recordsField) ? "records" : recordsField);
 
     /// <summary>Creates the message file with the root's -Property values, or stops the command with the error's ErrorId. The file carries the schema.</summary>
-    private protected CapnpMappedMessage CreateMessage(string path, CapnpSchema schema, StructSchema root)
-    {
-        var carried = schema.Inferred is { } inferred
-            ? CarriedSchema.ForInferred(inferred)
-            : CarriedSchema.ForExplicit(schema.SchemaSet, root, schema.GetRequestBytes());
-        var options = MessageOptions() with { Schema = carried };
-        return RunOrThrow(() => CapnpMappedMessage.Create(path, schema, root, options, Property, Strict), path);
-    }
+    private protected CapnpMappedMessage CreateMessage(string path, CapnpSchema schema, StructSchema root) =>
+        RunOrThrow(() => CapnpMappedMessage.Create(path, schema, root, MessageOptions(), Property, Strict), path);
 
-    /// <summary>Creates the message file with a schema inferred from records.</summary>
-    private protected CapnpMappedMessage CreateInferredMessage(string path, InferredSchema inferred)
-    {
-        var schema = CapnpSchema.FromInferred(inferred, path);
-        return CreateMessage(path, schema, (StructSchema)schema.SchemaSet.GetById(inferred.Root.Id));
-    }
+    /// <summary>
+    /// A message whose schema Core infers from its first records (held back until the sample is full or the input
+    /// ends), then creates the file with; <paramref name="recordsField"/> names the inferred root's list.
+    /// </summary>
+    private protected PendingMessage PendingMessageFor(string path, string? recordsField) =>
+        new(path, InferenceOptions(recordsField), MessageOptions(), Property, PowerShellObjects.Model, Strict);
 
     /// <summary>A message whose file is created at the first Add-CapnpStruct, with a schema inferred from its records.</summary>
-    private protected CapnpMappedMessage CreatePendingMessage(string path)
-    {
-        var options = InferenceOptions(recordsField: null);
-        var messageOptions = MessageOptions();
-        object? property = Property;
-        bool strict = Strict;
-        return CapnpMappedMessage.CreatePending(path, new Internal.PendingInference(options.Schema.RootType, new Internal.SampleBuffer(new SchemaInferrer(options)), inferred =>
-        {
-            var schema = CapnpSchema.FromInferred(inferred, path);
-            var root = (StructSchema)schema.SchemaSet.GetById(inferred.Root.Id);
-            var writer = CapnpMappedMessage.OpenWriter(path, root, messageOptions with { Schema = CarriedSchema.ForInferred(inferred) }, property, strict);
-            return (writer, schema);
-        }));
-    }
+    private protected CapnpMappedMessage CreatePendingMessage(string path) =>
+        CapnpMappedMessage.CreatePending(path, PendingMessageFor(path, recordsField: null));
 
     private MappedMessageOptions MessageOptions() => new() { ReserveBytes = Reserve, Growth = Growth, Overwrite = Force, Append = Append };
 }

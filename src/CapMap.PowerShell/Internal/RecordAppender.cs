@@ -41,7 +41,7 @@ internal sealed class RecordAppender
         // arena every 64 MiB written (MappedSegmentArena.FailureCheckBytes), whatever the record size.
         if (index == 0) Message.ThrowIfNotOpen();
         object? record = PSObjectPropertyAccessor.Unwrap(input);
-        bool anyValue = Message.Codec is not null && Target.Path == Message.RecordsPath?.Path; // a scalar is a record's Value
+        bool anyValue = Message.TakesAnyValue(Target); // e.g. a scalar is an inferred record's Value
         if (record is null || !anyValue && (record is string || record is Enum || record is decimal || record.GetType().IsPrimitive || (record is IEnumerable && record is not IDictionary)))
         {
             Rejected++;

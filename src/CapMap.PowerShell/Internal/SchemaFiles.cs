@@ -54,7 +54,7 @@ internal static class SchemaFiles
         bool binaryName = name.EndsWith(".bin", StringComparison.OrdinalIgnoreCase);
         try
         {
-            return new CapnpSchema(SchemaSet.Load(bytes), bytes, fullPath, CapnpSchemaSource.Precompiled, importPaths);
+            return CapnpSchema.FromRequest(bytes, fullPath, CapnpSchemaSource.Precompiled, importPaths);
         }
         catch (Exception e) when (e is CapnpSchemaException or CapnpFormatException)
         {
@@ -145,7 +145,7 @@ internal static class SchemaFiles
             byte[] request = stdout.ToArray();
             try
             {
-                return new CapnpSchema(SchemaSet.Load(request), request, fullPath, CapnpSchemaSource.CapnpFile, importPaths);
+                return CapnpSchema.FromRequest(request, fullPath, CapnpSchemaSource.CapnpFile, importPaths);
             }
             catch (Exception e) when (e is CapnpSchemaException or CapnpFormatException)
             {

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using CapMap.Objects.Codecs;
 using CapMap.Messages;
 using CapMap.Objects;
 using CapMap.Schema;

@@ -1,5 +1,6 @@
 using System.Collections;
 using System.Collections.Specialized;
+using CapMap.Objects.Codecs;
 using CapMap.Objects.Reading;
 using CapMap.Schema;
 using CapMap.Schema.Inference;

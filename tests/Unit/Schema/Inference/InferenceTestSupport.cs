@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using CapMap.Objects.Codecs;
 using CapMap.Schema.Inference;
 using CapMap.Tests.Interop;
 using CapMap.Tests.Mapping;

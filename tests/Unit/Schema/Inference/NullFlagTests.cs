@@ -1,4 +1,5 @@
 using System.Collections.Specialized;
+using CapMap.Objects.Codecs;
 using CapMap.Schema;
 using CapMap.Schema.Inference;
 using Xunit;

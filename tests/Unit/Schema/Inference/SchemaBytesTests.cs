@@ -2,6 +2,7 @@ using System.Collections.Specialized;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using CapMap.Objects.Codecs;
 using CapMap.Schema;
 using CapMap.Schema.Inference;
 using CapMap.Tests.Interop;

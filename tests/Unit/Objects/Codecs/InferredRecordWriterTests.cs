@@ -1,11 +1,13 @@
 using System.Collections;
 using System.Collections.Specialized;
+using CapMap.Objects.Codecs;
 using CapMap.Schema;
 using CapMap.Schema.Inference;
+using CapMap.Tests.Schema.Inference;
 using CapMap.Wire;
 using Xunit;
 
-namespace CapMap.Tests.Schema.Inference;
+namespace CapMap.Tests.Objects.Codecs;
 
 /// <summary>
 /// The record writer (<see cref="InferredRecordCodec.Write"/>, straight into the struct) against the reference

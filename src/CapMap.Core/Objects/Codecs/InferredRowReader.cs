@@ -1,8 +1,9 @@
+using CapMap.Objects.Reading;
 using CapMap.Schema;
 using CapMap.Schema.Inference;
 using CapMap.Wire;
 
-namespace CapMap.Objects.Reading;
+namespace CapMap.Objects.Codecs;
 
 /// <summary>
 /// Reads the records of an <see cref="InferredSchema"/> straight from the wire into the objects they were written

@@ -1,6 +1,6 @@
 using CapMap.Schema.Inference;
 
-namespace CapMap.PowerShell.Internal;
+namespace CapMap.Objects.Codecs;
 
 /// <summary>
 /// The records held back while a schema is inferred: each goes into the inferrer's sample and is kept, to be

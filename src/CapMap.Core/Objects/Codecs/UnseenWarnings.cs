@@ -1,6 +1,6 @@
 using CapMap.Schema.Inference;
 
-namespace CapMap.PowerShell.Internal;
+namespace CapMap.Objects.Codecs;
 
 /// <summary>Property paths the inferred schema lacks, each handed out once, so a cmdlet warns once per path.</summary>
 internal sealed class UnseenWarnings

@@ -1,7 +1,9 @@
 using System.Collections;
+using CapMap.Schema;
+using CapMap.Schema.Inference;
 using CapMap.Wire;
 
-namespace CapMap.Schema.Inference;
+namespace CapMap.Objects.Codecs;
 
 /// <summary>
 /// Writes objects straight into the record structs of an <see cref="InferredSchema"/>, through a plan made once

@@ -1,0 +1,20 @@
+using CapMap.Objects.Codecs;
+
+namespace CapMap.PowerShell.Internal;
+
+/// <summary>
+/// PowerShell's object model as Core's record codecs take it, in one object: PSObjects are read by the properties
+/// PowerShell shows (for a schema a user wrote, and for inference), and the rows read back carry the type names
+/// PowerShell's format views look for.
+/// </summary>
+internal static class PowerShellObjects
+{
+    public static ObjectModel Model { get; } = new()
+    {
+        Accessor = PSObjectPropertyAccessor.Instance,
+        Unwrap = PSObjectPropertyAccessor.Unwrap,
+        Adapter = PSObjectAdapter.Instance,
+        TypeNameFor = PSObjectReader.TypeNameFor,
+        Present = PSObjectReader.Present,
+    };
+}
