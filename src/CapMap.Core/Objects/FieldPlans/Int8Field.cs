@@ -1,0 +1,10 @@
+using CapMap.Schema;
+using CapMap.Wire;
+using static CapMap.Objects.ValueConverter;
+
+namespace CapMap.Objects.FieldPlans;
+
+internal sealed class Int8Field(FieldSchema field, int offset, sbyte def) : FieldPlan(field)
+{
+    public override void Write(in StructBuilder target, object value) => target.WriteInt8(offset, ToInt8(value), def);
+}
