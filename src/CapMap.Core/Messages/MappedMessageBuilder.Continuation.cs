@@ -6,7 +6,10 @@ namespace CapMap.Messages;
 
 public sealed unsafe partial class MappedMessageBuilder
 {
+    /// <summary>Records of the earlier messages of the file this writer went on from (see <see cref="AppendedCount"/>).</summary>
     private long _earlierRecords;
+
+    /// <summary>Messages this writer completed before this one (see <see cref="MessagesWritten"/>).</summary>
     private int _earlierMessages;
 
     /// <summary>
