@@ -14,6 +14,3 @@ internal static class FlushPoints
     public static void Reached(string path, long offset, long length, bool wholeFile) =>
         Listener?.Invoke(new FlushPoint(path, offset, length, wholeFile));
 }
-
-/// <summary>A finished flush: the range msync wrote back, and whether an fsync or fdatasync covered the whole file.</summary>
-internal readonly record struct FlushPoint(string Path, long Offset, long Length, bool WholeFile);

@@ -4,29 +4,6 @@ using CapMap.Wire;
 
 namespace CapMap.Messages;
 
-/// <summary>A file cannot be restored: it has no intact checkpoint record, or the record does not fit the file.</summary>
-public class MessageRepairException : IOException
-{
-    /// <summary>Says why the file cannot be restored.</summary>
-    public MessageRepairException(string message) : base(message) { }
-
-    /// <summary>Says why the file cannot be restored, and what the underlying failure was.</summary>
-    public MessageRepairException(string message, Exception inner) : base(message, inner) { }
-}
-
-/// <summary>
-/// The checkpoint record is intact but the data it names is not (the bounds-checked reader rejects the
-/// restored message). Repair leaves such a file exactly as it found it.
-/// </summary>
-public sealed class CheckpointDataDamagedException : MessageRepairException
-{
-    /// <summary>Says which checkpoint, and what the bounds-checked reader found.</summary>
-    public CheckpointDataDamagedException(string message, CapnpFormatException inner) : base(message, inner) { }
-}
-
-/// <summary>What a repair did.</summary>
-public sealed record RepairResult(string Path, MessageFileState State, long Sequence, long RecordCount, long BytesBefore, long BytesAfter, int SegmentCount);
-
 /// <summary>
 /// Restores a file to its last checkpoint after a crash, a <c>kill -9</c>, a power cut or a failure: rewrites
 /// the segment table, root pointer and list counts from the newest intact checkpoint record and cuts the file

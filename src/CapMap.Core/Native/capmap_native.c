@@ -1007,6 +1007,37 @@ static capmap_slot *enter_healthy_slot(int slot, int *fail)
 }
 
 /*
+ * What an eager-growth call (capmap_grow, capmap_commit_range) reads of its slot on entry.  The
+ * descriptor, the reservation's length and the mapping's base are set at register and cleared only
+ * by unregister, which waits until no call has the slot pinned: one load each, on entry, serves the
+ * whole call.
+ */
+typedef struct growth_call {
+    capmap_slot *slot; /* pinned: the call ends with slot_leave(slot) */
+    int fd;
+    uint64_t length;   /* reserved bytes: growth never goes past this */
+    uintptr_t base;    /* start of the mapping, for the prefault */
+} growth_call;
+
+/*
+ * Entry of the eager-growth calls: pins a healthy slot (enter_healthy_slot) and loads what the call
+ * needs of it into *call.  Returns 0 with the slot pinned, or CAPMAP_E_BADSLOT or the recorded failure
+ * with nothing pinned (then *call is not to be used).  Only atomic loads and the pin: safe in a signal
+ * handler like the rest of this file, although only managed threads call it.
+ */
+static int enter_growth_call(int slot, growth_call *call)
+{
+    int fail = 0;
+    call->slot = enter_healthy_slot(slot, &fail);
+    if (call->slot == NULL)
+        return fail;
+    call->fd = atomic_load(&call->slot->fd);
+    call->length = atomic_load(&call->slot->length);
+    call->base = atomic_load(&call->slot->base);
+    return 0;
+}
+
+/*
  * EAGER growth: make the file `want` bytes (capped at the reservation and at the current growth
  * step past the file's end, see current_step) — or, if that much cannot be allocated
  * (ENOSPC/EDQUOT/EFBIG), at least `need` bytes — using the same locked path as the handler, then
@@ -1016,57 +1047,54 @@ static capmap_slot *enter_healthy_slot(int slot, int *fail)
  */
 CAPMAP_EXPORT int capmap_grow(int slot, uint64_t want, uint64_t need, int populate)
 {
-    int fail = 0;
-    capmap_slot *s = enter_healthy_slot(slot, &fail);
-    if (s == NULL)
+    growth_call c;
+    int fail = enter_growth_call(slot, &c);
+    if (fail != 0)
         return fail;
-    const int fd = atomic_load(&s->fd);
-    const uint64_t length = atomic_load(&s->length);
-    const uintptr_t base = atomic_load(&s->base);
     uint64_t target = round_up(want, g_page_size);
-    if (target > length)
-        target = length;
+    if (target > c.length)
+        target = c.length;
     uint64_t minimum = round_up(need, g_page_size);
     if (minimum > target)
         minimum = target;
     uint64_t before = 0;
     int reserved = 0;
 
-    slot_lock(s);
-    before = atomic_load(&s->committed);
+    slot_lock(c.slot);
+    before = atomic_load(&c.slot->committed);
     if (target > before) {
         struct stat st;
-        if (atomic_load(&s->flags) & CAPMAP_REGION_READONLY)
+        if (atomic_load(&c.slot->flags) & CAPMAP_REGION_READONLY)
             fail = EBADF;
-        else if (fstat(fd, &st) != 0)
+        else if (fstat(c.fd, &st) != 0)
             fail = errno;
         else if ((uint64_t)st.st_size < before)
             fail = CAPMAP_FAIL_TRUNCATED;
         else if ((uint64_t)st.st_size >= target)
-            atomic_max_u64(&s->committed, target); /* already long enough (e.g. reopened file) */
+            atomic_max_u64(&c.slot->committed, target); /* already long enough (e.g. reopened file) */
         else {
             const uint64_t size = (uint64_t)st.st_size;
             /* In proportion: at most one step past the end, unless the caller needs more now. */
-            const uint64_t step_end = size + current_step(s, fd);
+            const uint64_t step_end = size + current_step(c.slot, c.fd);
             if (target > step_end)
                 target = step_end > minimum ? step_end : minimum;
             if (size >= minimum) {
                 /* Enough for the caller; try for the rest but do not fail if it is not there. */
-                atomic_max_u64(&s->committed, size);
-                (void)grow_locked(s, fd, size, target, size, target, size, &reserved);
+                atomic_max_u64(&c.slot->committed, size);
+                (void)grow_locked(c.slot, c.fd, size, target, size, target, size, &reserved);
             } else {
-                fail = grow_locked(s, fd, size, target, size, minimum, size, &reserved);
+                fail = grow_locked(c.slot, c.fd, size, target, size, minimum, size, &reserved);
             }
         }
-        target = atomic_load(&s->committed) < target ? atomic_load(&s->committed) : target;
+        target = atomic_load(&c.slot->committed) < target ? atomic_load(&c.slot->committed) : target;
     }
     if (fail != 0)
-        record_failure(s, fail);
-    slot_unlock(s);
+        record_failure(c.slot, fail);
+    slot_unlock(c.slot);
 
     if (fail == 0 && populate && reserved && target > before)
-        fail = populate_range(s, fd, base, round_down(before, g_page_size), target);
-    slot_leave(s);
+        fail = populate_range(c.slot, c.fd, c.base, round_down(before, g_page_size), target);
+    slot_leave(c.slot);
     return fail;
 }
 
@@ -1085,47 +1113,44 @@ CAPMAP_EXPORT int capmap_grow(int slot, uint64_t want, uint64_t need, int popula
 CAPMAP_EXPORT int capmap_commit_range(int slot, uint64_t offset, uint64_t len, uint64_t need, int populate,
                                       uint64_t *committed_end)
 {
-    int fail = 0;
-    capmap_slot *s = enter_healthy_slot(slot, &fail);
-    if (s == NULL)
+    growth_call c;
+    int fail = enter_growth_call(slot, &c);
+    if (fail != 0)
         return fail;
-    const int fd = atomic_load(&s->fd);
-    const uint64_t length = atomic_load(&s->length);
-    const uintptr_t base = atomic_load(&s->base);
     uint64_t start = round_down(offset, g_page_size);
     uint64_t end = round_up(offset + len, g_page_size);
-    if (end > length)
-        end = length;
+    if (end > c.length)
+        end = c.length;
     uint64_t min_end = round_up(offset + (need < len ? need : len), g_page_size);
     if (min_end > end)
         min_end = end;
     if (committed_end != NULL)
         *committed_end = offset + len;
     if (start >= end) {
-        slot_leave(s);
+        slot_leave(c.slot);
         return 0;
     }
 
     int reserved = 0;
-    slot_lock(s);
+    slot_lock(c.slot);
     struct stat st;
-    if (atomic_load(&s->flags) & CAPMAP_REGION_READONLY)
+    if (atomic_load(&c.slot->flags) & CAPMAP_REGION_READONLY)
         fail = EBADF;
-    else if (fstat(fd, &st) != 0)
+    else if (fstat(c.fd, &st) != 0)
         fail = errno;
-    else if ((uint64_t)st.st_size < atomic_load(&s->committed))
+    else if ((uint64_t)st.st_size < atomic_load(&c.slot->committed))
         fail = CAPMAP_FAIL_TRUNCATED;
     else {
         /* In proportion: one step ahead at most, but never less than the caller needs. */
-        const uint64_t step_end = start + current_step(s, fd);
+        const uint64_t step_end = start + current_step(c.slot, c.fd);
         if (end > step_end) {
             end = step_end > min_end ? step_end : min_end;
             if (committed_end != NULL)
                 *committed_end = end;
         }
-        fail = extend_file(fd, start, end - start, (uint64_t)st.st_size, &reserved);
+        fail = extend_file(c.fd, start, end - start, (uint64_t)st.st_size, &reserved);
         if ((fail == ENOSPC || fail == EDQUOT || fail == EFBIG) && min_end > start && min_end < end) {
-            int fail2 = extend_file(fd, start, min_end - start, (uint64_t)st.st_size, &reserved);
+            int fail2 = extend_file(c.fd, start, min_end - start, (uint64_t)st.st_size, &reserved);
             if (fail2 == 0) {
                 end = min_end;
                 if (committed_end != NULL)
@@ -1134,17 +1159,17 @@ CAPMAP_EXPORT int capmap_commit_range(int slot, uint64_t offset, uint64_t len, u
             fail = fail2; /* on failure: why even the minimal range failed */
         }
         if (fail == 0) {
-            atomic_max_u64(&s->committed, end);
-            double_step(s);
+            atomic_max_u64(&c.slot->committed, end);
+            double_step(c.slot);
         }
     }
     if (fail != 0)
-        record_failure(s, fail);
-    slot_unlock(s);
+        record_failure(c.slot, fail);
+    slot_unlock(c.slot);
 
     if (fail == 0 && populate && reserved)
-        fail = populate_range(s, fd, base, start, end);
-    slot_leave(s);
+        fail = populate_range(c.slot, c.fd, c.base, start, end);
+    slot_leave(c.slot);
     return fail;
 }
 

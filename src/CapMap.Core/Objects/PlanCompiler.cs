@@ -1,3 +1,4 @@
+using CapMap.Objects.FieldPlans;
 using CapMap.Schema;
 
 namespace CapMap.Objects;

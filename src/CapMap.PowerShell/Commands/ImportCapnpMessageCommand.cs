@@ -18,7 +18,7 @@ namespace CapMap.PowerShell.Commands;
 /// <remarks>Core's <see cref="ObjectMessageReader"/> does the reading (and sizes the traversal limit to the file).</remarks>
 [Cmdlet(VerbsData.Import, "CapnpMessage", DefaultParameterSetName = PathSet)]
 [OutputType(typeof(Row))]
-public sealed class ImportCapnpMessageCommand : ExistingFileCmdletBase
+public sealed class ImportCapnpMessageCommand : ExistingFileCmdletBase, IDynamicParameters
 {
     /// <summary>Progress is reported every this many records (a power of two: the test is a mask).</summary>
     private const int ProgressEveryRecords = 1 << 16;
@@ -26,16 +26,16 @@ public sealed class ImportCapnpMessageCommand : ExistingFileCmdletBase
     private StructSchema? _root;
     private FieldPath? _target;
 
-    /// <summary>The schema the file was written with: what Import-CapnpSchema returns, or a .capnp or precompiled schema file's path. Default: the schema the file carries.</summary>
-    [Parameter]
-    [ValidateNotNull]
-    public object? Schema { get; set; }
+    private readonly SchemaParameters _schemaParameters = new();
 
-    /// <summary>The struct to read each message's root as: of -Schema, or without it of the schema each message carries. Default: the carried schema's root, or -Schema's only root candidate.</summary>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    [ArgumentCompleter(typeof(RootTypeCompleter))]
-    public string RootType { get; set; } = "";
+    /// <summary>-Schema and -RootType (see <see cref="SchemaParameters"/>).</summary>
+    public object GetDynamicParameters() => _schemaParameters;
+
+    /// <summary>-Schema: the schema the file was written with. Default: the schema the file carries.</summary>
+    private object? Schema => _schemaParameters.Schema;
+
+    /// <summary>-RootType: the struct to read each message's root as: of -Schema, or without it of the schema each message carries. Default: the carried schema's root, or -Schema's only root candidate.</summary>
+    private string RootType => _schemaParameters.RootType;
 
     /// <summary>What to read: a List(Struct) field (its elements) or a struct/group field. Default: the root's only List(Struct) field, else the root.</summary>
     [Parameter]

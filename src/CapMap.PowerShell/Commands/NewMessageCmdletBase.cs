@@ -15,7 +15,7 @@ namespace CapMap.PowerShell.Commands;
 /// <c>SupportsShouldProcess</c> and ask <c>ShouldProcess</c> with the path <see cref="ResolveMessageFile"/> returns,
 /// after every check that can fail, so -WhatIf reports only what would really happen.
 /// </summary>
-public abstract class NewMessageCmdletBase : SchemaInferenceCmdletBase
+public abstract class NewMessageCmdletBase : SchemaInferenceCmdletBase, IDynamicParameters
 {
     /// <summary>The file to create.</summary>
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet)]
@@ -32,16 +32,16 @@ public abstract class NewMessageCmdletBase : SchemaInferenceCmdletBase
     [Parameter]
     public SwitchParameter Force { get; set; }
 
-    /// <summary>The schema: what Import-CapnpSchema returns, or the path of a .capnp or precompiled schema file. Without it the schema is inferred from the records.</summary>
-    [Parameter]
-    [ValidateNotNull]
-    public object? Schema { get; set; }
+    private readonly SchemaParameters _schemaParameters = new();
 
-    /// <summary>The root struct's name (with -Schema: which struct; without: the name of the inferred root, default Batch).</summary>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    [ArgumentCompleter(typeof(RootTypeCompleter))]
-    public string RootType { get; set; } = "";
+    /// <summary>-Schema and -RootType (see <see cref="SchemaParameters"/>).</summary>
+    public object GetDynamicParameters() => _schemaParameters;
+
+    /// <summary>-Schema. Without it the schema is inferred from the records.</summary>
+    protected object? Schema => _schemaParameters.Schema;
+
+    /// <summary>-RootType: with -Schema, which struct; without, the name of the inferred root (default Batch).</summary>
+    protected string RootType => _schemaParameters.RootType;
 
     /// <summary>Values of root fields (not the streamed lists): a hashtable or an object.</summary>
     [Parameter]

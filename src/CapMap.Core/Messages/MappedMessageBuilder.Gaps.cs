@@ -1,0 +1,114 @@
+using CapMap.Native;
+
+namespace CapMap.Messages;
+
+// Gaps: closing the gaps streaming left between segments at finish, by copy, collapse-range or padding.
+
+public sealed unsafe partial class MappedMessageBuilder
+{
+    /// <summary>A gap whose tail is at most this large is closed by moving the tail when collapse-range is unavailable.</summary>
+    private const long MoveTailLimitBytes = 64L << 20;
+
+    /// <summary>
+    /// A tail is moved down only when that takes at most this many chunks (a chunk is at most the gap): each chunk
+    /// costs two flushes (see <see cref="JournaledMove"/>), and a small gap costs little as padding.
+    /// </summary>
+    private const long MaxTailMoveChunks = 16;
+
+    /// <summary>
+    /// A gap whose tail is at most this large is closed by copying the tail down even where collapse-range
+    /// works. The copy costs in proportion to the tail and closes the gap to the byte; collapse-range costs a
+    /// writeback of the file's dirty pages and a journal commit whatever the size (0.5–2 s for a one-record
+    /// message on a busy ext4, see docs/design.md) and leaves up to <see cref="MappedFileLayout.GapAlignment"/>
+    /// of padding before the gap, which is most of a small file.
+    /// </summary>
+    internal const long DefaultCopyTailLimitBytes = 8L << 20;
+
+    /// <summary>
+    /// Closes each gap a streaming list left: a tail of at most <see cref="MappedMessageOptions.CopyTailLimitBytes"/> is copied
+    /// down; a larger one is removed with collapse-range where the file system supports it (no data moves),
+    /// else moved down when at most <see cref="MoveTailLimitBytes"/>, else the gap is declared as zero
+    /// padding at the end of the segment before it (the file keeps a hole there). A tail is moved only when
+    /// that takes at most <see cref="MaxTailMoveChunks"/> chunks. On entry the last checkpoint describes the arena
+    /// exactly (gaps as padding); each step keeps it so.
+    /// </summary>
+    private GapClosing CloseGaps()
+    {
+        var result = GapClosing.None;
+        for (int i = _arena.SegmentCount - 2; i >= 0; i--)
+        {
+            var segments = _arena.Segments;
+            long end = segments[i].End;
+            long nextStart = segments[i + 1].Offset;
+            if (nextStart == end) continue;
+
+            // Collapse-range removes whole blocks: the part of the gap between block boundaries.
+            long alignedEnd = NativeRange.AlignUp(end, MappedFileLayout.GapAlignment);
+            long alignedNext = nextStart / MappedFileLayout.GapAlignment * MappedFileLayout.GapAlignment;
+            long tailBytes = segments[_arena.SegmentCount - 1].End - nextStart;
+            if (tailBytes <= Options.CopyTailLimitBytes && TryMoveTailDown(i, end, nextStart, tailBytes))
+            {
+                result |= GapClosing.Moved;
+            }
+            else if (alignedEnd < alignedNext && TryCollapseGap(i, alignedEnd, alignedNext))
+            {
+                result |= GapClosing.Collapsed;
+            }
+            else if (tailBytes <= MoveTailLimitBytes && TryMoveTailDown(i, end, nextStart, tailBytes))
+            {
+                result |= GapClosing.Moved;
+            }
+            else
+            {
+                // Declared as padding already: nothing in the file changes.
+                _arena.PadSegmentTo(i, nextStart);
+                result |= GapClosing.Padded;
+            }
+        }
+        return result;
+    }
+
+    /// <summary>
+    /// Closes the gap after segment <paramref name="segmentBefore"/> by copying everything above it down to
+    /// <paramref name="end"/> (journaled). False (nothing changed) when the destination cannot be allocated.
+    /// </summary>
+    private bool TryMoveTailDown(int segmentBefore, long end, long nextStart, long tailBytes)
+    {
+        if (tailBytes > MaxTailMoveChunks * (nextStart - end) || !_file.TryAllocateRange(end, tailBytes)) return false;
+        MoveBlockJournaled(PendingMove.Copy(nextStart, end, tailBytes));
+        _arena.ShiftSegmentsAfter(segmentBefore, nextStart - end);
+        return true;
+    }
+
+    /// <summary>
+    /// Removes the gap [<paramref name="from"/>, <paramref name="to"/>) with collapse-range, announced first:
+    /// repair tells by the file's length whether the kernel did it. False (nothing changed) when the file
+    /// system cannot.
+    /// </summary>
+    private bool TryCollapseGap(int segmentBefore, long from, long to)
+    {
+        var last = LastCheckpoint!;
+        long length = to - from;
+        long fileBytes = new FileInfo(Path).Length;
+        var announced = last with { Sequence = ++_sequence, Pending = PendingMove.Collapse(from, length, fileBytes) };
+        FlushBeforeAnnouncing();
+        MessageHeader.WriteRecord(_arena.Base, announced);
+        FlushHeader();
+        CrashPoints.Reach("collapse announced");
+        if (!_file.TryCollapseRange(from, length))
+        {
+            // Withdraw the announcement: the layout is unchanged.
+            LastCheckpoint = last with { Sequence = ++_sequence };
+            MessageHeader.WriteRecord(_arena.Base, LastCheckpoint);
+            return false;
+        }
+        // The collapse (a change of the file's extents and size) is on disk before any record that depends on it.
+        _file.Flush(_messageOffset, 0, fsync: true);
+        CrashPoints.Reach("collapse done");
+        PublishLayout(announced.AfterPendingMove());
+        // What is left of the gap (below the first whole block and above the last) stays as padding.
+        _arena.ShiftSegmentsAfter(segmentBefore, length);
+        _arena.PadSegmentTo(segmentBefore, _arena.Segments[segmentBefore + 1].Offset);
+        return true;
+    }
+}
