@@ -56,10 +56,22 @@ internal static class LazyFormatData
         string path = Path.Combine(Path.GetDirectoryName(typeof(LazyFormatData).Assembly.Location) ?? "", FileName);
         if (File.Exists(path))
         {
-            // A nested pipeline on the cmdlet's own runspace and thread: the public way to add format data to a
-            // running session. Module-qualified, so a user's function named Update-FormatData is not called.
+            // A nested pipeline on the cmdlet's own runspace and thread: Update-FormatData is the public way to add
+            // format data to a running session. Invoked through its CmdletInfo where the type is found, because
+            // calling it by name imports the Microsoft.PowerShell.Utility module first, which a fresh pwsh has not
+            // loaded yet (0.1-0.2 s of CPU measured); by its module-qualified name otherwise, so that a user's
+            // function named Update-FormatData is never called.
             using var update = System.Management.Automation.PowerShell.Create(RunspaceMode.CurrentRunspace);
-            update.AddCommand(@"Microsoft.PowerShell.Utility\Update-FormatData").AddParameter("AppendPath", path).Invoke();
+            // The cmdlet behind Update-FormatData, from the assembly PowerShell ships it in (null if a version moves it).
+            if (Type.GetType("Microsoft.PowerShell.Commands.UpdateFormatDataCommand, Microsoft.PowerShell.Commands.Utility", throwOnError: false) is { } command)
+            {
+                update.AddScript("& $args[0] -AppendPath $args[1]").AddArgument(new CmdletInfo("Update-FormatData", command)).AddArgument(path);
+            }
+            else
+            {
+                update.AddCommand(@"Microsoft.PowerShell.Utility\Update-FormatData").AddParameter("AppendPath", path);
+            }
+            update.Invoke();
             foreach (ErrorRecord error in update.Streams.Error)
             {
                 // The objects still come out, just without CapMap's views: worth a warning, not a failed command.
