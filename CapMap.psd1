@@ -11,7 +11,8 @@
     Description          = "A PowerShell 7 module for Linux x64 that turns pipeline objects into Cap'n Proto message files, built in place inside memory-mapped files that grow on demand, and reads them back."
     CompatiblePSEditions = @('Core')
     PowerShellVersion    = '7.4'
-    FormatsToProcess     = @('CapMap.format.ps1xml')
+    # No FormatsToProcess: it would rebuild the session's format database at every import. The cmdlets that
+    # output a type CapMap.format.ps1xml has views for load it on first use (src/CapMap.PowerShell/LazyFormatData.cs).
 
     # Explicit list: no wildcards, so command discovery never has to load the assembly.
     # Names not implemented yet are tolerated by Import-Module and simply not exported.

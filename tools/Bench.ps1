@@ -32,6 +32,10 @@
     Runs workload 6 only ("everyday": fresh-process pipelines of 1 to 100,000 objects against the CSV cmdlets,
     bench/ps/EverydayBench.ps1; a few minutes on an idle machine) and writes its everyday_* keys into
     out/bench/summary.json, keeping the other keys of the last run there. Docs are not updated.
+
+.PARAMETER EverydayRepeats
+    Rounds of workload 6 (default 5, -Quick 1): every pipeline runs once per round and medians are reported. Fewer
+    rounds for a quick before/after on a busy machine; the committed numbers are from 5 or more.
 #>
 [CmdletBinding()]
 param(
@@ -47,6 +51,7 @@ param(
     [switch] $OnlyPowerShell,
     [switch] $OnlyEveryday,
     [switch] $SkipEveryday,
+    [ValidateRange(1, 100)] [int] $EverydayRepeats = 5,
     # Rebuild the table, chart and docs from the last run's out/bench/summary.json and runs.jsonl, without measuring.
     [switch] $ReportOnly
 )
@@ -174,7 +179,7 @@ function Invoke-EverydayWorkload {
     $rowCounts = if ($Quick) { '1,100,10000' } else { '1,100,10000,100000' }
     $everydayOut = & ([Environment]::ProcessPath) @pwshArgs -NoProfile -NonInteractive -Command (
         "& '$(Join-Path $Root 'bench/ps/EverydayBench.ps1')' -ModuleManifest '$(Join-Path $Root 'out/CapMap/CapMap.psd1')' " +
-        "-WorkDir '$DataDir' -Repeats $(if ($Quick) { 1 } else { 5 }) -RowCounts $rowCounts") 2>&1
+        "-WorkDir '$DataDir' -Repeats $(if ($Quick) { 1 } else { $EverydayRepeats }) -RowCounts $rowCounts") 2>&1
     if ($LASTEXITCODE -ne 0) { throw "Everyday workload failed: $($everydayOut -join "`n")" }
     $json = (@($everydayOut | Where-Object { "$_".StartsWith('{') }) | Select-Object -Last 1)
     Add-Content -LiteralPath $RunsFile -Value (@{ workload = 'everyday' } + ($json | ConvertFrom-Json -AsHashtable) | ConvertTo-Json -Compress -Depth 6)

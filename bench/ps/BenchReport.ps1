@@ -132,6 +132,14 @@ function Update-BenchDoc([string] $Path, $Summary, $CoreTable, $ScaleRows) {
         ,@('import_touched_vs_importcsv_speedup', $Summary['import_touched_vs_importcsv_speedup'], 'report', '')
         ,@('import_fileinfo_touched_vs_importcsv_speedup', $Summary['import_fileinfo_touched_vs_importcsv_speedup'], 'report', '')
         ,@('bigger_than_memory_ok', $Summary.bigger_than_memory_ok, 'true', (& $target $Summary.bigger_than_memory_ok))
+        # Workload 6 (issue 22): fresh processes against the CSV cmdlets; null where it was skipped (-SkipEveryday).
+        ,@('everyday_export_10k_cost_ratio', $Summary['everyday_export_10k_cost_ratio'], '≤ 0.8', (& $target ($null -ne $Summary['everyday_export_10k_cost_ratio'] -and $Summary['everyday_export_10k_cost_ratio'] -le 0.8)))
+        ,@('everyday_export_fileinfo_cost_ratio', $Summary['everyday_export_fileinfo_cost_ratio'], '≤ 1.0', (& $target ($null -ne $Summary['everyday_export_fileinfo_cost_ratio'] -and $Summary['everyday_export_fileinfo_cost_ratio'] -le 1.0)))
+        ,@('everyday_import_10k_speedup', $Summary['everyday_import_10k_speedup'], '≥ 3', (& $target ($null -ne $Summary['everyday_import_10k_speedup'] -and $Summary['everyday_import_10k_speedup'] -ge 3)))
+        ,@('everyday_peak_rss_ratio', $Summary['everyday_peak_rss_ratio'], '≤ 1.2', (& $target ($null -ne $Summary['everyday_peak_rss_ratio'] -and $Summary['everyday_peak_rss_ratio'] -le 1.2)))
+        ,@('everyday_one_record_bytes', $Summary['everyday_one_record_bytes'], '≤ 16384', (& $target ($null -ne $Summary['everyday_one_record_bytes'] -and $Summary['everyday_one_record_bytes'] -le 16384)))
+        ,@('everyday_one_record_cost_s', $Summary['everyday_one_record_cost_s'], '≤ 0.2', (& $target ($null -ne $Summary['everyday_one_record_cost_s'] -and $Summary['everyday_one_record_cost_s'] -le 0.2)))
+        ,@('everyday_bytes_vs_canonical_ratio', $Summary['everyday_bytes_vs_canonical_ratio'], '≤ 1.02', (& $target ($null -ne $Summary['everyday_bytes_vs_canonical_ratio'] -and $Summary['everyday_bytes_vs_canonical_ratio'] -le 1.02)))
         ,@('cpp_reference_wall_s', $Summary.cpp_reference_wall_s, '', '')
         ,@('capmap_wall_s', $Summary.capmap_wall_s, '', '')
     ) | ForEach-Object { [pscustomobject]@{ Key = "``$($_[0])``"; Value = $_[1]; Target = $_[2]; Result = $_[3] } }

@@ -126,3 +126,56 @@ Describe 'CapMap module layout' {
         { [xml] (Get-Content -Raw -LiteralPath (Join-Path $ModuleDir 'CapMap.format.ps1xml')) } | Should -Not -Throw
     }
 }
+
+Describe 'CapMap format views' {
+    BeforeAll {
+        $formatFile = [xml] (Get-Content -Raw -LiteralPath (Join-Path $ModuleDir 'CapMap.format.ps1xml'))
+        $script:ViewedTypes = @($formatFile.Configuration.ViewDefinitions.View.ViewSelectedBy.TypeName | Sort-Object -Unique)
+
+        # A runspace of its own: Pester's already has the views once any other test ran a cmdlet that loads them.
+        function Invoke-InFreshRunspace([string] $Script) {
+            $shell = [powershell]::Create()
+            try {
+                $null = $shell.AddScript($Script).AddArgument($ModuleManifest).AddArgument($ViewedTypes).AddArgument($TestDrive)
+                $output = $shell.Invoke()
+                $shell.Streams.Error | ForEach-Object { throw "$_" }
+                $output
+            } finally { $shell.Dispose() }
+        }
+    }
+
+    It 'are not loaded by Import-Module (FormatsToProcess would rebuild the format database at every import)' {
+        $count = Invoke-InFreshRunspace 'param($m, $types) Import-Module $m; @(Get-FormatData -TypeName $types).Count'
+        $count | Should -Be 0
+    }
+
+    It 'are not loaded by an Export-CapnpMessage | Import-CapnpMessage pipeline' {
+        $count = Invoke-InFreshRunspace @'
+param($m, $types, $dir)
+Import-Module $m
+$file = Join-Path $dir 'lazy-format.bin'
+[pscustomobject]@{ host = 'web-1'; bytes = 1234 } | Export-CapnpMessage -LiteralPath $file -Force
+$null = Import-CapnpMessage -LiteralPath $file | Where-Object host -eq 'web-1'
+@(Get-FormatData -TypeName $types).Count
+'@
+        $count | Should -Be 0
+    }
+
+    It 'are all loaded by the first cmdlet that outputs a viewed type, once' {
+        $counts = Invoke-InFreshRunspace @'
+param($m, $types, $dir)
+Import-Module $m
+$null = Test-CapMapPlatform -LiteralPath $dir -Quiet
+@(Get-FormatData -TypeName $types).Count
+$null = Test-CapMapPlatform -LiteralPath $dir -Quiet
+@(Get-FormatData -TypeName $types).Count
+'@
+        $counts | Should -Be @($ViewedTypes.Count, $ViewedTypes.Count)
+    }
+
+    It 'are known to the loader for every type the format file has a view for' {
+        $loader = $Module.ImplementingAssembly.GetType('CapMap.PowerShell.LazyFormatData', $true)
+        $known = $loader.GetField('FormattedTypes', [Reflection.BindingFlags] 'NonPublic, Static').GetValue($null) | ForEach-Object FullName
+        @($known | Sort-Object) | Should -Be $ViewedTypes
+    }
+}

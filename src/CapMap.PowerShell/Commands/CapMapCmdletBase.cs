@@ -26,6 +26,13 @@ public abstract class CapMapCmdletBase : PSCmdlet, IDisposable
     /// </summary>
     protected CancellationToken StoppingToken => _stopping.Token;
 
+    /// <summary>
+    /// Loads CapMap's format views into this runspace if this cmdlet outputs a type they cover and they are not
+    /// loaded yet (<see cref="LazyFormatData"/>: not at import, so pipelines that format nothing do not pay for
+    /// them). A cmdlet that overrides BeginProcessing calls this base first.
+    /// </summary>
+    protected override void BeginProcessing() => LazyFormatData.EnsureLoadedFor(this);
+
     /// <inheritdoc />
     protected override void StopProcessing()
     {

@@ -34,7 +34,11 @@ public sealed class ConvertToCapnpSchemaCommand : SchemaInferenceCmdletBase
     [Parameter]
     public SwitchParameter AsText { get; set; }
 
-    protected override void BeginProcessing() => _inferrer = new SchemaInferrer(InferenceOptionsFor(RootType, Field));
+    protected override void BeginProcessing()
+    {
+        base.BeginProcessing();
+        _inferrer = new SchemaInferrer(InferenceOptionsFor(RootType, Field));
+    }
 
     protected override void ProcessRecord()
     {

@@ -46,6 +46,7 @@ public sealed class ExportCapnpMessageCommand : NewMessageCmdletBase
 
     protected override void BeginProcessing()
     {
+        base.BeginProcessing();
         string path = ResolveMessageFile();
         if (InfersSchema && AppendedToSchema(path) is { } carried)
         {

@@ -61,6 +61,7 @@ public sealed class ImportCapnpMessageCommand : ExistingFileCmdletBase, IDynamic
 
     protected override void BeginProcessing()
     {
+        base.BeginProcessing();
         if (Schema is null) return; // each file's carried schema
         (_, _root) = ResolveSchemaAndRoot(Schema, RootType);
         _target = ResolveField(_root, Field, rootIfNoList: true);

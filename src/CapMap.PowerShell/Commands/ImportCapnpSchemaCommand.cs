@@ -30,6 +30,7 @@ public sealed class ImportCapnpSchemaCommand : ExistingFileCmdletBase
 
     protected override void BeginProcessing()
     {
+        base.BeginProcessing();
         var imports = new List<string>();
         foreach (string import in ImportPath)
         {
