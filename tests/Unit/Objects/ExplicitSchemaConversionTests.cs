@@ -122,7 +122,7 @@ public class ExplicitSchemaConversionTests
     {
         var bytes = (byte[])Field("dataField", SampleGuid)!;
         Assert.Equal(Convert.FromHexString("00112233445566778899AABBCCDDEEFF"), bytes);
-        Assert.Equal(SampleGuid, ClrTypeTable.Decode(bytes, new ClrTypeInfo(ClrKind.Guid), "g"));
+        Assert.Equal(SampleGuid, ClrTypeTable.Decode(bytes, ClrTypeInfo.Scalar("Guid"), "g"));
     }
 
     [Fact]
