@@ -25,6 +25,7 @@ internal static class ClrTypeTable
         new IntegerRow<ulong>("UInt64", TypeKind.UInt64),
         new IntegerRow<Int128>("Int128", TypeKind.Text),
         new IntegerRow<UInt128>("UInt128", TypeKind.Text),
+        new BigIntegerRow(),
         new FloatRow<float>("Single", TypeKind.Float32, precision: 24),
         new FloatRow<double>("Double", TypeKind.Float64, precision: 53),
         new HalfRow(),

@@ -35,6 +35,7 @@ public class TypeTableTests
         ("ulong", ulong.MaxValue, "UInt64", "UInt64"),
         ("int128", Int128.MinValue, "Text", "Int128"),
         ("uint128", UInt128.MaxValue, "Text", "UInt128"),
+        ("bigInteger", System.Numerics.BigInteger.Parse("-1234567890123456789012345678901234567890"), "Text", "BigInteger"),
         ("float", 1.5f, "Float32", "Single"),
         ("double", Math.PI, "Float64", "Double"),
         ("half", Half.Epsilon, "Float32", "Half"),
