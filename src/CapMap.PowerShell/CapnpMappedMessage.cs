@@ -100,7 +100,7 @@ public sealed class CapnpMappedMessage : IDisposable
     {
         try
         {
-            return ObjectMessageWriter.Create(path, options, rootSchema, rootProperties, PSObjectPropertyAccessor.Options(strict));
+            return ObjectMessageWriter.Create(path, options, rootSchema, rootProperties, PSObjectAdapter.Options(strict));
         }
         catch (RootPropertiesException e) when (e.StreamedList is { } list)
         {

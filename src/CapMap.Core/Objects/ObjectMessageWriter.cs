@@ -17,7 +17,7 @@ namespace CapMap.Objects;
 /// holds them. Structs a path creates are kept so later paths through them reuse them; one created while a list
 /// was streaming may be moved by the arena when that list grows (<see cref="ISegmentArena.GetMoveEpoch"/>), and
 /// a path through it afterwards throws <see cref="MovedStructException"/> instead of writing through a stale builder.</para>
-/// <para>Input objects are read through <see cref="ObjectWriterOptions.Accessor"/>: the seam where callers
+/// <para>Input objects are read through <see cref="ObjectWriterOptions.Adapter"/>: the seam where callers
 /// (the PowerShell module) plug in their own object model. Not thread-safe.</para>
 /// </remarks>
 public sealed class ObjectMessageWriter : IDisposable
@@ -69,7 +69,7 @@ public sealed class ObjectMessageWriter : IDisposable
     private static void CheckRootProperties(StructSchema root, object properties, ObjectWriterOptions options)
     {
         object source = options.Unwrap?.Invoke(properties) ?? properties;
-        foreach (string name in options.Accessor.GetNames(source))
+        foreach (string name in options.Adapter.GetNames(source))
         {
             if (root.TryGetField(name, out var f) && FieldPath.IsStructList(f))
                 throw new RootPropertiesException(root, f);

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Numerics;
 using CapMap.Schema;
 using CapMap.Schema.Inference;
+using CapMap.Schema.Inference.TypeRows;
 
 namespace CapMap.Objects;
 

@@ -233,7 +233,7 @@ public class ExplicitSchemaConversionTests
         Assert.Equal(0, v["int32Field"]);
         Assert.Equal("still written", v["textField"]);
         Assert.Equal(42L, v["int64Field"]);
-        Assert.True(DefaultPropertyAccessor.Instance.TryGetValue(new Flaky(), "int32Field", out var value));
+        Assert.True(ObjectAdapter.Default.TryGetValue(new Flaky(), "int32Field", out var value));
         Assert.Null(value);
     }
 

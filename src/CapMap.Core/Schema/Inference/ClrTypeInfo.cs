@@ -1,4 +1,5 @@
 using System.Text;
+using CapMap.Schema.Inference.TypeRows;
 
 namespace CapMap.Schema.Inference;
 

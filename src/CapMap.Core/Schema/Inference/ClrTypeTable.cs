@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
+using CapMap.Schema.Inference.TypeRows;
 
 namespace CapMap.Schema.Inference;
 
@@ -23,6 +24,8 @@ internal static class ClrTypeTable
         new IntegerRow<uint>("UInt32", TypeKind.UInt32),
         new IntegerRow<long>("Int64", TypeKind.Int64),
         new IntegerRow<ulong>("UInt64", TypeKind.UInt64),
+        new IntegerRow<nint>("IntPtr", TypeKind.Int64),
+        new IntegerRow<nuint>("UIntPtr", TypeKind.UInt64),
         new IntegerRow<Int128>("Int128", TypeKind.Text),
         new IntegerRow<UInt128>("UInt128", TypeKind.Text),
         new BigIntegerRow(),

@@ -1,5 +1,6 @@
 using System.Collections;
 using System.Collections.Specialized;
+using CapMap.Schema.Inference.TypeRows;
 
 namespace CapMap.Schema.Inference;
 

@@ -1,4 +1,5 @@
 using System.Collections;
+using CapMap.Schema.Inference.TypeRows;
 
 namespace CapMap.Schema.Inference;
 

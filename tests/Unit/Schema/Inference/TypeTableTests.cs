@@ -33,6 +33,8 @@ public class TypeTableTests
         ("uint", 4_000_000_000u, "UInt32", "UInt32"),
         ("long", long.MinValue, "Int64", "Int64"),
         ("ulong", ulong.MaxValue, "UInt64", "UInt64"),
+        ("nint", (nint)(-7), "Int64", "IntPtr"),
+        ("nuint", nuint.MaxValue, "UInt64", "UIntPtr"),
         ("int128", Int128.MinValue, "Text", "Int128"),
         ("uint128", UInt128.MaxValue, "Text", "UInt128"),
         ("bigInteger", System.Numerics.BigInteger.Parse("-1234567890123456789012345678901234567890"), "Text", "BigInteger"),

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Numerics;
 
-namespace CapMap.Schema.Inference;
+namespace CapMap.Schema.Inference.TypeRows;
 
 /// <summary>
 /// BigInteger as Text in invariant decimal digits (<c>-123456789012345678901234567890</c>): exact at any size, and

@@ -1,4 +1,4 @@
-namespace CapMap.Schema.Inference;
+namespace CapMap.Schema.Inference.TypeRows;
 
 /// <summary>bool as Bool.</summary>
 internal sealed class BooleanRow : ClrTypeRow

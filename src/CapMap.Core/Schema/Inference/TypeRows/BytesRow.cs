@@ -1,4 +1,4 @@
-namespace CapMap.Schema.Inference;
+namespace CapMap.Schema.Inference.TypeRows;
 
 /// <summary>byte[] as Data; its text form is base64, as a string given for Data is read.</summary>
 internal sealed class BytesRow : ClrTypeRow

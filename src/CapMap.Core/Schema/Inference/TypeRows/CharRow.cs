@@ -1,4 +1,4 @@
-namespace CapMap.Schema.Inference;
+namespace CapMap.Schema.Inference.TypeRows;
 
 /// <summary>char as Text of one UTF-16 unit.</summary>
 internal sealed class CharRow : ClrTypeRow

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Numerics;
 
-namespace CapMap.Schema.Inference;
+namespace CapMap.Schema.Inference.TypeRows;
 
 /// <summary>
 /// One row of the type table: everything CapMap knows about one .NET type, in one place. Which Cap'n Proto type

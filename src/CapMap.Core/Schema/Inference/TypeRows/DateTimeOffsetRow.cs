@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace CapMap.Schema.Inference;
+namespace CapMap.Schema.Inference.TypeRows;
 
 /// <summary>DateTimeOffset as Text in the round-trip form <c>2024-05-01T10:00:00.0000000+02:00</c> (keeps the offset).</summary>
 internal sealed class DateTimeOffsetRow : ClrTypeRow

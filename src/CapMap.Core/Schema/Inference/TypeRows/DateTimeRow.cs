@@ -1,4 +1,4 @@
-namespace CapMap.Schema.Inference;
+namespace CapMap.Schema.Inference.TypeRows;
 
 /// <summary>
 /// DateTime as Int64 ticks (100 ns) since 1970-01-01T00:00:00Z; the argument is the DateTimeKind it reads back as.

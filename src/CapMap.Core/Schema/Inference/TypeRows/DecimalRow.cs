@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Numerics;
 
-namespace CapMap.Schema.Inference;
+namespace CapMap.Schema.Inference.TypeRows;
 
 /// <summary>decimal as Text in invariant culture, exact (keeps the scale: <c>1.50</c>); Cap'n Proto has no decimal type.</summary>
 internal sealed class DecimalRow : ClrTypeRow

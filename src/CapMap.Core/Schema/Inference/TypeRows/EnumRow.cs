@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 
-namespace CapMap.Schema.Inference;
+namespace CapMap.Schema.Inference.TypeRows;
 
 /// <summary>
 /// Every .NET enum as Text: the enum's name (<c>ToString()</c>, so <c>[Flags]</c> give <c>"A, B"</c>); the argument

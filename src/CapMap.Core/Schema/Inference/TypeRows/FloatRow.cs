@@ -1,6 +1,6 @@
 using System.Numerics;
 
-namespace CapMap.Schema.Inference;
+namespace CapMap.Schema.Inference.TypeRows;
 
 /// <summary>float as Float32 and double as Float64, stored as themselves; text in the round-trip form ("R").</summary>
 internal sealed class FloatRow<T> : ClrTypeRow where T : struct, IBinaryFloatingPointIeee754<T>

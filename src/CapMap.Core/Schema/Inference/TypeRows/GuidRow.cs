@@ -1,4 +1,4 @@
-namespace CapMap.Schema.Inference;
+namespace CapMap.Schema.Inference.TypeRows;
 
 /// <summary>Guid as Data of 16 bytes in RFC 4122 (big-endian) order, the order its text form reads in.</summary>
 internal sealed class GuidRow : ClrTypeRow

@@ -1,4 +1,4 @@
-namespace CapMap.Schema.Inference;
+namespace CapMap.Schema.Inference.TypeRows;
 
 /// <summary>Half as Float32: every Half is exactly a float (11 of 24 significand bits), and Cap'n Proto has no 16-bit float.</summary>
 internal sealed class HalfRow : ClrTypeRow

@@ -1,6 +1,6 @@
 using System.Net;
 
-namespace CapMap.Schema.Inference;
+namespace CapMap.Schema.Inference.TypeRows;
 
 /// <summary>IPAddress as Text (<c>192.168.1.20</c>, <c>fe80::1</c>).</summary>
 internal sealed class IPAddressRow : ClrTypeRow

@@ -1,4 +1,4 @@
-namespace CapMap.Schema.Inference;
+namespace CapMap.Schema.Inference.TypeRows;
 
 /// <summary>string as Text (UTF-8 on the wire; see docs/object-conversion.md for strings that are not valid UTF-16).</summary>
 internal sealed class StringRow : ClrTypeRow

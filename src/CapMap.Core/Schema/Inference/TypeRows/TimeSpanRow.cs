@@ -1,4 +1,4 @@
-namespace CapMap.Schema.Inference;
+namespace CapMap.Schema.Inference.TypeRows;
 
 /// <summary>TimeSpan as Int64 ticks (100 ns).</summary>
 internal sealed class TimeSpanRow : ClrTypeRow

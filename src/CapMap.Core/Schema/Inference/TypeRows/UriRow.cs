@@ -1,4 +1,4 @@
-namespace CapMap.Schema.Inference;
+namespace CapMap.Schema.Inference.TypeRows;
 
 /// <summary>Uri as Text: the original string of the URI (relative ones too).</summary>
 internal sealed class UriRow : ClrTypeRow

@@ -1,4 +1,4 @@
-namespace CapMap.Schema.Inference;
+namespace CapMap.Schema.Inference.TypeRows;
 
 /// <summary>Version as Text (<c>1.2.3.4</c>).</summary>
 internal sealed class VersionRow : ClrTypeRow
