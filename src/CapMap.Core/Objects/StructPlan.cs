@@ -55,7 +55,7 @@ internal sealed class StructPlan
     /// <summary>Rejects values that cannot hold the struct's fields: strings, numbers and other scalars, and plain lists.</summary>
     public void CheckObject(object value)
     {
-        if (value is IConvertible
+        if (ObjectAdapter.IsScalar(value)
             || (value is IEnumerable && value is not (IDictionary or IReadOnlyDictionary<string, object?> or IDictionary<string, object?>)))
         {
             string what = Schema.IsGroup ? $"group {Schema.ShortName}" : $"struct {Schema.ShortName}";

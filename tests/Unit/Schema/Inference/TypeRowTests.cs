@@ -73,6 +73,14 @@ public class TypeRowTests
     }
 
     [Fact]
+    public void A_plain_value_is_no_object_for_an_explicit_struct_field()
+    {
+        // The explicit writer asks the same rule: a Uri's properties (Host, Port ...) are not a struct's fields.
+        var e = Error(AllTypes, H(("structField", new Uri("https://example.org/"))), "structField");
+        Assert.Contains("expected an object", e.Reason);
+    }
+
+    [Fact]
     public void Every_row_is_a_plain_value_and_nothing_else_is()
     {
         foreach (var value in new object[] { Int128.One, UInt128.One, Half.One, new Uri("x", UriKind.Relative), new Version(1, 0), DayOfWeek.Monday, "s" })
