@@ -117,3 +117,33 @@ Describe 'Get-Process into an explicit schema' {
         $row.totalProcessorTime | Should -BeLessOrEqual ((Get-Process -Id $PID).TotalProcessorTime.TotalSeconds)
     }
 }
+
+Describe 'Plain values PowerShell wraps' {
+    It 'a wrapped [uri], [version] or [ipaddress] goes into a Text field as for a schema CapMap infers (one plain-value rule)' {
+        $schemaPath = Join-Path $TestDrive 'links.capnp'
+        Set-Content -LiteralPath $schemaPath -Value @'
+@0xb3f7c2d1e5a60918;
+struct Link {
+  uri @0 :Text;
+  version @1 :Text;
+  address @2 :Text;
+}
+struct Links {
+  links @0 :List(Link);
+}
+'@
+        $file = Join-Path $TestDrive 'links.bin'
+        # Pipeline output arrives wrapped in PSObjects; the module sees through the wrapper by the type table's rule.
+        $record = [pscustomobject]@{
+            uri = [psobject]::AsPSObject([uri]'https://example.org/a b')
+            version = [psobject]::AsPSObject([version]'1.2.3')
+            address = [psobject]::AsPSObject([Net.IPAddress]::Parse('fe80::1'))
+        }
+        $record | Export-CapnpMessage -Path $file -Schema $schemaPath -RootType Links -ErrorVariable failures -ErrorAction SilentlyContinue
+        $failures | Should -BeNullOrEmpty
+        $back = Import-CapnpMessage -Path $file -Schema $schemaPath -RootType Links
+        $back.uri | Should -BeExactly 'https://example.org/a b'
+        $back.version | Should -BeExactly '1.2.3'
+        $back.address | Should -BeExactly 'fe80::1'
+    }
+}

@@ -161,6 +161,47 @@ Describe 'Round trips with no schema' {
         $json.records[0].String | Should -BeExactly 'text'
         $json.records[0].Int32 | Should -Be -2000000000
     }
+
+    It '[bigint], [Int128], [UInt128] and [Half] come back as themselves, BigInteger as its digits for other readers' {
+        $big = [bigint]::Parse('-123456789012345678901234567890123456789')
+        $records = @(
+            [pscustomobject]@{ Big = $big; I128 = [Int128]::MinValue; U128 = [UInt128]::MaxValue; Half = [Half]1.5 }
+            [pscustomobject]@{ Big = [bigint]7; I128 = [Int128]42; U128 = [UInt128]0; Half = [Half]-0.25 }
+        )
+        $file = Join-Path $TestDrive 'numbers.bin'
+        $records | Export-CapnpMessage -Path $file
+        $back = @(Import-CapnpMessage -Path $file)
+        $back.Count | Should -Be 2
+        for ($i = 0; $i -lt 2; $i++) {
+            foreach ($name in 'Big', 'I128', 'U128', 'Half') {
+                $back[$i].$name.GetType() | Should -Be $records[$i].$name.GetType() -Because $name
+                $back[$i].$name | Should -Be $records[$i].$name -Because $name
+            }
+        }
+
+        $json = ConvertFrom-CarriedSchema $file
+        $json.records[0].Big | Should -BeExactly '-123456789012345678901234567890123456789'
+        $json.records[0].U128 | Should -BeExactly '340282366920938463463374607431768211455'
+    }
+
+    It 'an integer property that also holds a [bigint] widens to [bigint]' {
+        $file = Join-Path $TestDrive 'widen.bin'
+        @([pscustomobject]@{ n = 5 }, [pscustomobject]@{ n = [bigint]::Pow(10, 30) }) | Export-CapnpMessage -Path $file
+        $back = @(Import-CapnpMessage -Path $file)
+        $back[0].n | Should -BeOfType [bigint]
+        $back[0].n | Should -Be ([bigint]5)
+        $back[1].n | Should -Be ([bigint]::Pow(10, 30))
+    }
+
+    It 'a string with a lone surrogate comes back exactly (WTF-8), not as U+FFFD' {
+        $file = Join-Path $TestDrive 'surrogate.bin'
+        $text = "a$([char]0xD800)b$([char]0xDC00)"
+        [pscustomobject]@{ s = $text; ok = 'plain ✓ 😀' } | Export-CapnpMessage -Path $file
+        $back = Import-CapnpMessage -Path $file
+        $back.s | Should -BeExactly $text
+        $back.s.Length | Should -Be 4
+        $back.ok | Should -BeExactly 'plain ✓ 😀'
+    }
 }
 
 Describe 'Carried schemas' {

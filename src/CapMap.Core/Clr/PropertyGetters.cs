@@ -7,7 +7,7 @@ namespace CapMap.Clr;
 /// <summary>
 /// Getters of .NET objects' public instance properties (not indexers), made once per type (interpreted, then compiled
 /// once hot: <see cref="CompileWhenHot{TArg, TResult}"/>) and cached for the process. Both schema inference (<c>Schema.Inference.ObjectAdapter</c>) and the object writers
-/// (<c>Objects.DefaultPropertyAccessor</c>, <c>Objects.StructPlan</c>, the PowerShell binder) read properties through
+/// (<c>Schema.Inference.PlainObjectProperties</c>, <c>Objects.StructPlan</c>, the PowerShell binder) read properties through
 /// them; they live in a folder of their own, below both, so neither has to reach into the other. Thread-safe.
 /// </summary>
 public static class PropertyGetters

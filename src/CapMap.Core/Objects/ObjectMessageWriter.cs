@@ -19,7 +19,7 @@ namespace CapMap.Objects;
 /// was streaming may be moved by the arena when that list grows (<see cref="ISegmentArena.GetMoveEpoch"/>), and
 /// a path through it afterwards throws <see cref="MovedStructException"/> instead of writing through a stale builder.</para>
 /// <para>Records are written through the <see cref="RecordCodec"/> the schema calls for (chosen by Core from the
-/// resolved schema), which reads input objects through its <see cref="ObjectModel"/>: the seam where callers (the
+/// resolved schema), which reads input objects through its <see cref="ObjectModel"/>'s <see cref="Schema.Inference.ObjectAdapter"/>: the seam where callers (the
 /// PowerShell module) plug in their own object model. Not thread-safe.</para>
 /// </remarks>
 public sealed class ObjectMessageWriter : IDisposable
@@ -45,7 +45,7 @@ public sealed class ObjectMessageWriter : IDisposable
         object? rootProperties, ObjectWriterOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var model = ObjectModel.Default with { Accessor = options.Accessor, Unwrap = options.Unwrap };
+        var model = ObjectModel.Default with { Adapter = options.Adapter };
         return Create(path, messageOptions, new ExplicitRecordCodec(rootSchema, model), rootProperties, options.Strict);
     }
 
@@ -89,7 +89,7 @@ public sealed class ObjectMessageWriter : IDisposable
     {
         var root = codec.Root;
         object source = codec.Model.Unwrap?.Invoke(properties) ?? properties;
-        foreach (string name in codec.Model.Accessor.GetNames(source))
+        foreach (string name in codec.Model.Adapter.GetNames(source))
         {
             if (root.TryGetField(name, out var f) && FieldPath.IsStructList(f))
                 throw new RootPropertiesException(root, f);

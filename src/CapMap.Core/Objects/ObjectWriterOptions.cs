@@ -1,3 +1,5 @@
+using CapMap.Schema.Inference;
+
 namespace CapMap.Objects;
 
 /// <summary>How <see cref="StructWriter"/> reads and checks input objects.</summary>
@@ -9,12 +11,13 @@ public sealed record ObjectWriterOptions
     /// </summary>
     public bool Strict { get; init; }
 
-    /// <summary>How properties are read from input objects.</summary>
-    public IPropertyAccessor Accessor { get; init; } = DefaultPropertyAccessor.Instance;
+    /// <summary>How input objects are seen: the one object-model seam, shared with schema inference.</summary>
+    public ObjectAdapter Adapter { get; init; } = ObjectAdapter.Default;
 
     /// <summary>
-    /// Applied to every value before it is converted (the root object, each property value, each list element),
-    /// e.g. to replace a PowerShell <c>PSObject</c> by its <c>BaseObject</c>. Null: values are used as they are.
+    /// The adapter's <see cref="ObjectAdapter.Unwrap"/>, applied to every value before it is converted (the root
+    /// object, each property value, each list element); null for an adapter that does not override it, so the
+    /// writers skip the call.
     /// </summary>
-    public Func<object?, object?>? Unwrap { get; init; }
+    public Func<object?, object?>? Unwrap => Adapter.UnwrapsValues ? Adapter.Unwrap : null;
 }

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Collections;
 using CapMap.Clr;
 using CapMap.Schema;
+using CapMap.Schema.Inference;
 using CapMap.Wire;
 using static CapMap.Objects.ValueConverter;
 
@@ -10,9 +11,9 @@ namespace CapMap.Objects;
 /// <summary>The compiled plan of one struct or group: its fields in order, then its union members.</summary>
 internal sealed class StructPlan
 {
-    private readonly IPropertyAccessor _accessor;
-    private readonly IPropertyBinder? _binder;
+    private readonly ObjectAdapter _accessor;
     private readonly bool _defaultAccessor;
+    private readonly bool _bindsShapes;
     private readonly Func<object?, object?>? _unwrap;
     private readonly bool _strict;
     private readonly HashSet<string> _known = new(StringComparer.OrdinalIgnoreCase);
@@ -26,9 +27,9 @@ internal sealed class StructPlan
     public StructPlan(StructSchema schema, ObjectWriterOptions options)
     {
         Schema = schema;
-        _accessor = options.Accessor;
-        _binder = options.Accessor as IPropertyBinder;
-        _defaultAccessor = ReferenceEquals(options.Accessor, DefaultPropertyAccessor.Instance);
+        _accessor = options.Adapter;
+        _defaultAccessor = ReferenceEquals(options.Adapter, ObjectAdapter.Default);
+        _bindsShapes = options.Adapter.BindsShapes;
         _unwrap = options.Unwrap;
         _strict = options.Strict;
         _discriminantOffset = schema.HasUnion ? checked((int)schema.DiscriminantOffset) : 0;
@@ -54,7 +55,7 @@ internal sealed class StructPlan
     /// <summary>Rejects values that cannot hold the struct's fields: strings, numbers and other scalars, and plain lists.</summary>
     public void CheckObject(object value)
     {
-        if (value is IConvertible
+        if (ObjectAdapter.IsScalar(value)
             || (value is IEnumerable && value is not (IDictionary or IReadOnlyDictionary<string, object?> or IDictionary<string, object?>)))
         {
             string what = Schema.IsGroup ? $"group {Schema.ShortName}" : $"struct {Schema.ShortName}";
@@ -72,7 +73,7 @@ internal sealed class StructPlan
     public void WriteBody(in StructBuilder target, object source)
     {
         if (_strict) CheckNames(source);
-        if (_binder is not null && ReadByShape(source) is { } values)
+        if (_bindsShapes && ReadByShape(source) is { } values)
         {
             try
             {
@@ -85,7 +86,7 @@ internal sealed class StructPlan
             return;
         }
         Func<object, object?>?[]? getters = null;
-        if (_defaultAccessor && DefaultPropertyAccessor.UsesReflection(source)) getters = Bind(source.GetType());
+        if (_defaultAccessor && PlainObjectProperties.UsesReflection(source)) getters = Bind(source.GetType());
         WriteFields(in target, source, getters, null);
     }
 
@@ -97,7 +98,7 @@ internal sealed class StructPlan
         if (shape is null || !shape.TryRead(source, values))
         {
             Array.Clear(values, 0, _names.Length); // a failed read may have filled some
-            shape = _binder!.Bind(source, _names);
+            shape = _accessor.Bind(source, _names);
             if (shape is null || !shape.TryRead(source, values))
             {
                 ArrayPool<object?>.Shared.Return(values, clearArray: true);

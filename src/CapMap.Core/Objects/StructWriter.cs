@@ -10,7 +10,7 @@ namespace CapMap.Objects;
 /// several threads at once (each writing its own target).
 /// </summary>
 /// <remarks>
-/// <para><b>Matching.</b> Fields are looked up by name, case-insensitively, through <see cref="ObjectWriterOptions.Accessor"/>.
+/// <para><b>Matching.</b> Fields are looked up by name, case-insensitively, through <see cref="ObjectWriterOptions.Adapter"/>.
 /// A missing property, or one whose value is null, leaves the field at its default: nothing is written (the target must
 /// be freshly allocated, i.e. zeroed, which every builder's Init/Append gives). Properties the schema does not know are
 /// ignored, or rejected with <see cref="ObjectWriterOptions.Strict"/>.</para>
@@ -63,7 +63,7 @@ public sealed class StructWriter
             throw new ArgumentException($"{schema.DisplayName} is a group; groups are written as part of their struct.", nameof(schema));
         Schema = schema;
         Options = options ?? new ObjectWriterOptions();
-        if (Options.Accessor is null) throw new ArgumentException("ObjectWriterOptions.Accessor must not be null.", nameof(options));
+        if (Options.Adapter is null) throw new ArgumentException("ObjectWriterOptions.Adapter must not be null.", nameof(options));
         _unwrap = Options.Unwrap;
         _plan = new PlanCompiler(Options).GetStructPlan(schema);
     }

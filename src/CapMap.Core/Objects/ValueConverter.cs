@@ -1,9 +1,9 @@
 using System.Collections;
 using System.Globalization;
-using System.Net;
 using System.Numerics;
 using CapMap.Schema;
 using CapMap.Schema.Inference;
+using CapMap.Schema.Inference.TypeRows;
 
 namespace CapMap.Objects;
 
@@ -91,7 +91,7 @@ internal static class ValueConverter
     }
 
     private static bool IsNumber(object value) => value is sbyte or byte or short or ushort or int or uint or long or ulong
-        or nint or nuint or float or double or decimal or Half or BigInteger;
+        or nint or nuint or Int128 or UInt128 or float or double or decimal or Half or BigInteger;
 
     /// <summary>Any integral number (also integral floats and decimals, numeric strings, .NET enums) as an Int128; range checks are the caller's.</summary>
     private static Int128 ToInteger(object value, string typeName)
@@ -105,6 +105,8 @@ internal static class ValueConverter
             case decimal m:
                 if (m != decimal.Truncate(m)) throw NotInteger(value, typeName);
                 return (Int128)m;
+            case UInt128: // above Int128.MaxValue (the rest are integers above), so above every field's range
+                throw OutOfRange(value, typeName);
             case BigInteger bi:
                 if (bi < (BigInteger)Int128.MinValue || bi > (BigInteger)Int128.MaxValue) throw OutOfRange(value, typeName);
                 return (Int128)bi;
@@ -114,13 +116,12 @@ internal static class ValueConverter
                 throw Fail(value, $"a Bool ({CapnpValueException.Show(value)}) does not convert to {typeName}");
             case Enum e:
                 return (Int128)Convert.ToDecimal(e, Inv);
-            // The inferred schemas' units (ClrTypeTable), so one type has one rule: instants and durations in 100 ns ticks.
-            case DateTime dt:
-                return ClrTypeTable.ToUnixTicks(dt);
+            // An instant with an offset is the same instant as a DateTime: ticks since 1970-01-01 UTC.
             case DateTimeOffset dto:
-                return ClrTypeTable.ToUnixTicks(dto);
-            case TimeSpan ts:
-                return ts.Ticks;
+                return DateTimeRow.ToUnixTicks(dto);
+            // The type table's own Int64 units (DateTime, TimeSpan), so one type has one rule: 100 ns ticks.
+            case var _ when ClrTypeTable.RowOf(value) is { Capnp: TypeKind.Int64, Number: null } row:
+                return (long)row.Store(value);
             default:
                 throw Fail(value, $"cannot convert {CapnpValueException.Show(value)} to {typeName}");
         }
@@ -141,6 +142,8 @@ internal static class ValueConverter
             case byte b: result = b; return true;
             case nint ni: result = ni; return true;
             case nuint nu: result = nu; return true;
+            case Int128 i128: result = i128; return true;
+            case UInt128 u128 when u128 <= (UInt128)Int128.MaxValue: result = (Int128)u128; return true;
             default: result = 0; return false;
         }
     }
@@ -203,6 +206,7 @@ internal static class ValueConverter
             case var _ when TryGetInteger(value, out Int128 integer): return (double)integer;
             case decimal m: return (double)m;
             case Half h: return (double)h;
+            case UInt128 u128: return (double)u128;
             case BigInteger bi:
                 double r = (double)bi;
                 if (!double.IsFinite(r)) throw OutOfRange(value, "Float64");
@@ -287,9 +291,10 @@ internal static class ValueConverter
         bool b => b ? "true" : "false",
         Enum e => e.ToString(),
         IFormattable f when IsNumber(value) => f.ToString(null, Inv),
-        // The type table's text forms: ISO 8601 round-trip dates, invariant durations and Guids.
-        DateTime or DateTimeOffset or TimeSpan or Guid or Version or Uri or IPAddress => ClrTypeTable.ToText(value),
-        _ => throw Fail(value, $"cannot convert {CapnpValueException.Show(value)} to Text (strings, characters, Bools, numbers, dates, durations, Guids, versions, URIs and IP addresses convert; format other values as strings first)"),
+        _ => ClrTypeTable.RowOf(value) is { } row
+            // The type table's text forms: ISO 8601 round-trip dates, invariant durations, Guids, base64 bytes ...
+            ? row.ToText(value)
+            : throw Fail(value, $"cannot convert {CapnpValueException.Show(value)} to Text (strings, characters, Bools, numbers, dates, durations, Guids, versions, URIs, IP addresses and byte arrays convert; format other values as strings first)"),
     };
 
     public static ReadOnlyMemory<byte> ToData(object value, Func<object?, object?>? unwrap)
@@ -300,7 +305,8 @@ internal static class ValueConverter
             case ArraySegment<byte> segment: return segment;
             case ReadOnlyMemory<byte> rom: return rom;
             case Memory<byte> memory: return memory;
-            case Guid guid: return ClrTypeTable.GuidBytes(guid);
+            // The type table's Data rows (Guid: its 16 bytes in RFC 4122 order).
+            case var _ when ClrTypeTable.RowOf(value) is { Capnp: TypeKind.Data } row: return (byte[])row.Store(value);
             case string s:
                 try
                 {

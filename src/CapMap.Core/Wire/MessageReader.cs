@@ -204,7 +204,7 @@ public sealed unsafe partial class MessageReader : IDisposable
     internal string? ReadText(int segment, ulong* slot)
     {
         var bytes = ReadBlob(segment, slot, isText: true, out bool isNull);
-        string? text = isNull ? null : Encoding.UTF8.GetString(bytes);
+        string? text = isNull ? null : Wtf8.GetString(bytes);
         _file?.ThrowIfTruncated(); // checked after the copy: the copy is what touches the pages
         return text;
     }

@@ -60,9 +60,9 @@ internal readonly unsafe struct PointerSlot
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void SetText(ReadOnlySpan<char> text)
     {
-        int byteCount = Encoding.UTF8.GetByteCount(text);
+        int byteCount = Wtf8.GetByteCount(text);
         Span<byte> body = AllocateBlob(byteCount, 1);
-        Encoding.UTF8.GetBytes(text, body);
+        Wtf8.GetBytes(text, body);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

@@ -15,7 +15,7 @@ public sealed class RecentText
     internal string Get(ReadOnlySpan<byte> bytes)
     {
         if (bytes.Length == _length && bytes.SequenceEqual(_bytes.AsSpan(0, _length))) return _text!;
-        string text = System.Text.Encoding.UTF8.GetString(bytes);
+        string text = Wtf8.GetString(bytes);
         if (bytes.Length <= MaxBytes)
         {
             bytes.CopyTo(_bytes); // kept in place: a value that does not repeat costs no allocation beyond its string

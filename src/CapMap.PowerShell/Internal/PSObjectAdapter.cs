@@ -1,23 +1,35 @@
 using System.Collections;
 using System.Management.Automation;
+using CapMap.Objects;
 using CapMap.Schema.Inference;
 
 namespace CapMap.PowerShell.Internal;
 
 /// <summary>
-/// How schema inference and the record codec see PowerShell objects: by the properties PowerShell shows
-/// (<c>PSObject.Properties</c> in order: adapted, note, alias, script and code properties, no methods), a
-/// hashtable or ordered dictionary by its keys, and a wrapped scalar as its base object. A getter that throws
-/// reads as null, as Select-Object shows it.
+/// How CapMap sees PowerShell objects, for schema inference and for both record codecs: by the properties
+/// PowerShell shows (<c>PSObject.Properties</c> in order: adapted, note, alias, script and code properties, no
+/// methods; by name case-insensitively), a hashtable or other dictionary by its keys, and a wrapped plain value (a
+/// value of the type table: <see cref="ObjectAdapter.IsScalar"/>) or collection as its base object. A getter that
+/// throws reads as null, as Select-Object shows it, on every path (<see cref="PSInstanceMembers.Read"/>). Names are
+/// matched once per shape: a PSCustomObject by its property-name sequence, a .NET object by its type
+/// (see <see cref="NoteSequenceBinding"/>, <see cref="DotNetTypeBinding"/>).
 /// </summary>
 internal sealed class PSObjectAdapter : ObjectAdapter
 {
     public static PSObjectAdapter Instance { get; } = new();
 
+    /// <summary>The writer options the cmdlets use.</summary>
+    public static ObjectWriterOptions Options(bool strict) => new() { Strict = strict, Adapter = Instance };
+
     private PSObjectAdapter() { }
 
+    /// <summary>
+    /// Replaces a PSObject by its BaseObject when that is a plain value, a dictionary or a list; keeps the PSObject
+    /// for objects read by their properties (PSCustomObject, or .NET objects that may carry extended properties).
+    /// </summary>
     public override object? Unwrap(object? value)
     {
+        // A calculated property whose script block output nothing holds AutomationNull: that is "no value".
         if (ReferenceEquals(value, System.Management.Automation.Internal.AutomationNull.Value)) return null;
         if (value is not PSObject pso) return value;
         object inner = pso.BaseObject;
@@ -42,9 +54,43 @@ internal sealed class PSObjectAdapter : ObjectAdapter
         var properties = new List<KeyValuePair<string, object?>>();
         foreach (var property in pso.Properties)
             if (!(nested && property is PSScriptProperty))
-                properties.Add(new(property.Name, Read(property)));
+                properties.Add(new(property.Name, PSInstanceMembers.Read(property)));
         return properties.Count == 0 ? null : properties;
     }
+
+    public override bool TryGetValue(object source, string name, out object? value)
+    {
+        switch (source)
+        {
+            case PSObject { BaseObject: IDictionary dictionary }:
+                return base.TryGetValue(dictionary, name, out value);
+            case PSObject pso:
+                var property = pso.Properties[name];
+                value = property is null ? null : PSInstanceMembers.Read(property);
+                return property is not null;
+            case PSCustomObject custom:
+                return TryGetValue(PSObject.AsPSObject(custom), name, out value);
+            default:
+                return base.TryGetValue(source, name, out value);
+        }
+    }
+
+    public override IEnumerable<string> GetNames(object source) => source switch
+    {
+        PSObject { BaseObject: IDictionary dictionary } => base.GetNames(dictionary),
+        PSObject pso => pso.Properties.Select(p => p.Name).ToList(),
+        PSCustomObject custom => GetNames(PSObject.AsPSObject(custom)),
+        _ => base.GetNames(source),
+    };
+
+    public override PropertyBinding? Bind(object source, IReadOnlyList<string> names) => source switch
+    {
+        PSObject { BaseObject: PSCustomObject } pso => NoteSequenceBinding.Create(pso, names),
+        PSObject { BaseObject: IDictionary } => null,
+        PSObject pso => DotNetTypeBinding.Create(pso, names),
+        PSCustomObject or IDictionary or IReadOnlyDictionary<string, object?> or IDictionary<string, object?> => null,
+        _ => DotNetTypeBinding.Create(source, names),
+    };
 
     public override object? ReusableKey(object value)
     {
@@ -55,17 +101,4 @@ internal sealed class PSObjectAdapter : ObjectAdapter
 
     public override string? GetTypeName(object value) =>
         value is PSObject pso ? (pso.BaseObject is PSCustomObject ? null : PSTypeNames.First(pso)) : base.GetTypeName(value);
-
-    private static object? Read(PSPropertyInfo property)
-    {
-        try
-        {
-            object? v = property.Value;
-            return ReferenceEquals(v, System.Management.Automation.Internal.AutomationNull.Value) ? null : v;
-        }
-        catch (Exception e) when (e is RuntimeException or InvalidOperationException or NotSupportedException or UnauthorizedAccessException or System.ComponentModel.Win32Exception)
-        {
-            return null; // Process.ExitCode of a running process, and the like: as Select-Object shows it
-        }
-    }
 }

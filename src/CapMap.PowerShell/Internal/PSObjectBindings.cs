@@ -4,7 +4,7 @@ using System.Linq.Expressions;
 using System.Management.Automation;
 using System.Reflection;
 using CapMap.Clr;
-using CapMap.Objects;
+using CapMap.Schema.Inference;
 
 namespace CapMap.PowerShell.Internal;
 

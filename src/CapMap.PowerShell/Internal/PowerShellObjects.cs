@@ -11,8 +11,6 @@ internal static class PowerShellObjects
 {
     public static ObjectModel Model { get; } = new()
     {
-        Accessor = PSObjectPropertyAccessor.Instance,
-        Unwrap = PSObjectPropertyAccessor.Unwrap,
         Adapter = PSObjectAdapter.Instance,
         TypeNameFor = PSObjectReader.TypeNameFor,
         Present = PSObjectReader.Present,

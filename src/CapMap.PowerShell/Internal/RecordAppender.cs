@@ -40,9 +40,10 @@ internal sealed class RecordAppender
         // A closed or failed message is refused up front; later failures of the file are polled by Core's
         // arena every 64 MiB written (MappedSegmentArena.FailureCheckBytes), whatever the record size.
         if (index == 0) Message.ThrowIfNotOpen();
-        object? record = PSObjectPropertyAccessor.Unwrap(input);
+        object? record = PSObjectAdapter.Instance.Unwrap(input);
         bool anyValue = Message.TakesAnyValue(Target); // e.g. a scalar is an inferred record's Value
-        if (record is null || !anyValue && (record is string || record is Enum || record is decimal || record.GetType().IsPrimitive || (record is IEnumerable && record is not IDictionary)))
+        // A plain value (the type table's one rule) or a list has no fields to give a struct.
+        if (record is null || !anyValue && (PSObjectAdapter.IsScalar(record) || (record is IEnumerable && record is not IDictionary)))
         {
             Rejected++;
             string what = record is null ? "null" : record is string s ? $"the string '{Shorten(s)}'" : $"a {record.GetType().Name}";

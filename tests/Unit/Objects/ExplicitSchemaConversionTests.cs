@@ -122,7 +122,7 @@ public class ExplicitSchemaConversionTests
     {
         var bytes = (byte[])Field("dataField", SampleGuid)!;
         Assert.Equal(Convert.FromHexString("00112233445566778899AABBCCDDEEFF"), bytes);
-        Assert.Equal(SampleGuid, ClrTypeTable.Decode(bytes, new ClrTypeInfo(ClrKind.Guid), "g"));
+        Assert.Equal(SampleGuid, ClrTypeTable.Decode(bytes, ClrTypeInfo.Scalar("Guid"), "g"));
     }
 
     [Fact]
@@ -233,7 +233,7 @@ public class ExplicitSchemaConversionTests
         Assert.Equal(0, v["int32Field"]);
         Assert.Equal("still written", v["textField"]);
         Assert.Equal(42L, v["int64Field"]);
-        Assert.True(DefaultPropertyAccessor.Instance.TryGetValue(new Flaky(), "int32Field", out var value));
+        Assert.True(ObjectAdapter.Default.TryGetValue(new Flaky(), "int32Field", out var value));
         Assert.Null(value);
     }
 

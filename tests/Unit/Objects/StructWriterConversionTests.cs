@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Numerics;
 using CapMap.Objects;
 using CapMap.Schema;
+using CapMap.Schema.Inference;
 using CapMap.Wire;
 using Xunit;
 using static CapMap.Tests.Objects.ObjectTestSupport;
@@ -547,7 +548,7 @@ public class StructWriterConversionTests
     public void Unwrap_and_a_custom_accessor_are_applied_everywhere()
     {
         // Every value (root, properties, list elements) arrives boxed in a wrapper, like PSObject.
-        var options = new ObjectWriterOptions { Unwrap = o => o is Boxed b ? b.Value : o, Accessor = new PairsAccessor() };
+        var options = new ObjectWriterOptions { Adapter = new PairsAccessor() };
         var source = new Boxed(new Pairs(("ID", new Boxed(7)), ("Tags", new Boxed(new object[] { new Boxed("a"), new Boxed("b") })),
             ("deep", new Boxed(new Pairs(("LEVEL", new Boxed("3")))))));
         var v = RoundTrip(Inner, source, options);
@@ -564,9 +565,11 @@ public class StructWriterConversionTests
         public (string Name, object? Value)[] Properties { get; } = properties;
     }
 
-    private sealed class PairsAccessor : IPropertyAccessor
+    private sealed class PairsAccessor : ObjectAdapter
     {
-        public bool TryGetValue(object source, string name, out object? value)
+        public override object? Unwrap(object? value) => value is Boxed b ? b.Value : value;
+
+        public override bool TryGetValue(object source, string name, out object? value)
         {
             foreach (var (n, v) in ((Pairs)source).Properties)
             {
@@ -580,7 +583,7 @@ public class StructWriterConversionTests
             return false;
         }
 
-        public IEnumerable<string> GetNames(object source) => ((Pairs)source).Properties.Select(p => p.Name);
+        public override IEnumerable<string> GetNames(object source) => ((Pairs)source).Properties.Select(p => p.Name);
     }
 
     [Fact]
@@ -599,6 +602,11 @@ public class StructWriterConversionTests
 
     // ---- API edges -----------------------------------------------------------------------------------------
 
+    private sealed class UnwrapsToNull : ObjectAdapter
+    {
+        public override object? Unwrap(object? value) => null;
+    }
+
     [Fact]
     public void Writer_checks_its_arguments()
     {
@@ -609,7 +617,7 @@ public class StructWriterConversionTests
         Assert.Throws<ArgumentException>(() => writer.Write(message.InitRoot(1, 1), H()));
         Assert.Throws<ArgumentException>(() => writer.Write(default, H()));
         Assert.Throws<ArgumentNullException>(() => writer.Write(message.InitRoot(AllTypes.DataWordCount, AllTypes.PointerCount), null!));
-        var nullAfterUnwrap = new StructWriter(AllTypes, new ObjectWriterOptions { Unwrap = _ => null });
+        var nullAfterUnwrap = new StructWriter(AllTypes, new ObjectWriterOptions { Adapter = new UnwrapsToNull() });
         Assert.Equal("", Assert.Throws<CapnpValueException>(() => nullAfterUnwrap.WriteRoot(message, H())).FieldPath);
         Assert.Contains("expected an object", Assert.Throws<CapnpValueException>(() => writer.WriteRoot(message, "text")).Reason);
     }

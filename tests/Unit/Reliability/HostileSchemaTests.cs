@@ -15,7 +15,7 @@ public sealed class HostileSchemaTests
     /// <summary><c>List(List(…(String)…))</c> nested <paramref name="levels"/> deep, built without parsing.</summary>
     internal static ClrTypeInfo NestedLists(int levels)
     {
-        var info = new ClrTypeInfo(ClrKind.String);
+        var info = ClrTypeInfo.Scalar("String");
         for (int i = 0; i < levels; i++) info = new ClrTypeInfo(ClrKind.List, element: info);
         return info;
     }
@@ -105,7 +105,7 @@ public sealed class HostileSchemaTests
     {
         InferredStruct Chain(int depth)
         {
-            var inner = new InferredStruct("S0", [new InferredField("leaf", InferredType.Of(TypeKind.Int32), new ClrTypeInfo(ClrKind.Int32))]);
+            var inner = new InferredStruct("S0", [new InferredField("leaf", InferredType.Of(TypeKind.Int32), ClrTypeInfo.Scalar("Int32"))]);
             for (int i = 1; i < depth; i++)
                 inner = new InferredStruct($"S{i}", [new InferredField("next", InferredType.StructOf(inner), new ClrTypeInfo(ClrKind.Object))]);
             return inner;
@@ -130,7 +130,7 @@ public sealed class HostileSchemaTests
         // System.Net.Mail ships with the runtime (so Type.GetType would find and load it) and nothing here uses it.
         const string assembly = "System.Net.Mail";
         Assert.False(IsLoaded(assembly), $"{assembly} is already loaded in the test process; pick an assembly nothing loads.");
-        var info = new ClrTypeInfo(ClrKind.Enum, $"System.Net.Mail.MailPriority, {assembly}");
+        var info = ClrTypeInfo.Scalar("Enum", $"System.Net.Mail.MailPriority, {assembly}");
 
         object? value = ClrTypeTable.Decode("High", info, "test");
 
@@ -141,10 +141,10 @@ public sealed class HostileSchemaTests
     [Fact]
     public void An_enum_of_a_loaded_assembly_reads_back_as_the_enum()
     {
-        var info = new ClrTypeInfo(ClrKind.Enum, $"{typeof(FileAttributes).FullName}, {typeof(FileAttributes).Assembly.GetName().Name}");
+        var info = ClrTypeInfo.Scalar("Enum", $"{typeof(FileAttributes).FullName}, {typeof(FileAttributes).Assembly.GetName().Name}");
         Assert.Equal(FileAttributes.Hidden | FileAttributes.System, ClrTypeTable.Decode("Hidden, System", info, "test"));
         // Written on one runtime, read on another where the type lives in another assembly: found by its name.
-        var moved = new ClrTypeInfo(ClrKind.Enum, $"{typeof(FileAttributes).FullName}, SomeOtherAssembly");
+        var moved = ClrTypeInfo.Scalar("Enum", $"{typeof(FileAttributes).FullName}, SomeOtherAssembly");
         Assert.Equal(FileAttributes.Hidden, ClrTypeTable.Decode("Hidden", moved, "test"));
     }
 
@@ -152,7 +152,7 @@ public sealed class HostileSchemaTests
     public void A_type_name_that_resolves_to_nothing_is_looked_up_once_not_once_per_value()
     {
         string name = $"Nowhere.Enum{Guid.NewGuid():N}, Nowhere";
-        var info = new ClrTypeInfo(ClrKind.Enum, name);
+        var info = ClrTypeInfo.Scalar("Enum", name);
         int loads = 0;
         AssemblyLoadEventHandler count = (_, _) => Interlocked.Increment(ref loads);
         AppDomain.CurrentDomain.AssemblyLoad += count;

@@ -151,24 +151,23 @@ public sealed class InferredRowReader
             case TypeKind.Void:
                 return _ => null;
         }
-        // The common scalars read straight into their .NET type; the rest go through the type table.
-        switch (type.Kind, clr?.Kind ?? ClrKind.None)
+        // A value its row stores as itself (or a field with no row) reads straight from the wire; the others
+        // through their row, prepared here once per field.
+        var row = clr?.Row;
+        bool asItself = row is null || row.StoresAsItself && row.Capnp == type.Kind;
+        switch (type.Kind)
         {
-            case (TypeKind.Text, ClrKind.String or ClrKind.None):
+            case TypeKind.Text when asItself:
             {
                 var recent = new RecentText();
                 return r => r.ReadText(offset, recent);
             }
-            case (TypeKind.Bool, ClrKind.Boolean or ClrKind.None): return r => r.ReadBool(offset) ? True : False;
-            case (TypeKind.Int64, ClrKind.Int64 or ClrKind.None): return r => r.ReadInt64(offset);
-            case (TypeKind.Int32, ClrKind.Int32 or ClrKind.None): return r => r.ReadInt32(offset);
-            case (TypeKind.Float64, ClrKind.Double or ClrKind.None): return r => r.ReadFloat64(offset);
-            case (TypeKind.Int64, ClrKind.DateTime):
-            {
-                string? kind = clr!.Argument;
-                return r => ClrTypeTable.FromUnixTicks(r.ReadInt64(offset), kind);
-            }
-            case (TypeKind.Text, _):
+            case TypeKind.Bool when asItself: return r => r.ReadBool(offset) ? True : False;
+            case TypeKind.Int64 when asItself: return r => r.ReadInt64(offset);
+            case TypeKind.Int32 when asItself: return r => r.ReadInt32(offset);
+            case TypeKind.Float64 when asItself: return r => r.ReadFloat64(offset);
+            case TypeKind.Int64 when row!.Int64Loader(clr!.Argument) is { } load: return r => load(r.ReadInt64(offset));
+            case TypeKind.Text:
             {
                 var recent = new RecentText();
                 var scalar = InferredValues.ScalarReader(clr, where);

@@ -5,8 +5,8 @@ namespace CapMap.Objects.Codecs;
 
 /// <summary>
 /// The hooks an object model (the PowerShell module's PSObjects, or plain .NET objects by default) gives the record
-/// codecs, in one place: how an explicit schema's writer reads properties, how an inferred schema's writer sees
-/// objects, and what the readers make of the rows they produce. The codecs choose by schema; the caller only says
+/// codecs, in one place: how both writers see input objects (the one object-model seam, <see cref="ObjectAdapter"/>),
+/// and what the readers make of the rows they produce. The codecs choose by schema; the caller only says
 /// what its objects are.
 /// </summary>
 public sealed record ObjectModel
@@ -14,14 +14,11 @@ public sealed record ObjectModel
     /// <summary>Plain .NET objects and hashtables, rows output as they are.</summary>
     public static ObjectModel Default { get; } = new();
 
-    /// <summary>How the writer of a schema a user wrote reads properties from input objects.</summary>
-    public IPropertyAccessor Accessor { get; init; } = DefaultPropertyAccessor.Instance;
-
-    /// <summary>Applied to every value before a schema a user wrote converts it (e.g. a PSObject to its BaseObject); null: values as they are.</summary>
-    public Func<object?, object?>? Unwrap { get; init; }
-
-    /// <summary>How the writer of an inferred schema sees input objects (their properties, in order).</summary>
+    /// <summary>How both writers see input objects: their properties (by name, or in order), and a wrapped value as itself.</summary>
     public ObjectAdapter Adapter { get; init; } = ObjectAdapter.Default;
+
+    /// <summary>The adapter's unwrapping of every value, or null when it does not unwrap (see <see cref="ObjectWriterOptions.Unwrap"/>).</summary>
+    public Func<object?, object?>? Unwrap => Adapter.UnwrapsValues ? Adapter.Unwrap : null;
 
     /// <summary>The type name a row of an inferred schema's object shows, from the .NET type name its object had (null: none).</summary>
     public Func<string, string?>? TypeNameFor { get; init; }
@@ -30,5 +27,5 @@ public sealed record ObjectModel
     public Func<Row, object>? Present { get; init; }
 
     /// <summary>The options of a schema-driven <see cref="StructWriter"/>, strict or not.</summary>
-    public ObjectWriterOptions WriterOptions(bool strict) => new() { Strict = strict, Accessor = Accessor, Unwrap = Unwrap };
+    public ObjectWriterOptions WriterOptions(bool strict) => new() { Strict = strict, Adapter = Adapter };
 }

@@ -1,62 +1,19 @@
 using System.Text;
+using CapMap.Schema.Inference.TypeRows;
 
 namespace CapMap.Schema.Inference;
 
 /// <summary>
-/// The .NET kind a field's values had when the schema was inferred: it decides how a value is written into its
-/// Cap'n Proto type and which .NET type it is read back as (see docs/object-conversion.md, "Schema inference and
-/// the type table").
+/// What kind of .NET value a field held when the schema was inferred: a plain value of the type table (a
+/// <see cref="Scalar"/>, told apart by its row), a collection, a dictionary or an object (see
+/// docs/object-conversion.md, "Schema inference and the type table").
 /// </summary>
 public enum ClrKind
 {
     /// <summary>Read back as the plain Cap'n Proto value (a schema CapMap did not infer, or nothing recorded).</summary>
     None = 0,
-    /// <summary>bool as Bool.</summary>
-    Boolean,
-    /// <summary>sbyte as Int8.</summary>
-    SByte,
-    /// <summary>byte as UInt8.</summary>
-    Byte,
-    /// <summary>short as Int16.</summary>
-    Int16,
-    /// <summary>ushort as UInt16.</summary>
-    UInt16,
-    /// <summary>int as Int32.</summary>
-    Int32,
-    /// <summary>uint as UInt32.</summary>
-    UInt32,
-    /// <summary>long as Int64.</summary>
-    Int64,
-    /// <summary>ulong as UInt64.</summary>
-    UInt64,
-    /// <summary>float as Float32.</summary>
-    Single,
-    /// <summary>double as Float64.</summary>
-    Double,
-    /// <summary>Text in invariant culture, exact (keeps the scale: <c>1.50</c>).</summary>
-    Decimal,
-    /// <summary>string as Text.</summary>
-    String,
-    /// <summary>Text of one UTF-16 unit.</summary>
-    Char,
-    /// <summary>Int64 ticks (100 ns) since 1970-01-01T00:00:00Z; <see cref="ClrTypeInfo.Argument"/> is the DateTimeKind to read back as.</summary>
-    DateTime,
-    /// <summary>Text in the round-trip form <c>2024-05-01T10:00:00.0000000+02:00</c> (keeps the offset).</summary>
-    DateTimeOffset,
-    /// <summary>Int64 ticks (100 ns).</summary>
-    TimeSpan,
-    /// <summary>Data of 16 bytes in RFC 4122 (big-endian) order.</summary>
-    Guid,
-    /// <summary>Text (<c>1.2.3.4</c>).</summary>
-    Version,
-    /// <summary>Text: the original string of the URI (relative ones too).</summary>
-    Uri,
-    /// <summary>Text (<c>192.168.1.20</c>, <c>fe80::1</c>).</summary>
-    IPAddress,
-    /// <summary>Text: the enum's name (<c>ToString()</c>, so <c>[Flags]</c> give <c>"A, B"</c>); <see cref="ClrTypeInfo.Argument"/> is the enum's type.</summary>
-    Enum,
-    /// <summary>byte[] as Data.</summary>
-    Bytes,
+    /// <summary>A plain value of one row of the type table (bool, int, DateTime, Guid, an enum ...), named by the row.</summary>
+    Scalar,
     /// <summary>A <c>T[]</c>: a List of the element.</summary>
     Array,
     /// <summary>A <c>List&lt;T&gt;</c>: a List of the element.</summary>
@@ -77,21 +34,52 @@ public enum ClrKind
 /// </summary>
 public sealed record ClrTypeInfo
 {
-    /// <summary>Creates the info.</summary>
+    /// <summary>Creates the info of a collection, dictionary or object (scalars: <see cref="Scalar"/>).</summary>
     public ClrTypeInfo(ClrKind kind, string? argument = null, ClrTypeInfo? element = null)
     {
-        if (argument is not null && (argument.Contains('(') || argument.Contains(')')))
-            throw new ArgumentException("A ClrTypeInfo argument must not contain parentheses.", nameof(argument));
+        if (kind == ClrKind.Scalar)
+            throw new ArgumentException("A scalar's info is made from its row's name (ClrTypeInfo.Scalar).", nameof(kind));
+        CheckArgument(argument);
         bool isCollection = kind is ClrKind.Array or ClrKind.List or ClrKind.Sequence;
         if ((element is not null) != isCollection)
             throw new ArgumentException($"Array, List and Sequence need an element, other kinds have none (kind {kind}).", nameof(element));
         Kind = kind;
+        Name = kind.ToString();
         Argument = argument;
         Element = element;
     }
 
+    internal ClrTypeInfo(ClrTypeRow row, string? argument = null)
+    {
+        CheckArgument(argument);
+        Kind = ClrKind.Scalar;
+        Name = row.Name;
+        Row = row;
+        Argument = argument;
+    }
+
+    /// <summary>The info of a plain value of the type table row <paramref name="name"/> (<c>Int32</c>, <c>DateTime</c>, <c>Enum</c> ...).</summary>
+    /// <exception cref="ArgumentException">The table has no row of that name.</exception>
+    public static ClrTypeInfo Scalar(string name, string? argument = null)
+    {
+        var row = ClrTypeTable.Find(name) ?? throw new ArgumentException($"The type table has no row '{name}'.", nameof(name));
+        return argument is null ? row.Info : new ClrTypeInfo(row, argument);
+    }
+
+    private static void CheckArgument(string? argument)
+    {
+        if (argument is not null && (argument.Contains('(') || argument.Contains(')')))
+            throw new ArgumentException("A ClrTypeInfo argument must not contain parentheses.", nameof(argument));
+    }
+
     /// <summary>The kind.</summary>
     public ClrKind Kind { get; }
+
+    /// <summary>The head of the text form: the row's name for a scalar, else the kind's.</summary>
+    public string Name { get; }
+
+    /// <summary>The type table's row of a scalar; null for other kinds.</summary>
+    internal ClrTypeRow? Row { get; }
 
     /// <summary>Enum type name, DateTimeKind, dictionary flavour or object type name; null if none.</summary>
     public string? Argument { get; }
@@ -102,7 +90,7 @@ public sealed record ClrTypeInfo
     /// <summary>The text form stored in the schema.</summary>
     public override string ToString()
     {
-        var sb = new StringBuilder(Kind.ToString());
+        var sb = new StringBuilder(Name);
         if (Argument is not null) sb.Append(':').Append(Argument);
         if (Element is not null) sb.Append('(').Append(Element).Append(')');
         return sb.ToString();
@@ -154,12 +142,17 @@ public sealed record ClrTypeInfo
     private static ClrTypeInfo ParseHead(string text, string head, ClrTypeInfo? element)
     {
         int colon = head.IndexOf(':');
-        string kindText = colon < 0 ? head : head[..colon];
-        if (!Enum.TryParse(kindText, ignoreCase: false, out ClrKind kind) || !Enum.IsDefined(kind))
-            throw new CapnpSchemaException($"'{Shorten(text)}' is not a CapMap .NET type description (unknown kind '{Shorten(kindText)}').");
+        string name = colon < 0 ? head : head[..colon];
+        string? argument = colon < 0 ? null : head[(colon + 1)..];
         try
         {
-            return new ClrTypeInfo(kind, colon < 0 ? null : head[(colon + 1)..], element);
+            if (Enum.TryParse(name, ignoreCase: false, out ClrKind kind) && kind != ClrKind.Scalar && Enum.IsDefined(kind) && kind.ToString() == name)
+                return new ClrTypeInfo(kind, argument, element);
+            if (ClrTypeTable.Find(name) is not { } row)
+                throw new CapnpSchemaException($"'{Shorten(text)}' is not a CapMap .NET type description (unknown kind '{Shorten(name)}').");
+            if (element is not null)
+                throw new ArgumentException($"{name} is a scalar and has no element.");
+            return new ClrTypeInfo(row, argument);
         }
         catch (ArgumentException e)
         {

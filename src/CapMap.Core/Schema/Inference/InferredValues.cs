@@ -1,5 +1,6 @@
 using System.Collections;
 using System.Collections.Specialized;
+using CapMap.Schema.Inference.TypeRows;
 
 namespace CapMap.Schema.Inference;
 
@@ -58,7 +59,7 @@ public static class InferredValues
     public static Func<object?, object?> ScalarReader(ClrTypeInfo? clr, string where)
     {
         if (clr is null or { Kind: ClrKind.None }) return stored => stored;
-        if (clr.Kind != ClrKind.Enum || ClrTypeTable.ClrType(clr) is not { } enumType) return stored => ClrTypeTable.Decode(stored, clr, where);
+        if (clr.Row is not EnumRow || ClrTypeTable.ClrType(clr) is not { } enumType) return stored => ClrTypeTable.Decode(stored, clr, where);
         var parsed = new Dictionary<string, object>(StringComparer.Ordinal);
         return stored =>
         {

@@ -5,10 +5,14 @@ using System.Reflection;
 namespace CapMap.Schema.Inference;
 
 /// <summary>
-/// How inference and conversion see an object: its properties as (name, value) pairs in property order. The
-/// default handles dictionaries (keys in enumeration order, as text) and plain .NET objects (public readable
-/// instance properties; a getter that throws reads as null, as <c>Select-Object</c> does). The PowerShell layer
-/// derives from it to show PSObjects by the properties PowerShell shows (adapted, note, alias and script ones).
+/// The one seam through which CapMap sees input objects, for schema inference and for both record codecs: what is
+/// a plain value (<see cref="IsScalar"/>, the type table's rule), what a wrapped value stands for
+/// (<see cref="Unwrap"/>), an object's properties in order (<see cref="GetProperties"/>) or by name
+/// (<see cref="TryGetValue"/>, <see cref="GetNames"/>, <see cref="Bind"/>), its type name and whether its stored
+/// form may be reused. The default handles dictionaries (keys in enumeration order, as text; by name
+/// case-insensitively) and plain .NET objects (public readable instance properties). A getter that throws reads as
+/// null, as <c>Select-Object</c> shows it, on every path. The PowerShell layer derives from it to show PSObjects by
+/// the properties PowerShell shows (adapted, note, alias and script ones).
 /// </summary>
 public class ObjectAdapter
 {
@@ -19,6 +23,16 @@ public class ObjectAdapter
 
     /// <summary>The value to classify in place of <paramref name="value"/> (e.g. a wrapped scalar's base object). The default returns it unchanged.</summary>
     public virtual object? Unwrap(object? value) => value;
+
+    /// <summary>True if this adapter overrides <see cref="Unwrap"/> (writers call it per value only then).</summary>
+    public bool UnwrapsValues => _unwrapsValues ??= Overrides(nameof(Unwrap));
+
+    /// <summary>True if this adapter overrides <see cref="Bind"/> (writers ask it for a binding per shape only then).</summary>
+    public bool BindsShapes => _bindsShapes ??= Overrides(nameof(Bind));
+
+    private bool? _unwrapsValues, _bindsShapes;
+
+    private bool Overrides(string method) => GetType().GetMethod(method)!.DeclaringType != typeof(ObjectAdapter);
 
     /// <summary>
     /// The properties of an object that is neither a scalar of the type table nor a collection; null if the
@@ -48,7 +62,24 @@ public class ObjectAdapter
         value is FileSystemInfo info ? (info.GetType(), info.FullName) : null;
 
     /// <summary>True if <paramref name="value"/> is a scalar of the type table (a number, text, date, Guid, enum, byte[] ...): it has no properties to show.</summary>
-    public static bool IsScalar(object value) => ClrTypeTable.Classify(value) is not null;
+    public static bool IsScalar(object value) => ClrTypeTable.IsScalar(value);
+
+    /// <summary>
+    /// Gets the property <paramref name="name"/> (case-insensitive) of <paramref name="source"/> (an unwrapped value).
+    /// Returns false when the object has no such property; a property that exists with a null value may return
+    /// either true with null or false (both leave a field at its default).
+    /// </summary>
+    public virtual bool TryGetValue(object source, string name, out object? value) => PlainObjectProperties.TryGetValue(source, name, out value);
+
+    /// <summary>Names of all properties of <paramref name="source"/> (strict writing reports unknown ones by them).</summary>
+    public virtual IEnumerable<string> GetNames(object source) => PlainObjectProperties.GetNames(source);
+
+    /// <summary>
+    /// A reader of <paramref name="names"/> (matched case-insensitively) for objects shaped like
+    /// <paramref name="source"/>, so the names are matched once per shape instead of once per field per record;
+    /// null to read this object name by name (the default: plain objects have their own compiled getters).
+    /// </summary>
+    public virtual PropertyBinding? Bind(object source, IReadOnlyList<string> names) => null;
 
     /// <summary>The type name recorded for an object (read back as the name of the object's type). The default is the .NET type's full name.</summary>
     public virtual string? GetTypeName(object value) => value?.GetType().FullName;

@@ -69,9 +69,9 @@ public sealed class SchemaInferrer
         switch (shape)
         {
             case null:
-                return (InferredType.Of(TypeKind.Text), new ClrTypeInfo(ClrKind.String));
+                return (InferredType.Of(TypeKind.Text), ClrTypeInfo.Scalar("String"));
             case ScalarShape s:
-                return (InferredType.Of(ClrTypeTable.CapnpKind(s.Info.Kind)), s.Info);
+                return (InferredType.Of(s.Info.Row!.Capnp), s.Info);
             case ListShape l:
             {
                 var (element, elementClr) = BuildType(name, l.Element);

@@ -1,4 +1,5 @@
 using System.Collections;
+using CapMap.Schema.Inference.TypeRows;
 
 namespace CapMap.Schema.Inference;
 
@@ -59,40 +60,43 @@ internal sealed class StructShape : ValueShape
 }
 
 /// <summary>
-/// The widening rules for scalars. Two integer kinds join to the smallest integer kind that holds both ranges
-/// (Int32 ⊔ UInt32 = Int64); a signed kind and UInt64 join to Decimal (exact). An integer and Single or Double
-/// join to Double; Single ⊔ Double = Double; Decimal ⊔ an integer = Decimal, Decimal ⊔ a float = Double.
-/// DateTimes of different kinds join to a UTC DateTime; Char ⊔ String and every other mix join to String.
+/// The widening rules for scalars, from what each row says it is as a number (<see cref="ClrTypeRow.Number"/>).
+/// Two integer types join to the narrowest of the 8 to 64-bit integer types, or of the two, that holds both ranges
+/// (Int32 ⊔ UInt32 = Int64, Int64 ⊔ Int128 = Int128); failing that, to Decimal where both fit it (Int64 ⊔ UInt64),
+/// else to text. An integer and a float join to Double; two floats to the more precise one (Half ⊔ Single = Single);
+/// Decimal ⊔ an integer = Decimal (text where the integer does not fit), Decimal ⊔ a float = Double.
+/// A row joins two infos of itself that differ in their argument as it says (DateTimes of two kinds: UTC), and every
+/// other mix joins to String.
 /// </summary>
 internal static class ScalarLattice
 {
-    private static readonly (ClrKind Kind, Int128 Min, Int128 Max)[] Integers =
-    [
-        (ClrKind.SByte, sbyte.MinValue, sbyte.MaxValue), (ClrKind.Byte, byte.MinValue, byte.MaxValue),
-        (ClrKind.Int16, short.MinValue, short.MaxValue), (ClrKind.UInt16, ushort.MinValue, ushort.MaxValue),
-        (ClrKind.Int32, int.MinValue, int.MaxValue), (ClrKind.UInt32, uint.MinValue, uint.MaxValue),
-        (ClrKind.Int64, long.MinValue, long.MaxValue), (ClrKind.UInt64, ulong.MinValue, ulong.MaxValue),
-    ];
+    private static readonly ClrTypeInfo Text = ClrTypeInfo.Scalar("String");
+    private static readonly ClrTypeInfo Double = ClrTypeInfo.Scalar("Double");
+    private static readonly ClrTypeInfo Decimal = ClrTypeInfo.Scalar("Decimal");
 
     public static ClrTypeInfo Join(ClrTypeInfo a, ClrTypeInfo b)
     {
         if (a == b) return a;
-        var (ka, kb) = (a.Kind, b.Kind);
-        int ia = Array.FindIndex(Integers, i => i.Kind == ka), ib = Array.FindIndex(Integers, i => i.Kind == kb);
-        bool fa = ka is ClrKind.Single or ClrKind.Double, fb = kb is ClrKind.Single or ClrKind.Double;
-        if (ia >= 0 && ib >= 0)
+        if (a.Row is not { } ra || b.Row is not { } rb) return Text;
+        if (ra == rb) return ra.JoinArguments(a, b) ?? Text;
+        if (ra.Number is not { } na || rb.Number is not { } nb) return Text;
+        switch (na.Class, nb.Class)
         {
-            Int128 min = Int128.Min(Integers[ia].Min, Integers[ib].Min), max = Int128.Max(Integers[ia].Max, Integers[ib].Max);
-            foreach (var i in Integers)
-                if (i.Min <= min && i.Max >= max)
-                    return new ClrTypeInfo(i.Kind);
-            return new ClrTypeInfo(ClrKind.Decimal);
+            case (NumberClass.Integer, NumberClass.Integer):
+                foreach (var target in ClrTypeTable.IntegerJoinTargets)
+                    if (target.Number!.Holds(na) && target.Number.Holds(nb)) return target.Info;
+                if (na.Holds(nb)) return a;
+                if (nb.Holds(na)) return b;
+                return Decimal.Row!.Number!.Holds(na) && Decimal.Row.Number.Holds(nb) ? Decimal : Text;
+            case (NumberClass.Float, NumberClass.Float):
+                return na.Precision >= nb.Precision ? a : b;
+            case (NumberClass.Decimal, NumberClass.Integer):
+                return na.Holds(nb) ? a : Text;
+            case (NumberClass.Integer, NumberClass.Decimal):
+                return nb.Holds(na) ? b : Text;
+            default: // an integer or a decimal and a float
+                return Double;
         }
-        if ((ia >= 0 || fa) && (ib >= 0 || fb)) return new ClrTypeInfo(ClrKind.Double);
-        if ((ka == ClrKind.Decimal && ib >= 0) || (kb == ClrKind.Decimal && ia >= 0)) return new ClrTypeInfo(ClrKind.Decimal);
-        if ((ka == ClrKind.Decimal && fb) || (kb == ClrKind.Decimal && fa)) return new ClrTypeInfo(ClrKind.Double);
-        if (ka == ClrKind.DateTime && kb == ClrKind.DateTime) return new ClrTypeInfo(ClrKind.DateTime, nameof(DateTimeKind.Utc));
-        return new ClrTypeInfo(ClrKind.String);
     }
 }
 
@@ -102,7 +106,7 @@ internal sealed class ShapeObserver
     /// <summary>Lists inside lists deeper than this are written as text (guards against self-enumerating objects).</summary>
     private const int MaxListNesting = 8;
 
-    private static readonly ScalarShape Text = new(new ClrTypeInfo(ClrKind.String));
+    private static readonly ScalarShape Text = new(ClrTypeInfo.Scalar("String"));
 
     private readonly ObjectAdapter _adapter;
     private readonly int _depth;
@@ -152,7 +156,7 @@ internal sealed class ShapeObserver
     {
         var value = _adapter.Unwrap(raw);
         if (value is null) return current;
-        if (current is ScalarShape { Info.Kind: ClrKind.String }) return current; // already text: anything converts
+        if (current is ScalarShape { Info.Name: "String" }) return current; // already text: anything converts
         if (ClrTypeTable.Classify(value) is { } scalar) return JoinScalar(current, scalar);
 
         if (value is IEnumerable items && value is not IDictionary)

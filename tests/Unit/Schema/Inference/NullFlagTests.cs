@@ -94,7 +94,7 @@ public class NullFlagTests
     public void ASchemaWithoutFlagsReadsZeroAsBefore()
     {
         // Files written before flags existed (and foreign schemas) have no annotation: their values are all "present".
-        var record = new InferredStruct("Record", [new InferredField("Size", InferredType.Of(TypeKind.Int32), new ClrTypeInfo(ClrKind.Int32))]);
+        var record = new InferredStruct("Record", [new InferredField("Size", InferredType.Of(TypeKind.Int32), ClrTypeInfo.Scalar("Int32"))]);
         var schema = InferredSchema.FromSchemaSet(SchemaSet.Load(new InferredSchema(record).ToBytes()));
         Assert.Null(schema.Record!.Fields[0].NullFlag);
         var codec = new InferredRecordCodec(schema);

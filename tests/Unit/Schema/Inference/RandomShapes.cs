@@ -42,7 +42,7 @@ internal sealed class RandomShapes
                 for (int i = 0; i < run; i++) fields.Add(new InferredField(NextName(), InferredType.Of(TypeKind.Bool)));
                 continue;
             }
-            fields.Add(new InferredField(NextName(), NextType(depth), _random.Next(4) == 0 ? new ClrTypeInfo(ClrKind.String) : null));
+            fields.Add(new InferredField(NextName(), NextType(depth), _random.Next(4) == 0 ? ClrTypeInfo.Scalar("String") : null));
         }
         // Half the shapes carry null flags, as every inferred struct does: they must not move the regular fields.
         return _random.Next(2) == 0 ? new InferredStruct(NextName(), fields) : InferredStruct.WithNullFlags(NextName(), fields);

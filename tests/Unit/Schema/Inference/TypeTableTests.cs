@@ -33,8 +33,14 @@ public class TypeTableTests
         ("uint", 4_000_000_000u, "UInt32", "UInt32"),
         ("long", long.MinValue, "Int64", "Int64"),
         ("ulong", ulong.MaxValue, "UInt64", "UInt64"),
+        ("nint", (nint)(-7), "Int64", "IntPtr"),
+        ("nuint", nuint.MaxValue, "UInt64", "UIntPtr"),
+        ("int128", Int128.MinValue, "Text", "Int128"),
+        ("uint128", UInt128.MaxValue, "Text", "UInt128"),
+        ("bigInteger", System.Numerics.BigInteger.Parse("-1234567890123456789012345678901234567890"), "Text", "BigInteger"),
         ("float", 1.5f, "Float32", "Single"),
         ("double", Math.PI, "Float64", "Double"),
+        ("half", Half.Epsilon, "Float32", "Half"),
         ("decimal", 79228162514264337593543950335m, "Text", "Decimal"),
         ("decimalScale", 1.50m, "Text", "Decimal"),
         ("string", "héllo \"world\"", "Text", "String"),
@@ -170,7 +176,7 @@ public class TypeTableTests
     [Fact]
     public void EnumOfAnUnloadableTypeReadsBackAsItsName()
     {
-        var info = new ClrTypeInfo(ClrKind.Enum, "No.Such.Enum, NoSuchAssembly");
+        var info = ClrTypeInfo.Scalar("Enum", "No.Such.Enum, NoSuchAssembly");
         var record = new InferredStruct("Record", [new InferredField("e", InferredType.Of(TypeKind.Text), info)]);
         var codec = new DictionaryRecordCodec(new InferredSchema(record));
         var back = codec.Decode(new Dictionary<string, object?> { ["e"] = "Value1, Value2" });

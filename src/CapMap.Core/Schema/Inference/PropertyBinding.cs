@@ -1,6 +1,6 @@
-namespace CapMap.Objects;
+namespace CapMap.Schema.Inference;
 
-/// <summary>The values of a fixed list of names for objects of one shape (see <see cref="IPropertyBinder"/>). Immutable and thread-safe.</summary>
+/// <summary>The values of a fixed list of names for objects of one shape (see <see cref="ObjectAdapter.Bind"/>). Immutable and thread-safe.</summary>
 public abstract class PropertyBinding
 {
     /// <summary>

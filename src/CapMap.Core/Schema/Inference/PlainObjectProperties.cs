@@ -2,12 +2,11 @@ using System.Collections;
 using System.Linq.Expressions;
 using System.Reflection;
 using CapMap.Clr;
-using CapMap.Schema;
 
-namespace CapMap.Objects;
+namespace CapMap.Schema.Inference;
 
 /// <summary>
-/// Reads properties, case-insensitively, from:
+/// How <see cref="ObjectAdapter.Default"/> reads properties by name, case-insensitively, from:
 /// <list type="bullet">
 /// <item>any <see cref="IDictionary"/> (Hashtable, <c>Dictionary&lt;string, …&gt;</c>, OrderedDictionary): exact key first,
 /// then a case-insensitive scan of the string keys unless the dictionary is known to ignore case already;</item>
@@ -18,17 +17,12 @@ namespace CapMap.Objects;
 /// </list>
 /// Thread-safe.
 /// </summary>
-public sealed class DefaultPropertyAccessor : IPropertyAccessor
+internal static class PlainObjectProperties
 {
-    /// <summary>The shared instance (it holds no per-caller state).</summary>
-    public static DefaultPropertyAccessor Instance { get; } = new();
-
     private static readonly Func<Hashtable, IEqualityComparer?> s_hashtableComparer = CompileHashtableComparerGetter();
 
-    private DefaultPropertyAccessor() { }
-
     /// <summary>Gets property or key <paramref name="name"/> of <paramref name="source"/> (case-insensitive); false when it has none.</summary>
-    public bool TryGetValue(object source, string name, out object? value)
+    public static bool TryGetValue(object source, string name, out object? value)
     {
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(name);
@@ -72,7 +66,7 @@ public sealed class DefaultPropertyAccessor : IPropertyAccessor
     }
 
     /// <summary>The property or key names of <paramref name="source"/>.</summary>
-    public IEnumerable<string> GetNames(object source)
+    public static IEnumerable<string> GetNames(object source)
     {
         ArgumentNullException.ThrowIfNull(source);
         switch (source)
