@@ -81,7 +81,7 @@ public sealed unsafe class StreamingStructListBuilder
     /// </summary>
     public int Capacity => _capacity;
 
-    /// <summary>True when <see cref="Append"/> would throw because the list holds <see cref="Capacity"/> elements.</summary>
+    /// <summary>True when <see cref="Append()"/> would throw because the list holds <see cref="Capacity"/> elements.</summary>
     public bool IsFull => Count >= _capacity;
 
     /// <summary>Lowers <see cref="Capacity"/> to what <paramref name="maxBytes"/> of elements hold (at least one element).</summary>
@@ -149,7 +149,7 @@ public sealed unsafe class StreamingStructListBuilder
 
     /// <summary>
     /// Takes back the element appended last (one that could not be filled, say): its words are zeroed and
-    /// returned to the stream, so the next <see cref="Append"/> reuses them. Objects it already pointed to
+    /// returned to the stream, so the next <see cref="Append()"/> reuses them. Objects it already pointed to
     /// stay behind as unreachable bytes. Only uncommitted elements can be removed.
     /// </summary>
     public void RemoveLast()

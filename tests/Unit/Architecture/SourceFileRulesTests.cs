@@ -15,12 +15,6 @@ public sealed class SourceFileRulesTests
     /// </summary>
     private static readonly IReadOnlyDictionary<string, string> KnownExceptions = new Dictionary<string, string>(StringComparer.Ordinal)
     {
-        // Being reworked on other branches of the same round of work (issue 19), which split them; removed at merge.
-        ["CapMap.Core/Schema/Inference/ClrTypeInfo.cs"] = "the type table's branch rewrites it",
-        ["CapMap.Core/Schema/Inference/ValueShape.cs"] = "the type table's branch rewrites it",
-        ["CapMap.PowerShell/Internal/PSObjectBindings.cs"] = "the type table's branch merges the PowerShell adapters",
-        ["CapMap.Core/Objects/ListWriters.cs"] = "the record codec's branch reworks Objects/",
-        ["CapMap.Core/Objects/PointerWriters.cs"] = "the record codec's branch reworks Objects/",
     };
 
     [Fact]

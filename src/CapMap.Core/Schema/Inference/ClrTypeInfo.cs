@@ -4,29 +4,6 @@ using CapMap.Schema.Inference.TypeRows;
 namespace CapMap.Schema.Inference;
 
 /// <summary>
-/// What kind of .NET value a field held when the schema was inferred: a plain value of the type table (a
-/// <see cref="Scalar"/>, told apart by its row), a collection, a dictionary or an object (see
-/// docs/object-conversion.md, "Schema inference and the type table").
-/// </summary>
-public enum ClrKind
-{
-    /// <summary>Read back as the plain Cap'n Proto value (a schema CapMap did not infer, or nothing recorded).</summary>
-    None = 0,
-    /// <summary>A plain value of one row of the type table (bool, int, DateTime, Guid, an enum ...), named by the row.</summary>
-    Scalar,
-    /// <summary>A <c>T[]</c>: a List of the element.</summary>
-    Array,
-    /// <summary>A <c>List&lt;T&gt;</c>: a List of the element.</summary>
-    List,
-    /// <summary>Any other sequence (e.g. PowerShell's <c>object[]</c>): read back as <c>object[]</c>.</summary>
-    Sequence,
-    /// <summary>A dictionary (hashtable): a struct with a field per key; <see cref="ClrTypeInfo.Argument"/> <c>Ordered</c> for ordered ones.</summary>
-    Dictionary,
-    /// <summary>An object with properties: a struct; <see cref="ClrTypeInfo.Argument"/> is the type name it had.</summary>
-    Object,
-}
-
-/// <summary>
 /// What a field held in .NET: a <see cref="ClrKind"/>, an optional argument (enum type, DateTimeKind, object type
 /// name) and, for collections, the element's info. Stored in the schema as the text of a <c>$clrType</c>
 /// annotation in the form <c>Kind</c>, <c>Kind:Argument</c> or <c>Kind(Element)</c>

@@ -5,36 +5,6 @@ using static CapMap.Objects.ValueConverter;
 
 namespace CapMap.Objects;
 
-/// <summary>
-/// Shared list plumbing: any IEnumerable except strings and dictionaries is the list; any other value (a string, a
-/// number, a dictionary or object for a struct list) is a list of that one element, because PowerShell unrolls a
-/// one-element array into its element before a cmdlet sees it.
-/// </summary>
-internal abstract class ListWriterBase(TypeSchema listType, Func<object?, object?>? unwrap) : PointerWriter
-{
-    protected readonly Func<object?, object?>? Unwrap = unwrap;
-    protected readonly TypeSchema ListType = listType;
-
-    protected static IList AsList(object value)
-    {
-        if (value is string || value is IDictionary || value is IReadOnlyDictionary<string, object?> || value is IDictionary<string, object?>
-            || value is not IEnumerable enumerable)
-            return new[] { value };
-        if (value is IList list) return list;
-        var items = new List<object?>();
-        foreach (var item in enumerable) items.Add(item);
-        return items;
-    }
-
-    protected object? Element(IList list, int index)
-    {
-        var item = list[index];
-        return Unwrap is null ? item : Unwrap(item);
-    }
-
-    protected static CapnpValueException AtIndex(CapnpValueException ex, int index) => ex.WithParent($"[{index}]");
-}
-
 /// <summary>List(Void), List(Bool), List of numbers, List(Enum).</summary>
 internal sealed class PrimitiveListWriter : ListWriterBase
 {
@@ -117,62 +87,6 @@ internal sealed class PrimitiveListWriter : ListWriterBase
             case TypeKind.Float32 when value is float[] a: { var b = target.InitList(_size, a.Length); for (int i = 0; i < a.Length; i++) b.SetFloat32(i, a[i]); return true; }
             case TypeKind.Float64 when value is double[] a: { var b = target.InitList(_size, a.Length); for (int i = 0; i < a.Length; i++) b.SetFloat64(i, a[i]); return true; }
             default: return false;
-        }
-    }
-}
-
-/// <summary>List(Text), List(Data), List(List(…)): a pointer list whose elements another writer fills.</summary>
-internal sealed class PointerListWriter(TypeSchema listType, PointerWriter element, Func<object?, object?>? unwrap) : ListWriterBase(listType, unwrap)
-{
-    public override void Write(in PointerSlot target, object value)
-    {
-        if (value is string[] strings && element is TextWriter)
-        {
-            var texts = target.InitList(ElementSize.Pointer, strings.Length);
-            for (int i = 0; i < strings.Length; i++)
-                if (strings[i] is { } s) texts.SetText(i, s.AsSpan());
-            return;
-        }
-        // A lone byte[] is one Data element, not a list of bytes (PowerShell unrolls @(,$bytes) to it).
-        var list = value is byte[] && element is DataWriter ? new[] { value } : AsList(value);
-        int count = list.Count;
-        var builder = target.InitList(ElementSize.Pointer, count);
-        for (int i = 0; i < count; i++)
-        {
-            object? item = Element(list, i);
-            if (item is null) continue; // a null pointer element
-            try
-            {
-                element.Write(builder.Slot(i), item);
-            }
-            catch (CapnpValueException ex)
-            {
-                throw AtIndex(ex, i);
-            }
-        }
-    }
-}
-
-/// <summary>List(Struct): an inline-composite list with the element struct's sizes.</summary>
-internal sealed class StructListWriter(TypeSchema listType, StructPlan plan, Func<object?, object?>? unwrap) : ListWriterBase(listType, unwrap)
-{
-    public override void Write(in PointerSlot target, object value)
-    {
-        var list = AsList(value);
-        int count = list.Count;
-        var builder = target.InitStructList(count, plan.Schema.DataWordCount, plan.Schema.PointerCount);
-        for (int i = 0; i < count; i++)
-        {
-            object? item = Element(list, i);
-            if (item is null) continue; // an all-default element
-            try
-            {
-                plan.Write(builder.GetStruct(i), item);
-            }
-            catch (CapnpValueException ex)
-            {
-                throw AtIndex(ex, i);
-            }
         }
     }
 }

@@ -1,0 +1,138 @@
+using System.Collections;
+using CapMap.Schema.Inference.TypeRows;
+
+namespace CapMap.Schema.Inference;
+
+/// <summary>Follows sampled values into <see cref="ValueShape"/>s (the depth rule lives here).</summary>
+internal sealed class ShapeObserver
+{
+    /// <summary>Lists inside lists deeper than this are written as text (guards against self-enumerating objects).</summary>
+    private const int MaxListNesting = 8;
+
+    private static readonly ScalarShape Text = new(ClrTypeInfo.Scalar("String"));
+
+    private readonly ObjectAdapter _adapter;
+    private readonly int _depth;
+
+    public ShapeObserver(ObjectAdapter adapter, int depth)
+    {
+        _adapter = adapter;
+        _depth = depth;
+    }
+
+    /// <summary>Observes a record (level 0); a value without properties is taken as an object with one property, <c>Value</c>.</summary>
+    public StructShape ObserveRecord(StructShape? current, object? raw)
+    {
+        var value = _adapter.Unwrap(raw);
+        var (kind, argument, properties) = Describe(value) ?? (ClrKind.Object, null, [new("Value", value)]);
+        if (current is null) current = new StructShape(kind, argument);
+        else current.Merge(kind, argument);
+        ObserveProperties(current, properties, 1);
+        return current;
+    }
+
+    /// <summary>
+    /// The properties of an object or dictionary; null for scalars, collections and objects without properties.
+    /// <paramref name="nested"/>: the object is a property's value, not a record (see <see cref="ObjectAdapter.GetProperties"/>).
+    /// </summary>
+    public (ClrKind Kind, string? Argument, IEnumerable<KeyValuePair<string, object?>> Properties)? Describe(object? value, bool nested = false)
+    {
+        if (value is null || ClrTypeTable.Classify(value) is not null) return null;
+        if (value is not IDictionary && value is IEnumerable) return null;
+        var properties = _adapter.GetProperties(value, nested);
+        if (properties is null) return null;
+        return value is IDictionary
+            ? (ClrKind.Dictionary, value is System.Collections.Specialized.OrderedDictionary ? "Ordered" : null, properties)
+            : (ClrKind.Object, _adapter.GetTypeName(value) is { } t && t.IndexOfAny(['(', ')']) < 0 ? t : null, properties);
+    }
+
+    private void ObserveProperties(StructShape shape, IEnumerable<KeyValuePair<string, object?>> properties, int level)
+    {
+        foreach (var (name, v) in properties)
+        {
+            int i = shape.IndexOf(name);
+            shape.Properties[i] = (name, Observe(shape.Properties[i].Shape, v, level, 0));
+        }
+    }
+
+    private ValueShape? Observe(ValueShape? current, object? raw, int level, int listNesting)
+    {
+        var value = _adapter.Unwrap(raw);
+        if (value is null) return current;
+        if (current is ScalarShape { Info.Name: "String" }) return current; // already text: anything converts
+        if (ClrTypeTable.Classify(value) is { } scalar) return JoinScalar(current, scalar);
+
+        if (value is IEnumerable items && value is not IDictionary)
+        {
+            if (listNesting >= MaxListNesting) return JoinScalar(current, Text.Info);
+            var collection = value.GetType() switch
+            {
+                { IsArray: true } t when t.GetElementType() != typeof(object) => ClrKind.Array,
+                { IsGenericType: true } t when t.GetGenericTypeDefinition() == typeof(List<>) => ClrKind.List,
+                _ => ClrKind.Sequence,
+            };
+            ListShape list;
+            switch (current)
+            {
+                case null:
+                    list = new ListShape(collection);
+                    break;
+                case ListShape l:
+                    list = l;
+                    if (l.Collection != collection) l.Collection = ClrKind.Sequence;
+                    break;
+                default:
+                    // A scalar (or object) here before: PowerShell unrolls one-element arrays, so it was one element.
+                    list = new ListShape(ClrKind.Sequence) { Element = current };
+                    break;
+            }
+            if (DeclaredElement(value.GetType()) is { } declared) list.Element = JoinScalar(list.Element, declared);
+            foreach (var item in items)
+                list.Element = Observe(list.Element, item, level, listNesting + 1);
+            return list;
+        }
+
+        if (level > _depth || Describe(value, nested: true) is not { } described)
+            return JoinScalar(current, Text.Info); // beyond the depth, or nothing to show: its string, as Export-Csv writes it
+        switch (current)
+        {
+            case null:
+            {
+                var shape = new StructShape(described.Kind, described.Argument);
+                ObserveProperties(shape, described.Properties, level + 1);
+                return shape;
+            }
+            case StructShape s:
+                s.Merge(described.Kind, described.Argument);
+                ObserveProperties(s, described.Properties, level + 1);
+                return s;
+            case ListShape l:
+                l.Element = Observe(l.Element, value, level, listNesting + 1);
+                return l;
+            default:
+                return Text;
+        }
+    }
+
+    private static ClrTypeInfo? DeclaredElement(Type collectionType)
+    {
+        var element = collectionType.IsArray ? collectionType.GetElementType()
+            : collectionType.IsGenericType && collectionType.GetGenericTypeDefinition() == typeof(List<>) ? collectionType.GetGenericArguments()[0]
+            : null;
+        // An element's declared DateTime kind is not known; only values tell it.
+        return element is null || element == typeof(DateTime) ? null : ClrTypeTable.Classify(element);
+    }
+
+    private static ValueShape JoinScalar(ValueShape? current, ClrTypeInfo scalar)
+    {
+        switch (current)
+        {
+            case null: return new ScalarShape(scalar);
+            case ScalarShape s: return s.Info == scalar ? s : new ScalarShape(ScalarLattice.Join(s.Info, scalar));
+            case ListShape l:
+                l.Element = JoinScalar(l.Element, scalar);
+                return l;
+            default: return Text;
+        }
+    }
+}
