@@ -16,39 +16,15 @@ namespace CapMap.IO;
 /// and puts a zero page in place, and <see cref="ThrowIfDamaged"/> turns the record into an exception. Anything
 /// read through the view is only valid if that passes after the read.
 /// </remarks>
-internal sealed unsafe class PrivateFileView : IDisposable
+internal sealed unsafe class PrivateFileView : RegisteredFileView
 {
-    private readonly string _path;
-    private readonly MappingHandle _handle; // mapping, registration, descriptor: released even if never disposed
-    private readonly int* _failure;
-    private IntPtr _address;
-
-    private PrivateFileView(string path, IntPtr address, long length, RegionRegistration registration, MappingHandle handle)
-    {
-        _path = path;
-        _address = address;
-        Length = length;
-        _handle = handle;
-        _failure = NativeMethods.capmap_failure_address(registration.Slot);
-    }
-
-    public byte* Pointer => (byte*)_address;
-    public long Length { get; }
-
-    /// <summary>True once a read touched a page the file could not give (an I/O error, or the file was cut).</summary>
-    public bool IsDamaged => _address != IntPtr.Zero && Volatile.Read(ref *_failure) != 0;
+    private PrivateFileView(string path, IntPtr address, long length, (RegionRegistration, MappingHandle) mapping)
+        : base(path, address, length, mapping) { }
 
     /// <summary>Throws when a read since the open touched a page the file could not give.</summary>
     /// <exception cref="FileTruncatedException">The file was cut under the view.</exception>
     /// <exception cref="MappedFileException">A page could not be read (the errno says why).</exception>
-    public void ThrowIfDamaged(Exception? cause = null)
-    {
-        if (!IsDamaged) return;
-        int code = Volatile.Read(ref *_failure);
-        if (code is NativeMethods.FAIL_TRUNCATED or NativeMethods.FAIL_READ_PAST_EOF)
-            throw new FileTruncatedException(_path, Length, cause);
-        throw new MappedFileException($"Reading '{_path}' failed: {MappedFileException.Describe(code)}.", _path, code, cause);
-    }
+    public void ThrowIfDamaged(Exception? cause = null) => ThrowIfFailed(cause);
 
     /// <summary>
     /// Maps the first <paramref name="length"/> bytes of <paramref name="file"/>, which must be that long, through the
@@ -69,25 +45,7 @@ internal sealed unsafe class PrivateFileView : IDisposable
             int errno = NativeConvert.FromErrno(Stdlib.GetLastError());
             throw new MappedFileException($"Could not map '{file.Path}': {MappedFileException.Describe(errno)}.", file.Path, errno);
         }
-        var handle = new MappingHandle(address, mapped);
-        try
-        {
-            // committed = the length now: a fault below it is a page the file could not give; the handler never grows it.
-            var registration = FaultRegistry.Register(address, mapped, fd, page, length, RegionFlags.ReadOnly);
-            handle.Adopt(registration, fd: -1); // the descriptor stays the file's: the view unregisters and unmaps, never closes
-            return new PrivateFileView(file.Path, address, length, registration, handle);
-        }
-        catch
-        {
-            handle.Dispose(); // unmaps
-            throw;
-        }
-    }
-
-    public void Dispose()
-    {
-        if (_address == IntPtr.Zero) return;
-        _address = IntPtr.Zero;
-        _handle.Dispose();
+        // The descriptor stays the file's: the view unregisters and unmaps, never closes.
+        return new PrivateFileView(file.Path, address, length, Register(address, mapped, fd, length, closesDescriptor: false));
     }
 }

@@ -18,29 +18,12 @@ namespace CapMap.IO;
 /// result read through this mapping is only valid if <see cref="ThrowIfTruncated"/> passes after it
 /// (<see cref="ReadConsistent{T}"/> does both).
 /// </remarks>
-internal sealed unsafe class ReadOnlyFileMapping : ITruncatableMemory
+internal sealed unsafe class ReadOnlyFileMapping : RegisteredFileView, ITruncatableMemory
 {
-    private readonly string _path;
     private readonly int _fd;
-    private readonly MappingHandle _handle; // mapping, registration, descriptor: released even if never disposed
-    private readonly int* _failure;
-    private IntPtr _address;
 
-    private ReadOnlyFileMapping(string path, int fd, IntPtr address, long length, RegionRegistration registration, MappingHandle handle)
-    {
-        _path = path;
-        _fd = fd;
-        _address = address;
-        Length = length;
-        _handle = handle;
-        _failure = NativeMethods.capmap_failure_address(registration.Slot);
-    }
-
-    public byte* Pointer => (byte*)_address;
-    public long Length { get; }
-
-    /// <summary>True once a read touched a page the file no longer has (or could not be read).</summary>
-    public bool IsDamaged => _address != IntPtr.Zero && _failure != null && Volatile.Read(ref *_failure) != 0;
+    private ReadOnlyFileMapping(string path, int fd, IntPtr address, long length, (RegionRegistration, MappingHandle) mapping)
+        : base(path, address, length, mapping) => _fd = fd;
 
     /// <summary>
     /// Throws if a read since the open touched a page the file no longer has (the handler's flag: one load,
@@ -48,14 +31,7 @@ internal sealed unsafe class ReadOnlyFileMapping : ITruncatableMemory
     /// </summary>
     /// <exception cref="FileTruncatedException">The file shrank under a read since it was opened.</exception>
     /// <exception cref="MappedFileException">A page of the file could not be read (the errno says why).</exception>
-    public void ThrowIfTruncated(Exception? cause = null)
-    {
-        if (!IsDamaged) return;
-        int code = Volatile.Read(ref *_failure);
-        if (code is NativeMethods.FAIL_TRUNCATED or NativeMethods.FAIL_READ_PAST_EOF)
-            throw new FileTruncatedException(_path, Length, cause);
-        throw new MappedFileException($"Reading '{_path}' failed: {MappedFileException.Describe(code)}.", _path, code, cause);
-    }
+    public void ThrowIfTruncated(Exception? cause = null) => ThrowIfFailed(cause);
 
     /// <summary>
     /// <see cref="ThrowIfTruncated"/>, and also throws if the file is now shorter than when it was opened.
@@ -65,8 +41,8 @@ internal sealed unsafe class ReadOnlyFileMapping : ITruncatableMemory
     public void ThrowIfShrunk(Exception? cause = null)
     {
         ThrowIfTruncated(cause);
-        if (_address != IntPtr.Zero && Syscall.fstat(_fd, out var stat) == 0 && stat.st_size < Length)
-            throw new FileTruncatedException(_path, Length, cause);
+        if (!IsDisposed && Syscall.fstat(_fd, out var stat) == 0 && stat.st_size < Length)
+            throw new FileTruncatedException(Path, Length, cause);
     }
 
     /// <summary>
@@ -122,19 +98,8 @@ internal sealed unsafe class ReadOnlyFileMapping : ITruncatableMemory
             long mapped = (length + page - 1) / page * page;
             IntPtr address = Syscall.mmap(IntPtr.Zero, (ulong)mapped, MmapProts.PROT_READ, MmapFlags.MAP_SHARED, fd, 0);
             if (address == Syscall.MAP_FAILED) throw ErrnoToException(path, "mmap", LastErrno());
-            var handle = new MappingHandle(address, mapped);
-            try
-            {
-                // committed = the length now: a fault below it means the file shrank; the handler never grows it.
-                var registration = FaultRegistry.Register(address, mapped, fd, page, length, RegionFlags.ReadOnly);
-                handle.Adopt(registration, fd); // from here the handle closes fd
-                return new ReadOnlyFileMapping(path, fd, address, length, registration, handle);
-            }
-            catch
-            {
-                handle.Dispose(); // unmaps; fd is still ours, closed below
-                throw;
-            }
+            // From here the mapping's handle closes fd; if registering fails, fd is still ours, closed below.
+            return new ReadOnlyFileMapping(path, fd, address, length, Register(address, mapped, fd, length, closesDescriptor: true));
         }
         catch
         {
@@ -149,13 +114,6 @@ internal sealed unsafe class ReadOnlyFileMapping : ITruncatableMemory
         : new MappedFileException($"Could not read '{path}' ({call}): {MappedFileException.Describe(errno)}.", path, errno);
 
     private static int LastErrno() => NativeConvert.FromErrno(Stdlib.GetLastError());
-
-    public void Dispose()
-    {
-        if (_address == IntPtr.Zero) return;
-        _address = IntPtr.Zero;
-        _handle.Dispose();
-    }
 
     private sealed class Loan(ReadOnlyFileMapping mapping) : ITruncatableMemory
     {
@@ -177,7 +135,7 @@ internal sealed unsafe class ReadOnlyFileMapping : ITruncatableMemory
             return mapping.ReadConsistent(read);
         }
 
-        private void ThrowIfReturned() => ObjectDisposedException.ThrowIf(mapping._address == IntPtr.Zero, mapping);
+        private void ThrowIfReturned() => ObjectDisposedException.ThrowIf(mapping.IsDisposed, mapping);
 
         public void Dispose() { } // the mapping is its owner's to release
     }

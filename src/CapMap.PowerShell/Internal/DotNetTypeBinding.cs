@@ -1,6 +1,4 @@
 using System.Collections;
-using System.Collections.Specialized;
-using System.Linq.Expressions;
 using System.Management.Automation;
 using System.Reflection;
 using CapMap.Clr;

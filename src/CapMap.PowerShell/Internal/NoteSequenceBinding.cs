@@ -1,9 +1,5 @@
 using System.Collections;
-using System.Collections.Specialized;
-using System.Linq.Expressions;
 using System.Management.Automation;
-using System.Reflection;
-using CapMap.Clr;
 using CapMap.Schema.Inference;
 
 namespace CapMap.PowerShell.Internal;
