@@ -34,7 +34,7 @@ AfterAll {
 
 Describe 'A carried schema past its budget' -Tag 'Reliability' {
     It 'is InvalidMessageFile from Import-CapnpMessage and Get-CapnpSchema, at once, for a .NET type description nested 10,000 levels' {
-        $clr = [CapMap.Schema.Inference.ClrTypeInfo]::new('String')
+        $clr = [CapMap.Schema.Inference.ClrTypeInfo]::Scalar('String')
         for ($i = 0; $i -lt 10000; $i++) { $clr = [CapMap.Schema.Inference.ClrTypeInfo]::new('List', $null, $clr) }
         $field = [CapMap.Schema.Inference.InferredField]::new('value', [CapMap.Schema.Inference.InferredType]::Of('Text'), $clr)
         $record = [CapMap.Schema.Inference.InferredStruct]::new('Row', [CapMap.Schema.Inference.InferredField[]] @($field))

@@ -11,20 +11,25 @@ namespace CapMap.Tests.Wire;
 /// </summary>
 public class LoneSurrogateTextTests
 {
-    public static TheoryData<string> Strings() => new()
+    // By name: a test's display name carries its arguments, and a lone surrogate in it does not survive the trip
+    // through the test host's report, so the run's check of "every discovered test ran" could not match it.
+    private static readonly Dictionary<string, string> Texts = new()
     {
-        "a\uD800b",          // a lone high surrogate
-        "\uDC00",            // a lone low surrogate alone
-        "x\uDBFF\uDBFF\uDFFFy", // a lone high one before a valid pair
-        "\uDFFF\uD800",      // a pair in the wrong order: two lone ones
-        "한국어 \uD7FF \uE000 😀", // ED-led Hangul and a valid pair: plain UTF-8
-        "",
+        ["a lone high surrogate"] = "a\uD800b",
+        ["a lone low surrogate alone"] = "\uDC00",
+        ["a lone high one before a valid pair"] = "x\uDBFF\uDBFF\uDFFFy",
+        ["a pair in the wrong order: two lone ones"] = "\uDFFF\uD800",
+        ["ED-led Hangul and a valid pair: plain UTF-8"] = "한국어 \uD7FF \uE000 😀",
+        ["empty"] = "",
     };
+
+    public static TheoryData<string> Strings() => new(Texts.Keys);
 
     [Theory]
     [MemberData(nameof(Strings))]
-    public void Text_reads_back_exactly_as_it_was_written(string text)
+    public void Text_reads_back_exactly_as_it_was_written(string name)
     {
+        string text = Texts[name];
         using var arena = new HeapSegmentArena();
         var message = new MessageBuilder(arena);
         var root = message.InitRoot(0, 2);
