@@ -4,6 +4,7 @@ using CapMap.Objects;
 using CapMap.Objects.Codecs;
 using CapMap.Schema;
 using CapMap.Schema.Inference;
+using CapMap.Tests.Mapping;
 using Xunit;
 
 namespace CapMap.Tests.Objects.Codecs;
@@ -15,9 +16,9 @@ namespace CapMap.Tests.Objects.Codecs;
 /// </summary>
 public sealed class RecordWriterSessionTests : IDisposable
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("capmap-session-").FullName;
+    private readonly TempDir _dir = new();
 
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
+    public void Dispose() => _dir.Dispose();
 
     private static readonly MappedMessageOptions Options = new() { ReserveBytes = 1L << 30 };
 
@@ -39,7 +40,7 @@ public sealed class RecordWriterSessionTests : IDisposable
     [Fact]
     public void The_sample_is_held_until_full_then_the_file_is_created_and_the_held_records_written_first()
     {
-        string path = Path.Combine(_dir, "sample.bin");
+        string path = _dir.File("sample.bin");
         var session = Inferred(path, sampleSize: 3);
         var feed = RecordsFeed(session);
 
@@ -68,7 +69,7 @@ public sealed class RecordWriterSessionTests : IDisposable
     [Fact]
     public void Rejections_come_back_with_their_index_from_the_call_that_wrote_them()
     {
-        string path = Path.Combine(_dir, "rejected.bin");
+        string path = _dir.File("rejected.bin");
         using var session = Inferred(path, sampleSize: 3);
         var feed = RecordsFeed(session);
 
@@ -97,7 +98,7 @@ public sealed class RecordWriterSessionTests : IDisposable
     [Fact]
     public void The_end_of_the_input_writes_a_sample_that_never_filled()
     {
-        string path = Path.Combine(_dir, "short.bin");
+        string path = _dir.File("short.bin");
         var session = Inferred(path, sampleSize: 100);
         var idle = RecordsFeed(session);
         var feed = RecordsFeed(session);
@@ -117,7 +118,7 @@ public sealed class RecordWriterSessionTests : IDisposable
     [Fact]
     public void Disposing_writes_a_held_sample_so_a_stopped_input_keeps_its_records()
     {
-        string path = Path.Combine(_dir, "stopped.bin");
+        string path = _dir.File("stopped.bin");
         var session = Inferred(path, sampleSize: 100);
         var feed = RecordsFeed(session);
         feed.Write(Record(1, "one"));
@@ -131,7 +132,7 @@ public sealed class RecordWriterSessionTests : IDisposable
     [Fact]
     public void Disposing_before_any_record_creates_the_file_with_the_schema_of_no_records()
     {
-        string path = Path.Combine(_dir, "empty.bin");
+        string path = _dir.File("empty.bin");
         Inferred(path, sampleSize: 10).Dispose();
         Assert.True(File.Exists(path));
         Assert.Empty(ReadRows(path));
@@ -140,7 +141,7 @@ public sealed class RecordWriterSessionTests : IDisposable
     [Fact]
     public void A_root_value_that_does_not_convert_fails_the_creation_once_and_leaves_no_file()
     {
-        string path = Path.Combine(_dir, "root.bin");
+        string path = _dir.File("root.bin");
         var session = Inferred(path, sampleSize: 1, rootProperties: new Hashtable { ["records"] = 5 });
         var feed = RecordsFeed(session);
 
@@ -158,7 +159,7 @@ public sealed class RecordWriterSessionTests : IDisposable
     {
         var inferred = ResolvedSchema.FromInferred(SchemaInferrer.Infer([Record(1, "a")]));
         var written = ResolvedSchema.FromRequest(inferred.SchemaSet, inferred.GetRequestBytes()); // read by field name, as a schema a user wrote
-        string path = Path.Combine(_dir, "explicit.bin");
+        string path = _dir.File("explicit.bin");
         var session = new RecordWriterSession(ObjectMessageWriter.Create(path, Options, written, inferred.Root!, null, ObjectModel.Default, strict: false));
         var target = FieldPath.Resolve(inferred.Root!, null)!;
         var feed = session.Feed(_ => target, strict: false);
