@@ -91,3 +91,16 @@ Describe 'A pipeline that ends early keeps what came' {
         (ConvertFrom-CapnpFile -File $file).records.pid | Should -Be (0..4)
     }
 }
+
+Describe 'An open message without -Schema that is disposed' {
+    It 'before any Add-CapnpStruct, still leaves a file of no records at a checkpoint, as before' {
+        $file = Join-Path $TestDrive 'disposed-pending.bin'
+        $m = New-CapnpMappedMessage -Path $file
+        $m.Dispose()
+        $m.State | Should -Be 'Closed'
+        $info = Get-CapnpMessageInfo $file
+        $info.State | Should -Be 'Checkpoint'
+        $info.RecordCount | Should -Be 0
+        @(Import-CapnpMessage -LiteralPath $file -WarningAction SilentlyContinue) | Should -HaveCount 0
+    }
+}
