@@ -9,94 +9,66 @@ namespace CapMap.PowerShell;
 
 /// <summary>
 /// A message being built in a growing mapped file, as New-CapnpMappedMessage returns it: the pipeline's face of
-/// Core's <see cref="ObjectMessageWriter"/>, which does the work; this wrapper adds the schema object, the state
-/// PowerShell shows, and the ErrorIds of Core's exceptions. Dispose it (or complete it) when done: disposing
+/// Core's <see cref="RecordWriterSession"/>, which does the work (holding a sample while the schema is inferred
+/// included); this wrapper adds the schema object, the state PowerShell shows, and the ErrorIds of Core's exceptions. Dispose it (or complete it) when done: disposing
 /// without completing keeps every record added so far as a checkpoint, so nothing is lost.
 /// Not thread-safe: use it from one pipeline at a time.
 /// </summary>
 public sealed class CapnpMappedMessage : IDisposable
 {
-    private ObjectMessageWriter? _writer;
-    private PendingMessage? _pending;
+    private readonly RecordWriterSession _session;
     private readonly string _path;
+    private readonly object? _rootProperties;
+    private CapnpSchema? _schema;
     private CapnpMessageSummary? _summary;
     private bool _closed;
 
-    private CapnpMappedMessage(ObjectMessageWriter writer, CapnpSchema schema)
-    {
-        _path = writer.Builder.Path;
-        _writer = writer;
-        Schema = schema;
-    }
-
-    private CapnpMappedMessage(string path, PendingMessage pending)
+    private CapnpMappedMessage(string path, RecordWriterSession session, CapnpSchema? schema, object? rootProperties)
     {
         _path = path;
-        _pending = pending;
-        Schema = null!;
+        _session = session;
+        _schema = schema;
+        _rootProperties = rootProperties;
     }
+
+    private ObjectMessageWriter? Writer => _session.Writer;
 
     /// <summary>The list records go to when Add-CapnpStruct names none, if the schema says (an inferred one does); else null.</summary>
-    internal FieldPath? Records => _writer?.Records;
-
-    /// <summary>True if any value (a number, a string), not only an object, is a record of <paramref name="target"/>.</summary>
-    internal bool TakesAnyValue(FieldPath target) => _writer?.TakesAnyValue(target) ?? false;
+    internal FieldPath? Records => Writer?.Records;
 
     /// <summary>Properties records had but the schema has not, each handed out once (for one warning each).</summary>
-    internal IReadOnlyList<string> TakeUnseenProperties() => _writer?.TakeUnseenProperties() ?? [];
+    internal IReadOnlyList<string> TakeUnseenProperties() => Writer?.TakeUnseenProperties() ?? [];
 
     /// <summary>
-    /// A message without a schema yet (New-CapnpMappedMessage without -Schema): Core's <see cref="PendingMessage"/>
-    /// holds the first records back, infers the schema from them and creates the file (<see cref="StartInferred"/>).
+    /// A message whose schema Core infers from its first records (New-CapnpMappedMessage and Export-CapnpMessage
+    /// without -Schema): the file is created once the sample is full, the input ends, or the message is completed,
+    /// saved or disposed.
     /// </summary>
-    internal static CapnpMappedMessage CreatePending(string path, PendingMessage pending)
+    internal static CapnpMappedMessage CreateInferred(string path, PendingMessage pending)
     {
-        var message = new CapnpMappedMessage(path, pending);
-        OpenMessages.Add(message);
-        return message;
-    }
-
-    /// <summary>A message whose schema Core inferred from the records it held (Export-CapnpMessage without -Schema).</summary>
-    /// <exception cref="CapMapErrorException">PropertyConversionFailed.</exception>
-    internal static CapnpMappedMessage Started(string path, PendingMessage pending)
-    {
-        var message = new CapnpMappedMessage(path, pending);
-        message.StartInferred();
-        OpenMessages.Add(message);
+        var message = new CapnpMappedMessage(path, new RecordWriterSession(pending), schema: null, pending.RootProperties);
+        OpenMessages.Add(message); // for Get-CapnpMappedMessage
         return message;
     }
 
     /// <summary>True until the first Add-CapnpStruct has fixed the inferred schema and created the file.</summary>
-    public bool AwaitsSchema => _pending is not null;
+    public bool AwaitsSchema => _session.AwaitsSchema;
 
-    /// <summary>Holds a record back for the sample; true once the sample is full (time for <see cref="StartInferred"/>).</summary>
-    internal bool Hold(object? record) => _pending!.Hold(record);
+    /// <summary>A feed of records into the target <paramref name="target"/> picks once the file exists (Core holds the sample until then).</summary>
+    internal RecordFeed Feed(Func<ObjectMessageWriter, FieldPath> target, bool strict) => _session.Feed(target, strict);
 
-    /// <summary>Lets Core infer the schema from the held records and create the file; returns the held records, to be written now.</summary>
-    /// <exception cref="CapMapErrorException">PropertyConversionFailed.</exception>
-    internal IReadOnlyList<object?> StartInferred()
-    {
-        var pending = _pending ?? throw new InvalidOperationException("The message has its schema already.");
-        var held = WithRootPropertyErrors(pending.Start, pending.RootProperties);
-        _writer = pending.Writer!;
-        Schema = CapnpSchema.FromInferred(pending.Schema!, _path);
-        _pending = null;
-        return held;
-    }
+    /// <summary>
+    /// Runs Core's writing of records, with its exceptions as ErrorIds: a root value that does not convert (when the
+    /// file is created after the sample), a completed list, a moved struct.
+    /// </summary>
+    /// <exception cref="CapMapErrorException">PropertyConversionFailed, ListAlreadyCompleted, FieldOrderNotSupported.</exception>
+    internal T Run<T>(Func<T> write, FieldPath? target = null) => Translate(write, _rootProperties, target);
 
-    /// <summary>Used before any record: the file is created with the schema of no records.</summary>
-    private void StartIfPending()
-    {
-        if (_pending is not null) StartInferred();
-    }
-
-    /// <summary>Runs Core's creation of a file, with its root-property errors as ErrorIds.</summary>
-    /// <exception cref="CapMapErrorException">PropertyConversionFailed.</exception>
-    private static T WithRootPropertyErrors<T>(Func<T> create, object? rootProperties)
+    private static T Translate<T>(Func<T> write, object? rootProperties, FieldPath? target)
     {
         try
         {
-            return create();
+            return write();
         }
         catch (RootPropertiesException e) when (e.StreamedList is { } list)
         {
@@ -108,9 +80,17 @@ public sealed class CapnpMappedMessage : IDisposable
             throw new CapMapErrorException(ErrorIds.PropertyConversionFailed, ErrorCategory.InvalidData,
                 $"-Property cannot be written into root type {e.RootType}: {e.ValueError?.Message}", rootProperties, e);
         }
+        catch (ListAlreadyCompletedException e)
+        {
+            throw new CapMapErrorException(ErrorIds.ListAlreadyCompleted, ErrorCategory.InvalidOperation, e.Message, target?.Path, e);
+        }
+        catch (MovedStructException e)
+        {
+            throw new CapMapErrorException(ErrorIds.FieldOrderNotSupported, ErrorCategory.InvalidOperation, e.Message, target?.Path, e);
+        }
     }
 
-    private MappedMessageBuilder Builder => (_writer ?? throw new InvalidOperationException("The message has no file yet.")).Builder;
+    private MappedMessageBuilder Builder => (Writer ?? throw new InvalidOperationException("The message has no file yet.")).Builder;
 
     /// <summary>
     /// Creates the file and the root struct, and writes <paramref name="rootProperties"/> (if any) into the root.
@@ -120,9 +100,9 @@ public sealed class CapnpMappedMessage : IDisposable
     internal static CapnpMappedMessage Create(string path, CapnpSchema schema, StructSchema rootSchema,
         MappedMessageOptions options, object? rootProperties, bool strict)
     {
-        var writer = WithRootPropertyErrors(
-            () => ObjectMessageWriter.Create(path, options, schema.Resolved, rootSchema, rootProperties, PowerShellObjects.Model, strict), rootProperties);
-        var message = new CapnpMappedMessage(writer, schema);
+        var writer = Translate(() => ObjectMessageWriter.Create(path, options, schema.Resolved, rootSchema, rootProperties, PowerShellObjects.Model, strict),
+            rootProperties, target: null);
+        var message = new CapnpMappedMessage(writer.Builder.Path, new RecordWriterSession(writer), schema, rootProperties);
         OpenMessages.Add(message); // for Get-CapnpMappedMessage
         return message;
     }
@@ -131,41 +111,41 @@ public sealed class CapnpMappedMessage : IDisposable
     public string Path => _path;
 
     /// <summary>The schema the message is written with (null while it awaits an inferred one).</summary>
-    public CapnpSchema Schema { get; private set; }
+    public CapnpSchema Schema => _schema ??= _session.InferredSchema is { } inferred ? CapnpSchema.FromInferred(inferred, _path) : null!;
 
     /// <summary>The root struct's schema.</summary>
-    public StructSchema RootSchema => _writer?.RootSchema!;
+    public StructSchema RootSchema => Writer?.RootSchema!;
 
     /// <summary>The root struct's name, e.g. <c>Batch</c>.</summary>
-    public string RootType => _writer?.RootSchema.NestedName ?? _pending!.RootType;
+    public string RootType => _session.RootType;
 
     /// <summary>Open, completed, closed (disposed) or failed.</summary>
     public CapnpMessageState State =>
         _summary is not null ? CapnpMessageState.Completed
         : _closed ? CapnpMessageState.Closed
-        : _writer is not null && Builder.IsFailed ? CapnpMessageState.Failed
+        : Writer is not null && Builder.IsFailed ? CapnpMessageState.Failed
         : CapnpMessageState.Open;
 
     /// <summary>Bytes from the start of the file to the last word written.</summary>
-    public long UsedBytes => _summary?.Bytes ?? (_closed || _writer is null ? 0 : Builder.UsedBytes);
+    public long UsedBytes => _summary?.Bytes ?? (_closed || Writer is null ? 0 : Builder.UsedBytes);
 
     /// <summary>Bytes the file has been grown to so far.</summary>
-    public long CommittedBytes => _summary?.Bytes ?? (_closed || _writer is null ? 0 : Builder.CommittedBytes);
+    public long CommittedBytes => _summary?.Bytes ?? (_closed || Writer is null ? 0 : Builder.CommittedBytes);
 
     /// <summary>Segments of the message so far.</summary>
-    public int SegmentCount => _summary?.SegmentCount ?? (_writer is null ? 0 : Builder.SegmentCount);
+    public int SegmentCount => _summary?.SegmentCount ?? (Writer is null ? 0 : Builder.SegmentCount);
 
     /// <summary>SIGBUS faults the growth handler served for this file.</summary>
-    public long FaultCount => _summary?.FaultCount ?? (_writer is null ? 0 : Builder.FaultCount);
+    public long FaultCount => _summary?.FaultCount ?? (Writer is null ? 0 : Builder.FaultCount);
 
     /// <summary>Records appended to streaming lists so far.</summary>
-    public long RecordCount => _summary?.RecordCount ?? (_writer is null ? 0 : Builder.AppendedCount);
+    public long RecordCount => _summary?.RecordCount ?? (Writer is null ? 0 : Builder.AppendedCount);
 
     /// <summary>The field path of the list currently open for appending (null if none).</summary>
-    public string? OpenList => _writer?.OpenList;
+    public string? OpenList => Writer?.OpenList;
 
     /// <summary>The last checkpoint written (Save-CapnpMappedMessage), or null.</summary>
-    public CheckpointRecord? LastCheckpoint => _writer?.Builder.LastCheckpoint;
+    public CheckpointRecord? LastCheckpoint => Writer?.Builder.LastCheckpoint;
 
     /// <summary>What Complete-CapnpMappedMessage returned, once completed.</summary>
     public CapnpMessageSummary? Summary => _summary;
@@ -190,29 +170,7 @@ public sealed class CapnpMappedMessage : IDisposable
     }
 
     /// <summary>Throws MappedMessageFailedException if growing the file failed since the last check.</summary>
-    internal void ThrowIfFailed() => _writer?.Builder.ThrowIfFailed();
-
-    /// <summary>
-    /// Writes one input into <paramref name="target"/>: appends it to the list, or sets the struct. A value that
-    /// cannot be converted throws <see cref="CapnpValueException"/> and leaves no element behind.
-    /// </summary>
-    /// <exception cref="CapMapErrorException">ListAlreadyCompleted, FieldOrderNotSupported.</exception>
-    internal void Write(FieldPath target, object input, bool strict)
-    {
-        try
-        {
-            if (_writer is null) throw new InvalidOperationException("The message has no file yet.");
-            _writer.Write(target, input, strict); // the codec the schema calls for converts it
-        }
-        catch (ListAlreadyCompletedException e)
-        {
-            throw new CapMapErrorException(ErrorIds.ListAlreadyCompleted, ErrorCategory.InvalidOperation, e.Message, target.Path, e);
-        }
-        catch (MovedStructException e)
-        {
-            throw new CapMapErrorException(ErrorIds.FieldOrderNotSupported, ErrorCategory.InvalidOperation, e.Message, target.Path, e);
-        }
-    }
+    internal void ThrowIfFailed() => Writer?.Builder.ThrowIfFailed();
 
     /// <summary>Writes a checkpoint: the file becomes a valid message of everything added so far.</summary>
     public CheckpointRecord Checkpoint() => Checkpoint(flush: true);
@@ -221,16 +179,14 @@ public sealed class CapnpMappedMessage : IDisposable
     public CheckpointRecord Checkpoint(bool flush)
     {
         ThrowIfNotOpen();
-        StartIfPending();
-        return Builder.Checkpoint(flush);
+        return Run(() => _session.Checkpoint(flush));
     }
 
-    /// <summary>Finishes the message; the file is closed afterwards.</summary>
+    /// <summary>Finishes the message (a held sample is written first); the file is closed afterwards.</summary>
     public CapnpMessageSummary Complete(bool flush = true)
     {
         ThrowIfNotOpen();
-        StartIfPending();
-        _summary = new CapnpMessageSummary(_writer!.Complete(flush), RootType, DateTime.Now);
+        _summary = new CapnpMessageSummary(Run(() => _session.Complete(flush)), RootType, DateTime.Now);
         OpenMessages.Remove(this);
         return _summary;
     }
@@ -241,8 +197,7 @@ public sealed class CapnpMappedMessage : IDisposable
         if (_closed || _summary is not null) return;
         try
         {
-            StartIfPending();
-            _writer!.Dispose();
+            Run(() => { _session.Dispose(); return 0; });
         }
         finally
         {

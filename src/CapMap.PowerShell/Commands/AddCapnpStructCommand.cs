@@ -17,7 +17,6 @@ public sealed class AddCapnpStructCommand : CapMapCmdletBase
 
     private RecordAppender? _appender;
     private bool? _approved;
-    private CapnpMappedMessage? _pendingMessage;
     private readonly List<CapnpMappedMessage> _touched = new();
 
     /// <summary>The open message (New-CapnpMappedMessage). Comes from the pipeline in the -Value form.</summary>
@@ -60,74 +59,72 @@ public sealed class AddCapnpStructCommand : CapMapCmdletBase
                 if (Stopping) return;
                 Add(message, value);
             }
-            if (message.AwaitsSchema && _approved == true) Start(message);
-            if (_approved == true) RunOrThrow(() => { message.ThrowIfFailed(); return 0; }, message.Path);
+            // The values of this message end here: a sample they started is written now.
+            if (_approved == true && _appender is { } appender && ReferenceEquals(appender.Message, message)) End(appender);
             if (PassThru) WriteObject(message);
             return;
         }
         Add(message, InputObject);
     }
 
-    /// <summary>Writes one input, or, while the message awaits its inferred schema, holds it back for the sample.</summary>
+    /// <summary>Passes one input to the message (Core holds it while the message awaits its inferred schema).</summary>
     private void Add(CapnpMappedMessage message, object? input)
     {
-        if (message.AwaitsSchema)
-        {
-            if (!ReferenceEquals(_pendingMessage, message))
-            {
-                RunOrThrow(() => { message.ThrowIfNotOpen(); return 0; }, message);
-                _pendingMessage = message;
-                _approved = ShouldProcess(message.Path, "Create the file and add records (schema inferred from them)");
-            }
-            if (_approved == true && message.Hold(input)) Start(message);
-            return;
-        }
         var appender = Prepare(message);
-        if (appender is not null) Append(appender, input);
-    }
-
-    /// <summary>Fixes the inferred schema from the held records, creates the file and writes them.</summary>
-    private void Start(CapnpMappedMessage message)
-    {
-        var held = RunOrThrow(() => message.StartInferred(), message.Path);
-        var appender = Prepare(message, approved: true)!;
-        foreach (object? record in held)
-        {
-            if (Stopping) return;
-            Append(appender, record);
-        }
+        if (appender is null) return;
+        WriteErrors(appender, RunOrThrow(() => appender.Append(input), message.Path));
     }
 
     protected override void EndProcessing()
     {
-        if (ParameterSetName == InputObjectSet && Message.AwaitsSchema && _approved == true) Start(Message);
         if (ParameterSetName == InputObjectSet)
         {
-            if (_appender is not null) RunOrThrow(() => { _appender.Message.ThrowIfFailed(); return 0; }, _appender.Message.Path);
+            if (_approved == true && _appender is { } appender) End(appender);
             if (PassThru) WriteObject(Message);
         }
     }
 
-    /// <summary>The appender for this message (target resolved once per message); null when -WhatIf/-Confirm declined.</summary>
-    private RecordAppender? Prepare(CapnpMappedMessage message, bool? approved = null)
+    /// <summary>The input for this message ended: a held sample is written now; then a failure of the file since the last check is reported.</summary>
+    private void End(RecordAppender appender)
+    {
+        WriteErrors(appender, RunOrThrow(() => appender.End(), appender.Message.Path));
+        RunOrThrow(() => { appender.Message.ThrowIfFailed(); return 0; }, appender.Message.Path);
+    }
+
+    private void WriteErrors(RecordAppender appender, IReadOnlyList<ErrorRecord> errors)
+    {
+        foreach (var error in errors) WriteError(error);
+        WarnUnseen(appender.Message);
+    }
+
+    /// <summary>
+    /// The appender for this message (asked once per message); null when -WhatIf/-Confirm declined. The target is
+    /// resolved once the message has its file: now, or after the sample of an inferred schema.
+    /// </summary>
+    private RecordAppender? Prepare(CapnpMappedMessage message)
     {
         if (_appender is not null && ReferenceEquals(_appender.Message, message)) return _approved == true ? _appender : null;
         RunOrThrow(() => { message.ThrowIfNotOpen(); return 0; }, message);
-        var target = message.Records is { } records && string.IsNullOrEmpty(Field) ? records : ResolveField(message.RootSchema, Field, rootIfNoList: false)!;
-        _appender = new RecordAppender(message, target, Strict);
-        _approved = approved ?? ShouldProcess(message.Path, target.IsList ? $"Add records to list '{target.Path}'" : $"Set struct '{target.Path}'");
+        if (message.AwaitsSchema)
+        {
+            _approved = ShouldProcess(message.Path, "Create the file and add records (schema inferred from them)");
+            _appender = new RecordAppender(message, writer => TargetIn(writer.Records, writer.RootSchema), Strict);
+        }
+        else
+        {
+            var target = TargetIn(message.Records, message.RootSchema);
+            _approved = ShouldProcess(message.Path, target.IsList ? $"Add records to list '{target.Path}'" : $"Set struct '{target.Path}'");
+            _appender = new RecordAppender(message, _ => target, Strict);
+        }
         if (_approved == true) _touched.Add(message);
         return _approved == true ? _appender : null;
     }
 
-    private void Append(RecordAppender appender, object? input)
-    {
-        var error = RunOrThrow(() => appender.Append(input), appender.Message.Path);
-        if (error is not null) WriteError(error);
-        WarnUnseen(appender.Message);
-    }
+    /// <summary>-Field in <paramref name="root"/>; without it, the list an inferred schema keeps its records in, or the root's only List(Struct) field.</summary>
+    private CapMap.Objects.FieldPath TargetIn(CapMap.Objects.FieldPath? records, CapMap.Schema.StructSchema root) =>
+        records is not null && string.IsNullOrEmpty(Field) ? records : ResolveField(root, Field, rootIfNoList: false)!;
 
-    /// <summary>Ctrl+C: the records added so far are made durable with a checkpoint; the message stays usable.</summary>
+    /// <summary>Ctrl+C: the records added so far (a held sample included: the checkpoint writes it) are made durable with a checkpoint; the message stays usable.</summary>
     protected override void Dispose(bool disposing)
     {
         if (disposing && StoppingToken.IsCancellationRequested)

@@ -8,8 +8,10 @@ namespace CapMap.PowerShell.Commands;
 
 /// <summary>
 /// One shot, like Export-Csv: writes the pipeline's objects into a new message file (appended to the root's
-/// List(Struct) field) and completes it. Records that cannot be converted are reported and skipped. Stopped
-/// with Ctrl+C, the file keeps every record written so far as a checkpoint.
+/// List(Struct) field) and completes it. Records that cannot be converted are reported and skipped. Core's
+/// <see cref="RecordWriterSession"/> holds the sample while the schema is inferred; this cmdlet only passes objects.
+/// A pipeline that ends early (an upstream error, Ctrl+C) keeps what came, as Export-Csv keeps its rows: the
+/// records received so far, a sample never written included, are written and the message completed on disposal.
 /// </summary>
 [Cmdlet(VerbsData.Export, "CapnpMessage", DefaultParameterSetName = PathSet, SupportsShouldProcess = true)]
 [OutputType(typeof(FileInfo))]
@@ -24,8 +26,6 @@ public sealed class ExportCapnpMessageCommand : NewMessageCmdletBase
     private TimeSpan _lastProgress;
     private long _lastProgressRecords;
     private ProgressRecord? _progress;
-    private PendingMessage? _pending;
-    private string? _path;
 
     /// <summary>The objects to write. Null is refused when binding, as Export-Csv refuses it: no file is created for -InputObject $null, and a piped $null is reported and skipped.</summary>
     [Parameter(Mandatory = true, ValueFromPipeline = true)]
@@ -54,24 +54,24 @@ public sealed class ExportCapnpMessageCommand : NewMessageCmdletBase
             var recordsTarget = ResolveField(carried.Root, Field, rootIfNoList: false)!;
             if (!ShouldProcess(path, $"Append objects to the file's messages ({carried.Root.NestedName}.{recordsTarget.Path})")) return;
             var appended = CreateMessage(path, fileSchema, carried.Root);
-            Open(appended, appended.Records ?? recordsTarget);
+            Open(appended, writer => writer.Records ?? recordsTarget);
             return;
         }
         if (InfersSchema)
         {
             if (!ShouldProcess(path, "Export objects to a Cap'n Proto message (schema inferred from the objects)")) return;
-            _pending = PendingMessageFor(path, Field);
-            _path = path;
+            Open(CreateInferredMessage(path, Field), writer => writer.Records!);
             return;
         }
         var (schema, root) = ResolveSchemaAndRoot();
         var target = ResolveField(root, Field, rootIfNoList: false)!;
         CheckAppendedRoot(path, root);
         if (!ShouldProcess(path, $"Export objects to a Cap'n Proto message ({root.NestedName}.{target.Path})")) return;
-        Open(CreateMessage(path, schema, root), target);
+        Open(CreateMessage(path, schema, root), _ => target);
     }
 
-    private void Open(CapnpMappedMessage message, CapMap.Objects.FieldPath target)
+    /// <summary>Records go to the field <paramref name="target"/> picks once the file exists (after the sample, without -Schema).</summary>
+    private void Open(CapnpMappedMessage message, Func<CapMap.Objects.ObjectMessageWriter, CapMap.Objects.FieldPath> target)
     {
         _message = message;
         _appender = new RecordAppender(_message, target, Strict);
@@ -79,49 +79,17 @@ public sealed class ExportCapnpMessageCommand : NewMessageCmdletBase
         _clock.Start();
     }
 
-    /// <summary>The sample is complete (or the input ended): the file is created with the inferred schema and the sample written.</summary>
-    private void OpenInferred()
+    protected override void ProcessRecord()
     {
-        var pending = _pending!;
-        _pending = null;
-        var message = RunOrThrow(() => CapnpMappedMessage.Started(_path!, pending), _path);
-        Open(message, message.Records!);
-        foreach (object? item in pending.Held)
+        if (_appender is null) return; // -WhatIf, or declined
+        foreach (object? item in Inputs())
         {
             if (Stopping) return;
             AppendRecord(item);
         }
     }
 
-    protected override void ProcessRecord()
-    {
-        if (_pending is not null)
-        {
-            foreach (object? item in Inputs())
-            {
-                if (_pending is not null)
-                {
-                    if (_pending.Hold(item)) OpenInferred();
-                }
-                else AppendRecord(item);
-            }
-            return;
-        }
-        if (_appender is null) return; // -WhatIf, or declined
-        // Bound by name (-InputObject $list) rather than piped: write each element, as the user meant.
-        if (!MyInvocation.ExpectingInput && InputObject?.BaseObject is IList list and not IDictionary and not byte[])
-        {
-            foreach (object? item in list)
-            {
-                if (Stopping) return;
-                AppendRecord(item);
-            }
-            return;
-        }
-        AppendRecord(InputObject);
-    }
-
-    /// <summary>The inputs of this call: the elements of a list bound by name, else the one piped object.</summary>
+    /// <summary>The inputs of this call: the elements of a list bound by name (-InputObject $list: each element, as the user meant), else the one piped object.</summary>
     private IEnumerable<object?> Inputs()
     {
         if (!MyInvocation.ExpectingInput && InputObject?.BaseObject is IList list and not IDictionary and not byte[])
@@ -133,9 +101,8 @@ public sealed class ExportCapnpMessageCommand : NewMessageCmdletBase
 
     private void AppendRecord(object? input)
     {
-        var error = RunOrThrow(() => _appender!.Append(input), _message!.Path);
-        if (error is not null) WriteError(error);
-        WarnUnseen(_message!);
+        WriteErrors(RunOrThrow(() => _appender!.Append(input), _message!.Path));
+        if (_message.AwaitsSchema) return; // the sample is held: no file to checkpoint yet
         long count = _appender!.InputCount;
         if (count - _lastProgressRecords >= ProgressEveryRecords || (count & 1023) == 0 && _clock.Elapsed - _lastProgress >= ProgressInterval)
             ReportProgress();
@@ -153,10 +120,17 @@ public sealed class ExportCapnpMessageCommand : NewMessageCmdletBase
         WriteProgress(_progress);
     }
 
+    /// <summary>Reports the records Core rejected, then the properties it had not seen (one warning each).</summary>
+    private void WriteErrors(IReadOnlyList<ErrorRecord> errors)
+    {
+        foreach (var error in errors) WriteError(error);
+        WarnUnseen(_message!);
+    }
+
     protected override void EndProcessing()
     {
-        if (_pending is not null) OpenInferred();
         if (_message is null || _appender is null) return;
+        WriteErrors(RunOrThrow(() => _appender.End(), _message.Path));
         _progress!.StatusDescription = $"Completing {_appender.Written:N0} records";
         WriteProgress(_progress);
         var summary = RunOrThrow(() => _message.Complete(flush: !NoFlush), _message.Path);
@@ -166,20 +140,46 @@ public sealed class ExportCapnpMessageCommand : NewMessageCmdletBase
         if (PassThru) WriteObject(summary.File);
     }
 
-    /// <summary>Not completed (Ctrl+C, an upstream error): dispose keeps every record written as a checkpoint.</summary>
+    /// <summary>
+    /// Not completed (Ctrl+C, an upstream error, a terminating error of this cmdlet): the records received so far
+    /// are kept as a whole file, as Export-Csv keeps its rows. A sample still held is written, and the message is
+    /// completed, so it reads back as exactly those records with no warning, at its data's size. Rejections found
+    /// now cannot be reported (the pipeline is gone). If the file failed (disk full, size limit), completing is
+    /// refused and disposing restores the last checkpoint; Repair-CapnpMappedMessage handles the rest.
+    /// </summary>
     protected override void Dispose(bool disposing)
     {
-        if (disposing)
+        if (disposing && _message is { } message)
         {
             try
             {
-                _message?.Dispose();
+                if (message.State == CapnpMessageState.Open)
+                {
+                    _appender?.End();
+                    message.Complete(flush: !NoFlush);
+                }
             }
-            catch (Exception e) when (e is IOException or InvalidOperationException)
+            catch (Exception e) when (e is IOException or InvalidOperationException or CapMapErrorException or UnauthorizedAccessException)
             {
-                // The file keeps its last checkpoint; Repair-CapnpMappedMessage restores it.
+                // Not completed: disposing below writes a final checkpoint, or restores the last one after a failure.
+            }
+            finally
+            {
+                DisposeQuietly(message);
             }
         }
         base.Dispose(disposing);
+    }
+
+    private static void DisposeQuietly(CapnpMappedMessage message)
+    {
+        try
+        {
+            message.Dispose(); // nothing after Complete; else a final checkpoint
+        }
+        catch (Exception e) when (e is IOException or InvalidOperationException or CapMapErrorException)
+        {
+            // The file keeps its last checkpoint; Repair-CapnpMappedMessage restores it.
+        }
     }
 }

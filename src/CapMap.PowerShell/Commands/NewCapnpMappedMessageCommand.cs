@@ -22,7 +22,7 @@ public sealed class NewCapnpMappedMessageCommand : NewMessageCmdletBase
         if (InfersSchema)
         {
             if (ShouldProcess(path, "Create a mapped Cap'n Proto message (schema inferred at the first Add-CapnpStruct)"))
-                WriteObject(CreatePendingMessage(path));
+                WriteObject(CreateInferredMessage(path, recordsField: null));
             return;
         }
         var (schema, root) = ResolveSchemaAndRoot();

@@ -109,12 +109,8 @@ public abstract class NewMessageCmdletBase : SchemaInferenceCmdletBase, IDynamic
     /// A message whose schema Core infers from its first records (held back until the sample is full or the input
     /// ends), then creates the file with; <paramref name="recordsField"/> names the inferred root's list.
     /// </summary>
-    private protected PendingMessage PendingMessageFor(string path, string? recordsField) =>
-        new(path, InferenceOptions(recordsField), MessageOptions(), Property, PowerShellObjects.Model, Strict);
-
-    /// <summary>A message whose file is created at the first Add-CapnpStruct, with a schema inferred from its records.</summary>
-    private protected CapnpMappedMessage CreatePendingMessage(string path) =>
-        CapnpMappedMessage.CreatePending(path, PendingMessageFor(path, recordsField: null));
+    private protected CapnpMappedMessage CreateInferredMessage(string path, string? recordsField) =>
+        CapnpMappedMessage.CreateInferred(path, new PendingMessage(path, InferenceOptions(recordsField), MessageOptions(), Property, PowerShellObjects.Model, Strict));
 
     private MappedMessageOptions MessageOptions() => new() { ReserveBytes = Reserve, Growth = Growth, Overwrite = Force, Append = Append };
 }

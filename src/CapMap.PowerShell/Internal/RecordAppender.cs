@@ -1,79 +1,87 @@
 using System.Collections;
 using System.Management.Automation;
 using CapMap.Objects;
+using CapMap.Objects.Codecs;
 using CapMap.PowerShell.Commands;
 
 namespace CapMap.PowerShell.Internal;
 
 /// <summary>
-/// Writes pipeline inputs into one target of an open message, for Add-CapnpStruct and Export-CapnpMessage.
-/// A record that cannot be converted becomes an ErrorRecord (RecordConversionFailed) naming the record's
-/// index, the field and the value; the record is not written and earlier records stay intact. Failures of
-/// the file itself (disk full, capacity) propagate: nothing after them can succeed.
+/// Passes pipeline inputs to Core's <see cref="RecordFeed"/> into one target of an open message, for Add-CapnpStruct
+/// and Export-CapnpMessage, and turns each record Core rejected into an ErrorRecord (RecordConversionFailed) naming
+/// the record's index, the field and the value. Core holds the sample while the schema is inferred, writes it, and
+/// streams the rest; failures of the file itself (disk full, capacity) propagate: nothing after them can succeed.
 /// </summary>
 internal sealed class RecordAppender
 {
-    public RecordAppender(CapnpMappedMessage message, FieldPath target, bool strict)
+    private static readonly IReadOnlyList<ErrorRecord> None = [];
+    private readonly RecordFeed _feed;
+    private bool _checkedOpen;
+
+    /// <summary>Records into the target <paramref name="target"/> picks once the message has its file.</summary>
+    public RecordAppender(CapnpMappedMessage message, Func<CapMap.Objects.ObjectMessageWriter, FieldPath> target, bool strict)
     {
         Message = message;
-        Target = target;
-        Strict = strict;
+        _feed = message.Feed(target, strict);
     }
 
     public CapnpMappedMessage Message { get; }
-    public FieldPath Target { get; }
-    public bool Strict { get; }
 
-    /// <summary>Inputs seen (written or not): the next input's index.</summary>
-    public long InputCount { get; private set; }
+    /// <summary>Inputs written or rejected (held ones not yet): the next input's index.</summary>
+    public long InputCount => _feed.InputCount;
 
     /// <summary>Inputs written.</summary>
-    public long Written { get; private set; }
+    public long Written => _feed.Written;
 
     /// <summary>Inputs rejected.</summary>
-    public long Rejected { get; private set; }
+    public long Rejected => _feed.Rejected;
 
-    /// <summary>Writes one input; returns the error record when it was rejected, else null.</summary>
-    public ErrorRecord? Append(object? input)
+    /// <summary>Passes one input (held while the schema awaits its sample); returns the error records of the inputs this wrote and rejected.</summary>
+    public IReadOnlyList<ErrorRecord> Append(object? input)
     {
-        long index = InputCount++;
         // A closed or failed message is refused up front; later failures of the file are polled by Core's
         // arena every 64 MiB written (MappedSegmentArena.FailureCheckBytes), whatever the record size.
-        if (index == 0) Message.ThrowIfNotOpen();
-        object? record = PSObjectAdapter.Instance.Unwrap(input);
-        bool anyValue = Message.TakesAnyValue(Target); // e.g. a scalar is an inferred record's Value
-        // A plain value (the type table's one rule) or a list has no fields to give a struct.
-        if (record is null || !anyValue && (PSObjectAdapter.IsScalar(record) || (record is IEnumerable && record is not IDictionary)))
+        if (!_checkedOpen)
         {
-            Rejected++;
+            Message.ThrowIfNotOpen();
+            _checkedOpen = true;
+        }
+        return Errors(Message.Run(() => _feed.Write(input), _feed.Target));
+    }
+
+    /// <summary>The input ended: a sample this appender's inputs fill is written now; returns its error records.</summary>
+    public IReadOnlyList<ErrorRecord> End() => Errors(Message.Run(() => _feed.End(), _feed.Target));
+
+    private static IReadOnlyList<ErrorRecord> Errors(IReadOnlyList<RecordRejection> rejections) =>
+        rejections.Count == 0 ? None : rejections.Select(Error).ToList();
+
+    private static ErrorRecord Error(RecordRejection rejection)
+    {
+        long index = rejection.Index;
+        var target = rejection.Target;
+        string message;
+        if (rejection.Error is NotARecordException notARecord)
+        {
+            object? record = notARecord.Value;
             string what = record is null ? "null" : record is string s ? $"the string '{Shorten(s)}'" : $"a {record.GetType().Name}";
             // An inferred schema's struct names are CapMap's, not the user's: name them only for a schema the user gave.
-            string expected = anyValue ? "an object, a hashtable or a value" : $"an object or a hashtable with the fields of {Target.ElementSchema.NestedName}";
-            return Error(index, input, $"Record {index} for '{Target.Path}' is {what}; a record must be {expected}.", null);
+            string expected = notARecord.TakesAnyValue ? "an object, a hashtable or a value" : $"an object or a hashtable with the fields of {target.ElementSchema.NestedName}";
+            message = $"Record {index} for '{target.Path}' is {what}; a record must be {expected}.";
         }
-        try
+        else
         {
-            Message.Write(Target, input!, Strict);
-            Written++;
-            return null;
-        }
-        catch (Exception e) when (e is CapnpValueException or CapMap.Schema.Inference.InferredValueException or ExtendedTypeSystemException or InvalidCastException or FormatException or OverflowException)
-        {
-            Rejected++;
+            var e = rejection.Error;
             string detail = e is CapnpValueException v
                 ? $"{(v.FieldPath.Length == 0 ? "the record itself" : $"field '{v.FieldPath}'")} = {Show(v.Value)}: {v.Reason}"
                 : e.Message;
-            string fieldName = e is CapnpValueException cv && cv.FieldPath.Length > 0 ? $"{Target.Path}[{index}].{cv.FieldPath}" : $"{Target.Path}[{index}]";
-            return Error(index, input, $"Record {index} was not written to {fieldName} ({Target.ElementSchema.NestedName}): {detail}", e);
+            string fieldName = e is CapnpValueException cv && cv.FieldPath.Length > 0 ? $"{target.Path}[{index}].{cv.FieldPath}" : $"{target.Path}[{index}]";
+            message = $"Record {index} was not written to {fieldName} ({target.ElementSchema.NestedName}): {detail}";
         }
-    }
-
-    private ErrorRecord Error(long index, object? input, string message, Exception? inner)
-    {
-        var exception = new CapMapErrorException(ErrorIds.RecordConversionFailed, ErrorCategory.InvalidData, message, input, inner);
-        var record = new ErrorRecord(exception, ErrorIds.RecordConversionFailed, ErrorCategory.InvalidData, input);
-        record.CategoryInfo.TargetName = $"record {index}";
-        return record;
+        var inner = rejection.Error is NotARecordException ? null : rejection.Error;
+        var exception = new CapMapErrorException(ErrorIds.RecordConversionFailed, ErrorCategory.InvalidData, message, rejection.Input, inner);
+        var errorRecord = new ErrorRecord(exception, ErrorIds.RecordConversionFailed, ErrorCategory.InvalidData, rejection.Input);
+        errorRecord.CategoryInfo.TargetName = $"record {index}";
+        return errorRecord;
     }
 
     private static string Show(object? value)

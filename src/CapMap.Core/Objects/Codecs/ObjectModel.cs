@@ -26,6 +26,12 @@ public sealed record ObjectModel
     /// <summary>What becomes of each row an inferred schema's reader outputs (e.g. wrapped to carry a type name); identity when null.</summary>
     public Func<Row, object>? Present { get; init; }
 
+    /// <summary>
+    /// Exceptions of the object model's own that reading one record can throw (PowerShell's ExtendedTypeSystemException),
+    /// reported as that record's rejection rather than ending the writing; null: none beyond Core's.
+    /// </summary>
+    public Func<Exception, bool>? IsRecordError { get; init; }
+
     /// <summary>The options of a schema-driven <see cref="StructWriter"/>, strict or not.</summary>
     public ObjectWriterOptions WriterOptions(bool strict) => new() { Strict = strict, Adapter = Adapter };
 }
