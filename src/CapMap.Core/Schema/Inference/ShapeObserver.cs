@@ -28,7 +28,7 @@ internal sealed class ShapeObserver
     public StructShape ObserveRecord(StructShape? current, object? raw)
     {
         var value = _adapter.Unwrap(raw);
-        var (kind, argument, properties) = Describe(value) ?? (PlainKind(value), null, [new("Value", value)]);
+        var (kind, argument, properties) = Describe(value) ?? (KindWithoutProperties(value), null, [new("Value", value)]);
         if (current is null) current = new StructShape(kind, argument);
         else current.Merge(kind, argument);
         ObserveProperties(current, properties, 1);
@@ -36,7 +36,7 @@ internal sealed class ShapeObserver
     }
 
     /// <summary>What a record without properties makes the records: Plain for a value of the type table, None (not known yet) for null, else Object.</summary>
-    private static ClrKind PlainKind(object? value) =>
+    private static ClrKind KindWithoutProperties(object? value) =>
         value is null ? ClrKind.None : ClrTypeTable.IsScalar(value) ? ClrKind.Plain : ClrKind.Object;
 
     /// <summary>
