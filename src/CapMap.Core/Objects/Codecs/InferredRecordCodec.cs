@@ -34,7 +34,7 @@ public sealed class InferredRecordCodec : RecordCodec
         Resolved = resolved;
         Schema = resolved.Inferred!;
         Record = Schema.Record ?? throw new ArgumentException("The schema's root is not a list of records.", nameof(resolved));
-        _writer = new InferredRecordWriter(Record, model.Adapter, Unseen);
+        _writer = new InferredRecordWriter(Record, Schema.PlainValueField, model.Adapter, Unseen);
         _otherTargets = new ExplicitRecordCodec(Root, model);
         _warnings = new UnseenWarnings(Unseen);
         Records = FieldPath.Resolve(Root, Schema.Root.Fields[0].Identifier)!;
@@ -96,10 +96,11 @@ public sealed class InferredRecordCodec : RecordCodec
         if (target is null || !IsRecords(target)) return _otherTargets.PlanFor(target);
         if (_recordsPlan is null)
         {
-            // Records are copied out of the mapping in batches and decoded when a row is first read.
+            // Records are copied out of the mapping in batches and decoded when a row is first read; plain values
+            // have no row to put off, so they are read at once.
             var records = new InferredRowReader(Schema, SchemaSet, Model.TypeNameFor, Model.Present);
             var detached = new DetachedRows((_, _) => records.RecordShape, (r, _) => records.RecordValues(r), records.Present);
-            _recordsPlan = new MessagePlan<object>(Root, target, (r, _) => records.Read(r)) { Batch = detached.NewBatch };
+            _recordsPlan = new MessagePlan<object>(Root, target, (r, _) => records.Read(r)) { Batch = records.ArePlainValues ? null : detached.NewBatch };
         }
         return _recordsPlan with { Target = target };
     }

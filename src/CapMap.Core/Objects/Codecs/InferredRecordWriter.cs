@@ -19,10 +19,16 @@ internal sealed class InferredRecordWriter
     private readonly ShapeObserver _describer;
     private readonly UnseenProperties _unseen;
     private readonly InferredStructPlan _record;
+    private readonly InferredField? _plainValue;
     private readonly Dictionary<InferredStruct, (object Key, object?[] Slots)> _lastNested = new(ReferenceEqualityComparer.Instance);
 
-    public InferredRecordWriter(InferredStruct record, ObjectAdapter adapter, UnseenProperties unseen)
+    /// <param name="record">The record struct.</param>
+    /// <param name="plainValue">Its value field when the records are plain values (<see cref="InferredSchema.PlainValueField"/>), else null.</param>
+    /// <param name="adapter">Reads objects' properties.</param>
+    /// <param name="unseen">Counts properties the schema has not.</param>
+    public InferredRecordWriter(InferredStruct record, InferredField? plainValue, ObjectAdapter adapter, UnseenProperties unseen)
     {
+        _plainValue = plainValue;
         _adapter = adapter;
         _describer = new ShapeObserver(adapter, int.MaxValue);
         _unseen = unseen;
@@ -30,11 +36,17 @@ internal sealed class InferredRecordWriter
     }
 
     /// <summary>Writes <paramref name="record"/> into <paramref name="target"/>; a value without properties is the record's <c>Value</c>.</summary>
-    /// <exception cref="InferredValueException">A value does not fit its field's type.</exception>
+    /// <exception cref="InferredValueException">
+    /// A value does not fit its field's type, or the record has properties where the records are plain values
+    /// (its properties have no field to go to, and an empty record would read back as null).
+    /// </exception>
     public void Write(StructBuilder target, object? record)
     {
         var value = _adapter.Unwrap(record);
-        var properties = _describer.Describe(value)?.Properties ?? [new("Value", value)];
+        var described = _describer.Describe(value);
+        if (described is not null && _plainValue is { } plain)
+            throw new InferredValueException($"A {_adapter.GetTypeName(value!) ?? value!.GetType().Name} with properties does not fit records that are plain values ({plain.Clr?.ToString() ?? plain.Type.ToString()}).");
+        var properties = described?.Properties ?? [new("Value", value)];
         WriteStruct(target, _record, EncodeStruct(_record, properties));
     }
 

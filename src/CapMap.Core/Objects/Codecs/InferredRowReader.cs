@@ -9,7 +9,8 @@ namespace CapMap.Objects.Codecs;
 /// Reads the records of an <see cref="InferredSchema"/> straight from the wire into the objects they were written
 /// from, by the rules of the type table (the same values as decoding the stored values field by field gives): original
 /// property names, .NET types (DateTime, Guid, enums, arrays, lists, hashtables), nested objects as
-/// <see cref="Row"/>s whose shape records the .NET type name. A set null flag reads as null, and flags are never
+/// <see cref="Row"/>s whose shape records the .NET type name; records that were plain values on their own come back
+/// as those values (<see cref="ArePlainValues"/>). A set null flag reads as null, and flags are never
 /// properties. Field readers and row types are made once per struct.
 /// </summary>
 /// <remarks>Not thread-safe: structs are compiled as they are first met.</remarks>
@@ -41,8 +42,15 @@ public sealed class InferredRowReader
         var record = schema.Record ?? throw new ArgumentException("The schema's root is not a list of records.", nameof(schema));
         _recordStruct = record;
         _recordClr = schema.Root.Fields[0].Clr?.Element;
-        _record = ObjectReaderFor(record, _recordClr, "", asObject: true);
+        _record = schema.PlainValueField is { } plain ? PlainValueReader(record, plain) : ObjectReaderFor(record, _recordClr, "", asObject: true);
+        ArePlainValues = schema.PlainValueField is not null;
     }
+
+    /// <summary>
+    /// True when the records were plain values piped on their own (<see cref="InferredSchema.PlainValueField"/>):
+    /// <see cref="Read"/> gives each value itself (a null value as null), and there is no row to decode later.
+    /// </summary>
+    public bool ArePlainValues { get; }
 
     /// <summary>Reads one record struct.</summary>
     public object Read(StructReader reader) => _record(reader);
@@ -57,6 +65,13 @@ public sealed class InferredRowReader
     public object Present(Row row) => _present(row);
 
     private ObjectPlan RecordPlan => _recordPlan ??= CompileObject(_recordStruct, _recordClr, "");
+
+    private Func<StructReader, object> PlainValueReader(InferredStruct record, InferredField value)
+    {
+        var read = FieldReader((StructSchema)_set.GetById(record.Id), value, value.Name);
+        // A set null flag (a crafted file, or a writer that kept a null) is the value null: Import outputs $null.
+        return r => read(r)!;
+    }
 
     /// <summary>An object struct's row type and the reader of its values.</summary>
     private sealed record ObjectPlan(RowShape Shape, Func<StructReader, object?[]> Values);

@@ -24,4 +24,10 @@ public enum ClrKind
     Dictionary,
     /// <summary>An object with properties: a struct; <see cref="ClrTypeInfo.Argument"/> is the type name it had.</summary>
     Object,
+    /// <summary>
+    /// A record that was a plain value piped on its own (a number, a string, a date ...): the record struct keeps
+    /// it in its one field <c>Value</c> (whose own info names the row), and CapMap reads the value itself back.
+    /// Only on the element of the records list; records inferred before this kind existed say <see cref="Object"/>.
+    /// </summary>
+    Plain,
 }

@@ -37,6 +37,7 @@ public sealed class InferredSchema
             new ClrTypeInfo(ClrKind.Sequence, element: recordClr ?? new ClrTypeInfo(ClrKind.Object)));
         Root = new InferredStruct(options.RootType, [recordsField]);
         Record = record;
+        PlainValueField = PlainValueFieldOf(Root, Record);
         (Structs, Enums) = Collect(Root);
         AssignNames();
         AssignIds(fileId: null);
@@ -48,6 +49,7 @@ public sealed class InferredSchema
         FileName = fileName;
         Root = root;
         Record = root.Fields is [{ Type: { Kind: TypeKind.List, Element: { Kind: TypeKind.Struct } e } }] ? e.Struct : null;
+        PlainValueField = PlainValueFieldOf(root, Record);
         (Structs, Enums) = Collect(root);
         FileId = fileId;
     }
@@ -63,6 +65,15 @@ public sealed class InferredSchema
 
     /// <summary>The record struct (the element of the root's one list field); null if the root has another shape.</summary>
     public InferredStruct? Record { get; }
+
+    /// <summary>
+    /// When the records were plain values piped on their own (numbers, strings, dates ...; the records list's
+    /// <c>clrType</c> says <c>Sequence(Plain)</c>): the record struct's one field that holds each value, so a reader
+    /// gives the value itself instead of a record with one property. Null for records that are objects, and for a
+    /// schema that says Plain but whose record struct has not exactly one field besides null flags (then its records
+    /// read as records, nothing dropped).
+    /// </summary>
+    public InferredField? PlainValueField { get; }
 
     /// <summary>Every struct: the root first, then in the order they are first referenced.</summary>
     public IReadOnlyList<InferredStruct> Structs { get; }
@@ -113,6 +124,13 @@ public sealed class InferredSchema
     public static InferredSchema FromSchemaSet(SchemaSet set, string? rootType = null) => InferredSchemaReader.Read(set, rootType);
 
     internal static InferredSchema FromParts(string fileName, ulong fileId, InferredStruct root) => new(fileName, fileId, root);
+
+    private static InferredField? PlainValueFieldOf(InferredStruct root, InferredStruct? record)
+    {
+        if (record is null || root.Fields[0].Clr?.Element?.Kind != ClrKind.Plain) return null;
+        var values = record.Fields.Where(f => f.FlagsNullOf is null).ToList();
+        return values is [{ Type.Kind: not (TypeKind.Struct or TypeKind.Void) } value] ? value : null;
+    }
 
     private static (IReadOnlyList<InferredStruct>, IReadOnlyList<InferredEnum>) Collect(InferredStruct root)
     {

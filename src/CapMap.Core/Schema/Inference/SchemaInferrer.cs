@@ -3,7 +3,9 @@ namespace CapMap.Schema.Inference;
 /// <summary>
 /// Infers a schema from sample records: fields follow property order (first seen first), types come from the
 /// values (numbers widen as the samples demand, mixed kinds become Text, only-null becomes Text), nested objects
-/// and lists are followed to <see cref="InferenceOptions.Depth"/>. Feed records with <see cref="Add"/> (it stops
+/// and lists are followed to <see cref="InferenceOptions.Depth"/>. Records that are plain values (numbers, strings,
+/// dates ...) on their own make a record struct with one field, <c>Value</c>, marked <see cref="ClrKind.Plain"/> so
+/// they read back as the values themselves (<see cref="InferredSchema.PlainValueField"/>). Feed records with <see cref="Add"/> (it stops
 /// taking them once the sample is full), then call <see cref="Build"/>.
 /// </summary>
 public sealed class SchemaInferrer
@@ -42,7 +44,9 @@ public sealed class SchemaInferrer
     {
         var record = _record ?? new StructShape(ClrKind.Object, null);
         var recordStruct = BuildStruct(_options.RecordType, record);
-        return new InferredSchema(recordStruct, new ClrTypeInfo(record.Kind, record.Argument), _options.Schema);
+        // Nothing but null records: no value said what they are, so they stay objects (as records were before Plain).
+        var kind = record.Kind == ClrKind.None ? ClrKind.Object : record.Kind;
+        return new InferredSchema(recordStruct, new ClrTypeInfo(kind, record.Argument), _options.Schema);
     }
 
     /// <summary>Infers the schema of the first <see cref="InferenceOptions.SampleSize"/> records.</summary>

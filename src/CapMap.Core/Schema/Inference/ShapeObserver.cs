@@ -20,16 +20,24 @@ internal sealed class ShapeObserver
         _depth = depth;
     }
 
-    /// <summary>Observes a record (level 0); a value without properties is taken as an object with one property, <c>Value</c>.</summary>
+    /// <summary>
+    /// Observes a record (level 0); a value without properties is taken as an object with one property, <c>Value</c>.
+    /// Records that are all plain values of the type table (nulls aside) make a <see cref="ClrKind.Plain"/> shape,
+    /// read back as the values themselves; one object or list among them makes it an object like any other.
+    /// </summary>
     public StructShape ObserveRecord(StructShape? current, object? raw)
     {
         var value = _adapter.Unwrap(raw);
-        var (kind, argument, properties) = Describe(value) ?? (ClrKind.Object, null, [new("Value", value)]);
+        var (kind, argument, properties) = Describe(value) ?? (KindWithoutProperties(value), null, [new("Value", value)]);
         if (current is null) current = new StructShape(kind, argument);
         else current.Merge(kind, argument);
         ObserveProperties(current, properties, 1);
         return current;
     }
+
+    /// <summary>What a record without properties makes the records: Plain for a value of the type table, None (not known yet) for null, else Object.</summary>
+    private static ClrKind KindWithoutProperties(object? value) =>
+        value is null ? ClrKind.None : ClrTypeTable.IsScalar(value) ? ClrKind.Plain : ClrKind.Object;
 
     /// <summary>
     /// The properties of an object or dictionary; null for scalars, collections and objects without properties.

@@ -14,7 +14,7 @@ internal sealed class StructShape : ValueShape
         Argument = argument;
     }
 
-    /// <summary>Object or Dictionary.</summary>
+    /// <summary>Object or Dictionary; for records also Plain (plain values alone) or None (nothing but nulls yet).</summary>
     public ClrKind Kind { get; private set; }
 
     /// <summary>The type name (objects) or <c>Ordered</c> (ordered dictionaries); null once the samples disagree.</summary>
@@ -25,6 +25,14 @@ internal sealed class StructShape : ValueShape
 
     public void Merge(ClrKind kind, string? argument)
     {
+        // A null record tells nothing about what the records are; the first record that is not null does.
+        if (kind == ClrKind.None) return;
+        if (Kind == ClrKind.None)
+        {
+            Kind = kind;
+            Argument = argument;
+            return;
+        }
         if (kind != Kind) Kind = ClrKind.Object;
         if (argument != Argument) Argument = null;
     }
