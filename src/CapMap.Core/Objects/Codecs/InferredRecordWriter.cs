@@ -91,6 +91,8 @@ internal sealed class InferredRecordWriter
                 if (key is not null) _lastNested[type.Struct!] = (key, slots);
                 return slots;
             }
+            case TypeKind.List when MapEntry.IsMap(plan.Clr) && plan.Element!.Struct is { } entry:
+                return EncodeMap(plan, entry, value);
             case TypeKind.List:
             {
                 var items = new List<object?>();
@@ -110,6 +112,20 @@ internal sealed class InferredRecordWriter
             default:
                 return ClrTypeTable.Encode(value, type.Kind, plan.Clr, plan.Where);
         }
+    }
+
+    /// <summary>
+    /// A dictionary as its entries, each a key (as invariant text, as record keys are) and its value, in the
+    /// dictionary's order. An object where the samples had dictionaries gives its properties as entries.
+    /// </summary>
+    private List<object?> EncodeMap(ValuePlan plan, InferredStructPlan entry, object value)
+    {
+        var properties = (value is IDictionary ? _adapter.GetProperties(value, nested: true) : _describer.Describe(value, nested: true)?.Properties)
+            ?? throw new InferredValueException($"{plan.Where}: a {value.GetType().Name} ('{ClrTypeTable.ToText(value)}') is not a dictionary for a map of {plan.Element!.Type}.");
+        var entries = new List<object?>();
+        foreach (var (key, v) in properties)
+            entries.Add(EncodeStruct(entry, [new(MapEntry.Key, key), new(MapEntry.Value, v)]));
+        return entries;
     }
 
     private static int IndexOf(IReadOnlyList<string> names, string name)

@@ -145,6 +145,8 @@ public sealed class InferredRowReader
                 var nested = ObjectReaderFor(type.Struct!, clr, where + ".");
                 return r => r.IsPointerNull(offset) ? null : nested(r.ReadStruct(offset));
             }
+            case TypeKind.List when MapReader(type, clr, where) is { } map:
+                return r => r.IsPointerNull(offset) ? null : map(r.ReadList(offset));
             case TypeKind.List:
             {
                 var elements = ElementReader(type.Element!, clr?.Element, where + "[]");
@@ -196,6 +198,30 @@ public sealed class InferredRowReader
         }
     }
 
+    /// <summary>
+    /// The reader of a map's entries (<see cref="ClrKind.Map"/>) into the dictionary they were, keys in their
+    /// order; null if the list is not a map (a later key equal to an earlier one replaces its value, as the
+    /// dictionary's own comparer decides).
+    /// </summary>
+    private Func<ListReader, object>? MapReader(InferredType listType, ClrTypeInfo? clr, string where)
+    {
+        if (!MapEntry.IsMap(clr) || listType.Element is not { Kind: TypeKind.Struct, Struct: { } entry } || MapEntry.FieldsOf(entry) is not { } fields)
+            return null;
+        var wire = (StructSchema)_set.GetById(entry.Id);
+        var key = FieldReader(wire, fields.Key, where + "{}." + MapEntry.Key);
+        var value = FieldReader(wire, fields.Value, where + "{}");
+        return list =>
+        {
+            var dictionary = InferredValues.NewDictionary(clr);
+            for (int i = 0; i < list.Count; i++)
+            {
+                var e = list.GetStruct(i);
+                dictionary[key(e) ?? ""] = value(e);
+            }
+            return dictionary;
+        };
+    }
+
     private Func<ListReader, int, object?> ElementReader(InferredType element, ClrTypeInfo? clr, string where)
     {
         switch (element.Kind)
@@ -205,6 +231,8 @@ public sealed class InferredRowReader
                 var nested = ObjectReaderFor(element.Struct!, clr, where + ".");
                 return (list, i) => nested(list.GetStruct(i));
             }
+            case TypeKind.List when MapReader(element, clr, where) is { } map:
+                return (list, i) => list.GetList(i) is { IsNull: false } l ? map(l) : null;
             case TypeKind.List:
             {
                 var inner = ElementReader(element.Element!, clr?.Element, where + "[]");

@@ -20,7 +20,10 @@ public enum ClrKind
     List,
     /// <summary>Any other sequence (e.g. PowerShell's <c>object[]</c>): read back as <c>object[]</c>.</summary>
     Sequence,
-    /// <summary>A dictionary (hashtable): a struct with a field per key; <see cref="ClrTypeInfo.Argument"/> <c>Ordered</c> for ordered ones.</summary>
+    /// <summary>
+    /// A dictionary as a struct with a field per key: a record that is itself a dictionary, and dictionary-valued
+    /// properties of files written before <see cref="Map"/> existed; <see cref="ClrTypeInfo.Argument"/> <c>Ordered</c> for ordered ones.
+    /// </summary>
     Dictionary,
     /// <summary>An object with properties: a struct; <see cref="ClrTypeInfo.Argument"/> is the type name it had.</summary>
     Object,
@@ -30,4 +33,11 @@ public enum ClrKind
     /// Only on the element of the records list; records inferred before this kind existed say <see cref="Object"/>.
     /// </summary>
     Plain,
+    /// <summary>
+    /// A dictionary below the record (a property's value, a list's element, a map's value): a list of entries,
+    /// <c>List(Entry)</c> with <c>Entry</c> a struct <c>{ key :Text; value :V }</c>, so each value keeps exactly its
+    /// own keys in their order. <see cref="ClrTypeInfo.Argument"/> <c>Ordered</c> for an OrderedDictionary (read back
+    /// as one); any other dictionary reads back as a Hashtable.
+    /// </summary>
+    Map,
 }

@@ -81,6 +81,16 @@ public sealed class SchemaInferrer
                 var (element, elementClr) = BuildType(name, l.Element);
                 return (InferredType.ListOf(element), new ClrTypeInfo(l.Collection, element: elementClr));
             }
+            case MapShape m:
+            {
+                var (value, valueClr) = BuildType(CapnpIdentifiers.ToTypeIdentifier($"{name} value"), m.Value);
+                var entry = InferredStruct.WithNullFlags(CapnpIdentifiers.ToTypeIdentifier($"{name} entry"),
+                [
+                    new InferredField(MapEntry.Key, InferredType.Of(TypeKind.Text), ClrTypeInfo.Scalar("String")),
+                    new InferredField(MapEntry.Value, value, valueClr),
+                ]);
+                return (InferredType.ListOf(InferredType.StructOf(entry)), new ClrTypeInfo(ClrKind.Map, m.Argument));
+            }
             case StructShape st:
                 return (InferredType.StructOf(BuildStruct(name, st)), new ClrTypeInfo(st.Kind, st.Argument));
             default:

@@ -50,7 +50,7 @@ internal sealed class ShapeObserver
         var properties = _adapter.GetProperties(value, nested);
         if (properties is null) return null;
         return value is IDictionary
-            ? (ClrKind.Dictionary, value is System.Collections.Specialized.OrderedDictionary ? "Ordered" : null, properties)
+            ? (ClrKind.Dictionary, MapShape.ArgumentOf((IDictionary)value), properties)
             : (ClrKind.Object, _adapter.GetTypeName(value) is { } t && t.IndexOfAny(['(', ')']) < 0 ? t : null, properties);
     }
 
@@ -100,6 +100,9 @@ internal sealed class ShapeObserver
             return list;
         }
 
+        if (value is IDictionary dictionary && level <= _depth)
+            return ObserveMap(current, dictionary, level, listNesting);
+
         if (level > _depth || Describe(value, nested: true) is not { } described)
             return JoinScalar(current, Text.Info); // beyond the depth, or nothing to show: its string, as Export-Csv writes it
         switch (current)
@@ -118,8 +121,36 @@ internal sealed class ShapeObserver
                 l.Element = Observe(l.Element, value, level, listNesting + 1);
                 return l;
             default:
-                return Text;
+                return Text; // a scalar or a map before
         }
+    }
+
+    /// <summary>
+    /// A dictionary below the record is a map: its keys are data, not names, so records keep their own keys and
+    /// only the values share a shape (one level down, like an object's properties).
+    /// </summary>
+    private ValueShape ObserveMap(ValueShape? current, IDictionary dictionary, int level, int listNesting)
+    {
+        MapShape map;
+        switch (current)
+        {
+            case null:
+                map = new MapShape(MapShape.ArgumentOf(dictionary));
+                break;
+            case MapShape m:
+                map = m;
+                map.Merge(MapShape.ArgumentOf(dictionary));
+                break;
+            case ListShape l:
+                // A list before: this dictionary was one element of such a list, unrolled.
+                l.Element = Observe(l.Element, dictionary, level, listNesting + 1);
+                return l;
+            default:
+                return Text; // an object or a scalar before: only text holds both
+        }
+        foreach (DictionaryEntry entry in dictionary)
+            map.Value = Observe(map.Value, entry.Value, level + 1, 0);
+        return map;
     }
 
     private static ClrTypeInfo? DeclaredElement(Type collectionType)
