@@ -204,6 +204,90 @@ Describe 'Round trips with no schema' {
     }
 }
 
+Describe 'Dictionaries below the record are maps' {
+    # A dictionary-valued property is a List(Entry) { key; value }: each record keeps exactly its own keys, in their
+    # order (before, it was a struct of the union of every record's keys, the others null).
+    It 'gives each record its own keys (issue 21''s repro)' {
+        $file = Join-Path $TestDrive 'tags.bin'
+        $in = [pscustomobject]@{ name = 'a'; tags = @{ x = 1 } }, [pscustomobject]@{ name = 'b'; tags = @{ y = 'two' } }
+        $in | Export-CapnpMessage -Path $file
+        $back = @(Import-CapnpMessage -Path $file)
+        $back[0].tags | Should -BeOfType [hashtable]
+        # Values of one map join as property values do: 1 and 'two' make Text (a union of kinds is a later item).
+        $back[0] | ConvertTo-Json -Compress | Should -BeExactly '{"name":"a","tags":{"x":"1"}}'
+        $back[1] | ConvertTo-Json -Compress | Should -BeExactly ($in[1] | ConvertTo-Json -Compress)
+    }
+
+    It 'gives each value its type where the values agree' {
+        $file = Join-Path $TestDrive 'counts.bin'
+        $in = [pscustomobject]@{ name = 'a'; counts = @{ x = 1 } }, [pscustomobject]@{ name = 'b'; counts = @{ y = 2; z = $null } }
+        $in | Export-CapnpMessage -Path $file
+        $back = @(Import-CapnpMessage -Path $file)
+        $back[0] | ConvertTo-Json -Compress | Should -BeExactly ($in[0] | ConvertTo-Json -Compress)
+        # A hashtable's enumeration order is its hashing's, not a promise: the keys and values are compared.
+        @($back[1].counts.Keys | Sort-Object) | Should -Be @('y', 'z')
+        $back[1].counts.y | Should -Be 2
+        $back[1].counts.y | Should -BeOfType [int]
+        $back[1].counts.ContainsKey('z') | Should -BeTrue -Because 'a key with a null value is still the record''s key'
+    }
+
+    It 'keeps an [ordered] dictionary ordered, its keys in their order' {
+        $file = Join-Path $TestDrive 'ordered.bin'
+        $in = [pscustomobject]@{ m = [ordered]@{ c = 1; a = 2; b = 3 } }
+        $in | Export-CapnpMessage -Path $file
+        $back = Import-CapnpMessage -Path $file
+        $back.m | Should -BeOfType [System.Collections.Specialized.OrderedDictionary]
+        @($back.m.Keys) | Should -Be @('c', 'a', 'b')
+        $back | ConvertTo-Json -Compress | Should -BeExactly ($in | ConvertTo-Json -Compress)
+    }
+
+    It 'keeps each module''s ExportedCommands (Get-Module -ListAvailable)' {
+        $file = Join-Path $TestDrive 'modules.bin'
+        $modules = @(Get-Module -ListAvailable | Select-Object -First 5 Name, ExportedCommands)
+        $modules | Export-CapnpMessage -Path $file
+        $back = @(Import-CapnpMessage -Path $file)
+        $back.Count | Should -Be $modules.Count
+        for ($i = 0; $i -lt $modules.Count; $i++) {
+            $back[$i].Name | Should -BeExactly $modules[$i].Name
+            # Any IDictionary other than OrderedDictionary comes back as a hashtable: the keys, not their order.
+            $back[$i].ExportedCommands | Should -BeOfType [hashtable]
+            @($back[$i].ExportedCommands.Keys | Sort-Object) | Should -Be @($modules[$i].ExportedCommands.Keys | Sort-Object) -Because "$($modules[$i].Name) keeps its own commands"
+        }
+    }
+
+    It 'keeps a hashtable of arrays of hashtables, each with its own keys' {
+        $file = Join-Path $TestDrive 'nested.bin'
+        $in = [pscustomobject]@{ m = @{ first = @(@{ a = 1 }, @{ b = 2; c = 3 }); second = @(@{ d = 4 }, @{ a = 5 }) } }
+        $in | Export-CapnpMessage -Path $file -Depth 2
+        $back = Import-CapnpMessage -Path $file
+        $back.m | Should -BeOfType [hashtable]
+        @($back.m.Keys | Sort-Object) | Should -Be @('first', 'second')
+        foreach ($key in 'first', 'second') {
+            $back.m[$key].Count | Should -Be 2
+            for ($j = 0; $j -lt 2; $j++) {
+                $original = $in.m[$key][$j]
+                $read = $back.m[$key][$j]
+                $read | Should -BeOfType [hashtable]
+                @($read.Keys | Sort-Object) | Should -Be @($original.Keys | Sort-Object)
+                foreach ($k in $original.Keys) { $read[$k] | Should -Be $original[$k]; $read[$k] | Should -BeOfType [int] }
+            }
+        }
+    }
+
+    It 'reads alike with capnp convert and capnp-es, by the schema text the file carries' {
+        $file = Join-Path $TestDrive 'maps-stock.bin'
+        [pscustomobject]@{ name = 'a'; tags = [ordered]@{ x = 1; y = $null } }, [pscustomobject]@{ name = 'b'; tags = [ordered]@{ z = 3 } } |
+            Export-CapnpMessage -Path $file
+        $decoded = ConvertFrom-CarriedSchema $file
+        $decoded.records[0].tags.Count | Should -Be 2
+        $decoded.records[0].tags[0].key | Should -BeExactly 'x'
+        $decoded.records[0].tags[0].value | Should -Be 1
+        $decoded.records[0].tags[1].valueIsNull | Should -BeTrue
+        $decoded.records[1].tags.Count | Should -Be 1
+        $decoded.records[1].tags[0].key | Should -BeExactly 'z'
+    }
+}
+
 Describe 'Carried schemas' {
     It 'a file written with -Schema carries it: Import and Get-CapnpSchema need none' {
         $file = Join-Path $TestDrive 'explicit.bin'
