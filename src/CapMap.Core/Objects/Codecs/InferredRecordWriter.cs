@@ -195,7 +195,8 @@ internal sealed class InferredRecordWriter
             Type = type;
             Clr = clr;
             Where = where;
-            if (type.Kind == TypeKind.List) Element = new ValuePlan(type.Element!, clr?.Element, where + "[]");
+            // A map's entries are named by braces in messages (tags{}.value), a list's elements by brackets.
+            if (type.Kind == TypeKind.List) Element = new ValuePlan(type.Element!, clr?.Element, where + (MapEntry.IsMap(clr) ? "{}" : "[]"));
             if (type.Kind == TypeKind.Struct) Struct = new InferredStructPlan(type.Struct!, where + ".");
         }
 

@@ -41,6 +41,18 @@ public class InferredRecordWriterTests
     }
 
     [Fact]
+    public void MapsWriteTheSameBytesAsTheReferencePath()
+    {
+        var records = new object?[]
+        {
+            new OrderedDictionary { ["tags"] = new OrderedDictionary { ["x"] = 1, ["y"] = null }, ["lists"] = new Hashtable { ["l"] = new[] { 1, 2 } } },
+            new OrderedDictionary { ["tags"] = new Hashtable { ["z"] = 3L }, ["lists"] = null },
+            new OrderedDictionary { ["tags"] = new { Major = 7 } },
+        };
+        AssertSameBytes(SchemaInferrer.Infer(records.Take(2).ToList()), records);
+    }
+
+    [Fact]
     public void AValueThatDoesNotFitThrowsBeforeAnythingIsWritten()
     {
         var schema = SchemaInferrer.Infer([new OrderedDictionary { ["name"] = "a", ["n"] = 1 }]);

@@ -115,6 +115,13 @@ internal sealed class DictionaryRecordCodec
                 if (key is not null) _lastNested[type.Struct!] = (key, stored);
                 return stored;
             }
+            case TypeKind.List when MapEntry.IsMap(clr) && type.Element!.Struct is { } entry:
+            {
+                // A map: each entry a struct of its key (as invariant text) and value, in the dictionary's order.
+                var entries = (value is IDictionary ? _adapter.GetProperties(value, nested: true) : _describer.Describe(value, nested: true)?.Properties)
+                    ?? throw new InferredValueException($"{where}: a {value.GetType().Name} ('{ClrTypeTable.ToText(value)}') is not a dictionary for a map of {type.Element}.");
+                return entries.Select(e => (object?)EncodeStruct(entry, [new(MapEntry.Key, e.Key), new(MapEntry.Value, e.Value)], where + "{}.")).ToList();
+            }
             case TypeKind.List:
             {
                 var items = new List<object?>();
@@ -168,6 +175,16 @@ internal sealed class DictionaryRecordCodec
                 if (!InferredValues.IsDictionary(clr)) return new ObjectRecord(clr?.Argument, fields);
                 var dictionary = InferredValues.NewDictionary(clr);
                 foreach (var (k, v) in fields) dictionary[k] = v;
+                return dictionary;
+            }
+            case TypeKind.List when MapEntry.IsMap(clr) && type.Element!.Struct is { } entry && MapEntry.FieldsOf(entry) is not null:
+            {
+                var dictionary = InferredValues.NewDictionary(clr);
+                foreach (IReadOnlyDictionary<string, object?> e in (IReadOnlyList<object?>)stored)
+                {
+                    var fields = DecodeFields(entry, e, where + "{}.").ToDictionary(f => f.Key, f => f.Value);
+                    dictionary[(string?)fields[MapEntry.Key] ?? ""] = fields[MapEntry.Value];
+                }
                 return dictionary;
             }
             case TypeKind.List:

@@ -85,8 +85,9 @@ public class NullFlagTests
         Assert.Equal("size", flag.Annotations.Single(a => InferredSchema.IsCapMapAnnotation(a, InferredSchema.NullFlagForAnnotation)).Value.Value);
         var reloaded = InferredSchema.FromSchemaSet(set);
         InferredLayoutPropertyTests.AssertSameModel(schema, reloaded);
-        var child = reloaded.Record!.Fields.Single(f => f.Name == "Child").Type.Struct!;
-        Assert.Equal("whenIsNull", child.Fields.Single(f => f.Name == "When").NullFlag!.Identifier);
+        // A dictionary below the record is a map: the entry's value carries the flag.
+        var entry = reloaded.Record!.Fields.Single(f => f.Name == "Child").Type.Element!.Struct!;
+        Assert.Equal("valueIsNull", entry.Fields.Single(f => f.Name == MapEntry.Value).NullFlag!.Identifier);
         Assert.Contains("$nullFlagFor(\"size\")", schema.ToCapnpText(), StringComparison.Ordinal);
     }
 

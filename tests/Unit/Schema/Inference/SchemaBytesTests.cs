@@ -95,7 +95,10 @@ public class SchemaBytesTests
         Assert.Equal("first", items[0].GetProperty("name").GetString());
         Assert.Equal((1L << 40).ToString(), items[0].GetProperty("workingSet").GetString()); // capnp's JSON quotes 64-bit integers
         Assert.True(items[0].GetProperty("on").GetBoolean());
-        Assert.Equal(2.5, items[0].GetProperty("child").GetProperty("n").GetDouble());
+        // A dictionary below the record is a map: a list of key/value entries.
+        var entry = Assert.Single(items[0].GetProperty("child").EnumerateArray());
+        Assert.Equal("n", entry.GetProperty("key").GetString());
+        Assert.Equal(2.5, entry.GetProperty("value").GetDouble());
         Assert.Equal("zweite größe", items[1].GetProperty("name").GetString());
         Assert.False(items[1].TryGetProperty("child", out _));
     }

@@ -70,8 +70,8 @@ public class TypeTableTests
         ("enumArray", new[] { DayOfWeek.Monday, DayOfWeek.Sunday }, "List(Text)", $"Array(Enum:System.DayOfWeek, {typeof(DayOfWeek).Assembly.GetName().Name})"),
         ("objectArray", new object[] { 1, 2L }, "List(Int64)", "Sequence(Int64)"),
         ("bytesArray", new[] { new byte[] { 1 }, new byte[] { 2, 3 } }, "List(Data)", "Array(Bytes)"),
-        ("hashtable", new Hashtable { ["k"] = 7 }, "RecordHashtable", "Dictionary"),
-        ("ordered", new OrderedDictionary { ["first"] = "1", ["second"] = 2.5 }, "RecordOrdered", "Dictionary:Ordered"),
+        ("hashtable", new Hashtable { ["k"] = 7 }, "List(RecordHashtableEntry)", "Map"),
+        ("ordered", new OrderedDictionary { ["first"] = 1.5, ["second"] = 2.5 }, "List(RecordOrderedEntry)", "Map:Ordered"),
         ("nested", new Nested(), "RecordNested", $"Object:{typeof(Nested).FullName}"),
     ];
 
