@@ -91,8 +91,8 @@ internal sealed class InferredRecordWriter
                 if (key is not null) _lastNested[type.Struct!] = (key, slots);
                 return slots;
             }
-            case TypeKind.List when MapEntry.IsMap(plan.Clr) && plan.Element!.Struct is { } entry:
-                return EncodeMap(plan, entry, value);
+            case TypeKind.List when plan.IsMap:
+                return EncodeMap(plan, plan.Element!.Struct!, value);
             case TypeKind.List:
             {
                 var items = new List<object?>();
@@ -198,7 +198,12 @@ internal sealed class InferredRecordWriter
             // A map's entries are named by braces in messages (tags{}.value), a list's elements by brackets.
             if (type.Kind == TypeKind.List) Element = new ValuePlan(type.Element!, clr?.Element, where + (MapEntry.IsMap(clr) ? "{}" : "[]"));
             if (type.Kind == TypeKind.Struct) Struct = new InferredStructPlan(type.Struct!, where + ".");
+            // A list that says Map but whose element is not an entry struct (a hand-made schema) is a plain list.
+            IsMap = MapEntry.IsMap(clr) && Element?.Struct is { } entry && MapEntry.FieldsOf(entry.Struct) is not null;
         }
+
+        /// <summary>A dictionary's entries (<see cref="ClrKind.Map"/>): the element is the entry struct.</summary>
+        public bool IsMap { get; }
 
         public InferredType Type { get; }
         public ClrTypeInfo? Clr { get; }
