@@ -233,12 +233,13 @@ Describe 'Dictionaries below the record are maps' {
 
     It 'keeps an [ordered] dictionary ordered, its keys in their order' {
         $file = Join-Path $TestDrive 'ordered.bin'
-        $in = [pscustomobject]@{ m = [ordered]@{ c = 1; a = 2; b = 3 } }
+        $in = [pscustomobject]@{ m = [ordered]@{ c = 1; a = 2; b = 3 } }, [pscustomobject]@{ m = [ordered]@{ b = 4; d = 5 } }
         $in | Export-CapnpMessage -Path $file
-        $back = Import-CapnpMessage -Path $file
-        $back.m | Should -BeOfType [System.Collections.Specialized.OrderedDictionary]
-        @($back.m.Keys) | Should -Be @('c', 'a', 'b')
-        $back | ConvertTo-Json -Compress | Should -BeExactly ($in | ConvertTo-Json -Compress)
+        $back = @(Import-CapnpMessage -Path $file)
+        $back[0].m | Should -BeOfType [System.Collections.Specialized.OrderedDictionary]
+        @($back[0].m.Keys) | Should -Be @('c', 'a', 'b')
+        @($back[1].m.Keys) | Should -Be @('b', 'd')
+        for ($i = 0; $i -lt 2; $i++) { $back[$i] | ConvertTo-Json -Compress | Should -BeExactly ($in[$i] | ConvertTo-Json -Compress) }
     }
 
     It 'keeps each module''s ExportedCommands (Get-Module -ListAvailable)' {
