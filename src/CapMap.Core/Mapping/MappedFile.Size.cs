@@ -145,13 +145,31 @@ public sealed unsafe partial class MappedFile
     /// the range must end before EOF. Returns false if the file system cannot (tmpfs, ...) or the range is
     /// not acceptable; the file is then unchanged. Must not run while other threads write the mapping.
     /// </summary>
-    public bool TryCollapseRange(long offset, long length)
+    public bool TryCollapseRange(long offset, long length) => TryShiftRange(offset, length, insert: false);
+
+    /// <summary>
+    /// Puts a hole of <paramref name="length"/> bytes at <paramref name="offset"/> without copying (fallocate
+    /// FALLOC_FL_INSERT_RANGE); the content from there on moves up by <paramref name="length"/>, in the file and
+    /// so in the mapping (the kernel writes back and drops the pages it shifts; the next touch maps them at their
+    /// new offsets). Both values must be multiples of the file system block size and <paramref name="offset"/> must
+    /// lie inside the file. Returns false if the file system cannot (tmpfs, ...) or the range is not acceptable
+    /// (also a file that would outgrow the file system's size limit); the file is then unchanged. Must not run
+    /// while other threads write the mapping, and the file grown by <paramref name="length"/> must stay inside the
+    /// reservation.
+    /// </summary>
+    public bool TryInsertRange(long offset, long length)
+    {
+        if (CommittedBytes + length > ReservedBytes) return false;
+        return TryShiftRange(offset, length, insert: true);
+    }
+
+    private bool TryShiftRange(long offset, long length, bool insert)
     {
         ThrowIfDisposed();
         ArgumentOutOfRangeException.ThrowIfNegative(offset);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(length);
         ThrowIfFailed();
-        int rc = _registration.Collapse(offset, length);
+        int rc = insert ? _registration.Insert(offset, length) : _registration.Collapse(offset, length);
         if (rc == 0)
         {
             Volatile.Write(ref _committedHint, _registration.CommittedBytes);
@@ -159,6 +177,10 @@ public sealed unsafe partial class MappedFile
         }
         if (rc is Native.Errno.EOPNOTSUPP or Native.Errno.EINVAL or Native.Errno.ENOSYS)
             return false;
-        throw new MappedFileException($"Collapsing a range of '{Path}' failed: {MappedFileException.Describe(rc)}", Path, rc);
+        // An insert may need blocks for the extent tree or outgrow the file system's size limit: the caller
+        // then widens the old way (a copy), which meets the same limit where the data really is and says so.
+        if (insert && rc is Native.Errno.ENOSPC or Native.Errno.EDQUOT or Native.Errno.EFBIG)
+            return false;
+        throw new MappedFileException($"{(insert ? "Inserting a hole into" : "Collapsing a range of")} '{Path}' failed: {MappedFileException.Describe(rc)}", Path, rc);
     }
 }

@@ -24,7 +24,7 @@ namespace CapMap.Mapping;
 /// <para>
 /// Mono.Posix.NETStandard serves open, fstat, ftruncate, mmap, msync, fsync, munmap and close; fallocate
 /// with flags and MADV_POPULATE_WRITE are not in it and go through the native library; flock through libc.
-/// All public members are thread-safe except <see cref="SetLength"/> and <see cref="TryCollapseRange"/>,
+/// All public members are thread-safe except <see cref="SetLength"/>, <see cref="TryCollapseRange"/> and <see cref="TryInsertRange"/>,
 /// which must not run while other threads write the mapping, and <see cref="Dispose"/>, after which no
 /// thread may touch <see cref="Base"/>.
 /// </para>

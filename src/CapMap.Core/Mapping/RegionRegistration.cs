@@ -74,6 +74,12 @@ public sealed class RegionRegistration : IDisposable
         return NativeMethods.capmap_collapse(Slot, (ulong)offset, (ulong)length);
     }
 
+    internal int Insert(long offset, long length)
+    {
+        ThrowIfDisposed();
+        return NativeMethods.capmap_insert(Slot, (ulong)offset, (ulong)length);
+    }
+
     private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(IsDisposed, this);
 
     /// <summary>Unregisters the region (idempotent).</summary>

@@ -123,7 +123,7 @@ public sealed record CheckpointRecord(
             var kind = (PendingMoveKind)BinaryPrimitives.ReadInt32LittleEndian(slot[48..]);
             long offset = BinaryPrimitives.ReadInt64LittleEndian(slot[56..]), length = BinaryPrimitives.ReadInt64LittleEndian(slot[64..]);
             long other = BinaryPrimitives.ReadInt64LittleEndian(slot[72..]);
-            if (kind is PendingMoveKind.Collapse or PendingMoveKind.Copy) pending = new PendingMove(kind, offset, length, other);
+            if (kind is PendingMoveKind.Collapse or PendingMoveKind.Copy or PendingMoveKind.Insert) pending = new PendingMove(kind, offset, length, other);
             else if (kind != 0) return null;
         }
         var segments = new DeclaredSegment[segmentCount];

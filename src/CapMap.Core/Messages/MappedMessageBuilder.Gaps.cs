@@ -87,25 +87,8 @@ public sealed unsafe partial class MappedMessageBuilder
     /// </summary>
     private bool TryCollapseGap(int segmentBefore, long from, long to)
     {
-        var last = LastCheckpoint!;
         long length = to - from;
-        long fileBytes = new FileInfo(Path).Length;
-        var announced = last with { Sequence = ++_sequence, Pending = PendingMove.Collapse(from, length, fileBytes) };
-        FlushBeforeAnnouncing();
-        MessageHeader.WriteRecord(_arena.Base, announced);
-        FlushHeader();
-        CrashPoints.Reach("collapse announced");
-        if (!_file.TryCollapseRange(from, length))
-        {
-            // Withdraw the announcement: the layout is unchanged.
-            LastCheckpoint = last with { Sequence = ++_sequence };
-            MessageHeader.WriteRecord(_arena.Base, LastCheckpoint);
-            return false;
-        }
-        // The collapse (a change of the file's extents and size) is on disk before any record that depends on it.
-        _file.Flush(_messageOffset, 0, fsync: true);
-        CrashPoints.Reach("collapse done");
-        PublishLayout(announced.AfterPendingMove());
+        if (!TryShiftJournaled(PendingMove.Collapse(from, length, new FileInfo(Path).Length), _file.TryCollapseRange)) return false;
         // What is left of the gap (below the first whole block and above the last) stays as padding.
         _arena.ShiftSegmentsAfter(segmentBefore, length);
         _arena.PadSegmentTo(segmentBefore, _arena.Segments[segmentBefore + 1].Offset);

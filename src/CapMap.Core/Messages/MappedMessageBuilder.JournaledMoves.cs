@@ -40,7 +40,7 @@ public sealed unsafe partial class MappedMessageBuilder
     /// (msync + fdatasync). A move overwrites or removes bytes of the old layout, so after a power cut the record on
     /// disk must be one whose data is on disk too, whether or not the last checkpoint itself was flushed.
     /// </summary>
-    private void FlushBeforeAnnouncing() => _file.FlushData(_messageOffset, UsedBytes - _messageOffset);
+    private void FlushBeforeAnnouncing() => _file.FlushData(_messageOffset, EndOffset - _messageOffset);
 
     /// <summary>The header page (records, table, progress word) reaches the disk before the bytes it announces move.</summary>
     private void FlushHeader() => _file.FlushData(_messageOffset, MappedFileLayout.DataStart(_messageOffset) - _messageOffset);

@@ -34,7 +34,7 @@ public sealed unsafe partial class MappedMessageBuilder : IDisposable
         _file = file;
         Options = options;
         _messageOffset = messageOffset;
-        _arena = new MappedSegmentArena(file, messageOffset, MoveBlockJournaled, !options.CompactLanes && SparseLanes.Allowed(file.Path));
+        _arena = new MappedSegmentArena(file, messageOffset, MoveBlockJournaled, TryInsertHoleJournaled, !options.CompactLanes && SparseLanes.Allowed(file.Path));
         Message = new MessageBuilder(_arena);
         if (options.Schema is { } schema) EmbedSchema(schema);
     }
@@ -135,8 +135,15 @@ public sealed unsafe partial class MappedMessageBuilder : IDisposable
     /// <summary>True when growing the file failed (disk full, size limit, truncated by someone else).</summary>
     public bool IsFailed => !_disposed && _file.IsFailed;
 
-    /// <summary>Bytes from the start of the file to the end of the last allocated word.</summary>
-    public long UsedBytes
+    /// <summary>
+    /// Bytes of data from the start of the file: the messages before this one, its header page and every word
+    /// allocated so far. The holes a streaming list keeps ahead of itself are not data, so while a list streams the
+    /// file is larger than this (by a bounded slack, see <see cref="SparseLanes"/>); after Complete it is equal.
+    /// </summary>
+    public long UsedBytes => MappedFileLayout.BuilderRootSlot(_messageOffset) + _arena.AllocatedBytes;
+
+    /// <summary>File offset just past the last allocated word (holes between the lanes included).</summary>
+    internal long EndOffset
     {
         get
         {

@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using CapMap.Mapping;
 using CapMap.Native;
 using CapMap.Wire;
+using LaneRooms = CapMap.Messages.SparseLanes;
 
 namespace CapMap.Messages;
 
@@ -10,11 +11,14 @@ namespace CapMap.Messages;
 /// the current ("main") segment grows until it is full, then the next one starts exactly where it
 /// ended, so consecutive segments need no gap. A streaming list takes over the tail of the current
 /// segment; the main lane then continues in a new segment a gap further on. With sparse lanes (see
-/// <see cref="SparseLanes"/>: collapse-range available, no file-size limit) the gap is a hole as large as
-/// the stream's segment may grow, so no byte ever moves while building and finish collapses the unused
-/// part. Otherwise the gap starts small; when the stream fills it, the segments after it move up and the
-/// gap doubles, so the file stays compact (a file-size limit or a full disk is met where the data really
-/// is). Finish closes the last gap.
+/// <see cref="SparseLanes"/>: collapse-range and insert-range available, no file-size limit) the gap is a
+/// hole of bounded size (<see cref="LaneRooms.ChildRoomBytes"/> below the list for its elements' children,
+/// <see cref="LaneRooms.ElementRoomStepBytes"/> above it for the elements), and when the stream fills it
+/// the file system inserts another hole before the segments after it (insert-range: their blocks shift, no
+/// byte is copied), so no byte moves while building and the file is never more than its data plus those
+/// holes. Otherwise the gap starts small; when the stream fills it, the segments after it move up (a copy)
+/// and the gap doubles, so the file stays compact (a file-size limit or a full disk is met where the data
+/// really is). Finish closes the last gap.
 /// </summary>
 /// <remarks>
 /// Invariant the header relocation relies on: no far pointer ever lands in segment 0. Objects placed
@@ -61,11 +65,18 @@ internal sealed unsafe class MappedSegmentArena : IStreamingArena
     /// <summary>Moves a block of the file for the arena; the owner journals it so a kill mid-move stays restorable.</summary>
     private readonly Action<PendingMove> _moveBlock;
 
-    public MappedSegmentArena(MappedFile file, long messageOffset, Action<PendingMove> moveBlock, bool sparseLanes)
+    /// <summary>
+    /// Inserts a hole into the file (<see cref="PendingMove.Insert"/>), announced by the owner so a kill at any
+    /// instant stays restorable; false when the file system refused, the file then unchanged.
+    /// </summary>
+    private readonly Func<long, long, bool> _insertHole;
+
+    public MappedSegmentArena(MappedFile file, long messageOffset, Action<PendingMove> moveBlock, Func<long, long, bool> insertHole, bool sparseLanes)
     {
         _file = file;
         _sparseLanes = sparseLanes;
         _moveBlock = moveBlock;
+        _insertHole = insertHole;
         MessageOffset = messageOffset;
         _base = file.Base;
         _reserve = file.ReservedBytes;
@@ -89,10 +100,22 @@ internal sealed unsafe class MappedSegmentArena : IStreamingArena
     public long MessageOffset { get; }
     public bool IsStreaming => _stream >= 0;
 
-    /// <summary>True when a stream's gap is a hole as large as its segment may grow (no moves while building).</summary>
+    /// <summary>True when a stream's gap is a bounded hole that insert-range widens (no byte copied while building).</summary>
     public bool SparseLanes => _sparseLanes;
 
     internal ReadOnlySpan<Segment> Segments => _segments.AsSpan(0, _count);
+
+    /// <summary>Bytes of every segment's words handed out so far; the unused part of a child room is a hole, not data.</summary>
+    public long AllocatedBytes
+    {
+        get
+        {
+            long bytes = 0;
+            foreach (var segment in Segments)
+                bytes += (long)segment.Used * 8 - (segment.ChildLow != 0 ? segment.ChildLow - segment.Offset : 0);
+            return bytes;
+        }
+    }
     internal byte* Base => _base;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -174,7 +197,10 @@ internal sealed unsafe class MappedSegmentArena : IStreamingArena
         return (ulong*)(_base + low);
     }
 
-    /// <summary>The share of a sparse stream's segment kept below the list for its elements' children.</summary>
+    /// <summary>
+    /// The share of a sparse stream's segment kept below the list for its elements' children when the segment
+    /// is small (a small reserve); otherwise the room is <see cref="LaneRooms.ChildRoomBytes"/>.
+    /// </summary>
     private const int ChildRoomDivisor = 8;
 
     public int BeginStream(int words, out int offset)
@@ -232,11 +258,13 @@ internal sealed unsafe class MappedSegmentArena : IStreamingArena
     }
 
     /// <summary>
-    /// Opens the stream in a segment of its own, a hole as large as that segment may grow: the first part
-    /// (<see cref="ChildRoomDivisor"/>) is room for the elements' children, placed downwards from the tag so
-    /// each element reaches its children with near pointers; the list grows upwards from the tag. Nothing
-    /// moves while building; Complete moves the segment's declared start up to its lowest child
-    /// (<see cref="RebaseStreamSegment"/>) and collapses both unused parts. False when the layout does not fit.
+    /// Opens the stream in a segment of its own, a hole of bounded size: the first part
+    /// (<see cref="LaneRooms.ChildRoomBytes"/>) is room for the elements' children, placed downwards from the tag so
+    /// each element reaches its children with near pointers; the list grows upwards from the tag into
+    /// <see cref="LaneRooms.ElementRoomStepBytes"/>, and insert-range adds room before the segments after it
+    /// when the list fills it (<see cref="TryInsertStreamRoom"/>). No byte is copied while building; Complete
+    /// moves the segment's declared start up to its lowest child (<see cref="RebaseStreamSegment"/>) and closes
+    /// both unused parts. False when the layout does not fit.
     /// </summary>
     private bool TryBeginSparseStream(int words, out int streamSegment, out int offset)
     {
@@ -247,8 +275,9 @@ internal sealed unsafe class MappedSegmentArena : IStreamingArena
         long declaredBefore = _current == 0 ? start - (MessageOffset + 8) : start - before.Offset;
         if (before.Used == 0 || declaredBefore / 8 > WireLimits.MaxSegmentWords || start >= _reserve) return false;
         _maxStreamWords = (int)Math.Min(WireLimits.MaxSegmentWords, (_reserve - start) / 8);
-        long mainStart = SparseLaneEnd(start);
-        long tag = start + AlignDown((mainStart - start) / ChildRoomDivisor, MappedFileLayout.GapAlignment);
+        long limit = SparseLaneEnd(start);
+        long tag = start + Math.Min(AlignDown((limit - start) / ChildRoomDivisor, MappedFileLayout.GapAlignment), LaneRooms.ChildRoomBytes);
+        long mainStart = Math.Min(limit, NativeRange.AlignUp(tag + (long)words * 8 + LaneRooms.ElementRoomStepBytes, MappedFileLayout.GapAlignment));
         if (mainStart - tag < (long)words * 8 + 2L * MappedFileLayout.GapAlignment || mainStart >= _reserve) return false;
 
         CountAllocation(words);
@@ -298,9 +327,8 @@ internal sealed unsafe class MappedSegmentArena : IStreamingArena
     }
 
     /// <summary>
-    /// Where the main lane starts when the stream keeps a hole as large as its segment may grow: at the
-    /// segment limit, but leaving at least half of the remaining reserve to the other lanes (a small
-    /// reserve then gets a smaller hole, and the doubling moves take over if the stream outgrows it).
+    /// The most a sparse stream's first room may reach: the segment limit, but leaving at least half of the
+    /// remaining reserve to the other lanes (a small reserve then gets a smaller room).
     /// </summary>
     private long SparseLaneEnd(long streamOffset)
     {
@@ -329,6 +357,7 @@ internal sealed unsafe class MappedSegmentArena : IStreamingArena
     {
         ref var stream = ref _segments[_stream];
         if (neededWords > _maxStreamWords - MappedFileLayout.GapAlignment / 8 || _stream + 1 >= _count) return false;
+        if (_sparseLanes && TryInsertStreamRoom(neededWords)) return true;
         long oldNext = _segments[_stream + 1].Offset;
         // Double the stream's room (like a growing array), so the segments after it move O(log n) times.
         long wantEnd = stream.Offset + Math.Min(Math.Max(neededWords, 2L * stream.Used) * 8, (long)_maxStreamWords * 8);
@@ -365,6 +394,42 @@ internal sealed unsafe class MappedSegmentArena : IStreamingArena
         StreamGapMovedBytes += blockBytes;
         return true;
     }
+
+    /// <summary>
+    /// Sparse lanes: the stream has reached the segments after it, so the file system inserts a hole before them
+    /// (insert-range), <see cref="LaneRooms.ElementRoomStepBytes"/> at a time. Their blocks shift up in the file
+    /// and so in the mapping, exactly as a copy would move them, but no byte is copied: the kernel rewrites extents
+    /// (and writes back the dirty pages from there on, which a flush does anyway). Steps of a fixed size, not
+    /// doubling: an insert costs the same whatever it shifts, and the unused part of the last step is what the
+    /// file shows beyond its data. False (nothing changed) when the file system refuses or the reserve or the
+    /// segment limit forbids; the caller then moves the segments with a copy.
+    /// </summary>
+    private bool TryInsertStreamRoom(long neededWords)
+    {
+        ref var stream = ref _segments[_stream];
+        long oldNext = _segments[_stream + 1].Offset;
+        long streamLimit = stream.Offset + AlignDown((long)_maxStreamWords * 8, MappedFileLayout.GapAlignment);
+        long newNext = NativeRange.AlignUp(
+            Math.Max(oldNext + LaneRooms.ElementRoomStepBytes, stream.Offset + neededWords * 8 + MappedFileLayout.GapAlignment),
+            MappedFileLayout.GapAlignment);
+        newNext = Math.Min(newNext, streamLimit);
+        if (newNext < stream.Offset + neededWords * 8 + MappedFileLayout.GapAlignment || newNext <= oldNext) return false;
+        long shift = newNext - oldNext;
+        if (_segments[_count - 1].End + shift > _reserve || !_insertHole(oldNext, shift)) return false;
+
+        // The hole reads as zeros, as every arena's memory must; the stream's own growth allocates it.
+        for (int i = _stream + 1; i < _count; i++)
+        {
+            _segments[i].Offset += shift;
+            _segments[i].CommittedEnd += shift;
+        }
+        stream.Capacity = StreamCapacityBefore(newNext, stream.Offset);
+        StreamRoomInserts++;
+        return true;
+    }
+
+    /// <summary>Times insert-range added room for a sparse stream (diagnostics, benchmarks).</summary>
+    public int StreamRoomInserts { get; private set; }
 
     /// <summary>Times the segments after a stream were moved up, and the bytes moved (diagnostics, benchmarks).</summary>
     public int StreamGapMoves { get; private set; }

@@ -12,7 +12,7 @@ namespace CapMap.Messages;
 /// <remarks>
 /// Order of work, so that a refusal changes nothing, not even the length: take the lock, and only then measure
 /// the file (a writer that held it may have cut or grown it until then); map it privately (copy-on-write);
-/// there, read the record, settle a move it announced (a collapse is told by the file's length; a journaled copy
+/// there, read the record, settle a move it announced (a collapse or an insert is told by the file's length; a journaled copy
 /// is finished from its progress word), apply the header and walk the whole message with the bounds-checked
 /// reader. Only a message that passes is applied to the file, and that is journaled too: the copy is finished
 /// chunk by chunk under the same progress word, the settled record is made durable before the table, and the
@@ -158,15 +158,16 @@ public static unsafe class MessageRepair
         bool Inside(long offset) => offset >= dataStart && offset <= length && move.Length > 0 && move.Length <= length - offset;
         switch (move.Kind)
         {
-            case PendingMoveKind.Collapse:
-                if (move.Offset < dataStart || move.Length <= 0)
-                    throw new MessageRepairException($"The last checkpoint of '{path}' announces a collapse that does not fit the file.");
-                // fallocate(COLLAPSE_RANGE) is one system call: the file either still has its old length or is
-                // exactly the collapsed range shorter. Anything else is not what the writer left.
+            case PendingMoveKind.Collapse or PendingMoveKind.Insert:
+                string what = move.Kind == PendingMoveKind.Collapse ? "removing" : "inserting";
+                if (move.Offset < dataStart || move.Length <= 0 || move.Length > move.Other && move.Kind == PendingMoveKind.Collapse)
+                    throw new MessageRepairException($"The last checkpoint of '{path}' announces {what} a range that does not fit the file.");
+                // fallocate(COLLAPSE_RANGE or INSERT_RANGE) is one system call: the file either still has its old
+                // length or is exactly the range shorter (longer). Anything else is not what the writer left.
                 if (length == move.Other) return record with { Pending = null };
-                if (length == move.Other - move.Length) return Settled(path, record);
+                if (length == move.FileBytesAfter) return Settled(path, record);
                 throw new MessageRepairException(
-                    $"The last checkpoint of '{path}' announced removing {move.Length:N0} bytes from a {move.Other:N0}-byte file, but the file is {length:N0} bytes; it was changed by someone else.");
+                    $"The last checkpoint of '{path}' announced {what} {move.Length:N0} bytes in a {move.Other:N0}-byte file, but the file is {length:N0} bytes; it was changed by someone else.");
             case PendingMoveKind.Copy:
                 if (!Inside(move.Other) || move.Shift == 0)
                     throw new MessageRepairException($"The last checkpoint of '{path}' announces a move that does not fit the file ({length:N0} bytes).");

@@ -3,13 +3,29 @@ using CapMap.Native;
 namespace CapMap.Messages;
 
 /// <summary>
-/// Decides, once per file, whether a streaming list may keep a sparse hole as large as its segment can
-/// grow (the zero-copy layout): only where Complete can remove the hole without copying (collapse-range:
-/// ext4, XFS) and where the file's apparent size does not matter (no RLIMIT_FSIZE). Elsewhere the arena
-/// keeps the compact doubling gap, so a size limit or a full disk is met where the data really is.
+/// Decides, once per file, whether a streaming list may keep its room as a sparse hole that the file system
+/// widens without copying (the zero-copy layout), and how large that hole is: only where the file system shifts
+/// blocks (collapse-range at Complete, insert-range while building: ext4, XFS) and where no RLIMIT_FSIZE makes the
+/// apparent size matter. Elsewhere the arena keeps the compact doubling gap, so a size limit or a full disk is
+/// met where the data really is.
 /// </summary>
 internal static class SparseLanes
 {
+    /// <summary>
+    /// Room below a sparse list for its elements' children (near pointers, no landing pads); children past it go
+    /// to the main lane behind far pointers. Fixed when the list opens: the room sits below the list's tag, and
+    /// growing it would move the list itself. Together with <see cref="ElementRoomStepBytes"/> it bounds the holes
+    /// an open message's file shows beyond its data (docs/design.md, "Sparse lanes").
+    /// </summary>
+    public const long ChildRoomBytes = 24L << 20;
+
+    /// <summary>
+    /// Room above a sparse list for its elements, first when the list opens and then each time the list fills it
+    /// (an insert-range before the lanes after it). Fixed steps: an insert costs the same whatever it shifts, and
+    /// the unused part of the last step is slack the file shows.
+    /// </summary>
+    public const long ElementRoomStepBytes = 32L << 20;
+
     public static bool Allowed(string path) => FileSystemFacts.FileSizeIsUnlimited() && CanCollapse(path);
 
     private static bool CanCollapse(string path)

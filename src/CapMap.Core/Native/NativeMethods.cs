@@ -52,6 +52,7 @@ internal static unsafe class NativeMethods
     [DllImport(Lib)] internal static extern int capmap_try_reserve(int slot, ulong offset, ulong length);
     [DllImport(Lib)] internal static extern int capmap_set_length(int slot, ulong bytes);
     [DllImport(Lib)] internal static extern int capmap_collapse(int slot, ulong offset, ulong length);
+    [DllImport(Lib)] internal static extern int capmap_insert(int slot, ulong offset, ulong length);
     [DllImport(Lib)] internal static extern int capmap_failure(int slot);
     [DllImport(Lib)] internal static extern ulong capmap_fault_count(int slot);
     [DllImport(Lib)] internal static extern ulong capmap_committed(int slot);

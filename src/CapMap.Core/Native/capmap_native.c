@@ -81,6 +81,9 @@
 #ifndef FALLOC_FL_COLLAPSE_RANGE
 #define FALLOC_FL_COLLAPSE_RANGE 0x08
 #endif
+#ifndef FALLOC_FL_INSERT_RANGE
+#define FALLOC_FL_INSERT_RANGE 0x20
+#endif
 #ifndef FALLOC_FL_PUNCH_HOLE
 #define FALLOC_FL_PUNCH_HOLE 0x02
 #endif
@@ -1222,12 +1225,19 @@ CAPMAP_EXPORT int capmap_set_length(int slot, uint64_t bytes)
 }
 
 /*
- * Remove [off, off+len) from the middle of the file without copying (FALLOC_FL_COLLAPSE_RANGE:
- * ext4, XFS; both must be multiples of the file system block size; not tmpfs).  Runs under the
- * growth lock and sets committed to the new file size.  Returns 0 or errno (EOPNOTSUPP: file
- * system cannot; EINVAL: unaligned or reaching EOF).
+ * Shift the blocks of the file from `off` on by `len` without copying a byte: mode
+ * FALLOC_FL_COLLAPSE_RANGE removes [off, off+len) (what follows moves down), FALLOC_FL_INSERT_RANGE
+ * puts a hole of `len` bytes at `off` (what follows moves up).  ext4 and XFS do both by rewriting
+ * extents; the kernel writes back the dirty pages from `off` on and drops them from the page cache,
+ * so every shared mapping of the file sees the shifted content at its next touch.  Both values must be
+ * multiples of the file system block size and `off` must lie inside the file; tmpfs refuses.
+ *
+ * Runs under the growth lock, so no fault of this region grows the file in the middle of the shift,
+ * and sets committed to the new file size (the shift changes it by exactly `len`).  Not called from
+ * the signal handler: the caller stops writing the region first (its contract).  Returns 0 or errno
+ * (EOPNOTSUPP: the file system cannot; EINVAL: unaligned or outside the file).
  */
-CAPMAP_EXPORT int capmap_collapse(int slot, uint64_t off, uint64_t len)
+static int shift_range(int slot, int mode, uint64_t off, uint64_t len)
 {
     capmap_slot *s = slot_enter_id(slot);
     if (s == NULL)
@@ -1235,7 +1245,7 @@ CAPMAP_EXPORT int capmap_collapse(int slot, uint64_t off, uint64_t len)
     int err = 0;
     int fd = atomic_load(&s->fd);
     slot_lock(s);
-    err = fallocate_retry(fd, FALLOC_FL_COLLAPSE_RANGE, off, len);
+    err = fallocate_retry(fd, mode, off, len);
     if (err == 0) {
         struct stat st;
         if (fstat(fd, &st) == 0)
@@ -1246,6 +1256,19 @@ CAPMAP_EXPORT int capmap_collapse(int slot, uint64_t off, uint64_t len)
     slot_unlock(s);
     slot_leave(s);
     return err;
+}
+
+/* Remove [off, off+len) from the middle of the file (finish closing a gap); see shift_range. */
+CAPMAP_EXPORT int capmap_collapse(int slot, uint64_t off, uint64_t len)
+{
+    return shift_range(slot, FALLOC_FL_COLLAPSE_RANGE, off, len);
+}
+
+/* Open a hole of len bytes at off, moving what follows up (a streaming list outgrew its room while
+ * the lanes after it hold data); see shift_range. */
+CAPMAP_EXPORT int capmap_insert(int slot, uint64_t off, uint64_t len)
+{
+    return shift_range(slot, FALLOC_FL_INSERT_RANGE, off, len);
 }
 
 /* Slot queries.  Return 0 for an inactive slot or an id of an older registration. */

@@ -1,0 +1,51 @@
+namespace CapMap.Messages;
+
+// Shifts: moves the file system does in one call (collapse-range, insert-range), announced like copies.
+
+public sealed unsafe partial class MappedMessageBuilder
+{
+    /// <summary>
+    /// Sparse lanes: puts a hole of <paramref name="length"/> bytes at <paramref name="offset"/> (the start of the
+    /// lanes after a streaming list), so the list can grow without a byte being copied. False when the file system
+    /// refuses; the arena then moves the lanes with a copy. Nothing to do when no byte of those lanes is in the file yet.
+    /// </summary>
+    private bool TryInsertHoleJournaled(long offset, long length)
+    {
+        long fileBytes = new FileInfo(Path).Length;
+        if (fileBytes <= offset) return true;
+        return TryShiftJournaled(PendingMove.Insert(offset, length, fileBytes), _file.TryInsertRange);
+    }
+
+    /// <summary>
+    /// Runs a move the file system does in one system call (<paramref name="shift"/>: collapse-range or insert-range)
+    /// so the last checkpoint survives a kill or a power cut at any instant: the move is announced in a record of the
+    /// old layout, whose data and header are on disk first; repair tells by the file's length whether the call
+    /// happened. The shifted file is fsynced before the checkpoint is re-published at the new place. False (and the
+    /// announcement withdrawn) when the file system refused; the layout is then unchanged.
+    /// </summary>
+    private bool TryShiftJournaled(PendingMove move, Func<long, long, bool> shift)
+    {
+        var last = LastCheckpoint;
+        string step = move.Kind == PendingMoveKind.Collapse ? "collapse" : "insert";
+        if (last is not null)
+        {
+            FlushBeforeAnnouncing();
+            MessageHeader.WriteRecord(_arena.Base, last with { Sequence = ++_sequence, Pending = move });
+            FlushHeader();
+        }
+        CrashPoints.Reach(step + " announced");
+        if (!shift(move.Offset, move.Length))
+        {
+            if (last is null) return false;
+            // Withdraw the announcement: the layout is unchanged.
+            LastCheckpoint = last with { Sequence = ++_sequence };
+            MessageHeader.WriteRecord(_arena.Base, LastCheckpoint);
+            return false;
+        }
+        // The shift (a change of the file's extents and size) is on disk before any record that depends on it.
+        _file.Flush(_messageOffset, 0, fsync: true);
+        CrashPoints.Reach(step + " done");
+        if (last is not null) PublishLayout(last.Shifted(move.ShiftFrom, move.Shift));
+        return true;
+    }
+}
