@@ -63,10 +63,14 @@ try
     // CAPMAP_TEST_COPY_TAIL_LIMIT=n: Complete copies a tail of at most n bytes instead of collapsing the gap.
     long copyTailLimit = Environment.GetEnvironmentVariable("CAPMAP_TEST_COPY_TAIL_LIMIT") is { Length: > 0 } limit
         ? long.Parse(limit) : MappedMessageBuilder.DefaultCopyTailLimitBytes;
+    // CAPMAP_TEST_SPARSE_ROOM_BYTES=n: a sparse list's child room and element room step are n bytes each, so a
+    // few thousand records reach the insert-range steps that widen the element room.
+    var rooms = Environment.GetEnvironmentVariable("CAPMAP_TEST_SPARSE_ROOM_BYTES") is { Length: > 0 } room
+        ? new SparseLaneRooms(long.Parse(room), long.Parse(room)) : SparseLaneRooms.Default;
     builder = MappedMessageBuilder.Create(path, new MappedMessageOptions
     {
         Growth = growth, ReserveBytes = reserve, ChunkBytes = chunk, Overwrite = !append, Append = append,
-        MaxListBytesPerMessage = maxListBytes, CompactLanes = compact, CopyTailLimitBytes = copyTailLimit,
+        MaxListBytesPerMessage = maxListBytes, CompactLanes = compact, CopyTailLimitBytes = copyTailLimit, SparseRooms = rooms,
     });
     var root = builder.InitRoot(0, 2);
     root.SetText(0, "batch");

@@ -57,6 +57,7 @@ public sealed unsafe partial class MappedMessageBuilder
         {
             StreamMovedBytes = _arena.StreamGapMovedBytes,
             SparseLanes = _arena.SparseLanes,
+            StreamRoomInserts = _arena.StreamRoomInserts,
             Messages = MessagesWritten,
             MessageOffset = _messageOffset,
         };

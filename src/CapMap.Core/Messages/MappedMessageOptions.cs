@@ -15,9 +15,9 @@ public sealed record MappedMessageOptions
     public long ChunkBytes { get; init; } = MappedFileOptions.DefaultChunkBytes;
 
     /// <summary>
-    /// Keep the file compact while building, even where a streaming list could keep a free sparse hole as
-    /// large as its segment (collapse-range file systems): the gap then starts small and doubles with moves.
-    /// A checkpointed file is then about as long as its data, instead of carrying up to 4 GiB of hole.
+    /// Keep the file compact while building, even where a streaming list could keep its room as sparse holes that
+    /// insert-range widens (ext4, XFS): the gap then starts small and doubles with moves (copies). A checkpointed
+    /// file is then about as long as its data, instead of carrying up to 56 MiB of holes.
     /// </summary>
     public bool CompactLanes { get; init; }
 
@@ -48,6 +48,9 @@ public sealed record MappedMessageOptions
     /// collapse path with small messages.
     /// </summary>
     internal long CopyTailLimitBytes { get; init; } = MappedMessageBuilder.DefaultCopyTailLimitBytes;
+
+    /// <summary>Test hook: the holes a sparse stream keeps (see <see cref="SparseLaneRooms"/>), smaller to reach many inserts with few records.</summary>
+    internal SparseLaneRooms SparseRooms { get; init; } = SparseLaneRooms.Default;
 
     internal MappedFileOptions ToFileOptions() => new()
     {

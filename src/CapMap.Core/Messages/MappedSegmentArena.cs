@@ -2,7 +2,6 @@ using System.Runtime.CompilerServices;
 using CapMap.Mapping;
 using CapMap.Native;
 using CapMap.Wire;
-using LaneRooms = CapMap.Messages.SparseLanes;
 
 namespace CapMap.Messages;
 
@@ -12,8 +11,8 @@ namespace CapMap.Messages;
 /// ended, so consecutive segments need no gap. A streaming list takes over the tail of the current
 /// segment; the main lane then continues in a new segment a gap further on. With sparse lanes (see
 /// <see cref="SparseLanes"/>: collapse-range and insert-range available, no file-size limit) the gap is a
-/// hole of bounded size (<see cref="LaneRooms.ChildRoomBytes"/> below the list for its elements' children,
-/// <see cref="LaneRooms.ElementRoomStepBytes"/> above it for the elements), and when the stream fills it
+/// hole of bounded size (<see cref="SparseLaneRooms.ChildRoomBytes"/> below the list for its elements' children,
+/// <see cref="SparseLaneRooms.ElementRoomStepBytes"/> above it for the elements), and when the stream fills it
 /// the file system inserts another hole before the segments after it (insert-range: their blocks shift, no
 /// byte is copied), so no byte moves while building and the file is never more than its data plus those
 /// holes. Otherwise the gap starts small; when the stream fills it, the segments after it move up (a copy)
@@ -71,10 +70,15 @@ internal sealed unsafe class MappedSegmentArena : IStreamingArena
     /// </summary>
     private readonly Func<long, long, bool> _insertHole;
 
-    public MappedSegmentArena(MappedFile file, long messageOffset, Action<PendingMove> moveBlock, Func<long, long, bool> insertHole, bool sparseLanes)
+    /// <summary>The holes of a sparse stream (meaningful only with <see cref="SparseLanes"/>).</summary>
+    private readonly SparseLaneRooms _rooms;
+
+    /// <param name="sparseRooms">The holes a stream keeps where sparse lanes are allowed; null: compact lanes.</param>
+    public MappedSegmentArena(MappedFile file, long messageOffset, Action<PendingMove> moveBlock, Func<long, long, bool> insertHole, SparseLaneRooms? sparseRooms)
     {
         _file = file;
-        _sparseLanes = sparseLanes;
+        _sparseLanes = sparseRooms is not null;
+        _rooms = sparseRooms ?? default;
         _moveBlock = moveBlock;
         _insertHole = insertHole;
         MessageOffset = messageOffset;
@@ -199,7 +203,7 @@ internal sealed unsafe class MappedSegmentArena : IStreamingArena
 
     /// <summary>
     /// The share of a sparse stream's segment kept below the list for its elements' children when the segment
-    /// is small (a small reserve); otherwise the room is <see cref="LaneRooms.ChildRoomBytes"/>.
+    /// is small (a small reserve); otherwise the room is <see cref="SparseLaneRooms.ChildRoomBytes"/>.
     /// </summary>
     private const int ChildRoomDivisor = 8;
 
@@ -259,9 +263,9 @@ internal sealed unsafe class MappedSegmentArena : IStreamingArena
 
     /// <summary>
     /// Opens the stream in a segment of its own, a hole of bounded size: the first part
-    /// (<see cref="LaneRooms.ChildRoomBytes"/>) is room for the elements' children, placed downwards from the tag so
+    /// (<see cref="SparseLaneRooms.ChildRoomBytes"/>) is room for the elements' children, placed downwards from the tag so
     /// each element reaches its children with near pointers; the list grows upwards from the tag into
-    /// <see cref="LaneRooms.ElementRoomStepBytes"/>, and insert-range adds room before the segments after it
+    /// <see cref="SparseLaneRooms.ElementRoomStepBytes"/>, and insert-range adds room before the segments after it
     /// when the list fills it (<see cref="TryInsertStreamRoom"/>). No byte is copied while building; Complete
     /// moves the segment's declared start up to its lowest child (<see cref="RebaseStreamSegment"/>) and closes
     /// both unused parts. False when the layout does not fit.
@@ -276,8 +280,8 @@ internal sealed unsafe class MappedSegmentArena : IStreamingArena
         if (before.Used == 0 || declaredBefore / 8 > WireLimits.MaxSegmentWords || start >= _reserve) return false;
         _maxStreamWords = (int)Math.Min(WireLimits.MaxSegmentWords, (_reserve - start) / 8);
         long limit = SparseLaneEnd(start);
-        long tag = start + Math.Min(AlignDown((limit - start) / ChildRoomDivisor, MappedFileLayout.GapAlignment), LaneRooms.ChildRoomBytes);
-        long mainStart = Math.Min(limit, NativeRange.AlignUp(tag + (long)words * 8 + LaneRooms.ElementRoomStepBytes, MappedFileLayout.GapAlignment));
+        long tag = start + Math.Min(AlignDown((limit - start) / ChildRoomDivisor, MappedFileLayout.GapAlignment), _rooms.ChildRoomBytes);
+        long mainStart = Math.Min(limit, NativeRange.AlignUp(tag + (long)words * 8 + _rooms.ElementRoomStepBytes, MappedFileLayout.GapAlignment));
         if (mainStart - tag < (long)words * 8 + 2L * MappedFileLayout.GapAlignment || mainStart >= _reserve) return false;
 
         CountAllocation(words);
@@ -397,7 +401,7 @@ internal sealed unsafe class MappedSegmentArena : IStreamingArena
 
     /// <summary>
     /// Sparse lanes: the stream has reached the segments after it, so the file system inserts a hole before them
-    /// (insert-range), <see cref="LaneRooms.ElementRoomStepBytes"/> at a time. Their blocks shift up in the file
+    /// (insert-range), <see cref="SparseLaneRooms.ElementRoomStepBytes"/> at a time. Their blocks shift up in the file
     /// and so in the mapping, exactly as a copy would move them, but no byte is copied: the kernel rewrites extents
     /// (and writes back the dirty pages from there on, which a flush does anyway). Steps of a fixed size, not
     /// doubling: an insert costs the same whatever it shifts, and the unused part of the last step is what the
@@ -410,7 +414,7 @@ internal sealed unsafe class MappedSegmentArena : IStreamingArena
         long oldNext = _segments[_stream + 1].Offset;
         long streamLimit = stream.Offset + AlignDown((long)_maxStreamWords * 8, MappedFileLayout.GapAlignment);
         long newNext = NativeRange.AlignUp(
-            Math.Max(oldNext + LaneRooms.ElementRoomStepBytes, stream.Offset + neededWords * 8 + MappedFileLayout.GapAlignment),
+            Math.Max(oldNext + _rooms.ElementRoomStepBytes, stream.Offset + neededWords * 8 + MappedFileLayout.GapAlignment),
             MappedFileLayout.GapAlignment);
         newNext = Math.Min(newNext, streamLimit);
         if (newNext < stream.Offset + neededWords * 8 + MappedFileLayout.GapAlignment || newNext <= oldNext) return false;

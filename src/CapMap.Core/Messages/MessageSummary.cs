@@ -16,8 +16,11 @@ public sealed record MessageSummary(
     /// <summary>Bytes the gap moves copied while the message was built (0 with sparse lanes).</summary>
     public long StreamMovedBytes { get; init; }
 
-    /// <summary>True when streaming lists kept holes as large as their segments (collapse-range, no size limit).</summary>
+    /// <summary>True when streaming lists kept their room as sparse holes widened by insert-range (ext4, XFS, no size limit).</summary>
     public bool SparseLanes { get; init; }
+
+    /// <summary>Times insert-range widened a sparse list's room while the message was built (no byte copied).</summary>
+    public int StreamRoomInserts { get; init; }
 
     /// <summary>
     /// Messages the writer put in the file (more than 1 when full lists went on in next messages); Bytes and

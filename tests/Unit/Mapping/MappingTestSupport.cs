@@ -62,35 +62,7 @@ internal sealed class TmpfsMount : IDisposable
 /// which .ci/run installs), unmounted on dispose. For behaviour that tmpfs lacks, such as FALLOC_FL_COLLAPSE_RANGE,
 /// so that such a test runs wherever the temp directory lives and never skips.
 /// </summary>
-internal sealed class Ext4Mount : IDisposable
-{
-    private readonly TempDir _dir = new();
-
-    public Ext4Mount(string size = "64M")
-    {
-        string image = _dir.File("ext4.img");
-        Path = _dir.File("mnt");
-        Directory.CreateDirectory(Path);
-        var (code, output) = Tools.Run("/usr/bin/truncate", "-s", size, image);
-        Assert.True(code == 0, $"truncate failed ({code}): {output}");
-        (code, output) = Tools.Run("/sbin/mkfs.ext4", "-q", "-F", image);
-        Assert.True(code == 0, $"mkfs.ext4 failed ({code}): {output} (Debian package e2fsprogs)");
-        (code, output) = Tools.Run("/bin/mount", "-o", "loop", image, Path);
-        Assert.True(code == 0, $"mounting an ext4 image on a loop device failed ({code}): {output} (needs root and loop devices)");
-    }
-
-    public string Path { get; }
-
-    public string File(string name) => System.IO.Path.Combine(Path, name);
-
-    public void Dispose()
-    {
-        var (code, _) = Tools.Run("/bin/umount", Path);
-        if (code != 0)
-            Tools.Run("/bin/umount", "-l", Path);
-        _dir.Dispose();
-    }
-}
+internal sealed class Ext4Mount(string size = "64M") : LoopImageMount(size, "/sbin/mkfs.ext4", "e2fsprogs", "-q", "-F");
 
 /// <summary>
 /// The growth rule of the native handler (capmap_native.c, handle_region_fault), for tests that count faults:
