@@ -73,6 +73,10 @@ internal sealed unsafe class MappedSegmentArena : IStreamingArena
     /// <summary>The holes of a sparse stream (meaningful only with <see cref="SparseLanes"/>).</summary>
     private readonly SparseLaneRooms _rooms;
 
+    /// <param name="file">The mapped file the segments live in.</param>
+    /// <param name="messageOffset">File offset of the message's segment table.</param>
+    /// <param name="moveBlock">Copies a block of the file, journaled by the owner.</param>
+    /// <param name="insertHole">Inserts a hole with insert-range, announced by the owner; false when the file system refused.</param>
     /// <param name="sparseRooms">The holes a stream keeps where sparse lanes are allowed; null: compact lanes.</param>
     public MappedSegmentArena(MappedFile file, long messageOffset, Action<PendingMove> moveBlock, Func<long, long, bool> insertHole, SparseLaneRooms? sparseRooms)
     {

@@ -177,4 +177,34 @@ public sealed unsafe class MappedFileTests : IDisposable
         // The probe agrees on this file system.
         Assert.True(CapMap.Platform.PlatformProbe.Run(ext4.Path).CollapseRangeSupported);
     }
+    [Fact]
+    public unsafe void TryInsertRange_PutsAHoleBeforeTheContent_AsStatReadAndTheMappingSee()
+    {
+        using var ext4 = new Ext4Mount();
+        string path = ext4.File("insert.bin");
+        const long Block = 1 << 20;
+        using (var file = MappedFile.Create(path, new MappedFileOptions { ChunkBytes = Block }))
+        {
+            Tools.Fill(file.Base, 0, 3 * Block, 7);
+            file.Flush(0, 3 * Block, fsync: true);
+            var before = Tools.Stat(path);
+
+            Assert.True(file.TryInsertRange(Block, 2 * Block), "ext4 supports FALLOC_FL_INSERT_RANGE");
+
+            var after = Tools.Stat(path);
+            Assert.Equal(5 * Block, after.Size);
+            Assert.Equal(5 * Block, file.CommittedBytes);
+            // The hole takes no blocks (an extent split may cost one index block): nothing was copied.
+            Assert.InRange(after.AllocatedBytes, before.AllocatedBytes, before.AllocatedBytes + 4096);
+            // What was at [B, 3B) is now at [3B, 5B), and [B, 3B) reads as zeros: in the file and in the mapping.
+            Func<long, long> expected = offset => offset < Block ? Tools.Word(offset, 7) : offset < 3 * Block ? 0 : Tools.Word(offset - 2 * Block, 7);
+            Tools.AssertFileContent(path, 5 * Block, expected);
+            for (long o = 0; o < 5 * Block; o += 8)
+                Assert.True(*(long*)(file.Base + o) == expected(o), $"mapping at {o}");
+
+            Assert.False(file.TryInsertRange(3, Block)); // unaligned: refused, file unchanged
+            Assert.False(file.TryInsertRange(5 * Block, Block)); // at the end of the file: refused
+            Assert.Equal(after, Tools.Stat(path));
+        }
+    }
 }

@@ -19,7 +19,7 @@ public sealed class RepairVerificationTests : IDisposable
     private string Checkpointed(string name, int count)
     {
         string path = NewPath(name);
-        // Compact lanes: the fixtures are read whole and copied; a sparse hole would make each one 512 MiB long.
+        // Compact lanes: the fixtures are read whole and copied; sparse holes would make each one about 56 MiB long.
         using (var builder = MappedMessageBuilder.Create(path, new MappedMessageOptions { ReserveBytes = 1L << 30, CompactLanes = true }))
             MappedMessageBuilderTests.WriteRecords(builder, count, written => written == count);
         return path;
@@ -50,6 +50,41 @@ public sealed class RepairVerificationTests : IDisposable
         var error = Assert.Throws<MessageRepairException>(() => MessageRepair.Repair(path));
         Assert.Contains("changed by someone else", error.Message);
         Assert.Equal(before, File.ReadAllBytes(path));
+    }
+
+    [Fact]
+    public void An_insert_announced_in_a_file_whose_length_matches_neither_side_is_refused()
+    {
+        string path = Checkpointed("insert.bin", 1_000);
+        long length = new FileInfo(path).Length;
+        WriteLatestRecord(path, r => r with { Pending = PendingMove.Insert(8192, 4096, length - 12_345) });
+        var before = File.ReadAllBytes(path);
+        var error = Assert.Throws<MessageRepairException>(() => MessageRepair.Repair(path));
+        Assert.Contains("changed by someone else", error.Message);
+        Assert.Equal(before, File.ReadAllBytes(path));
+    }
+
+    [Fact]
+    public void An_insert_that_did_not_happen_restores_the_old_layout_and_one_that_did_the_shifted_one()
+    {
+        string path = Checkpointed("notinserted.bin", 1_000);
+        long length = new FileInfo(path).Length;
+        var record = ReadLatest(path);
+        // The main lane (the last segment) is where an insert puts its hole: before it.
+        long at = record.Segments[^1].FileOffset / MappedFileLayout.GapAlignment * MappedFileLayout.GapAlignment;
+        Assert.True(at > record.Segments[0].FileOffset, "the checkpoint has no lane after its list");
+        var pristine = File.ReadAllBytes(path);
+        WriteLatestRecord(path, r => r with { Pending = PendingMove.Insert(at, 1 << 20, length) });
+        Assert.Equal(1_000, MessageRepair.Repair(path).RecordCount);
+        MappedMessageBuilderTests.AssertRecords(path, 1_000);
+        Assert.Null(ReadLatest(path).Pending);
+
+        // The same announcement, and the file as insert-range leaves it: 1 MiB of zeros at the offset.
+        File.WriteAllBytes(path, [.. pristine.AsSpan(0, (int)at), .. new byte[1 << 20], .. pristine.AsSpan((int)at)]);
+        WriteLatestRecord(path, r => r with { Pending = PendingMove.Insert(at, 1 << 20, length) });
+        Assert.Equal(1_000, MessageRepair.Repair(path).RecordCount);
+        MappedMessageBuilderTests.AssertRecords(path, 1_000);
+        Assert.Null(ReadLatest(path).Pending);
     }
 
     [Fact]
