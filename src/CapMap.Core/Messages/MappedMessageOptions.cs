@@ -17,7 +17,7 @@ public sealed record MappedMessageOptions
     /// <summary>
     /// Keep the file compact while building, even where a streaming list could keep its room as sparse holes that
     /// insert-range widens (ext4, XFS): the gap then starts small and doubles with moves (copies). A checkpointed
-    /// file is then about as long as its data, instead of carrying up to 56 MiB of holes.
+    /// file is then about as long as its data, instead of carrying up to 60 MiB of holes.
     /// </summary>
     public bool CompactLanes { get; init; }
 

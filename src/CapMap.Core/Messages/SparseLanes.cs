@@ -17,14 +17,14 @@ internal static class SparseLanes
     /// growing it would move the list itself. Together with <see cref="ElementRoomStepBytes"/> it bounds the holes
     /// an open message's file shows beyond its data (docs/design.md, "Sparse lanes").
     /// </summary>
-    public const long ChildRoomBytes = 24L << 20;
+    public const long ChildRoomBytes = 40L << 20;
 
     /// <summary>
     /// Room above a sparse list for its elements, first when the list opens and then each time the list fills it
     /// (an insert-range before the lanes after it). Fixed steps: an insert costs the same whatever it shifts, and
     /// the unused part of the last step is slack the file shows.
     /// </summary>
-    public const long ElementRoomStepBytes = 32L << 20;
+    public const long ElementRoomStepBytes = 20L << 20;
 
     public static bool Allowed(string path) => FileSystemFacts.FileSizeIsUnlimited() && CanCollapse(path);
 

@@ -67,7 +67,7 @@ public sealed class ApparentSizeTests
         string path = mount.File("used.bin");
         using var builder = MappedMessageBuilder.Create(path);
         MappedMessageBuilderTests.WriteRecords(builder, 3, _ => false);
-        // Header page, root, three 3-word elements and their children: a few KiB, not the 56 MiB of holes.
+        // Header page, root, three 3-word elements and their children: a few KiB, not the 60 MiB of holes.
         Assert.InRange(builder.UsedBytes, 4096, 64 << 10);
         var summary = builder.Complete(flush: false);
         Assert.Equal(new FileInfo(path).Length, summary.Bytes);

@@ -19,7 +19,7 @@ public sealed class RepairVerificationTests : IDisposable
     private string Checkpointed(string name, int count)
     {
         string path = NewPath(name);
-        // Compact lanes: the fixtures are read whole and copied; sparse holes would make each one about 56 MiB long.
+        // Compact lanes: the fixtures are read whole and copied; sparse holes would make each one about 60 MiB long.
         using (var builder = MappedMessageBuilder.Create(path, new MappedMessageOptions { ReserveBytes = 1L << 30, CompactLanes = true }))
             MappedMessageBuilderTests.WriteRecords(builder, count, written => written == count);
         return path;

@@ -54,7 +54,7 @@ public sealed class SparseLaneTests : IDisposable
     public void A_checkpointed_file_declares_the_holes_as_padding_and_capnp_reads_it()
     {
         string path = Path.Combine(_dir, "checkpointed.bin");
-        // The list's rooms (24 MiB for children, 32 MiB for elements) are holes the checkpointed file keeps.
+        // The list's rooms (40 MiB for children, 20 MiB for elements) are holes the checkpointed file keeps.
         using (var builder = MappedMessageBuilder.Create(path, new MappedMessageOptions { ReserveBytes = 256L << 20 }))
             MappedMessageBuilderTests.WriteRecords(builder, 5_000, written => written == 2_500);
         var info = MessageFileInfo.Read(path);

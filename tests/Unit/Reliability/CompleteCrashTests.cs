@@ -199,7 +199,7 @@ public sealed class CompleteCrashTests
 
     private static ChildRun RunChild(string path, long killAt, int payload, bool append = false, long? maxListBytes = null, bool collapse = false, bool smallRooms = false)
     {
-        // On ext4 the list's sparse holes (56 MiB) are declared as padding by a checkpointed file, and capnp reads it whole.
+        // On ext4 the list's sparse holes (60 MiB) are declared as padding by a checkpointed file, and capnp reads it whole.
         var info = ChildWriter.StartInfo(path, Records, Every, "Fault", 1L << 30, payload);
         if (smallRooms) info.Environment["CAPMAP_TEST_SPARSE_ROOM_BYTES"] = (256 << 10).ToString();
         if (append) info.Environment["CAPMAP_TEST_APPEND"] = "1";
