@@ -147,10 +147,8 @@ public sealed unsafe class MappedFileTests : IDisposable
         Assert.Equal("ext2/ext3", Tools.Run("/usr/bin/stat", "-f", "-c", "%T", ext4.Path).Output.Trim());
         string path = ext4.File("collapse.bin");
         const long Block = 1 << 20;
-        using (var file = MappedFile.Create(path, new MappedFileOptions { ChunkBytes = Block }))
+        using (var file = CreateFilled(path, 4 * Block, Block, 5))
         {
-            Tools.Fill(file.Base, 0, 4 * Block, 5);
-            file.Flush(0, 4 * Block, fsync: true);
             var before = Tools.Stat(path);
             Assert.Equal(4 * Block, before.Size);
             Assert.Equal(4 * Block, before.AllocatedBytes); // every block written, none shared or preallocated past EOF
@@ -183,10 +181,8 @@ public sealed unsafe class MappedFileTests : IDisposable
         using var ext4 = new Ext4Mount();
         string path = ext4.File("insert.bin");
         const long Block = 1 << 20;
-        using (var file = MappedFile.Create(path, new MappedFileOptions { ChunkBytes = Block }))
+        using (var file = CreateFilled(path, 3 * Block, Block, 7))
         {
-            Tools.Fill(file.Base, 0, 3 * Block, 7);
-            file.Flush(0, 3 * Block, fsync: true);
             var before = Tools.Stat(path);
 
             Assert.True(file.TryInsertRange(Block, 2 * Block), "ext4 supports FALLOC_FL_INSERT_RANGE");
@@ -206,5 +202,14 @@ public sealed unsafe class MappedFileTests : IDisposable
             Assert.False(file.TryInsertRange(5 * Block, Block)); // at the end of the file: refused
             Assert.Equal(after, Tools.Stat(path));
         }
+    }
+
+    /// <summary>A new mapped file of <paramref name="bytes"/> bytes of <see cref="Tools.Word"/> content, written back and fsynced.</summary>
+    private static unsafe MappedFile CreateFilled(string path, long bytes, long chunk, long seed)
+    {
+        var file = MappedFile.Create(path, new MappedFileOptions { ChunkBytes = chunk });
+        Tools.Fill(file.Base, 0, bytes, seed);
+        file.Flush(0, bytes, fsync: true);
+        return file;
     }
 }
