@@ -128,7 +128,9 @@ internal sealed unsafe partial class MappedSegmentArena
         long shift = newNext - oldNext;
         if (_segments[_count - 1].End + shift > _reserve || !_insertHole(oldNext, shift)) return false;
 
-        // The hole reads as zeros, as every arena's memory must; the stream's own growth allocates it.
+        // The hole reads as zeros, as every arena's memory must; the stream's own growth allocates it (in Eager
+        // growth the stream may have committed into the lanes' blocks, which moved away with them).
+        stream.CommittedEnd = Math.Min(stream.CommittedEnd, oldNext);
         for (int i = _stream + 1; i < _count; i++)
         {
             _segments[i].Offset += shift;

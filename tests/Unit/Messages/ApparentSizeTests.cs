@@ -74,9 +74,10 @@ public sealed class ApparentSizeTests
     }
 
     [Theory]
-    [InlineData("ext4")]
-    [InlineData("xfs")]
-    public void Insert_range_widens_the_list_room_without_copying_and_each_checkpoint_stays_bounded(string fileSystem)
+    [InlineData("ext4", GrowthMode.Fault)]
+    [InlineData("ext4", GrowthMode.Eager)]
+    [InlineData("xfs", GrowthMode.Fault)]
+    public void Insert_range_widens_the_list_room_without_copying_and_each_checkpoint_stays_bounded(string fileSystem, GrowthMode growth)
     {
         using var mount = Mount(fileSystem, out string dir);
         string path = Path.Combine(dir, "inserts.bin");
@@ -84,7 +85,7 @@ public sealed class ApparentSizeTests
         var rooms = new SparseLaneRooms(256 << 10, 256 << 10);
         const long Chunk = 256 << 10;
         const int Records = 60_000;
-        var options = new MappedMessageOptions { ReserveBytes = 1L << 30, ChunkBytes = Chunk, SparseRooms = rooms };
+        var options = new MappedMessageOptions { ReserveBytes = 1L << 30, ChunkBytes = Chunk, Growth = growth, SparseRooms = rooms };
         var worst = 0L;
         MessageSummary summary;
         using (var builder = MappedMessageBuilder.Create(path, options))
