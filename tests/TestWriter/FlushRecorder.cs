@@ -26,15 +26,16 @@ internal sealed class FlushRecorder
         _log = new BinaryWriter(File.Create(logPath));
     }
 
-    private bool _collapseAnnounced;
+    private bool _shiftAnnounced;
 
     /// <summary>
-    /// Listens to the core's crash points for collapse-range: it moves the file's content as one metadata step (all
-    /// or nothing at a power cut, never page by page), so the next flush is logged as one that shifted the file.
+    /// Listens to the core's crash points for collapse-range and insert-range: each moves the file's content as one
+    /// metadata step (all or nothing at a power cut, never page by page), so the next flush is logged as one that
+    /// shifted the file.
     /// </summary>
     public void Step(string step)
     {
-        if (step == "collapse announced") _collapseAnnounced = true;
+        if (step is "collapse announced" or "insert announced") _shiftAnnounced = true;
     }
 
     /// <summary>Flushes recorded so far; the child prints it with each line, so the test knows what was durable when.</summary>
@@ -52,8 +53,8 @@ internal sealed class FlushRecorder
         _log.Write(flush.Offset);
         _log.Write(flush.Length);
         _log.Write(flush.WholeFile);
-        _log.Write(_collapseAnnounced);
-        _collapseAnnounced = false;
+        _log.Write(_shiftAnnounced);
+        _shiftAnnounced = false;
         _log.Write(changed.Count);
         Span<byte> padded = stackalloc byte[PageBytes];
         foreach (long page in changed)

@@ -20,8 +20,9 @@ public sealed unsafe partial class MappedMessageBuilder
     /// Runs a move the file system does in one system call (<paramref name="shift"/>: collapse-range or insert-range)
     /// so the last checkpoint survives a kill or a power cut at any instant: the move is announced in a record of the
     /// old layout, whose data and header are on disk first; repair tells by the file's length whether the call
-    /// happened. The shifted file is fsynced before the checkpoint is re-published at the new place. False (and the
-    /// announcement withdrawn) when the file system refused; the layout is then unchanged.
+    /// happened. The shifted file is fsynced before the checkpoint is re-published at the new place, and that record
+    /// is on disk before anything changes the length again. False (and the announcement withdrawn) when the file
+    /// system refused; the layout is then unchanged.
     /// </summary>
     private bool TryShiftJournaled(PendingMove move, Func<long, long, bool> shift)
     {
@@ -45,7 +46,12 @@ public sealed unsafe partial class MappedMessageBuilder
         // The shift (a change of the file's extents and size) is on disk before any record that depends on it.
         _file.Flush(_messageOffset, 0, fsync: true);
         CrashPoints.Reach(step + " done");
-        if (last is not null) PublishLayout(last.Shifted(move.ShiftFrom, move.Shift));
+        if (last is null) return true;
+        PublishLayout(last.Shifted(move.ShiftFrom, move.Shift));
+        // The new layout is on disk before the file's length changes again (the list grows on, Complete cuts): a
+        // power cut must never pair the announcement, which names the length before and after the shift, with a
+        // third length, which repair would take for someone else's change.
+        FlushHeader();
         return true;
     }
 }

@@ -37,14 +37,17 @@ public sealed class PowerLossTests(ITestOutputHelper output) : IDisposable
 
     [Theory]
     // Compact lanes: the gap doubles with journaled copies while streaming, and Complete copies the tail down.
-    [InlineData("compact", 1L << 30)]
+    [InlineData("compact", 1L << 30, 0)]
     // Sparse lanes (the temp directory is ext4): no move while streaming; Complete collapses the gaps. A small
     // reserve keeps the list's hole, and so every image, small.
-    [InlineData("sparse", 16L << 20)]
-    public void After_a_power_cut_at_any_flush_repair_restores_at_least_the_last_flushed_checkpoint(string lanes, long reserve)
+    [InlineData("sparse", 16L << 20, 0)]
+    // Sparse lanes with 512 KiB rooms: insert-range widens the list's room twice while streaming.
+    [InlineData("sparse", 1L << 30, 512 << 10)]
+    public void After_a_power_cut_at_any_flush_repair_restores_at_least_the_last_flushed_checkpoint(string lanes, long reserve, int sparseRoomBytes)
     {
         string path = _dir.File("writer.bin"), log = _dir.File("flushes.log");
         var info = ChildWriter.StartInfo(path, Records, Every, "Fault", reserve);
+        if (sparseRoomBytes > 0) info.Environment["CAPMAP_TEST_SPARSE_ROOM_BYTES"] = sparseRoomBytes.ToString();
         info.Environment["CAPMAP_TEST_RECORD_FLUSHES"] = log;
         info.Environment["CAPMAP_TEST_COMPACT_LANES"] = lanes == "compact" ? "1" : "0";
         // Grown 256 KiB at a time, the file (and so every image) stays about as long as its data.
