@@ -140,9 +140,8 @@ internal sealed class InferredRecordWriter
     {
         foreach (var f in plan.Fields)
         {
-            // A null slot is a missing or null value: the field keeps its 0 (pointer: null). A field beyond a struct
-            // sized to its values (StructExtent) holds 0 or null, which it reads as without being written.
-            if (slots[f.Index] is not { } v || !f.FitsIn(b)) continue;
+            // A null slot is a missing or null value: the field keeps its 0 (pointer: null).
+            if (slots[f.Index] is not { } v) continue;
             var kind = f.Value.Type.Kind;
             int offset = f.Offset;
             switch (kind)
@@ -151,9 +150,7 @@ internal sealed class InferredRecordWriter
                     if (v is object?[] nested)
                     {
                         var s = f.Value.Struct!;
-                        var extent = new StructExtent();
-                        s.Include(ref extent, nested);
-                        WriteStruct(b.InitStruct(offset, extent.DataWords, extent.Pointers), s, nested);
+                        WriteStruct(b.InitStruct(offset, s.Struct.DataWordCount, s.Struct.PointerCount), s, nested);
                     }
                     break;
                 case TypeKind.List:
@@ -173,11 +170,7 @@ internal sealed class InferredRecordWriter
         if (kind == TypeKind.Struct)
         {
             var s = element.Struct!;
-            // The elements share one size: the largest any of them needs.
-            var extent = new StructExtent();
-            foreach (var item in items)
-                if (item is object?[] itemSlots) s.Include(ref extent, itemSlots);
-            var structs = target.InitStructs(n, extent.DataWords, extent.Pointers);
+            var structs = target.InitStructs(n, s.Struct.DataWordCount, s.Struct.PointerCount);
             for (int i = 0; i < n; i++)
                 if (items[i] is object?[] slots)
                     WriteStruct(structs.GetStruct(i), s, slots);
@@ -225,15 +218,6 @@ internal sealed class InferredRecordWriter
         public int Offset { get; } = offset;
         public int NullFlagIndex { get; } = nullFlagIndex;
         public ValuePlan Value { get; } = value;
-
-        /// <summary>The data word the field lies in; -1 for a pointer field.</summary>
-        public int DataWord { get; } = StructExtent.DataWordOf(value.Type.Kind, (uint)offset);
-
-        /// <summary>The pointer index of a pointer field; -1 for a data field.</summary>
-        public int Pointer { get; } = CapnpStructLayout.SizeOf(value.Type.Kind) == LayoutSize.Pointer ? offset : -1;
-
-        /// <summary>False when the field lies beyond <paramref name="b"/>'s sections (a struct sized to its values).</summary>
-        public bool FitsIn(StructBuilder b) => Pointer >= 0 ? Pointer < b.PointerCount : DataWord < b.DataWordCount;
     }
 
     /// <summary>
@@ -264,12 +248,6 @@ internal sealed class InferredRecordWriter
         public InferredStruct Struct { get; }
         public string Path { get; }
         public InferredFieldPlan[] Fields { get; }
-
-        /// <summary>Widens <paramref name="extent"/> to what the values in <paramref name="slots"/> need.</summary>
-        public void Include(ref StructExtent extent, object?[] slots)
-        {
-            foreach (var f in Fields) extent.Include(f.DataWord, f.Pointer, slots[f.Index]);
-        }
 
         /// <summary>The index of the field the property at <paramref name="position"/> goes to; -1 if the schema has none.</summary>
         public int FieldAt(int position, string name)
