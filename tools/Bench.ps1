@@ -34,8 +34,10 @@
     out/bench/summary.json, keeping the other keys of the last run there. Docs are not updated.
 
 .PARAMETER EverydayRepeats
-    Rounds of workload 6 (default 5, -Quick 1): every pipeline runs once per round and medians are reported. Fewer
-    rounds for a quick before/after on a busy machine; the committed numbers are from 5 or more.
+    Rounds of workload 6 (default 5, -Quick 1): every pipeline a summary key reads runs once per round and medians are
+    reported; the others run in the first two rounds only (EverydayBench.ps1 -ExtraRepeats). Fewer rounds for a quick
+    before/after on a busy machine; the committed numbers are from 5 or more. summary.json's key_runs says how many
+    runs each key's value comes from.
 #>
 [CmdletBinding()]
 param(
