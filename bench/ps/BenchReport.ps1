@@ -142,7 +142,11 @@ function Update-BenchDoc([string] $Path, $Summary, $CoreTable, $ScaleRows) {
         ,@('everyday_bytes_vs_canonical_ratio', $Summary['everyday_bytes_vs_canonical_ratio'], '≤ 1.02', (& $target ($null -ne $Summary['everyday_bytes_vs_canonical_ratio'] -and $Summary['everyday_bytes_vs_canonical_ratio'] -le 1.02)))
         ,@('cpp_reference_wall_s', $Summary.cpp_reference_wall_s, '', '')
         ,@('capmap_wall_s', $Summary.capmap_wall_s, '', '')
-    ) | ForEach-Object { [pscustomobject]@{ Key = "``$($_[0])``"; Value = $_[1]; Target = $_[2]; Result = $_[3] } }
+    ) | ForEach-Object {
+        # Runs: how many measurements the value comes from (summary.json's key_runs; empty for a run that predates it).
+        $runs = if ($Summary['key_runs'] -and $Summary['key_runs'].Contains($_[0])) { $Summary['key_runs'][$_[0]] } else { $null }
+        [pscustomobject]@{ Key = "``$($_[0])``"; Value = $_[1]; Target = $_[2]; Result = $_[3]; Runs = $runs }
+    }
     # Workload 5's floors (PowerShell's own share of the work), where the run measured them.
     $psHas = { param($k) $null -ne $ps -and ($(if ($ps -is [System.Collections.IDictionary]) { $ps.Contains($k) } else { $null -ne $ps.PSObject.Properties[$k] })) }
     $floors = if (& $psHas 'export_binding_floor_us_per_obj') { @"
@@ -171,7 +175,7 @@ Script floor: $(Format-Num $ps.fileinfo_script_floor_us_per_obj 1) µs per objec
     $text = @"
 $begin
 Run of $($Summary.date) on $($m.cpus) CPUs ($($m.cpu)), $($m.memory_gib) GiB RAM, Linux $($m.kernel), $($m.fs), .NET $($m.dotnet), $($m.capnp);
-total bench time $($Summary.total_seconds) s.
+total bench time $($Summary.total_seconds) s$(if ($Summary['workload_seconds']) { ' (' + (@($Summary['workload_seconds'].GetEnumerator() | ForEach-Object { "$($_.Key) $($_.Value) s" }) -join ', ') + ')' }).
 
 ### summary.json
 

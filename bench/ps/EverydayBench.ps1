@@ -17,7 +17,10 @@
       fileinfo    Get-ChildItem -Recurse -File over a tree of -FileCount files (made once under -WorkDir), exported
       filter      the 10,000 rows read back through Where-Object on one property (Import-CapnpMessage / Import-Csv)
     Rounds are interleaved (every pipeline once per round, the empty pwsh first), and medians of -Repeats rounds are
-    reported; on a shared machine single runs swing by tens of percent, medians of interleaved runs much less.
+    reported; on a shared machine single runs swing by tens of percent, medians of interleaved runs much less. The
+    pipelines no summary key reads (1, 100 and 100,000 rows, Get-Process, one record through Export-Csv) run in the
+    first -ExtraRepeats rounds only, which keeps the workload to a few minutes; each pipeline's result and each key
+    say how many runs their medians are of.
 
     Bytes: each export's file size; for the 10,000 rows and the FileInfo export also the canonical encoding of the
     same message (capnp convert binary:canonical, by the schema text the file carries) and the embedded schema's
@@ -30,6 +33,8 @@ param(
     [int] $Repeats = 5,
     [int[]] $RowCounts = @(1, 100, 10000, 100000),
     [int] $FileCount = 5000,
+    # Rounds of the pipelines that feed no summary key (at most -Repeats).
+    [int] $ExtraRepeats = 2,
     # Another build of the module (e.g. main's) to run every CapMap pipeline with as well, in the same rounds, as the
     # tool 'baseline': a before/after comparison under the same load.
     [string] $BaselineManifest
@@ -86,28 +91,29 @@ function Get-FileTree([int] $Count) {
 $import = "Import-Module '$ModuleManifest'; "
 if ($BaselineManifest) { $BaselineManifest = (Resolve-Path -LiteralPath $BaselineManifest).Path }
 $pipelines = [Collections.Generic.List[object]]::new()
-function Add-Pipeline([string] $Name, [string] $Tool, [string] $Command, [string] $Output) {
+function Add-Pipeline([string] $Name, [string] $Tool, [string] $Command, [string] $Output, [switch] $Key) {
+    $rounds = if ($Key) { $Repeats } else { [Math]::Max(1, [Math]::Min($Repeats, $ExtraRepeats)) }
     # The baseline runs first, so the file the bytes are read from (the last run's) is this build's.
     if ($Tool -eq 'capmap' -and $BaselineManifest) {
         $baseline = $Command.Replace($import, "Import-Module '$BaselineManifest'; ")
-        $pipelines.Add([pscustomobject]@{ Name = $Name; Tool = 'baseline'; Command = $baseline; Output = $Output })
+        $pipelines.Add([pscustomobject]@{ Name = $Name; Tool = 'baseline'; Command = $baseline; Output = $Output; Rounds = $rounds })
     }
-    $pipelines.Add([pscustomobject]@{ Name = $Name; Tool = $Tool; Command = $Command; Output = $Output })
+    $pipelines.Add([pscustomobject]@{ Name = $Name; Tool = $Tool; Command = $Command; Output = $Output; Rounds = $rounds })
 }
-Add-Pipeline 'empty' 'pwsh' '$null' $null
+Add-Pipeline 'empty' 'pwsh' '$null' $null -Key
 foreach ($n in $RowCounts) {
     $csv = Get-RowsCsv $n
-    Add-Pipeline "rows-$n" 'capmap' "${import}Import-Csv '$csv' | Export-CapnpMessage '$WorkDir/out-rows-$n.bin'" "$WorkDir/out-rows-$n.bin"
-    Add-Pipeline "rows-$n" 'csv' "Import-Csv '$csv' | Export-Csv '$WorkDir/out-rows-$n.csv'" "$WorkDir/out-rows-$n.csv"
+    Add-Pipeline "rows-$n" 'capmap' "${import}Import-Csv '$csv' | Export-CapnpMessage '$WorkDir/out-rows-$n.bin'" "$WorkDir/out-rows-$n.bin" -Key:($n -eq 10000)
+    Add-Pipeline "rows-$n" 'csv' "Import-Csv '$csv' | Export-Csv '$WorkDir/out-rows-$n.csv'" "$WorkDir/out-rows-$n.csv" -Key:($n -eq 10000)
 }
 $oneRecord = "[pscustomobject]@{ host = 'web-1'; bytes = 1234 }"
-Add-Pipeline 'one-record' 'capmap' "${import}$oneRecord | Export-CapnpMessage '$WorkDir/out-one.bin'" "$WorkDir/out-one.bin"
+Add-Pipeline 'one-record' 'capmap' "${import}$oneRecord | Export-CapnpMessage '$WorkDir/out-one.bin'" "$WorkDir/out-one.bin" -Key
 Add-Pipeline 'one-record' 'csv' "$oneRecord | Export-Csv '$WorkDir/out-one.csv'" "$WorkDir/out-one.csv"
 Add-Pipeline 'process' 'capmap' "${import}Get-Process | Export-CapnpMessage '$WorkDir/out-process.bin' -WarningAction SilentlyContinue" "$WorkDir/out-process.bin"
 Add-Pipeline 'process' 'csv' "Get-Process | Export-Csv '$WorkDir/out-process.csv'" "$WorkDir/out-process.csv"
 $tree = Get-FileTree $FileCount
-Add-Pipeline 'fileinfo' 'capmap' "${import}Get-ChildItem -LiteralPath '$tree' -Recurse -File | Export-CapnpMessage '$WorkDir/out-fileinfo.bin' -WarningAction SilentlyContinue" "$WorkDir/out-fileinfo.bin"
-Add-Pipeline 'fileinfo' 'csv' "Get-ChildItem -LiteralPath '$tree' -Recurse -File | Export-Csv '$WorkDir/out-fileinfo.csv'" "$WorkDir/out-fileinfo.csv"
+Add-Pipeline 'fileinfo' 'capmap' "${import}Get-ChildItem -LiteralPath '$tree' -Recurse -File | Export-CapnpMessage '$WorkDir/out-fileinfo.bin' -WarningAction SilentlyContinue" "$WorkDir/out-fileinfo.bin" -Key
+Add-Pipeline 'fileinfo' 'csv' "Get-ChildItem -LiteralPath '$tree' -Recurse -File | Export-Csv '$WorkDir/out-fileinfo.csv'" "$WorkDir/out-fileinfo.csv" -Key
 
 # The filter reads files that the exports above make; they are made here once, before the rounds.
 $filterRows = 10000
@@ -119,8 +125,8 @@ if ($LASTEXITCODE -ne 0 -or -not (Test-Path -LiteralPath $filterCapnp)) { throw 
 # Both consumers count the matches, so a filter that matched nothing would show as a wrong count, not a fast run.
 $expectedMatches = [Math]::Ceiling(($filterRows - 1) / 4)
 $filter = "Where-Object kind -eq 'beta' | Measure-Object | ForEach-Object { if (`$_.Count -ne $expectedMatches) { throw ""matched `$(`$_.Count)"" } }"
-Add-Pipeline 'filter' 'capmap' "${import}Import-CapnpMessage '$filterCapnp' | $filter" $null
-Add-Pipeline 'filter' 'csv' "Import-Csv '$filterCsv' | $filter" $null
+Add-Pipeline 'filter' 'capmap' "${import}Import-CapnpMessage '$filterCapnp' | $filter" $null -Key
+Add-Pipeline 'filter' 'csv' "Import-Csv '$filterCsv' | $filter" $null -Key
 
 # ---- measuring -------------------------------------------------------------------------------------------------------
 # One fresh process under GNU time: its user + system CPU seconds and peak RSS (KiB), and the output's size.
@@ -147,8 +153,9 @@ function Get-Median([double[]] $Values) {
 $samples = @{}
 foreach ($p in $pipelines) { $samples["$($p.Tool)/$($p.Name)"] = [Collections.Generic.List[object]]::new() }
 for ($r = 1; $r -le $Repeats; $r++) {
-    Write-Host "everyday: round $r/$Repeats ($($pipelines.Count) processes)"
-    foreach ($p in $pipelines) { $samples["$($p.Tool)/$($p.Name)"].Add((Invoke-Measured $p)) }
+    $due = @($pipelines | Where-Object Rounds -ge $r)
+    Write-Host "everyday: round $r/$Repeats ($($due.Count) processes)"
+    foreach ($p in $due) { $samples["$($p.Tool)/$($p.Name)"].Add((Invoke-Measured $p)) }
 }
 
 $empty = Get-Median ($samples['pwsh/empty'] | ForEach-Object Cpu)
@@ -161,6 +168,7 @@ foreach ($p in $pipelines) {
         own_cpu_s    = [Math]::Round($cpu - $empty, 3)
         peak_rss_mib = [Math]::Round((Get-Median ($set | ForEach-Object RssKb)) / 1024, 1)
         bytes        = $set[-1].Bytes
+        runs         = $set.Count
     }
 }
 
@@ -186,6 +194,8 @@ $canonicalRows = Get-CanonicalComparison "$WorkDir/out-rows-10000.bin"
 $canonicalFiles = Get-CanonicalComparison "$WorkDir/out-fileinfo.bin"
 
 function Own([string] $Key) { $results[$Key].own_cpu_s }
+# The runs a key's medians are of: the fewest of the pipelines it is computed from.
+function Runs([string[]] $Keys) { [int]($Keys | ForEach-Object { $results[$_].runs } | Measure-Object -Minimum).Minimum }
 function Rss([string] $Key) { $results[$Key].peak_rss_mib }
 $summary = [ordered]@{
     everyday_export_10k_cost_ratio      = [Math]::Round((Own 'capmap/rows-10000') / (Own 'csv/rows-10000'), 3)
@@ -200,6 +210,15 @@ $summary = [ordered]@{
         process_count = @(Get-Process).Count
         pipelines = $results
         canonical_rows_10000 = $canonicalRows; canonical_fileinfo = $canonicalFiles
+        key_runs = [ordered]@{
+            everyday_export_10k_cost_ratio      = Runs 'pwsh/empty', 'capmap/rows-10000', 'csv/rows-10000'
+            everyday_export_fileinfo_cost_ratio = Runs 'pwsh/empty', 'capmap/fileinfo', 'csv/fileinfo'
+            everyday_import_10k_speedup         = Runs 'pwsh/empty', 'capmap/filter', 'csv/filter'
+            everyday_peak_rss_ratio             = Runs 'capmap/rows-10000', 'csv/rows-10000', 'capmap/fileinfo', 'csv/fileinfo'
+            everyday_one_record_bytes           = 1 # deterministic: the size of the file
+            everyday_one_record_cost_s          = Runs 'pwsh/empty', 'capmap/one-record'
+            everyday_bytes_vs_canonical_ratio   = 1 # deterministic
+        }
     }
 }
 $summary | ConvertTo-Json -Depth 6 -Compress

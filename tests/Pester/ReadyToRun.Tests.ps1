@@ -54,4 +54,27 @@ Describe 'ReadyToRun' {
         $unexpected = @($compiled | Where-Object { $_ -notmatch '\[FullOpts' -and $_ -notmatch 'CapMap\.[\w.+]+:\w+\[' })
         $unexpected.Count | Should -BeLessThan 10 -Because "CapMap's methods should run precompiled; jitted: $($unexpected | Select-Object -First 10)"
     }
+
+    It 'loads no OpenSSL for an export: the inferred schema''s ids are hashed in managed code' {
+        # SHA256.HashData goes through OpenSSL on Linux, whose first call loads and initialises libssl and libcrypto
+        # (about 45 ms of CPU, docs/benchmarks.md); the export must not pay that for the ids of its schema.
+        if (-not (Get-Command strace -CommandType Application -ErrorAction Ignore)) {
+            throw 'strace is not installed (.ci/run installs it): this test lists the files a child pwsh opens.'
+        }
+        $trace = Join-Path $TestDrive 'opens.txt'
+        $out = Join-Path $TestDrive 'ssl.bin'
+        $script = "Import-Module '$ModuleManifest'; [pscustomobject]@{ host = 'web-1'; bytes = 1234 } | Export-CapnpMessage '$out' -NoFlush"
+        # No telemetry: PowerShell's own sender opens TLS libraries when a process lives long enough.
+        $saved = $env:POWERSHELL_TELEMETRY_OPTOUT
+        try {
+            $env:POWERSHELL_TELEMETRY_OPTOUT = '1'
+            $output = & strace -f -qq -e trace=openat -o $trace $PwshFile @PwshPrefix -NoProfile -NonInteractive -Command $script 2>&1
+        }
+        finally { $env:POWERSHELL_TELEMETRY_OPTOUT = $saved }
+        $LASTEXITCODE | Should -Be 0 -Because ($output -join "`n")
+        $out | Should -Exist
+        $opened = @(Get-Content -LiteralPath $trace | Where-Object { $_ -notmatch 'ENOENT' })
+        @($opened | Where-Object { $_ -match 'CapMap\.Core\.dll' }) | Should -Not -BeNullOrEmpty -Because 'the trace should cover the export'
+        @($opened | Where-Object { $_ -match 'libssl|libcrypto|Cryptography\.Native\.OpenSsl' }) | Should -BeNullOrEmpty
+    }
 }

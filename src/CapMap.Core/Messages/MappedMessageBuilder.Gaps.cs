@@ -43,8 +43,9 @@ public sealed unsafe partial class MappedMessageBuilder
             if (nextStart == end) continue;
 
             // Collapse-range removes whole blocks: the part of the gap between block boundaries.
-            long alignedEnd = NativeRange.AlignUp(end, MappedFileLayout.GapAlignment);
-            long alignedNext = nextStart / MappedFileLayout.GapAlignment * MappedFileLayout.GapAlignment;
+            long block = CollapseBlockBytes();
+            long alignedEnd = NativeRange.AlignUp(end, block);
+            long alignedNext = nextStart / block * block;
             long tailBytes = segments[_arena.SegmentCount - 1].End - nextStart;
             if (tailBytes <= Options.CopyTailLimitBytes && TryMoveTailDown(i, end, nextStart, tailBytes))
             {
@@ -67,6 +68,27 @@ public sealed unsafe partial class MappedMessageBuilder
         }
         return result;
     }
+
+    /// <summary>
+    /// The unit collapse-range removes: the file system's block size (4 KiB on ext4 and XFS as made by default), so
+    /// what stays of a collapsed gap as padding is under two blocks. The arena aligns its lanes to
+    /// <see cref="MappedFileLayout.GapAlignment"/> (64 KiB, the largest block size either file system takes), but a
+    /// sparse lane's segment is declared from its lowest child, anywhere in a block, and aligning the collapse to
+    /// 64 KiB too left up to 128 KiB of zeros in a file (54 KB of 9.8 MB for 5,000 FileInfo records). A block size
+    /// that cannot be read, or is not a power of two between the page size and 64 KiB, falls back to 64 KiB.
+    /// </summary>
+    private long CollapseBlockBytes()
+    {
+        if (_collapseBlockBytes == 0)
+        {
+            long block = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(Path)) is { } dir ? FileSystemFacts.BlockSize(dir) : 0;
+            bool usable = block >= Environment.SystemPageSize && block <= MappedFileLayout.GapAlignment && (block & (block - 1)) == 0;
+            _collapseBlockBytes = usable ? block : MappedFileLayout.GapAlignment;
+        }
+        return _collapseBlockBytes;
+    }
+
+    private long _collapseBlockBytes;
 
     /// <summary>
     /// Closes the gap after segment <paramref name="segmentBefore"/> by copying everything above it down to

@@ -37,6 +37,12 @@ internal static class FileSystemFacts
         }
     }
 
+    /// <summary>
+    /// The block size (statvfs f_bsize) of the file system holding <paramref name="directory"/>: the unit collapse-range
+    /// removes. 0 when it cannot be queried.
+    /// </summary>
+    public static long BlockSize(string directory) => Syscall.statvfs(directory, out Statvfs sv) == 0 ? (long)sv.f_bsize : 0;
+
     /// <summary>True when this process may write files of any size (RLIMIT_FSIZE is unlimited), so a file's apparent size does not matter.</summary>
     public static bool FileSizeIsUnlimited() =>
         NativeMethods.getrlimit(RlimitFsize, out var limit) == 0 && limit.Current == ulong.MaxValue;

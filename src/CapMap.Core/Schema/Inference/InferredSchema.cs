@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text;
 
 namespace CapMap.Schema.Inference;
@@ -173,7 +172,7 @@ public sealed class InferredSchema
     private static ulong Hash(string text)
     {
         Span<byte> digest = stackalloc byte[32];
-        SHA256.HashData(Encoding.UTF8.GetBytes(text), digest);
+        ManagedSha256.HashData(Encoding.UTF8.GetBytes(text), digest); // SHA-256 without loading OpenSSL (see ManagedSha256)
         return BitConverter.ToUInt64(digest) | (1UL << 63);
     }
 }
