@@ -7,7 +7,8 @@
 # nesting is cut at -Depth, the object is expected as its text AND a warning must name the property, because the
 # promise is "every value comes back as it went in, or the user is told". Then every message of the file must be read
 # by `capnp convert binary:json` and by capnp-es, each by that message's own `Get-CapnpSchema -AsText`, with the same
-# values CapMap reads (Assert-StockReadersAgree). A failure says which value differed and where (`[3].tags.x`).
+# values CapMap reads (Assert-StockReadersAgree): each case registers its file, and the last case of a test file
+# reads them all (Assert-StockReaderChecks). A failure says which value differed and where (`[3].tags.x`).
 
 # The values the type table keeps as themselves (docs/object-conversion.md, "The type table"), besides primitives and
 # enums. Kept here, not asked of CapMap, so that the oracle does not come from the code it judges.
@@ -23,7 +24,7 @@ function Test-RoundTripPlainValue([object] $Value) {
 # "[Int32] 42" or "[String] 'a…'": short enough for a failure message, exact about the type.
 function Format-RoundTripValue([object] $Value) {
     if ($null -eq $Value) { return '$null' }
-    $base = if ($Value -is [psobject]) { $Value.PSObject.BaseObject } else { $Value }
+    $base = $Value.PSObject.BaseObject
     $text = if ($base -is [byte[]]) { [Convert]::ToBase64String($base) } else { $Value.PSObject.ToString() }
     if ($text.Length -gt 60) { $text = $text.Substring(0, 57) + '...' }
     "[$($base.GetType().Name)] '$text'"
@@ -76,8 +77,11 @@ function Compare-RoundTripValue {
     param($Expected, $Actual, [string] $Path, [int] $Level, [int] $Depth, [string] $PropertyPath,
         [Collections.Generic.List[string]] $Differences, [Collections.Generic.List[pscustomobject]] $Cuts)
 
-    $e = if ($Expected -is [psobject]) { $Expected.PSObject.BaseObject } else { $Expected }
-    $a = if ($Actual -is [psobject]) { $Actual.PSObject.BaseObject } else { $Actual }
+    # Plain assignments: `$e = if (...) { $x }` would unroll a one-element collection into its element.
+    $e = $Expected
+    if ($null -ne $e) { $e = $e.PSObject.BaseObject }
+    $a = $Actual
+    if ($null -ne $a) { $a = $a.PSObject.BaseObject }
     $at = if ($Path) { $Path } else { '(the value)' }
     if ($null -eq $e) {
         if ($null -ne $a) { $Differences.Add("${at}: expected `$null, got $(Format-RoundTripValue $Actual)") }
@@ -138,7 +142,9 @@ function Compare-RoundTripValue {
             return
         }
         $type = Get-RoundTripListType $e
-        if ($a.GetType() -ne $type) { $Differences.Add("${at}: expected a $($type.Name) (from a $($e.GetType().Name)), got a $($a.GetType().Name)") }
+        # Objects below -Depth are cut to their text, so such a list may come back as a list of strings.
+        $elementsCut = $Level -gt $Depth -and $type -eq [object[]]
+        if (-not $elementsCut -and $a.GetType() -ne $type) { $Differences.Add("${at}: expected a $($type.Name) (from a $($e.GetType().Name)), got a $($a.GetType().Name)") }
         $expectedItems = @($e)
         $actualItems = @($a)
         if ($expectedItems.Count -ne $actualItems.Count) {
@@ -199,11 +205,31 @@ function Assert-RoundTripValues {
     }
 }
 
-# Every message of the file, read by capnp convert and capnp-es by its own schema text, gives the values CapMap
-# reads by that message's carried schema. Each message is cut out of the stream into a file of its own, because
-# `capnp convert` reads a whole stream with one schema. With -RecordCountsOnly both readers must only read each
-# message and find its records (for text CapMap keeps beyond UTF-8, which they cannot give back alike).
-function Assert-EveryMessageReadsInStockReaders([Parameter(Mandatory)] [string] $File, [switch] $RecordCountsOnly) {
+# The messages the round trips wrote, for the stock readers: Register-StockReaderCheck adds a file's messages, and
+# Assert-StockReaderChecks (the last case of a file) reads them all, capnp-es in one run of Node for all of them,
+# because a run per message costs seconds of Node and TypeScript each.
+$script:StockReaderChecks = [Collections.Generic.List[pscustomobject]]::new()
+
+# The round trips' files outlive their Describe block (Pester empties TestDrive after each), so that the last case
+# can read them: a folder of their own, which Remove-RoundTripFiles (AfterAll) deletes.
+$script:RoundTripRoot = Join-Path ([IO.Path]::GetTempPath()) "capmap-roundtrip-$([guid]::NewGuid().ToString('n'))"
+
+# A new folder for one case's files.
+function New-RoundTripDirectory([string] $Name = "roundtrip-$([guid]::NewGuid().ToString('n').Substring(0, 8))") {
+    New-Item -ItemType Directory -Path (Join-Path $RoundTripRoot $Name) -Force
+}
+
+function Remove-RoundTripFiles {
+    if (Test-Path -LiteralPath $RoundTripRoot) { Remove-Item -LiteralPath $RoundTripRoot -Recurse -Force }
+}
+
+# Prepares every message of the file for the stock readers: its bytes alone (capnp convert reads a whole stream with
+# one schema), its own schema text (Get-CapnpSchema -MessageIndex -AsText) and that text compiled for capnp-es.
+# -RecordCountsOnly: the readers must only read each message and find its records (for text CapMap keeps beyond
+# UTF-8, which they cannot give back alike).
+function Register-StockReaderCheck([Parameter(Mandatory)] [string] $File, [switch] $RecordCountsOnly) {
+    # The case's name, for the failure message of the check that runs later.
+    $case = if ($____Pester.CurrentTest) { $____Pester.CurrentTest.ExpandedName } else { $File }
     $messages = @(Get-CapnpMessageInfo -LiteralPath $File -ErrorAction Stop)
     $messages.Count | Should -BeGreaterThan 0 -Because "'$File' holds messages"
     $bytes = [IO.File]::ReadAllBytes($File)
@@ -215,32 +241,59 @@ function Assert-EveryMessageReadsInStockReaders([Parameter(Mandatory)] [string] 
         $schema = Get-CapnpSchema -LiteralPath $File -MessageIndex $message.Index -ErrorAction Stop
         $schemaFile = [IO.Path]::ChangeExtension($one, '.capnp')
         Get-CapnpSchema -LiteralPath $File -MessageIndex $message.Index -AsText -ErrorAction Stop | Set-Content -LiteralPath $schemaFile
-        $list = $schema.GetStruct($schema.RootType).Fields[0].Name
-        try {
-            if (-not $RecordCountsOnly) {
-                Assert-StockReadersAgree -File $one -SchemaFile $schemaFile -Type $schema.RootType -List $list
-                continue
-            }
-            $capnp = (& bash -c 'capnp convert binary:json "$0" "$1" < "$2"' $schemaFile $schema.RootType $one) -join "`n"
-            if ($LASTEXITCODE -ne 0) { throw "capnp convert failed (exit code $LASTEXITCODE)." }
-            @(($capnp | ConvertFrom-Json).$list).Count | Should -Be $message.RecordCount -Because 'capnp reads every record'
-            $es = @(Read-WithCapnpEs -File $one -SchemaFile $schemaFile -Type $schema.RootType)
-            @(($es[0] | ConvertFrom-Json).$list).Count | Should -Be $message.RecordCount -Because 'capnp-es reads every record'
-        } catch {
-            throw "Message $($message.Index) of '$File' (at byte $($message.Offset)): $($_.Exception.Message)"
-        }
+        $request = [IO.Path]::ChangeExtension($one, '.request.bin')
+        & bash -c 'cd "$(dirname "$0")" && capnp compile -o- "$(basename "$0")" > "$1"' $schemaFile $request
+        if ($LASTEXITCODE -ne 0) { throw "capnp compile failed on the schema text of message $($message.Index) of '$File' (exit code $LASTEXITCODE)." }
+        $StockReaderChecks.Add([pscustomobject]@{
+            Case = $case; File = $File; Index = $message.Index; MessageFile = $one; SchemaFile = $schemaFile
+            Request = $request; OutDir = [IO.Path]::ChangeExtension($one, '.capnp-es'); Module = [IO.Path]::GetFileNameWithoutExtension($schemaFile) + '.js'
+            RootType = $schema.RootType; List = $schema.GetStruct($schema.RootType).Fields[0].Name
+            RecordCount = $message.RecordCount; RecordCountsOnly = [bool] $RecordCountsOnly
+        })
     }
 }
 
+# Every registered message, read by capnp convert and capnp-es by its own schema text, gives the values CapMap reads
+# by that message's carried schema (Assert-StockReadersAgree); fails with every message that does not, by case.
+function Assert-StockReaderChecks {
+    $StockReaderChecks.Count | Should -BeGreaterThan 0 -Because 'the round trips registered their files'
+    $jobs = Join-Path (New-RoundTripDirectory 'capnp-es') 'jobs.json'
+    ConvertTo-Json -InputObject @($StockReaderChecks | Select-Object @{ n = 'request'; e = 'Request' }, @{ n = 'outDir'; e = 'OutDir' },
+        @{ n = 'module'; e = 'Module' }, @{ n = 'rootType'; e = 'RootType' }, @{ n = 'message'; e = 'MessageFile' }) | Set-Content -LiteralPath $jobs
+    $lines = @(Invoke-CapnpEs 'read-carried.mjs' @($jobs))
+    $lines.Count | Should -Be $StockReaderChecks.Count -Because 'capnp-es answers every message'
+    $failures = [Collections.Generic.List[string]]::new()
+    for ($i = 0; $i -lt $StockReaderChecks.Count; $i++) {
+        $check = $StockReaderChecks[$i]
+        $es = [Text.Json.Nodes.JsonNode]::Parse($lines[$i])
+        try {
+            if ($es['error']) { throw "capnp-es cannot read it: $($es['error'].GetValue[string]())" }
+            $esRoot = $es['roots'][0].ToJsonString()
+            if (-not $check.RecordCountsOnly) {
+                Assert-StockReadersAgree -File $check.File -MessageIndex $check.Index -MessageFile $check.MessageFile -SchemaFile $check.SchemaFile `
+                    -Type $check.RootType -List $check.List -CapnpEsJson $esRoot
+                continue
+            }
+            $capnp = (& bash -c 'capnp convert binary:json "$0" "$1" < "$2"' $check.SchemaFile $check.RootType $check.MessageFile) -join "`n"
+            if ($LASTEXITCODE -ne 0) { throw "capnp convert failed (exit code $LASTEXITCODE)." }
+            @(($capnp | ConvertFrom-Json).($check.List)).Count | Should -Be $check.RecordCount -Because 'capnp reads every record'
+            @(($esRoot | ConvertFrom-Json).($check.List)).Count | Should -Be $check.RecordCount -Because 'capnp-es reads every record'
+        } catch {
+            $failures.Add("$($check.Case): message $($check.Index) of '$($check.File)': $($_.Exception.Message)")
+        }
+    }
+    if ($failures.Count -gt 0) { throw "$($failures.Count) of $($StockReaderChecks.Count) messages do not read alike:`n" + ($failures -join "`n") }
+}
+
 # Imports the file with no schema and asserts that it gives back $Expected (Assert-RoundTripValues), and that every
-# message reads alike in the stock readers. For cases that write the file their own way (a stopped pipeline, an open
+# message is registered for the stock readers (Assert-StockReaderChecks). For cases that write the file their own way (a stopped pipeline, an open
 # message); returns what came back.
 function Assert-CapnpFileRoundTrip {
     param([Parameter(Mandatory)] [string] $File, [Parameter(Mandatory)] [AllowEmptyCollection()] [object[]] $Expected,
         [int] $Depth = 1, [object[]] $Warnings = @())
     $back = @(Import-CapnpMessage -LiteralPath $File -ErrorAction Stop)
+    Register-StockReaderCheck -File $File
     Assert-RoundTripValues -Expected $Expected -Actual $back -Depth $Depth -Warnings $Warnings
-    Assert-EveryMessageReadsInStockReaders -File $File
     , $back
 }
 
@@ -251,12 +304,9 @@ function Assert-CapnpRoundTrip {
     param(
         [Parameter(Mandatory)] [object[]] $InputObject,
         [object[]] $Append,
-        [hashtable] $ExportParameters = @{},
-        [string] $Name = "roundtrip-$([guid]::NewGuid().ToString('n').Substring(0, 8))"
+        [hashtable] $ExportParameters = @{}
     )
-    $dir = Join-Path $TestDrive $Name
-    $null = New-Item -ItemType Directory -Path $dir -Force
-    $file = Join-Path $dir "$Name.bin"
+    $file = Join-Path (New-RoundTripDirectory) 'roundtrip.bin'
     $warnings = [Collections.Generic.List[object]]::new()
     $InputObject | Export-CapnpMessage -LiteralPath $file @ExportParameters -WarningVariable +warnings -WarningAction SilentlyContinue -ErrorAction Stop
     $expected = $InputObject
