@@ -7,16 +7,9 @@
 # Test-CapMapPlatform's names, -InputObject $null) are in SmallThings.Tests.ps1. The cases that wait for features
 # being built are in RoundTripPending.Tests.ps1, which the Test task does not run yet.
 
-BeforeAll {
-    . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
-    . (Join-Path $PSScriptRoot 'StockReaders.ps1')
-    . (Join-Path $PSScriptRoot 'RoundTripAssertions.ps1')
-}
+BeforeAll { . (Join-Path $PSScriptRoot 'RoundTripAssertions.ps1') }
 
-AfterAll {
-    Remove-RoundTripFiles
-    Remove-Module -Name CapMap -Force -ErrorAction SilentlyContinue
-}
+AfterAll { Clear-RoundTripSession }
 
 Describe 'The round-trip check' {
     It 'names the value that came back different, and where' {

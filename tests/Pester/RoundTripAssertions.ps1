@@ -1,14 +1,19 @@
-# Issue 21's round trips with no schema, as one assertion: dot-source after TestHelpers.ps1 and StockReaders.ps1.
+# Issue 21's round trips with no schema, as one assertion: dot-source in BeforeAll (it dot-sources TestHelpers.ps1,
+# which imports the module, and StockReaders.ps1), and call Clear-RoundTripSession in AfterAll.
 #
 # Assert-CapnpRoundTrip exports a collection with no -Schema, imports it, and compares what came back with what went
 # in, value by value, as faithfully as Import-Clixml would give it back: the .NET type of every plain value, the
 # Deserialized.<type> name of every object of a .NET type, property names in order, nested objects, lists (and their
-# .NET type where the type table keeps it), dictionaries (their type, keys in order, values) and nulls. Where the
-# nesting is cut at -Depth, the object is expected as its text AND a warning must name the property, because the
-# promise is "every value comes back as it went in, or the user is told". Then every message of the file must be read
-# by `capnp convert binary:json` and by capnp-es, each by that message's own `Get-CapnpSchema -AsText`, with the same
-# values CapMap reads (Assert-StockReadersAgree): each case registers its file, and the last case of a test file
-# reads them all (Assert-StockReaderChecks). A failure says which value differed and where (`[3].tags.x`).
+# .NET type where the type table keeps it), dictionaries (their type, their keys, in order for an OrderedDictionary,
+# and values) and nulls. Where the nesting is cut at -Depth, the object is expected as its text AND a warning must
+# name the property, because the promise is "every value comes back as it went in, or the user is told". Then every
+# message of the file must be read by `capnp convert binary:json` and by capnp-es, each by that message's own
+# `Get-CapnpSchema -AsText`, with the same values CapMap reads (Assert-StockReadersAgree): each case registers its
+# file, and the last case of a test file reads them all (Assert-StockReaderChecks). A failure says which value
+# differed and where (`[3].tags.x`).
+
+. (Join-Path $PSScriptRoot 'TestHelpers.ps1')
+. (Join-Path $PSScriptRoot 'StockReaders.ps1')
 
 # The values the type table keeps as themselves (docs/object-conversion.md, "The type table"), besides primitives and
 # enums. Kept here, not asked of CapMap, so that the oracle does not come from the code it judges.
@@ -211,7 +216,7 @@ function Assert-RoundTripValues {
 $script:StockReaderChecks = [Collections.Generic.List[pscustomobject]]::new()
 
 # The round trips' files outlive their Describe block (Pester empties TestDrive after each), so that the last case
-# can read them: a folder of their own, which Remove-RoundTripFiles (AfterAll) deletes.
+# can read them: a folder of their own, which Clear-RoundTripSession (AfterAll) deletes.
 $script:RoundTripRoot = Join-Path ([IO.Path]::GetTempPath()) "capmap-roundtrip-$([guid]::NewGuid().ToString('n'))"
 
 # A new folder for one case's files.
@@ -219,8 +224,10 @@ function New-RoundTripDirectory([string] $Name = "roundtrip-$([guid]::NewGuid().
     New-Item -ItemType Directory -Path (Join-Path $RoundTripRoot $Name) -Force
 }
 
-function Remove-RoundTripFiles {
+# The end of a file of round trips: its files go, and the module with them, as every test file removes it.
+function Clear-RoundTripSession {
     if (Test-Path -LiteralPath $RoundTripRoot) { Remove-Item -LiteralPath $RoundTripRoot -Recurse -Force }
+    Remove-Module -Name CapMap -Force -ErrorAction SilentlyContinue
 }
 
 # Prepares every message of the file for the stock readers: its bytes alone (capnp convert reads a whole stream with

@@ -5,16 +5,9 @@
 # case that passes into RoundTrip.Tests.ps1 (same harness, same names), and delete this file when it is empty.
 #   $env:CAPMAP_MODULE_MANIFEST = './out/CapMap/CapMap.psd1'; Invoke-Pester ./tests/Pester/RoundTripPending.Tests.ps1
 
-BeforeAll {
-    . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
-    . (Join-Path $PSScriptRoot 'StockReaders.ps1')
-    . (Join-Path $PSScriptRoot 'RoundTripAssertions.ps1')
-}
+BeforeAll { . (Join-Path $PSScriptRoot 'RoundTripAssertions.ps1') }
 
-AfterAll {
-    Remove-RoundTripFiles
-    Remove-Module -Name CapMap -Force -ErrorAction SilentlyContinue
-}
+AfterAll { Clear-RoundTripSession }
 
 Describe 'Issue 21''s repros, with no schema' {
     # Waits for H-next (issue 21, Deliver 1: a new shape goes on in a next message).
