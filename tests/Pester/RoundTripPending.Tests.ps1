@@ -30,6 +30,15 @@ Describe 'Issue 21''s repros, with no schema' {
         Assert-CapnpFileRoundTrip -File $file -Expected (@($first) + @($second)) -Warnings $warnings
     }
 
+    # Waits for H-next (Deliver 1: a value that does not fit the file's schema goes on in a next message; before, the
+    # append was rejected and still appended an empty message).
+    It '1. an -Append whose values do not fit the file''s schema comes back, with no empty message' {
+        $first = 1..3 | ForEach-Object { [pscustomobject]@{ id = $_; name = "n$_" } }
+        $second = 4..5 | ForEach-Object { [pscustomobject]@{ id = "text $_"; name = "n$_" } }
+        $result = Assert-CapnpRoundTrip -InputObject $first -Append $second
+        @(Get-CapnpMessageInfo -LiteralPath $result.File | Where-Object RecordCount -EQ 0).Count | Should -Be 0
+    }
+
     # Waits for H-union (Deliver 3: a map's values of several kinds).
     It '2. dictionaries keep exactly their own keys, and each value its type' {
         Assert-CapnpRoundTrip -InputObject ([pscustomobject]@{ name = 'a'; tags = @{ x = 1 } }), ([pscustomobject]@{ name = 'b'; tags = @{ y = 'two' } })
