@@ -33,12 +33,13 @@ Describe 'The round-trip check' {
 }
 
 Describe 'Issue 21''s repros, with no schema' {
-    It '1. a refused -Append (a -Schema that does not fit the file) leaves the file byte for byte as it was' {
+    It '1. a refused -Append (a -Schema that does not fit the file) leaves the file byte for byte as it was, from Export and New' {
         $file = Join-Path $TestDrive 'refused.bin'
         1..3 | ForEach-Object { [pscustomobject]@{ id = $_; name = "n$_" } } | Export-CapnpMessage -LiteralPath $file
         $before = Get-Bytes $file
         { New-TestRecord 1 | Export-CapnpMessage -LiteralPath $file -Append -Schema $Schema -RootType Batch -ErrorAction Stop } |
             Should -Throw -ErrorId 'SchemaMismatch,*'
+        { New-CapnpMappedMessage -Path $file -Append -Schema $Schema -RootType Batch -ErrorAction Stop } | Should -Throw -ErrorId 'SchemaMismatch,*'
         # SequenceEqual: Should -Be would compare the thousands of bytes one pipeline item at a time (seconds).
         [Linq.Enumerable]::SequenceEqual([byte[]] (Get-Bytes $file), [byte[]] $before) | Should -BeTrue -Because 'a refused append writes nothing'
     }
