@@ -30,6 +30,13 @@ Describe 'The round-trip check' {
         { Assert-RoundTripValues -Expected @([long] 1) -Actual @([int] 1) -Depth 1 } | Should -Throw '*expected `[Int64`]*'
         { Assert-RoundTripValues -Expected @([datetime]::new(1, [DateTimeKind]::Utc)) -Actual @([datetime]::new(1, [DateTimeKind]::Local)) -Depth 1 } | Should -Throw '*expected `[DateTime`]*'
     }
+
+    It 'fails when capnp-es read a message otherwise than capnp (its root given as read-carried.mjs gives it)' {
+        $file = Join-Path (New-RoundTripDirectory 'disagree') 'disagree.bin'
+        [pscustomobject]@{ n = 1 } | Export-CapnpMessage -LiteralPath $file
+        $schemaFile = Save-CarriedSchemaText $file
+        { Assert-StockReadersAgree -File $file -SchemaFile $schemaFile -CapnpEsJson '{"records":[{"n":2}]}' } | Should -Throw '*capnp-es and capnp read record 0 alike*'
+    }
 }
 
 Describe 'Issue 21''s repros, with no schema' {
