@@ -184,24 +184,28 @@ function Read-WithCapnpEs([string] $File, [string] $SchemaFile, [string] $Type) 
 
 # Asserts capnp, capnp-es and CapMap read every record of the file's first message alike by the schema text the
 # file carries: the same records, every field the same value. $List names the root's list (the records).
+# For another message of a stream: $MessageIndex, and $MessageFile holding that message's bytes alone for capnp and
+# capnp-es (capnp convert reads a whole stream with one schema); $CapnpEsJson is capnp-es's root for it when it was
+# read already (read-carried.mjs reads many messages in one run of Node).
 function Assert-StockReadersAgree {
-    param([Parameter(Mandatory)] [string] $File, [string] $SchemaFile, [string] $Type = 'Batch', [string] $List = 'records')
+    param([Parameter(Mandatory)] [string] $File, [string] $SchemaFile, [string] $Type = 'Batch', [string] $List = 'records',
+        [int] $MessageIndex = 0, [string] $MessageFile = $File, [string] $CapnpEsJson)
     if (-not $SchemaFile) { $SchemaFile = Save-CarriedSchemaText $File }
-    $capnpJson = (& bash -c 'capnp convert binary:json --short "$0" "$1" < "$2"' $SchemaFile $Type $File) -join "`n"
-    if ($LASTEXITCODE -ne 0) { throw "capnp convert failed on '$File' (exit code $LASTEXITCODE)." }
+    $capnpJson = (& bash -c 'capnp convert binary:json --short "$0" "$1" < "$2"' $SchemaFile $Type $MessageFile) -join "`n"
+    if ($LASTEXITCODE -ne 0) { throw "capnp convert failed on '$MessageFile' (exit code $LASTEXITCODE)." }
     $capnpRoot = [Text.Json.Nodes.JsonNode]::Parse($capnpJson)
     $capnpList = if ($capnpRoot[$List]) { $capnpRoot[$List].ToJsonString() } else { '[]' }
 
-    $esLines = @(Read-WithCapnpEs -File $File -SchemaFile $SchemaFile -Type $Type)
-    $esRoot = [Text.Json.Nodes.JsonNode]::Parse($esLines[0])
+    if (-not $CapnpEsJson) { $CapnpEsJson = @(Read-WithCapnpEs -File $MessageFile -SchemaFile $SchemaFile -Type $Type)[0] }
+    $esRoot = [Text.Json.Nodes.JsonNode]::Parse($CapnpEsJson)
     $esList = if ($esRoot[$List]) { $esRoot[$List].ToJsonString() } else { '[]' }
 
     # CapMap reads by the schema bytes the file carries, loaded as a plain (precompiled) schema: the stored values
     # by the layout they were written with, which the text must reproduce for capnp and capnp-es.
-    $carriedRequest = [IO.Path]::ChangeExtension($File, '.carried-request.bin')
-    [IO.File]::WriteAllBytes($carriedRequest, [CapMap.Messages.EmbeddedSchema]::Read($File, 0).CodeGeneratorRequest)
+    $carriedRequest = [IO.Path]::ChangeExtension($MessageFile, '.carried-request.bin')
+    [IO.File]::WriteAllBytes($carriedRequest, [CapMap.Messages.EmbeddedSchema]::Read($File, $MessageIndex).CodeGeneratorRequest)
     $carried = Import-CapnpSchema -LiteralPath $carriedRequest
-    $ours = @(Import-CapnpMessage -LiteralPath $File -Schema $carried -RootType $Type -Field $List)
+    $ours = @(Import-CapnpMessage -LiteralPath $File -MessageIndex $MessageIndex -Schema $carried -RootType $Type -Field $List)
 
     $capnp = [CapMapTests.CanonicalJson]::Elements($capnpList, $false)
     $capnpNoEmpty = [CapMapTests.CanonicalJson]::Elements($capnpList, $true)
