@@ -55,6 +55,9 @@ internal sealed class PSObjectAdapter : ObjectAdapter
         foreach (var property in pso.Properties)
             if (!(nested && property is PSScriptProperty))
                 properties.Add(new(property.Name, PSInstanceMembers.Read(property)));
+        if (!nested && pso.BaseObject is not PSCustomObject)
+            foreach (var hidden in PSHiddenCodeProperties.Of(pso))
+                properties.Add(new(hidden.Name, PSInstanceMembers.Read(hidden)));
         return properties.Count == 0 ? null : properties;
     }
 

@@ -77,6 +77,12 @@ internal sealed class PSPropertyPlan
             else if (p is PSCodeProperty { GetterCodeReference: { } method } && CompileCode(method) is { } code) readers.Add(new CodeReader(p.Name, code));
             else readers.Add(new PowerShellReader(p.Name));
         }
+        // A record's hidden code properties that the default views read (FileInfo's NameString ...).
+        if (!nested)
+            foreach (var hidden in PSHiddenCodeProperties.Of(pso))
+                readers.Add(hidden.GetterCodeReference is { } method && CompileCode(method) is { } code
+                    ? new CodeReader(hidden.Name, code)
+                    : new PowerShellReader(hidden.Name));
         return new PSPropertyPlan(ownNames, readers.ToArray());
     }
 
