@@ -46,6 +46,9 @@ internal sealed class PSPropertyPlan
         return made;
     }
 
+    /// <summary>Properties the plan reads.</summary>
+    public int Count => _readers.Length;
+
     public List<KeyValuePair<string, object?>> Read(PSObject pso)
     {
         var own = PSInstanceMembers.Of(pso);

@@ -141,7 +141,7 @@ internal sealed class InferredRecordWriter
 
     /// <summary>True for a value whose text loses its parts: a list, a dictionary, an object with properties (not a value of the type table).</summary>
     private bool HasParts(object value) =>
-        ClrTypeTable.Classify(value) is null && (value is System.Collections.IEnumerable || _describer.Describe(value, nested: true) is not null);
+        ClrTypeTable.Classify(value) is null && (value is IEnumerable || _adapter.HasProperties(value, nested: true));
 
     private static int IndexOf(IReadOnlyList<string> names, string name)
     {
