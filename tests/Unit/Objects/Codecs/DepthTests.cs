@@ -27,6 +27,13 @@ public sealed class DepthTests : IDisposable
         public Node? Next { get; } = next;
     }
 
+    /// <summary>A link of a chain whose property names are long: nested structs are named after their path.</summary>
+    public sealed class LongNamedNode(int level, LongNamedNode? next)
+    {
+        public int LevelOfThisObjectInTheDocument { get; } = level;
+        public LongNamedNode? TheNextLevelOfThisDocumentBelowThisOne { get; } = next;
+    }
+
     /// <summary>An object holding a value at three levels: Outer.Inner.Value, and a list of them.</summary>
     public sealed class Outer(object? inner, object?[]? items = null)
     {
@@ -67,6 +74,29 @@ public sealed class DepthTests : IDisposable
         }
         Assert.Equal("node 100", Property(row, "Name"));
         Assert.Null(Property(row, "Next"));
+    }
+
+    [Fact]
+    public void A_deep_record_whose_struct_names_outgrow_a_type_name_reads_back()
+    {
+        // 60 levels of a 38-character name: the innermost struct's name is over 2,000 characters, and .NET refuses
+        // type names of 1,024 or more (the row types read back lazily, so the values were null, silently).
+        LongNamedNode? node = null;
+        for (int i = 59; i >= 0; i--) node = new LongNamedNode(i, node);
+        string path = Path.Combine(_dir, "long.bin");
+        var pending = new PendingMessage(path, new InferenceOptions { Depth = 100 }, new MappedMessageOptions { ReserveBytes = 1L << 26 }, null, ObjectModel.Default, strict: false);
+        pending.Hold(node);
+        foreach (var r in pending.Start()) pending.Writer!.Write(pending.Writer.Records!, r!, strict: false);
+        using (var writer = pending.Writer!) writer.Complete(flush: false);
+
+        using var reader = ObjectMessageReader.Open(path);
+        object? row = Assert.Single(reader.ReadRows(root => FieldPath.Resolve(root, null, rootIfNoList: true), ObjectModel.Default).ToList());
+        for (int level = 0; level < 60; level++)
+        {
+            Assert.Equal(level, Property(row!, "LevelOfThisObjectInTheDocument"));
+            row = Property(row!, "TheNextLevelOfThisDocumentBelowThisOne");
+        }
+        Assert.Null(row);
     }
 
     [Fact]
