@@ -4,6 +4,7 @@ using CapMap.Objects;
 using CapMap.Objects.Codecs;
 using CapMap.PowerShell.Internal;
 using CapMap.Schema;
+using CapMap.Schema.Inference;
 
 namespace CapMap.PowerShell;
 
@@ -38,6 +39,9 @@ public sealed class CapnpMappedMessage : IDisposable
 
     /// <summary>Properties records had but the schema has not, each handed out once (for one warning each).</summary>
     internal IReadOnlyList<string> TakeUnseenProperties() => Writer?.TakeUnseenProperties() ?? [];
+
+    /// <summary>Paths where values with properties were written as text (nesting cut at -Depth), each handed out once.</summary>
+    internal IReadOnlyList<TextPath> TakeValuesWrittenAsText() => Writer?.Codec.Model.ValuesWrittenAsText?.Take() ?? [];
 
     /// <summary>
     /// A message whose schema Core infers from its first records (New-CapnpMappedMessage and Export-CapnpMessage

@@ -17,6 +17,7 @@ using System.Linq;
 using System.Management.Automation;
 using System.Numerics;
 using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace CapMapTests
@@ -27,16 +28,19 @@ namespace CapMapTests
     // classes read a null Text as "".
     public static class CanonicalJson
     {
+        // Files written with -Depth 100 nest deeper than System.Text.Json's default of 64 levels.
+        public static readonly JsonDocumentOptions Deep = new() { MaxDepth = 1024 };
+
         public static string Of(string json, bool emptyTextAsNull)
         {
             var sb = new StringBuilder();
-            Append(sb, JsonNode.Parse(json), emptyTextAsNull);
+            Append(sb, JsonNode.Parse(json, null, Deep), emptyTextAsNull);
             return sb.ToString();
         }
 
         // Each element of a JSON array, canonical: one string per record.
         public static string[] Elements(string json, bool emptyTextAsNull) =>
-            JsonNode.Parse(json).AsArray().Select(e => { var sb = new StringBuilder(); Append(sb, e, emptyTextAsNull); return sb.ToString(); }).ToArray();
+            JsonNode.Parse(json, null, Deep).AsArray().Select(e => { var sb = new StringBuilder(); Append(sb, e, emptyTextAsNull); return sb.ToString(); }).ToArray();
 
         // The same spelling for the objects Import-CapnpMessage gives (records of stored values), without
         // the cost of ConvertTo-Json on thousands of records.
@@ -193,11 +197,11 @@ function Assert-StockReadersAgree {
     if (-not $SchemaFile) { $SchemaFile = Save-CarriedSchemaText $File }
     $capnpJson = (& bash -c 'capnp convert binary:json --short "$0" "$1" < "$2"' $SchemaFile $Type $MessageFile) -join "`n"
     if ($LASTEXITCODE -ne 0) { throw "capnp convert failed on '$MessageFile' (exit code $LASTEXITCODE)." }
-    $capnpRoot = [Text.Json.Nodes.JsonNode]::Parse($capnpJson)
+    $capnpRoot = [Text.Json.Nodes.JsonNode]::Parse($capnpJson, $null, [CapMapTests.CanonicalJson]::Deep)
     $capnpList = if ($capnpRoot[$List]) { $capnpRoot[$List].ToJsonString() } else { '[]' }
 
     if (-not $CapnpEsJson) { $CapnpEsJson = @(Read-WithCapnpEs -File $MessageFile -SchemaFile $SchemaFile -Type $Type)[0] }
-    $esRoot = [Text.Json.Nodes.JsonNode]::Parse($CapnpEsJson)
+    $esRoot = [Text.Json.Nodes.JsonNode]::Parse($CapnpEsJson, $null, [CapMapTests.CanonicalJson]::Deep)
     $esList = if ($esRoot[$List]) { $esRoot[$List].ToJsonString() } else { '[]' }
 
     # CapMap reads by the schema bytes the file carries, loaded as a plain (precompiled) schema: the stored values

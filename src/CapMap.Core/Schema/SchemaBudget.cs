@@ -11,11 +11,19 @@ namespace CapMap.Schema;
 public sealed record SchemaBudget(int MaxNodes, long MaxAnnotationBytes)
 {
     /// <summary>
-    /// Deepest nesting of any part: List types in a type, collections in a CapMap .NET type description, structs in
-    /// the fields of an inferred schema. Each level is a frame of a recursive walk somewhere, and no schema a person
-    /// writes or CapMap infers comes near it (inference stops at a depth of a few levels).
+    /// Deepest nesting of List types in a type and of collections in a CapMap .NET type description. Each level is a
+    /// frame of a recursive walk somewhere, and no schema a person writes or CapMap infers comes near it (inference
+    /// writes lists nested more than 8 deep as text).
     /// </summary>
     public const int MaxNesting = 64;
+
+    /// <summary>
+    /// Deepest nesting of structs in the fields of an inferred schema: the root, the record, then one struct per
+    /// level of -Depth (an object's struct, or a map's entry struct), and -Depth goes up to 100, as ConvertTo-Json's.
+    /// Each struct is a frame of the recursive walks that read the schema and compile its readers (a few hundred
+    /// bytes of stack each).
+    /// </summary>
+    public const int MaxStructNesting = 128;
 
     /// <summary>
     /// The budget of a schema a message carries. A CapMap file carries its own file's nodes (an inferred schema has

@@ -34,8 +34,10 @@ public sealed unsafe class DetachedMessage
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, Count);
         fixed (ulong* frame = _buffer)
         {
-            // The copy is a tree this process laid out from checked reads: one struct's subtree fits the budget of the whole copy.
-            var options = new ReaderOptions { TraversalLimitInWords = _words * 2 + WireLimits.DefaultTraversalLimitInWords };
+            // The copy is a tree this process laid out from checked reads: one struct's subtree fits the budget of the
+            // whole copy, and nests no deeper than the read it was copied from allowed (which may be deeper than the
+            // default: a file written with -Depth 100).
+            var options = new ReaderOptions { TraversalLimitInWords = _words * 2 + WireLimits.DefaultTraversalLimitInWords, NestingLimit = int.MaxValue };
             using var reader = MessageReader.FromMemory((byte*)frame, _words * 8, options);
             ulong* slot = frame + 1 + _slots[index];
             return read(reader.ReadStruct(0, slot, options.NestingLimit));

@@ -88,6 +88,7 @@ public sealed class AddCapnpStructCommand : CapMapCmdletBase
     private void End(RecordAppender appender)
     {
         WriteErrors(appender, RunOrThrow(() => appender.End(), appender.Message.Path));
+        WarnWrittenAsText(appender.Message);
         RunOrThrow(() => { appender.Message.ThrowIfFailed(); return 0; }, appender.Message.Path);
     }
 

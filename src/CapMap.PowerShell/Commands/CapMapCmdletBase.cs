@@ -1,6 +1,7 @@
 using System.Collections.ObjectModel;
 using System.Diagnostics.CodeAnalysis;
 using System.Management.Automation;
+using CapMap.PowerShell.Internal;
 
 namespace CapMap.PowerShell.Commands;
 
@@ -353,5 +354,15 @@ public abstract class CapMapCmdletBase : PSCmdlet, IDisposable
     {
         foreach (string property in message.TakeUnseenProperties())
             WriteWarning($"Property '{property}' was not in the records the schema was inferred from; its values are not written. Use a larger -SampleSize to keep it.");
+    }
+
+    /// <summary>
+    /// One warning per path where values with properties were written as their text, with the records it took, once
+    /// the writing is done (the wording is documented in docs/object-conversion.md, "Depth").
+    /// </summary>
+    private protected void WarnWrittenAsText(CapnpMappedMessage message)
+    {
+        foreach (var path in message.TakeValuesWrittenAsText())
+            WriteWarning(TextPathWarning.For(path));
     }
 }

@@ -131,6 +131,7 @@ public sealed class ExportCapnpMessageCommand : NewMessageCmdletBase
     {
         if (_message is null || _appender is null) return;
         WriteErrors(RunOrThrow(() => _appender.End(), _message.Path));
+        WarnWrittenAsText(_message); // every record is written now: one warning per path, with its count
         _progress!.StatusDescription = $"Completing {_appender.Written:N0} records";
         WriteProgress(_progress);
         var summary = RunOrThrow(() => _message.Complete(flush: !NoFlush), _message.Path);

@@ -110,7 +110,8 @@ public abstract class NewMessageCmdletBase : SchemaInferenceCmdletBase, IDynamic
     /// ends), then creates the file with; <paramref name="recordsField"/> names the inferred root's list.
     /// </summary>
     private protected CapnpMappedMessage CreateInferredMessage(string path, string? recordsField) =>
-        CapnpMappedMessage.CreateInferred(path, new PendingMessage(path, InferenceOptions(recordsField), MessageOptions(), Property, PowerShellObjects.Model, Strict));
+        CapnpMappedMessage.CreateInferred(path, new PendingMessage(path, InferenceOptions(recordsField), MessageOptions(), Property,
+            PowerShellObjects.Model with { ValuesWrittenAsText = new ValuesWrittenAsText(Depth) }, Strict));
 
     private MappedMessageOptions MessageOptions() => new() { ReserveBytes = Reserve, Growth = Growth, Overwrite = Force, Append = Append };
 }

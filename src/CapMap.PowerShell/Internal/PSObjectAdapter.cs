@@ -55,7 +55,24 @@ internal sealed class PSObjectAdapter : ObjectAdapter
         foreach (var property in pso.Properties)
             if (!(nested && property is PSScriptProperty))
                 properties.Add(new(property.Name, PSInstanceMembers.Read(property)));
+        if (!nested && pso.BaseObject is not PSCustomObject)
+            foreach (var hidden in PSHiddenCodeProperties.Of(pso))
+                properties.Add(new(hidden.Name, PSInstanceMembers.Read(hidden)));
         return properties.Count == 0 ? null : properties;
+    }
+
+    /// <remarks>By the plan made once per type (no property is read), or by the first property PowerShell shows.</remarks>
+    public override bool HasProperties(object value, bool nested = false)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        if (value is IDictionary) return base.HasProperties(value, nested);
+        var pso = value as PSObject ?? PSObject.AsPSObject(value);
+        if (pso.BaseObject is IDictionary) return base.HasProperties(pso.BaseObject, nested);
+        if (pso.BaseObject is not PSCustomObject && PSPropertyPlan.For(pso, nested) is { } plan) return plan.Count > 0;
+        foreach (var property in pso.Properties)
+            if (!(nested && property is PSScriptProperty))
+                return true;
+        return false;
     }
 
     public override bool TryGetValue(object source, string name, out object? value)

@@ -46,6 +46,9 @@ internal sealed class PSPropertyPlan
         return made;
     }
 
+    /// <summary>Properties the plan reads.</summary>
+    public int Count => _readers.Length;
+
     public List<KeyValuePair<string, object?>> Read(PSObject pso)
     {
         var own = PSInstanceMembers.Of(pso);
@@ -77,6 +80,12 @@ internal sealed class PSPropertyPlan
             else if (p is PSCodeProperty { GetterCodeReference: { } method } && CompileCode(method) is { } code) readers.Add(new CodeReader(p.Name, code));
             else readers.Add(new PowerShellReader(p.Name));
         }
+        // A record's hidden code properties that the default views read (FileInfo's NameString ...).
+        if (!nested)
+            foreach (var hidden in PSHiddenCodeProperties.Of(pso))
+                readers.Add(hidden.GetterCodeReference is { } method && CompileCode(method) is { } code
+                    ? new CodeReader(hidden.Name, code)
+                    : new PowerShellReader(hidden.Name));
         return new PSPropertyPlan(ownNames, readers.ToArray());
     }
 

@@ -111,12 +111,12 @@ public sealed class HostileSchemaTests
             return inner;
         }
         // The root holds the record list: the records' chain of structs is one deeper than itself.
-        var fits = new InferredSchema(Chain(SchemaBudget.MaxNesting - 1));
+        var fits = new InferredSchema(Chain(SchemaBudget.MaxStructNesting - 1));
         Assert.NotNull(CarriedSchema.Load(new EmbeddedSchema(fits.ToBytes(), fits.Root.Id)).Inferred);
 
-        var deep = new InferredSchema(Chain(SchemaBudget.MaxNesting));
+        var deep = new InferredSchema(Chain(SchemaBudget.MaxStructNesting));
         var e = Assert.Throws<SchemaBudgetException>(() => CarriedSchema.Load(new EmbeddedSchema(deep.ToBytes(), deep.Root.Id)));
-        Assert.Contains($"deeper than {SchemaBudget.MaxNesting} structs", e.Message);
+        Assert.Contains($"deeper than {SchemaBudget.MaxStructNesting} structs", e.Message);
     }
 
     // ---- item 4: no code loading from data ----

@@ -34,7 +34,7 @@ public sealed class InferredRecordCodec : RecordCodec
         Resolved = resolved;
         Schema = resolved.Inferred!;
         Record = Schema.Record ?? throw new ArgumentException("The schema's root is not a list of records.", nameof(resolved));
-        _writer = new InferredRecordWriter(Record, Schema.PlainValueField, model.Adapter, Unseen);
+        _writer = new InferredRecordWriter(Record, Schema.PlainValueField, model.Adapter, Unseen, model.ValuesWrittenAsText);
         _otherTargets = new ExplicitRecordCodec(Root, model);
         _warnings = new UnseenWarnings(Unseen);
         Records = FieldPath.Resolve(Root, Schema.Root.Fields[0].Identifier)!;

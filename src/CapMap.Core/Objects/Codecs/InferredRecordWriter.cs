@@ -18,6 +18,8 @@ internal sealed class InferredRecordWriter
     private readonly ObjectAdapter _adapter;
     private readonly ShapeObserver _describer;
     private readonly UnseenProperties _unseen;
+    private readonly ValuesWrittenAsText? _asText;
+    private readonly List<(string Path, int Level)> _asTextInRecord = [];
     private readonly InferredStructPlan _record;
     private readonly InferredField? _plainValue;
     private readonly Dictionary<InferredStruct, (object Key, object?[] Slots)> _lastNested = new(ReferenceEqualityComparer.Instance);
@@ -26,13 +28,15 @@ internal sealed class InferredRecordWriter
     /// <param name="plainValue">Its value field when the records are plain values (<see cref="InferredSchema.PlainValueField"/>), else null.</param>
     /// <param name="adapter">Reads objects' properties.</param>
     /// <param name="unseen">Counts properties the schema has not.</param>
-    public InferredRecordWriter(InferredStruct record, InferredField? plainValue, ObjectAdapter adapter, UnseenProperties unseen)
+    /// <param name="asText">Counts values with properties written as text (null: not counted).</param>
+    public InferredRecordWriter(InferredStruct record, InferredField? plainValue, ObjectAdapter adapter, UnseenProperties unseen, ValuesWrittenAsText? asText = null)
     {
+        _asText = asText;
         _plainValue = plainValue;
         _adapter = adapter;
         _describer = new ShapeObserver(adapter, int.MaxValue);
         _unseen = unseen;
-        _record = new InferredStructPlan(record, "");
+        _record = new InferredStructPlan(record, "", 1);
     }
 
     /// <summary>Writes <paramref name="record"/> into <paramref name="target"/>; a value without properties is the record's <c>Value</c>.</summary>
@@ -47,7 +51,10 @@ internal sealed class InferredRecordWriter
         if (described is not null && _plainValue is { } plain)
             throw new InferredValueException($"A {_adapter.GetTypeName(value!) ?? value!.GetType().Name} with properties does not fit records that are plain values ({plain.Clr?.ToString() ?? plain.Type.ToString()}).");
         var properties = described?.Properties ?? [new("Value", value)];
+        _asTextInRecord.Clear();
         WriteStruct(target, _record, EncodeStruct(_record, properties));
+        // Counted once the record is written: a record rejected for another value wrote nothing as text.
+        if (_asTextInRecord.Count > 0) _asText?.AddRecord(_asTextInRecord);
     }
 
     private object?[] EncodeStruct(InferredStructPlan plan, IEnumerable<KeyValuePair<string, object?>> properties)
@@ -109,6 +116,10 @@ internal sealed class InferredRecordWriter
             }
             case TypeKind.Void:
                 return null;
+            case TypeKind.Text when value is not string && HasParts(value):
+                // Nesting cut at -Depth (or a field the sample made text): the value's parts are lost, so it is told.
+                _asTextInRecord.Add((plan.Where, plan.Level));
+                return ClrTypeTable.Encode(value, type.Kind, plan.Clr, plan.Where);
             default:
                 return ClrTypeTable.Encode(value, type.Kind, plan.Clr, plan.Where);
         }
@@ -127,6 +138,10 @@ internal sealed class InferredRecordWriter
             entries.Add(EncodeStruct(entry, [new(MapEntry.Key, key), new(MapEntry.Value, v)]));
         return entries;
     }
+
+    /// <summary>True for a value whose text loses its parts: a list, a dictionary, an object with properties (not a value of the type table).</summary>
+    private bool HasParts(object value) =>
+        ClrTypeTable.Classify(value) is null && (value is IEnumerable || _adapter.HasProperties(value, nested: true));
 
     private static int IndexOf(IReadOnlyList<string> names, string name)
     {
@@ -190,14 +205,16 @@ internal sealed class InferredRecordWriter
     /// <summary>How one value of a type is read and written at one place of the schema (its path names it in errors).</summary>
     private sealed class ValuePlan
     {
-        public ValuePlan(InferredType type, ClrTypeInfo? clr, string where)
+        public ValuePlan(InferredType type, ClrTypeInfo? clr, string where, int level)
         {
             Type = type;
             Clr = clr;
             Where = where;
+            Level = level;
             // A map's entries are named by braces in messages (tags{}.value), a list's elements by brackets.
-            if (type.Kind == TypeKind.List) Element = new ValuePlan(type.Element!, clr?.Element, where + (MapEntry.IsMap(clr) ? "{}" : "[]"));
-            if (type.Kind == TypeKind.Struct) Struct = new InferredStructPlan(type.Struct!, where + ".");
+            // Levels count as ShapeObserver counts them for -Depth: a struct's fields (a map's entries) one deeper, a list's elements not.
+            if (type.Kind == TypeKind.List) Element = new ValuePlan(type.Element!, clr?.Element, where + (MapEntry.IsMap(clr) ? "{}" : "[]"), level);
+            if (type.Kind == TypeKind.Struct) Struct = new InferredStructPlan(type.Struct!, where + ".", level + 1);
             // A list that says Map but whose element is not an entry struct (a hand-made schema) is a plain list.
             IsMap = MapEntry.IsMap(clr) && Element?.Struct is { } entry && MapEntry.FieldsOf(entry.Struct) is not null;
         }
@@ -208,6 +225,8 @@ internal sealed class InferredRecordWriter
         public InferredType Type { get; }
         public ClrTypeInfo? Clr { get; }
         public string Where { get; }
+        /// <summary>The level of nesting of a value here: 1 for the record's own properties.</summary>
+        public int Level { get; }
         public ValuePlan? Element { get; }
         public InferredStructPlan? Struct { get; }
     }
@@ -230,7 +249,7 @@ internal sealed class InferredRecordWriter
         private string?[] _namesAt = [];
         private int[] _fieldAt = [];
 
-        public InferredStructPlan(InferredStruct s, string path)
+        public InferredStructPlan(InferredStruct s, string path, int level)
         {
             Struct = s;
             Path = path;
@@ -241,7 +260,7 @@ internal sealed class InferredRecordWriter
                 var f = fields[i];
                 _byName.TryAdd(f.Name, i);
                 int flag = f.NullFlag is { } nullFlag ? nullFlag.Ordinal : -1;
-                Fields[i] = new InferredFieldPlan(i, checked((int)f.Offset), flag, new ValuePlan(f.Type, f.Clr, path + f.Name));
+                Fields[i] = new InferredFieldPlan(i, checked((int)f.Offset), flag, new ValuePlan(f.Type, f.Clr, path + f.Name, level));
             }
         }
 

@@ -32,6 +32,12 @@ public sealed record ObjectModel
     /// </summary>
     public Func<Exception, bool>? IsRecordError { get; init; }
 
+    /// <summary>
+    /// Where the writers of inferred schemas count values with properties they wrote as text (nesting cut at -Depth),
+    /// for one warning per path; null: not counted. One per writing, shared by the codecs of all its messages.
+    /// </summary>
+    public ValuesWrittenAsText? ValuesWrittenAsText { get; init; }
+
     /// <summary>The options of a schema-driven <see cref="StructWriter"/>, strict or not.</summary>
     public ObjectWriterOptions WriterOptions(bool strict) => new() { Strict = strict, Adapter = Adapter };
 }

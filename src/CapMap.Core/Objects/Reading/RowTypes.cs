@@ -48,7 +48,7 @@ public static class RowTypes
         lock (Gate)
         {
             if (Shapes.TryGetValue(key, out var shape)) return shape;
-            var type = typeName is not null && IsPlainTypeName(typeName) ? EmitNamed(typeName, names) : Emit(UniqueTypeName(structName), names);
+            var type = typeName is not null && IsPlainTypeName(typeName) && typeName.Length <= MaxNameLength ? EmitNamed(typeName, names) : Emit(UniqueTypeName(structName), names);
             shape = new RowShape(type, names.AsReadOnly(), typeName);
             var create = type.GetMethod("Create", BindingFlags.Static | BindingFlags.Public)!;
             shape.Create = create.CreateDelegate<Func<RowShape, object?[], Row>>();
@@ -65,9 +65,16 @@ public static class RowTypes
     public static bool IsPlainTypeName(string typeName) =>
         typeName.Length > 0 && typeName.All(c => char.IsLetterOrDigit(c) || c is '.' or '_') && !typeName.StartsWith('.') && !typeName.EndsWith('.') && !typeName.Contains("..");
 
+    /// <summary>
+    /// Longest name a generated type is given. .NET refuses a type's full name of 1,024 characters or more, and an
+    /// inferred struct is named after its path (RecordNextNext...), which -Depth 100 with long property names makes
+    /// longer than that: such a struct's row type keeps the start of its name (and a number when that is taken).
+    /// </summary>
+    private const int MaxNameLength = 512;
+
     private static string UniqueTypeName(string structName)
     {
-        var clean = new string(structName.Select(c => char.IsAsciiLetterOrDigit(c) || c == '_' ? c : '_').ToArray());
+        var clean = new string(structName.Take(MaxNameLength).Select(c => char.IsAsciiLetterOrDigit(c) || c == '_' ? c : '_').ToArray());
         string name = "CapMap.Rows." + (clean.Length == 0 ? "Row" : clean);
         string candidate = name;
         for (int n = 2; Modules.Count > 0 && Modules[0].Names.Contains(candidate); n++) candidate = name + "_" + n;

@@ -41,8 +41,8 @@ internal sealed class InferredSchemaReader
         if (!_inProgress.Add(s.Id))
             throw new CapnpSchemaException($"Struct {s.DisplayName} contains itself, which an inferred schema cannot hold.");
         // Each struct in progress is a frame of this recursion (and of the readers compiled from the model later).
-        if (_inProgress.Count > SchemaBudget.MaxNesting)
-            throw new SchemaBudgetException($"Struct {s.DisplayName} is nested deeper than {SchemaBudget.MaxNesting} structs.");
+        if (_inProgress.Count > SchemaBudget.MaxStructNesting)
+            throw new SchemaBudgetException($"Struct {s.DisplayName} is nested deeper than {SchemaBudget.MaxStructNesting} structs.");
 
         var fields = new List<InferredField>(s.FieldsInSchemaOrder.Count);
         foreach (var f in s.FieldsInSchemaOrder)

@@ -53,6 +53,13 @@ public class ObjectAdapter
     }
 
     /// <summary>
+    /// True if <see cref="GetProperties"/> would show properties of <paramref name="value"/>, without reading them:
+    /// asked of every object written as text (nesting cut at -Depth), to tell, so it must not read all of a
+    /// process's threads to say yes. The default reads lazily and stops at the first property.
+    /// </summary>
+    public virtual bool HasProperties(object value, bool nested = false) => GetProperties(value, nested)?.Any() == true;
+
+    /// <summary>
     /// For an object whose properties cannot change while records are written, a key (compared with
     /// <see cref="object.Equals(object)"/>) under which its stored form may be reused for the next record; else null.
     /// The default: a file system entry by its type and path (FileInfo.Directory makes a new DirectoryInfo per call,
