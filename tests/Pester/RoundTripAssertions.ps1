@@ -272,7 +272,7 @@ function Assert-StockReaderChecks {
     $failures = [Collections.Generic.List[string]]::new()
     for ($i = 0; $i -lt $StockReaderChecks.Count; $i++) {
         $check = $StockReaderChecks[$i]
-        $es = [Text.Json.Nodes.JsonNode]::Parse($lines[$i])
+        $es = [Text.Json.Nodes.JsonNode]::Parse($lines[$i], $null, [CapMapTests.CanonicalJson]::Deep)
         try {
             if ($es['error']) { throw "capnp-es cannot read it: $($es['error'].GetValue[string]())" }
             $esRoot = $es['roots'][0].ToJsonString()
