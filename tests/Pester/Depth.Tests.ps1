@@ -1,7 +1,7 @@
 #Requires -Version 7.4
 # Depth with no schema: -Depth goes up to 100, as ConvertTo-Json's; a JSON document far deeper than Cap'n Proto's
 # default nesting limit of 64 comes back as it went in and reads with capnp convert and capnp-es by the schema it
-# carries; where nesting is cut, one warning per path says so; and a record keeps the hidden code properties the
+# carries; where nesting is cut, one warning names every cut path; and a record keeps the hidden code properties the
 # default views read (FileInfo's NameString), so files print the directory table with their names.
 # docs/object-conversion.md, "Depth" and "Code properties the views read", points here.
 
@@ -100,7 +100,7 @@ Describe 'A deep JSON document round-trips' {
 }
 
 Describe 'Nesting cut at -Depth is told' {
-    It 'one warning per path, with the records it took, in the documented wording' {
+    It 'one warning naming every cut path, with the records each took, in the documented wording' {
         $file = Join-Path $TestDrive 'cut.bin'
         $records = 1..12 | ForEach-Object {
             [pscustomobject]@{ id = $_; a = [pscustomobject]@{ b = [pscustomobject]@{ c = @{ x = $_ }; d = $_ } }; tags = @(@{ t = $_ }) }
@@ -119,8 +119,7 @@ Describe 'Nesting cut at -Depth is told' {
         $output = $records | Select-Object -First 5 | Export-CapnpMessage -Path $file -Depth 0 -Force 3>&1
         $warnings = @($output | Where-Object { $_ -is [System.Management.Automation.WarningRecord] } | ForEach-Object Message)
         $warnings | Should -BeExactly @(
-            'Values nested deeper than -Depth 0 were written as text: a (5 records). -Depth 1 keeps them as objects.'
-            'Values nested deeper than -Depth 0 were written as text: tags[] (5 records). -Depth 1 keeps them as objects.'
+            'Values nested deeper than -Depth 0 were written as text: a (5 records), tags[] (5 records). -Depth 1 keeps them as objects.'
         )
     }
 

@@ -362,7 +362,7 @@ public abstract class CapMapCmdletBase : PSCmdlet, IDisposable
     /// </summary>
     private protected void WarnWrittenAsText(CapnpMappedMessage message)
     {
-        foreach (var path in message.TakeValuesWrittenAsText())
-            WriteWarning(TextPathWarning.For(path));
+        foreach (var warning in TextPathWarning.For(message.TakeValuesWrittenAsText()))
+            WriteWarning(warning);
     }
 }
