@@ -276,7 +276,7 @@ Save-CapnpMappedMessage $m -Verbose'; Remarks = 'Makes everything added so far d
         Outputs     = @(@{ Type = 'System.IO.FileInfo'; Description = 'With -PassThru, the finished file. Otherwise nothing.' })
         Examples    = @(
             @{ Code = 'Get-Process | Export-CapnpMessage ./procs.bin'; Remarks = 'Writes the process table with a schema inferred from the processes; Import-CapnpMessage ./procs.bin gives them back.' }
-            @{ Code = 'Get-Content ./rules.json -Raw | ConvertFrom-Json | Export-CapnpMessage ./rules.bin -Depth 100'; Remarks = 'Keeps a JSON document up to 100 levels deep (without -Depth, objects below the first level are written as text, with a warning per property path); Import-CapnpMessage ./rules.bin | ConvertTo-Json -Depth 100 gives the same text as the document''s.' }
+            @{ Code = 'Get-Content ./rules.json -Raw | ConvertFrom-Json | Export-CapnpMessage ./rules.bin -Depth 100'; Remarks = 'Keeps a JSON document up to 100 levels deep (without -Depth, objects below the first level are written as text, with a warning naming each cut property path); Import-CapnpMessage ./rules.bin | ConvertTo-Json -Depth 100 gives the same text as the document''s.' }
             @{ Code = 'Get-Process | Export-CapnpMessage ./procs.bin -Append'; Remarks = 'Adds another snapshot as a second message of the same file, by the schema the file carries; Import-CapnpMessage reads both.' }
             @{ Code = 'Import-Csv ./ops.csv | Export-CapnpMessage -Path ./ops.bin -Schema ./ops.capnp -RootType Batch'; Remarks = 'Converts a CSV file into a Cap''n Proto message file.' }
             @{ Code = 'Import-Csv ./ops.csv |
