@@ -169,6 +169,13 @@ internal sealed class DictionaryRecordCodec
         if (stored is null) return null;
         switch (type.Kind)
         {
+            case TypeKind.Struct when type.Struct!.IsUnion:
+            {
+                // A union's stored values hold its active member only: that member's value, read as its kind.
+                var members = (IReadOnlyDictionary<string, object?>)stored;
+                var active = type.Struct.Fields.Single(f => members.ContainsKey(f.Identifier));
+                return active.Type.Kind == TypeKind.Void ? null : DecodeValue(active.Type, active.Clr, members[active.Identifier], where);
+            }
             case TypeKind.Struct:
             {
                 var fields = DecodeFields(type.Struct!, (IReadOnlyDictionary<string, object?>)stored, where + ".");
