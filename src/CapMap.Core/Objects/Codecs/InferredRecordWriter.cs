@@ -298,7 +298,9 @@ internal sealed class InferredRecordWriter
                 var f = fields[i];
                 _byName.TryAdd(f.Name, i);
                 int flag = f.NullFlag is { } nullFlag ? nullFlag.Ordinal : -1;
-                Fields[i] = new InferredFieldPlan(i, checked((int)f.Offset), flag, f.DiscriminantValue, new ValuePlan(f.Type, f.Clr, path + f.Name));
+                // A union member holds the value of the union's own field: messages name that field, not the member.
+                string where = s.IsUnion ? path.TrimEnd('.') : path + f.Name;
+                Fields[i] = new InferredFieldPlan(i, checked((int)f.Offset), flag, f.DiscriminantValue, new ValuePlan(f.Type, f.Clr, where));
             }
             if (s.IsUnion) Union = new UnionPlan(s);
         }
