@@ -213,8 +213,8 @@ Describe 'Dictionaries below the record are maps' {
         $in | Export-CapnpMessage -Path $file
         $back = @(Import-CapnpMessage -Path $file)
         $back[0].tags | Should -BeOfType [hashtable]
-        # Values of one map join as property values do: 1 and 'two' make Text (a union of kinds is a later item).
-        $back[0] | ConvertTo-Json -Compress | Should -BeExactly '{"name":"a","tags":{"x":"1"}}'
+        # Values of one map join as property values do: 1 and 'two' make a union, so each keeps its type.
+        $back[0] | ConvertTo-Json -Compress | Should -BeExactly ($in[0] | ConvertTo-Json -Compress)
         $back[1] | ConvertTo-Json -Compress | Should -BeExactly ($in[1] | ConvertTo-Json -Compress)
     }
 
