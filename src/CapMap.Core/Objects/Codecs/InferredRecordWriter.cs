@@ -50,9 +50,22 @@ internal sealed class InferredRecordWriter
         var described = _describer.Describe(value);
         if (described is not null && _plainValue is { } plain)
             throw new InferredValueException($"A {_adapter.GetTypeName(value!) ?? value!.GetType().Name} with properties does not fit records that are plain values ({plain.Clr?.ToString() ?? plain.Type.ToString()}).");
-        var properties = described?.Properties ?? [new("Value", value)];
         _asTextInRecord.Clear();
-        WriteStruct(target, _record, EncodeStruct(_record, properties));
+        if (_record.Union is { } types)
+        {
+            // Records of several .NET types: the member of this record's type holds its properties.
+            var typeName = described is { Kind: ClrKind.Object } ? described.Value.Argument : null;
+            int member = types.MemberOfType(typeName);
+            if (member < 0)
+                throw new InferredValueException($"A record of type {typeName ?? value?.GetType().Name ?? "null"} does not fit records of the types {types.TypeNames}.");
+            var memberPlan = _record.Fields[member].Value;
+            WriteUnion(target, _record, new UnionValue(member, EncodeStruct(memberPlan.Struct!, described!.Value.Properties)));
+        }
+        else
+        {
+            var properties = described?.Properties ?? [new("Value", value)];
+            WriteStruct(target, _record, EncodeStruct(_record, properties));
+        }
         // Counted once the record is written: a record rejected for another value wrote nothing as text.
         if (_asTextInRecord.Count > 0) _asText?.AddRecord(_asTextInRecord);
     }
@@ -85,6 +98,8 @@ internal sealed class InferredRecordWriter
         var type = plan.Type;
         switch (type.Kind)
         {
+            case TypeKind.Struct when plan.Struct!.Union is { } union:
+                return EncodeUnion(plan, union, value);
             case TypeKind.Struct:
             {
                 // Files in a row share their directory and PowerShell's drive and provider: their slots are made
@@ -126,6 +141,31 @@ internal sealed class InferredRecordWriter
     }
 
     /// <summary>
+    /// A value of a union field: the member of the value's kind holds it. A new scalar kind does not fit (the schema
+    /// must widen); an object or list where the union has no such member but text is the string the samples gave
+    /// such values (cut by the depth, as in a Text field).
+    /// </summary>
+    private UnionValue EncodeUnion(ValuePlan plan, UnionPlan union, object value)
+    {
+        string key = KindOf(value);
+        int member = union.MemberOfKind(key);
+        if (member < 0 && key is UnionShape.ObjectKey or UnionShape.ListKey or UnionShape.MapKey)
+            member = union.MemberOfKind("String");
+        if (member < 0)
+            throw new InferredValueException($"{plan.Where}: a {value.GetType().Name} ('{ClrTypeTable.ToText(value)}') is of none of the kinds {union.Kinds}.");
+        return new UnionValue(member, EncodeValue(plan.Struct!.Fields[member].Value, value));
+    }
+
+    /// <summary>The kind of a value that is not null, as <see cref="UnionShape.KeyOf(ClrTypeInfo)"/> names kinds.</summary>
+    private string KindOf(object value)
+    {
+        if (ClrTypeTable.Classify(value) is { } scalar) return UnionShape.KeyOf(scalar);
+        if (value is IDictionary) return UnionShape.MapKey;
+        if (value is IEnumerable) return UnionShape.ListKey;
+        return _describer.Describe(value, nested: true) is null ? "String" : UnionShape.ObjectKey;
+    }
+
+    /// <summary>
     /// A dictionary as its entries, each a key (as invariant text, as record keys are) and its value, in the
     /// dictionary's order. An object where the samples had dictionaries gives its properties as entries.
     /// </summary>
@@ -153,28 +193,39 @@ internal sealed class InferredRecordWriter
 
     private static void WriteStruct(StructBuilder b, InferredStructPlan plan, object?[] slots)
     {
+        // A null slot is a missing or null value: the field keeps its 0 (pointer: null).
         foreach (var f in plan.Fields)
+            if (slots[f.Index] is { } v)
+                WriteField(b, f, v);
+    }
+
+    /// <summary>Sets the discriminant to the active member and writes its value (a Void member, the null of a list element, has none).</summary>
+    private static void WriteUnion(StructBuilder b, InferredStructPlan plan, UnionValue value)
+    {
+        var member = plan.Fields[value.Member];
+        b.WriteUInt16(plan.Union!.DiscriminantOffset, member.DiscriminantValue);
+        if (value.Value is { } v) WriteField(b, member, v);
+    }
+
+    private static void WriteField(StructBuilder b, InferredFieldPlan f, object v)
+    {
+        var kind = f.Value.Type.Kind;
+        int offset = f.Offset;
+        switch (kind)
         {
-            // A null slot is a missing or null value: the field keeps its 0 (pointer: null).
-            if (slots[f.Index] is not { } v) continue;
-            var kind = f.Value.Type.Kind;
-            int offset = f.Offset;
-            switch (kind)
+            case TypeKind.Struct:
             {
-                case TypeKind.Struct:
-                    if (v is object?[] nested)
-                    {
-                        var s = f.Value.Struct!;
-                        WriteStruct(b.InitStruct(offset, s.Struct.DataWordCount, s.Struct.PointerCount), s, nested);
-                    }
-                    break;
-                case TypeKind.List:
-                    if (v is IReadOnlyList<object?> list) WriteList(new DynamicValueWriter.ListTarget(b, offset), f.Value.Element!, list);
-                    break;
-                default:
-                    DynamicValueWriter.WriteScalar(b, kind, offset, v, null);
-                    break;
+                var s = f.Value.Struct!;
+                if (v is object?[] nested) WriteStruct(b.InitStruct(offset, s.Struct.DataWordCount, s.Struct.PointerCount), s, nested);
+                else if (v is UnionValue u) WriteUnion(b.InitStruct(offset, s.Struct.DataWordCount, s.Struct.PointerCount), s, u);
+                break;
             }
+            case TypeKind.List:
+                if (v is IReadOnlyList<object?> list) WriteList(new DynamicValueWriter.ListTarget(b, offset), f.Value.Element!, list);
+                break;
+            default:
+                DynamicValueWriter.WriteScalar(b, kind, offset, v, null);
+                break;
         }
     }
 
@@ -187,8 +238,12 @@ internal sealed class InferredRecordWriter
             var s = element.Struct!;
             var structs = target.InitStructs(n, s.Struct.DataWordCount, s.Struct.PointerCount);
             for (int i = 0; i < n; i++)
-                if (items[i] is object?[] slots)
-                    WriteStruct(structs.GetStruct(i), s, slots);
+            {
+                if (items[i] is object?[] slots) WriteStruct(structs.GetStruct(i), s, slots);
+                else if (items[i] is UnionValue u) WriteUnion(structs.GetStruct(i), s, u);
+                // A list element cannot be a null pointer: a union keeps a null element as its Void member.
+                else if (s.Union is { NullMember: >= 0 } union) WriteUnion(structs.GetStruct(i), s, new UnionValue(union.NullMember, null));
+            }
             return;
         }
         var list = target.Init(DynamicValueWriter.ElementSizeOf(kind), n);
@@ -214,7 +269,7 @@ internal sealed class InferredRecordWriter
             // A map's entries are named by braces in messages (tags{}.value), a list's elements by brackets.
             // Levels count as ShapeObserver counts them for -Depth: a struct's fields (a map's entries) one deeper, a list's elements not.
             if (type.Kind == TypeKind.List) Element = new ValuePlan(type.Element!, clr?.Element, where + (MapEntry.IsMap(clr) ? "{}" : "[]"), level);
-            if (type.Kind == TypeKind.Struct) Struct = new InferredStructPlan(type.Struct!, where + ".", level + 1);
+            if (type.Kind == TypeKind.Struct) Struct = new InferredStructPlan(type.Struct!, where.Length == 0 ? "" : where + ".", level + 1);
             // A list that says Map but whose element is not an entry struct (a hand-made schema) is a plain list.
             IsMap = MapEntry.IsMap(clr) && Element?.Struct is { } entry && MapEntry.FieldsOf(entry.Struct) is not null;
         }
@@ -231,13 +286,17 @@ internal sealed class InferredRecordWriter
         public InferredStructPlan? Struct { get; }
     }
 
-    private sealed class InferredFieldPlan(int index, int offset, int nullFlagIndex, ValuePlan value)
+    private sealed class InferredFieldPlan(int index, int offset, int nullFlagIndex, ushort discriminantValue, ValuePlan value)
     {
         public int Index { get; } = index;
         public int Offset { get; } = offset;
         public int NullFlagIndex { get; } = nullFlagIndex;
+        public ushort DiscriminantValue { get; } = discriminantValue;
         public ValuePlan Value { get; } = value;
     }
+
+    /// <summary>A value of a union struct: the index of the member that holds it, and the member's encoded value.</summary>
+    private sealed record UnionValue(int Member, object? Value);
 
     /// <summary>
     /// A struct's fields as slots, and which field each property position of the last object held: objects of one
@@ -260,9 +319,17 @@ internal sealed class InferredRecordWriter
                 var f = fields[i];
                 _byName.TryAdd(f.Name, i);
                 int flag = f.NullFlag is { } nullFlag ? nullFlag.Ordinal : -1;
-                Fields[i] = new InferredFieldPlan(i, checked((int)f.Offset), flag, new ValuePlan(f.Type, f.Clr, path + f.Name, level));
+                // A union member holds the value of the union's own field: messages name that field, not the member,
+                // and its level is that field's (the union struct around it is no level of nesting of its own).
+                string where = s.IsUnion ? path.TrimEnd('.') : path + f.Name;
+                int fieldLevel = s.IsUnion ? level - 1 : level;
+                Fields[i] = new InferredFieldPlan(i, checked((int)f.Offset), flag, f.DiscriminantValue, new ValuePlan(f.Type, f.Clr, where, fieldLevel));
             }
+            if (s.IsUnion) Union = new UnionPlan(s);
         }
+
+        /// <summary>How the members of a union struct are chosen; null for a struct of plain fields.</summary>
+        public UnionPlan? Union { get; }
 
         public InferredStruct Struct { get; }
         public string Path { get; }

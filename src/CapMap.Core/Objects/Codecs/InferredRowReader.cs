@@ -42,9 +42,21 @@ public sealed class InferredRowReader
         var record = schema.Record ?? throw new ArgumentException("The schema's root is not a list of records.", nameof(schema));
         _recordStruct = record;
         _recordClr = schema.Root.Fields[0].Clr?.Element;
-        _record = schema.PlainValueField is { } plain ? PlainValueReader(record, plain) : ObjectReaderFor(record, _recordClr, "", asObject: true);
+        if (record.IsUnion)
+        {
+            var ofItsType = UnionReader(record, "");
+            _record = r => ofItsType(r)!;
+        }
+        else _record = schema.PlainValueField is { } plain ? PlainValueReader(record, plain) : ObjectReaderFor(record, _recordClr, "", asObject: true);
         ArePlainValues = schema.PlainValueField is not null;
+        AreOfSeveralTypes = record.IsUnion;
     }
+
+    /// <summary>
+    /// True when the records were objects of several .NET types (the record struct is a union of one struct per type):
+    /// <see cref="Read"/> gives each record as a row of its own type, so there is no one <see cref="RecordShape"/>.
+    /// </summary>
+    public bool AreOfSeveralTypes { get; }
 
     /// <summary>
     /// True when the records were plain values piped on their own (<see cref="InferredSchema.PlainValueField"/>):
@@ -136,10 +148,31 @@ public sealed class InferredRowReader
     private static FieldSchema Field(StructSchema wire, string identifier) =>
         wire.TryGetField(identifier, out var f) ? f : throw new CapnpSchemaException($"Struct {wire.DisplayName} has no field '{identifier}'.");
 
+    /// <summary>
+    /// The reader of a union struct: the value of the member its discriminant names, read as that member's kind
+    /// (a Void member, a null list element, and a discriminant this schema does not know read as null).
+    /// </summary>
+    private Func<StructReader, object?> UnionReader(InferredStruct union, string where)
+    {
+        var wire = (StructSchema)_set.GetById(union.Id);
+        var members = union.Fields.Select(f => FieldReader(wire, f, where)).ToArray();
+        int discriminant = checked((int)union.DiscriminantOffset);
+        return r =>
+        {
+            int active = r.ReadUInt16(discriminant);
+            return active < members.Length ? members[active](r) : null;
+        };
+    }
+
     private Func<StructReader, object?> ValueReader(InferredType type, ClrTypeInfo? clr, int offset, FieldSchema field, string where)
     {
         switch (type.Kind)
         {
+            case TypeKind.Struct when type.Struct!.IsUnion:
+            {
+                var union = UnionReader(type.Struct, where);
+                return r => r.IsPointerNull(offset) ? null : union(r.ReadStruct(offset));
+            }
             case TypeKind.Struct:
             {
                 var nested = ObjectReaderFor(type.Struct!, clr, where + ".");
@@ -226,6 +259,11 @@ public sealed class InferredRowReader
     {
         switch (element.Kind)
         {
+            case TypeKind.Struct when element.Struct!.IsUnion:
+            {
+                var union = UnionReader(element.Struct, where);
+                return (list, i) => union(list.GetStruct(i));
+            }
             case TypeKind.Struct:
             {
                 var nested = ObjectReaderFor(element.Struct!, clr, where + ".");

@@ -6,7 +6,7 @@ namespace CapMap.Schema.Inference;
 /// <summary>
 /// Emits an <see cref="InferredSchema"/> as <c>.capnp</c> text. Every struct is declared at file scope with its
 /// id, fields in ordinal order; names that had to be changed carry <c>$originalName("...")</c> and fields with a
-/// .NET origin carry <c>$clrType("...")</c>, null flags <c>$nullFlagFor("field")</c>. The annotations are declared in the file itself (with ids derived from
+/// .NET origin carry <c>$clrType("...")</c>, a union struct's fields sit in its one unnamed <c>union { }</c>, null flags <c>$nullFlagFor("field")</c>. The annotations are declared in the file itself (with ids derived from
 /// the file id), so the text compiles on its own and next to other inferred files.
 /// </summary>
 internal static class CapnpSchemaTextWriter
@@ -29,9 +29,12 @@ internal static class CapnpSchemaTextWriter
         foreach (var s in schema.Structs)
         {
             AppendScopeStart(sb, "struct", s.Identifier, s.Id, s.Name, withIds);
+            // A union struct is all one unnamed union: its members are its fields, one level further in.
+            string indent = s.IsUnion ? "    " : "  ";
+            if (s.IsUnion) sb.Append("  union {\n");
             foreach (var f in s.Fields)
             {
-                sb.Append(CultureInfo.InvariantCulture, $"  {f.Identifier} @{f.Ordinal} :{f.Type}");
+                sb.Append(CultureInfo.InvariantCulture, $"{indent}{f.Identifier} @{f.Ordinal} :{f.Type}");
                 AppendOriginalName(sb, f.Name, f.Identifier);
                 if (f.Clr is { } clr)
                     sb.Append(" $").Append(InferredSchema.ClrTypeAnnotation).Append('(').Append(Quote(clr.ToString())).Append(')');
@@ -39,6 +42,7 @@ internal static class CapnpSchemaTextWriter
                     sb.Append(" $").Append(InferredSchema.NullFlagForAnnotation).Append('(').Append(Quote(flagged.Identifier)).Append(')');
                 sb.Append(";\n");
             }
+            if (s.IsUnion) sb.Append("  }\n");
             sb.Append("}\n");
         }
         foreach (var e in schema.Enums)

@@ -1,7 +1,8 @@
 namespace CapMap.Schema.Inference;
 
 /// <summary>
-/// Cap'n Proto's own field placement for a struct without unions: the algorithm of <c>StructLayout</c> in the
+/// Cap'n Proto's own field placement for a struct's fields outside a union (<see cref="CapnpUnionLayout"/> places
+/// a union's members inside it): the algorithm of <c>StructLayout</c> in the
 /// compiler's <c>node-translator.c++</c>. Data fields are placed in ordinal order, each into the first "hole"
 /// of its size left over by earlier, smaller fields, else at the start of a new data word (whose unused rest
 /// becomes holes of 1, 2, 4 .. 32 bits); pointers simply take the next pointer index.
@@ -47,6 +48,20 @@ internal sealed class CapnpStructLayout
         uint split = next * 2;
         _holes[lgSize] = split + 1;
         return split;
+    }
+
+    /// <summary>
+    /// Grows the data field of 2^<paramref name="oldLgSize"/> bits at <paramref name="oldOffset"/> in place by
+    /// 2^<paramref name="expansionFactor"/>, if the holes right after it are free (the compiler's
+    /// <c>HoleSet::tryExpand</c>, which a union uses to widen a location its members share).
+    /// </summary>
+    public bool TryExpandData(int oldLgSize, uint oldOffset, int expansionFactor)
+    {
+        if (expansionFactor == 0) return true;
+        if (oldLgSize >= _holes.Length || _holes[oldLgSize] != oldOffset + 1) return false;
+        if (!TryExpandData(oldLgSize + 1, oldOffset >> 1, expansionFactor - 1)) return false;
+        _holes[oldLgSize] = 0;
+        return true;
     }
 
     private void AddHolesAtEnd(int lgSize, uint offset)

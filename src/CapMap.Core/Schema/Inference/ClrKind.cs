@@ -40,4 +40,11 @@ public enum ClrKind
     /// as one); any other dictionary reads back as a Hashtable.
     /// </summary>
     Map,
+    /// <summary>
+    /// Values of several kinds (an Int32 here, a string or an object there): a struct that is nothing but an
+    /// unnamed union with one member per kind seen, each member with its own info; the value is the active member's,
+    /// read back as that member's kind. On the records list's element, the records were objects of several .NET
+    /// types, one member struct per type name.
+    /// </summary>
+    Union,
 }

@@ -35,6 +35,9 @@ public sealed class InferredField
     /// <summary>Offset in units of the field's own size (bits for Bool, pointer index for pointers), as <c>capnp compile</c> assigns it.</summary>
     public uint Offset { get; internal set; }
 
+    /// <summary>The value of the struct's discriminant when this union member holds the value; <see cref="FieldSchema.NoDiscriminant"/> for a field outside a union.</summary>
+    public ushort DiscriminantValue { get; internal set; } = FieldSchema.NoDiscriminant;
+
     /// <summary>The struct that owns this field.</summary>
     public InferredStruct DeclaringStruct { get; internal set; } = null!;
 

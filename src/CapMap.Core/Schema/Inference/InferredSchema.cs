@@ -128,7 +128,8 @@ public sealed class InferredSchema
     {
         if (record is null || root.Fields[0].Clr?.Element?.Kind != ClrKind.Plain) return null;
         var values = record.Fields.Where(f => f.FlagsNullOf is null).ToList();
-        return values is [{ Type.Kind: not (TypeKind.Struct or TypeKind.Void) } value] ? value : null;
+        // A struct value is an object (read as a row), except a union struct: plain values of several kinds.
+        return values is [var value] && (value.Type.Kind is not (TypeKind.Struct or TypeKind.Void) || value.Type.Struct!.IsUnion) ? value : null;
     }
 
     private static (IReadOnlyList<InferredStruct>, IReadOnlyList<InferredEnum>) Collect(InferredStruct root)

@@ -38,11 +38,11 @@ internal static class InferredSchemaNodes
                 if (f.Name != f.Identifier) annotations.Add(TextAnnotation(schema.OriginalNameAnnotationId, f.Name));
                 if (f.Clr is { } clr) annotations.Add(TextAnnotation(schema.ClrTypeAnnotationId, clr.ToString()));
                 if (f.FlagsNullOf is { } flagged) annotations.Add(TextAnnotation(schema.NullFlagForAnnotationId, flagged.Identifier));
-                fields[i] = new FieldSchema(f.Identifier, i, checked((ushort)i), FieldSchema.NoDiscriminant, checked((ushort)f.Ordinal),
+                fields[i] = new FieldSchema(f.Identifier, i, checked((ushort)i), f.DiscriminantValue, checked((ushort)f.Ordinal),
                     annotations, FieldKind.Slot, f.Offset, type, SchemaLoader.ZeroValue(type), false, 0);
             }
             nodes.Add(new StructSchema(s.Id, $"{file}:{s.Identifier}", prefix, schema.FileId, [], NameAnnotations(schema, s.Name, s.Identifier), [], false,
-                s.DataWordCount, s.PointerCount, ElementSize.InlineComposite, false, 0, 0, fields));
+                s.DataWordCount, s.PointerCount, ElementSize.InlineComposite, false, s.DiscriminantCount, s.DiscriminantOffset, fields));
         }
         foreach (var e in schema.Enums)
         {

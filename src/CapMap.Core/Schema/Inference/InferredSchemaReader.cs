@@ -36,8 +36,10 @@ internal sealed class InferredSchemaReader
     private InferredStruct ReadStruct(StructSchema s)
     {
         if (_structs.TryGetValue(s.Id, out var done)) return done;
-        if (s.HasUnion || s.FieldsInSchemaOrder.Any(f => f.IsGroup))
-            throw new CapnpSchemaException($"Struct {s.DisplayName} has a union or a group, which an inferred schema cannot hold.");
+        // A union is either the whole struct (a value of several kinds) or not there at all.
+        bool isUnion = s.HasUnion && s.UnionFields.Count == s.FieldsInSchemaOrder.Count && s.FieldsInSchemaOrder.Count >= 2;
+        if ((s.HasUnion && !isUnion) || s.FieldsInSchemaOrder.Any(f => f.IsGroup))
+            throw new CapnpSchemaException($"Struct {s.DisplayName} has a group, or a union beside other fields, which an inferred schema cannot hold.");
         if (!_inProgress.Add(s.Id))
             throw new CapnpSchemaException($"Struct {s.DisplayName} contains itself, which an inferred schema cannot hold.");
         // Each struct in progress is a frame of this recursion (and of the readers compiled from the model later).
@@ -51,12 +53,16 @@ internal sealed class InferredSchemaReader
             var clr = TextAnnotation(f.Annotations, InferredSchema.ClrTypeAnnotation) is { } text ? ClrTypeInfo.Parse(text) : null;
             fields.Add(new InferredField(name, ReadType(f.Type, $"{s.DisplayName}.{f.Name}"), clr));
         }
-        LinkNullFlags(s, fields);
-        var model = new InferredStruct(TextAnnotation(s.Annotations, InferredSchema.OriginalNameAnnotation) ?? s.ShortName, fields)
+        string modelName = TextAnnotation(s.Annotations, InferredSchema.OriginalNameAnnotation) ?? s.ShortName;
+        InferredStruct model;
+        if (isUnion) model = InferredStruct.Union(modelName, fields);
+        else
         {
-            Identifier = s.ShortName,
-            Id = s.Id,
-        };
+            LinkNullFlags(s, fields);
+            model = new InferredStruct(modelName, fields);
+        }
+        model.Identifier = s.ShortName;
+        model.Id = s.Id;
         for (int i = 0; i < fields.Count; i++)
         {
             var original = s.FieldsInSchemaOrder[i];
@@ -65,7 +71,13 @@ internal sealed class InferredSchemaReader
             if (original.Ordinal != i || fields[i].Offset != original.Offset)
                 throw new CapnpSchemaException(
                     $"Field {s.DisplayName}.{original.Name} is at offset {original.Offset} (ordinal {original.Ordinal}); Cap'n Proto's layout puts ordinal {i} at {fields[i].Offset}.");
+            if (original.DiscriminantValue != fields[i].DiscriminantValue)
+                throw new CapnpSchemaException(
+                    $"Union member {s.DisplayName}.{original.Name} has discriminant {original.DiscriminantValue}; CapMap's unions number their members in order ({fields[i].DiscriminantValue}).");
         }
+        if (model.DiscriminantOffset != s.DiscriminantOffset)
+            throw new CapnpSchemaException(
+                $"Struct {s.DisplayName} has its discriminant at {s.DiscriminantOffset}; Cap'n Proto's layout puts it at {model.DiscriminantOffset}.");
         if (model.DataWordCount != s.DataWordCount || model.PointerCount != s.PointerCount)
             throw new CapnpSchemaException(
                 $"Struct {s.DisplayName} has {s.DataWordCount} data words and {s.PointerCount} pointers; its fields need {model.DataWordCount} and {model.PointerCount}.");

@@ -2,8 +2,9 @@ namespace CapMap.Schema.Inference;
 
 /// <summary>
 /// A struct of an <see cref="InferredSchema"/>: fields in declaration order (ordinals 0, 1, 2 ...) with the
-/// offsets and section sizes <c>capnp compile</c> gives the emitted text. No unions or groups: inferred records
-/// never need them. The field list is fixed at construction; identifiers are made valid and unique there.
+/// offsets and section sizes <c>capnp compile</c> gives the emitted text. A struct is either plain fields or, for
+/// a value of several kinds (<see cref="Union"/>), nothing but an unnamed union of one field per kind; no groups.
+/// The field list is fixed at construction; identifiers are made valid and unique there.
 /// </summary>
 public sealed class InferredStruct
 {
@@ -12,11 +13,21 @@ public sealed class InferredStruct
     /// <param name="fields">The fields in order; each field instance belongs to one struct only.</param>
     /// <exception cref="ArgumentException">A field already belongs to another struct.</exception>
     public InferredStruct(string name, IEnumerable<InferredField> fields)
+        : this(name, fields, union: false)
+    {
+    }
+
+    private InferredStruct(string name, IEnumerable<InferredField> fields, bool union)
     {
         Name = name ?? throw new ArgumentNullException(nameof(name));
         var list = (fields ?? throw new ArgumentNullException(nameof(fields))).ToArray();
+        if (union && list.Length < 2)
+            throw new ArgumentException($"A union needs at least two members; struct '{name}' has {list.Length}.", nameof(fields));
+        if (union && list.Any(f => f.FlagsNullOf is not null || f.NullFlag is not null))
+            throw new ArgumentException($"Union members have no null flags (a null value is a null pointer to struct '{name}').", nameof(fields));
         var identifiers = AssignIdentifiers(list);
         var layout = new CapnpStructLayout();
+        var unionLayout = union ? new CapnpUnionLayout(layout) : null;
         for (int i = 0; i < list.Length; i++)
         {
             var f = list[i];
@@ -26,12 +37,28 @@ public sealed class InferredStruct
             f.Identifier = identifiers[i];
             if (f.FlagsNullOf is not null) f.Name = f.Identifier;
             f.Ordinal = i;
-            f.Offset = layout.Add(CapnpStructLayout.SizeOf(f.Type.Kind));
+            var size = CapnpStructLayout.SizeOf(f.Type.Kind);
+            if (unionLayout is null) f.Offset = layout.Add(size);
+            else
+            {
+                f.Offset = unionLayout.AddMember(size);
+                f.DiscriminantValue = checked((ushort)i);
+            }
         }
         Fields = list;
+        IsUnion = union;
+        DiscriminantOffset = unionLayout?.DiscriminantOffset ?? 0;
         DataWordCount = layout.DataWordCount;
         PointerCount = layout.PointerCount;
     }
+
+    /// <summary>
+    /// A struct that is nothing but an unnamed union of <paramref name="members"/> (two or more, declared in order,
+    /// discriminant values 0, 1, 2 ...): the home of a value of several kinds, one member per kind, the active one
+    /// holding the value. Members have no null flags: the value's null is a null pointer to the struct.
+    /// </summary>
+    /// <exception cref="ArgumentException">Fewer than two members, a member with a null flag, or one that belongs to another struct.</exception>
+    public static InferredStruct Union(string name, IEnumerable<InferredField> members) => new(name, members, union: true);
 
     /// <summary>
     /// A struct of <paramref name="fields"/> followed by a null flag (<see cref="InferredField.NullFlag"/>) for each
@@ -84,6 +111,15 @@ public sealed class InferredStruct
     /// <summary>Pointers in the pointer section.</summary>
     public int PointerCount { get; }
 
+    /// <summary>True if every field is a member of the struct's unnamed union (<see cref="Union"/>).</summary>
+    public bool IsUnion { get; }
+
+    /// <summary>Where the union's discriminant is, in 16-bit units of the data section; 0 for a struct without a union.</summary>
+    public uint DiscriminantOffset { get; }
+
+    /// <summary>Members of the union (every field of a union struct); 0 for a struct without one.</summary>
+    public int DiscriminantCount => IsUnion ? Fields.Count : 0;
+
     /// <summary>The field with this original name (ordinal comparison), or null.</summary>
     public InferredField? FindField(string name)
     {
@@ -94,5 +130,5 @@ public sealed class InferredStruct
     }
 
     /// <inheritdoc/>
-    public override string ToString() => $"struct {Identifier} ({Fields.Count} fields, {DataWordCount} data words, {PointerCount} pointers)";
+    public override string ToString() => $"struct {Identifier} ({Fields.Count} {(IsUnion ? "union members" : "fields")}, {DataWordCount} data words, {PointerCount} pointers)";
 }

@@ -13,4 +13,7 @@ internal sealed class ListShape : ValueShape
 
     /// <summary>The elements' shape; null while no element (or only nulls) was seen.</summary>
     public ValueShape? Element { get; set; }
+
+    /// <summary>A null element was seen (a list element is no pointer of its own, so a union keeps it as a member).</summary>
+    public bool HasNulls { get; set; }
 }

@@ -2,17 +2,20 @@ namespace CapMap.Schema.Inference;
 
 /// <summary>
 /// Infers a schema from sample records: fields follow property order (first seen first), types come from the
-/// values (numbers widen as the samples demand, mixed kinds become Text, only-null becomes Text), nested objects
+/// values (numbers widen as the samples demand, values of several kinds make a union struct with one member per
+/// kind, only-null becomes Text), nested objects
 /// and lists are followed to <see cref="InferenceOptions.Depth"/>. Records that are plain values (numbers, strings,
 /// dates ...) on their own make a record struct with one field, <c>Value</c>, marked <see cref="ClrKind.Plain"/> so
-/// they read back as the values themselves (<see cref="InferredSchema.PlainValueField"/>). Feed records with <see cref="Add"/> (it stops
+/// they read back as the values themselves (<see cref="InferredSchema.PlainValueField"/>). Records that are objects
+/// of several .NET types make a record struct that is a union of one struct per type (<see cref="ClrKind.Union"/>),
+/// so each keeps its type name and its own properties. Feed records with <see cref="Add"/> (it stops
 /// taking them once the sample is full), then call <see cref="Build"/>.
 /// </summary>
 public sealed class SchemaInferrer
 {
     private readonly InferenceOptions _options;
     private readonly ShapeObserver _observer;
-    private StructShape? _record;
+    private RecordShapes? _records;
 
     /// <summary>Creates an inferrer.</summary>
     /// <exception cref="ArgumentOutOfRangeException">Depth is negative or SampleSize is not positive.</exception>
@@ -34,7 +37,7 @@ public sealed class SchemaInferrer
     public bool Add(object? record)
     {
         if (IsFull) return false;
-        _record = _observer.ObserveRecord(_record, record);
+        _records = _observer.ObserveRecord(_records, record);
         Count++;
         return true;
     }
@@ -42,7 +45,18 @@ public sealed class SchemaInferrer
     /// <summary>The schema of the records seen so far (a record without records has no fields).</summary>
     public InferredSchema Build()
     {
-        var record = _record ?? new StructShape(ClrKind.Object, null);
+        if (_records?.ByType is { } types)
+        {
+            // One member per type, named after the type's own name (System.IO.FileInfo: fileInfo, struct RecordFileInfo).
+            var members = types.Select(t =>
+            {
+                string shortName = t.Type[(t.Type.LastIndexOf('.') + 1)..];
+                var member = BuildStruct(CapnpIdentifiers.ToTypeIdentifier($"{_options.RecordType} {shortName}"), t.Shape);
+                return new InferredField(shortName, InferredType.StructOf(member), new ClrTypeInfo(ClrKind.Object, t.Type));
+            });
+            return new InferredSchema(InferredStruct.Union(_options.RecordType, members), new ClrTypeInfo(ClrKind.Union), _options.Schema);
+        }
+        var record = _records?.Merged() ?? new StructShape(ClrKind.Object, null);
         var recordStruct = BuildStruct(_options.RecordType, record);
         // Nothing but null records: no value said what they are, so they stay objects (as records were before Plain).
         var kind = record.Kind == ClrKind.None ? ClrKind.Object : record.Kind;
@@ -68,6 +82,36 @@ public sealed class SchemaInferrer
             return new InferredField(p.Name, type, clr);
         }));
 
+    /// <summary>
+    /// A union struct of one member per kind, named by it (int32, string, object, list ...), and with
+    /// <paramref name="withNull"/> a last Void member <c>null</c> for the null elements of a list.
+    /// </summary>
+    private static (InferredType Type, ClrTypeInfo Clr) BuildUnion(string name, IEnumerable<ValueShape> shapes, bool withNull)
+    {
+        var members = shapes.Select(shape =>
+        {
+            var (type, clr) = BuildType(CapnpIdentifiers.ToTypeIdentifier($"{name} {MemberName(shape)}"), shape);
+            return new InferredField(MemberName(shape), type, clr);
+        }).ToList();
+        if (withNull) members.Add(new InferredField("null", InferredType.Of(TypeKind.Void)));
+        return (InferredType.StructOf(InferredStruct.Union(CapnpIdentifiers.ToTypeIdentifier($"{name} value"), members)), new ClrTypeInfo(ClrKind.Union));
+    }
+
+    /// <summary>True if null elements of a list of <paramref name="element"/> need a union's Void member (there is no null pointer to hold them).</summary>
+    private static bool KeepsNullsAsMember(ValueShape? element) => element switch
+    {
+        UnionShape or StructShape => true,
+        ScalarShape s => InferredField.IsDataKind(s.Info.Row!.Capnp),
+        _ => false,
+    };
+
+    /// <summary>A union member's name: the .NET row of a plain value (int32, string, dateTime ...), else its kind.</summary>
+    private static string MemberName(ValueShape shape) => shape switch
+    {
+        ScalarShape s => CapnpIdentifiers.ToMemberIdentifier(s.Info.Name),
+        _ => CapnpIdentifiers.ToMemberIdentifier(UnionShape.KeyOf(shape)),
+    };
+
     private static (InferredType Type, ClrTypeInfo Clr) BuildType(string name, ValueShape? shape)
     {
         switch (shape)
@@ -76,6 +120,13 @@ public sealed class SchemaInferrer
                 return (InferredType.Of(TypeKind.Text), ClrTypeInfo.Scalar("String"));
             case ScalarShape s:
                 return (InferredType.Of(s.Info.Row!.Capnp), s.Info);
+            case ListShape l when l.HasNulls && KeepsNullsAsMember(l.Element):
+            {
+                // The elements are structs or data values, which have no null: a union with a Void member keeps it.
+                var members = l.Element is UnionShape u ? u.Members.Select(m => m.Shape) : [l.Element!];
+                var (element, elementClr) = BuildUnion(name, members, withNull: true);
+                return (InferredType.ListOf(element), new ClrTypeInfo(l.Collection, element: elementClr));
+            }
             case ListShape l:
             {
                 var (element, elementClr) = BuildType(name, l.Element);
@@ -93,6 +144,8 @@ public sealed class SchemaInferrer
             }
             case StructShape st:
                 return (InferredType.StructOf(BuildStruct(name, st)), new ClrTypeInfo(st.Kind, st.Argument));
+            case UnionShape u:
+                return BuildUnion(name, u.Members.Select(m => m.Shape), withNull: false);
             default:
                 throw new InvalidOperationException($"Unknown shape {shape.GetType().Name}.");
         }

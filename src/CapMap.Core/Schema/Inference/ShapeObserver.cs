@@ -24,14 +24,16 @@ internal sealed class ShapeObserver
     /// Observes a record (level 0); a value without properties is taken as an object with one property, <c>Value</c>.
     /// Records that are all plain values of the type table (nulls aside) make a <see cref="ClrKind.Plain"/> shape,
     /// read back as the values themselves; one object or list among them makes it an object like any other.
+    /// Objects are kept apart by their .NET type (<see cref="RecordShapes"/>).
     /// </summary>
-    public StructShape ObserveRecord(StructShape? current, object? raw)
+    public RecordShapes ObserveRecord(RecordShapes? current, object? raw)
     {
         var value = _adapter.Unwrap(raw);
         var (kind, argument, properties) = Describe(value) ?? (KindWithoutProperties(value), null, [new("Value", value)]);
-        if (current is null) current = new StructShape(kind, argument);
-        else current.Merge(kind, argument);
-        ObserveProperties(current, properties, 1);
+        current ??= new RecordShapes();
+        var shape = current.For(kind, argument);
+        shape.Merge(kind, argument);
+        ObserveProperties(shape, properties, 1);
         return current;
     }
 
@@ -63,11 +65,14 @@ internal sealed class ShapeObserver
         }
     }
 
+    /// <summary>
+    /// Merges a value into the shape of its property (or list element, or map value). A value of a kind not seen
+    /// there before makes the shape a union of the kinds (<see cref="UnionShape"/>), so each value keeps its own.
+    /// </summary>
     private ValueShape? Observe(ValueShape? current, object? raw, int level, int listNesting)
     {
         var value = _adapter.Unwrap(raw);
         if (value is null) return current;
-        if (current is ScalarShape { Info.Name: "String" }) return current; // already text: anything converts
         if (ClrTypeTable.Classify(value) is { } scalar) return JoinScalar(current, scalar);
 
         if (value is IEnumerable items && value is not IDictionary)
@@ -79,78 +84,42 @@ internal sealed class ShapeObserver
                 { IsGenericType: true } t when t.GetGenericTypeDefinition() == typeof(List<>) => ClrKind.List,
                 _ => ClrKind.Sequence,
             };
-            ListShape list;
-            switch (current)
-            {
-                case null:
-                    list = new ListShape(collection);
-                    break;
-                case ListShape l:
-                    list = l;
-                    if (l.Collection != collection) l.Collection = ClrKind.Sequence;
-                    break;
-                default:
-                    // A scalar (or object) here before: PowerShell unrolls one-element arrays, so it was one element.
-                    list = new ListShape(ClrKind.Sequence) { Element = current };
-                    break;
-            }
+            var list = UnionShape.SameKind(current, UnionShape.ListKey) as ListShape ?? new ListShape(collection);
+            if (list.Collection != collection) list.Collection = ClrKind.Sequence;
             if (DeclaredElement(value.GetType()) is { } declared) list.Element = JoinScalar(list.Element, declared);
             foreach (var item in items)
-                list.Element = Observe(list.Element, item, level, listNesting + 1);
-            return list;
+            {
+                if (_adapter.Unwrap(item) is null) list.HasNulls = true;
+                else list.Element = Observe(list.Element, item, level, listNesting + 1);
+            }
+            return UnionShape.Place(current, UnionShape.ListKey, list);
         }
 
         if (value is IDictionary dictionary && level <= _depth)
-            return ObserveMap(current, dictionary, level, listNesting);
+            return ObserveMap(current, dictionary, level);
 
         if (level > _depth || Describe(value, nested: true) is not { } described)
             return JoinScalar(current, Text.Info); // beyond the depth, or nothing to show: its string, as Export-Csv writes it
-        switch (current)
-        {
-            case null:
-            {
-                var shape = new StructShape(described.Kind, described.Argument);
-                ObserveProperties(shape, described.Properties, level + 1);
-                return shape;
-            }
-            case StructShape s:
-                s.Merge(described.Kind, described.Argument);
-                ObserveProperties(s, described.Properties, level + 1);
-                return s;
-            case ListShape l:
-                l.Element = Observe(l.Element, value, level, listNesting + 1);
-                return l;
-            default:
-                return Text; // a scalar or a map before
-        }
+        var shape = UnionShape.SameKind(current, UnionShape.ObjectKey) as StructShape;
+        if (shape is null) shape = new StructShape(described.Kind, described.Argument);
+        else shape.Merge(described.Kind, described.Argument);
+        ObserveProperties(shape, described.Properties, level + 1);
+        return UnionShape.Place(current, UnionShape.ObjectKey, shape);
     }
 
     /// <summary>
     /// A dictionary below the record is a map: its keys are data, not names, so records keep their own keys and
     /// only the values share a shape (one level down, like an object's properties).
     /// </summary>
-    private ValueShape ObserveMap(ValueShape? current, IDictionary dictionary, int level, int listNesting)
+    private ValueShape ObserveMap(ValueShape? current, IDictionary dictionary, int level)
     {
-        MapShape map;
-        switch (current)
-        {
-            case null:
-                map = new MapShape(MapShape.ArgumentOf(dictionary));
-                break;
-            case MapShape m:
-                map = m;
-                map.Merge(MapShape.ArgumentOf(dictionary));
-                break;
-            case ListShape l:
-                // A list before: this dictionary was one element of such a list, unrolled.
-                l.Element = Observe(l.Element, dictionary, level, listNesting + 1);
-                return l;
-            default:
-                return Text; // an object or a scalar before: only text holds both
-        }
+        var argument = MapShape.ArgumentOf(dictionary);
+        var map = UnionShape.SameKind(current, UnionShape.MapKey) as MapShape;
+        if (map is null) map = new MapShape(argument);
+        else map.Merge(argument);
         foreach (DictionaryEntry entry in dictionary)
             map.Value = Observe(map.Value, entry.Value, level + 1, 0);
-        return map;
+        return UnionShape.Place(current, UnionShape.MapKey, map);
     }
 
     private static ClrTypeInfo? DeclaredElement(Type collectionType)
@@ -164,14 +133,10 @@ internal sealed class ShapeObserver
 
     private static ValueShape JoinScalar(ValueShape? current, ClrTypeInfo scalar)
     {
-        switch (current)
-        {
-            case null: return new ScalarShape(scalar);
-            case ScalarShape s: return s.Info == scalar ? s : new ScalarShape(ScalarLattice.Join(s.Info, scalar));
-            case ListShape l:
-                l.Element = JoinScalar(l.Element, scalar);
-                return l;
-            default: return Text;
-        }
+        string key = UnionShape.KeyOf(scalar);
+        var merged = UnionShape.SameKind(current, key) is ScalarShape s
+            ? s.Info == scalar ? s : new ScalarShape(ScalarLattice.Join(s.Info, scalar))
+            : new ScalarShape(scalar);
+        return UnionShape.Place(current, key, merged);
     }
 }

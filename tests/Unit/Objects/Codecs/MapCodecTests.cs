@@ -45,10 +45,10 @@ public class MapCodecTests
         var back = WriteAndRead(SchemaInferrer.Infer(records), records);
         var a = Assert.IsType<OrderedDictionary>(Property(back[0], "tags"));
         Assert.Equal(["x"], a.Keys.Cast<string>());
-        Assert.Equal("1", a["x"]); // 1 and "two" under one map: the values are Text
+        Assert.Equal(1, a["x"]); // 1 and "two" under one map: the values are a union, each keeps its type
         var b = Assert.IsType<OrderedDictionary>(Property(back[1], "tags"));
         Assert.Equal(["z", "y", "x"], b.Keys.Cast<string>());
-        Assert.Equal(["two", null, "3"], b.Values.Cast<object?>());
+        Assert.Equal(["two", null, 3], b.Values.Cast<object?>());
         Assert.Empty(Assert.IsType<OrderedDictionary>(Property(back[2], "tags")));
         Assert.Null(Property(back[3], "tags"));
     }

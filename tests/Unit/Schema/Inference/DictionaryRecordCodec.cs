@@ -51,7 +51,15 @@ internal sealed class DictionaryRecordCodec
     public IReadOnlyDictionary<string, object?> Encode(object? record)
     {
         var value = _adapter.Unwrap(record);
-        var properties = _describer.Describe(value)?.Properties ?? [new("Value", value)];
+        var described = _describer.Describe(value);
+        if (Record.IsUnion)
+        {
+            // Records of several types: the member named after this record's type holds its properties.
+            var member = Record.Fields.FirstOrDefault(f => described is { Kind: ClrKind.Object } d && f.Clr?.Argument == d.Argument)
+                ?? throw new InferredValueException($"A record of type {described?.Argument} is of none of the record types.");
+            return new Dictionary<string, object?> { [member.Identifier] = EncodeStruct(member.Type.Struct!, described!.Value.Properties, "") };
+        }
+        var properties = described?.Properties ?? [new("Value", value)];
         return EncodeStruct(Record, properties, "");
     }
 
@@ -61,6 +69,12 @@ internal sealed class DictionaryRecordCodec
     {
         ArgumentNullException.ThrowIfNull(stored);
         var recordClr = Schema.Root.Fields[0].Clr?.Element;
+        if (Record.IsUnion)
+        {
+            var member = Record.Fields.Single(f => stored.ContainsKey(f.Identifier));
+            var fields = (IReadOnlyDictionary<string, object?>)stored[member.Identifier]!;
+            return new ObjectRecord(member.Clr?.Argument, DecodeFields(member.Type.Struct!, fields, ""));
+        }
         return new ObjectRecord(recordClr?.Argument, DecodeFields(Record, stored, ""));
     }
 
@@ -101,6 +115,8 @@ internal sealed class DictionaryRecordCodec
         if (value is null) return null;
         switch (type.Kind)
         {
+            case TypeKind.Struct when type.Struct!.IsUnion:
+                return EncodeUnion(type.Struct, value, where);
             case TypeKind.Struct:
             {
                 // Files in a row share their directory (a new DirectoryInfo per FileInfo.Directory call, one
@@ -125,8 +141,13 @@ internal sealed class DictionaryRecordCodec
             case TypeKind.List:
             {
                 var items = new List<object?>();
+                // A null element of a list of unions is the union's Void member.
+                var nullMember = type.Element!.Struct?.Fields.FirstOrDefault(f => f.Type.Kind == TypeKind.Void);
                 if (value is IEnumerable e && value is not (string or IDictionary or byte[]))
-                    foreach (var item in e) items.Add(EncodeValue(type.Element!, clr?.Element, item, where + "[]"));
+                    foreach (var item in e)
+                        items.Add(nullMember is not null && _adapter.Unwrap(item) is null
+                            ? new Dictionary<string, object?> { [nullMember.Identifier] = null }
+                            : EncodeValue(type.Element!, clr?.Element, item, where + "[]"));
                 else
                     items.Add(EncodeValue(type.Element!, clr?.Element, value, where + "[]")); // a single value is a one-element list
                 return items;
@@ -143,6 +164,26 @@ internal sealed class DictionaryRecordCodec
                 return ClrTypeTable.Encode(value, type.Kind, clr, where);
         }
     }
+
+    /// <summary>A value of a union: the member whose recorded .NET info is of the value's kind holds it (objects beyond the depth: text).</summary>
+    private Dictionary<string, object?> EncodeUnion(InferredStruct union, object value, string where)
+    {
+        string kind = ClrTypeTable.Classify(value) is { } scalar ? (scalar.Row!.Number is { } n ? n.Class.ToString() : scalar.Name)
+            : value is IDictionary ? "Map" : value is IEnumerable ? "List" : _describer.Describe(value, nested: true) is null ? "String" : "Object";
+        var member = union.Fields.FirstOrDefault(f => MemberKind(f.Clr) == kind)
+            ?? (kind is "Map" or "List" or "Object" ? union.Fields.FirstOrDefault(f => MemberKind(f.Clr) == "String") : null)
+            ?? throw new InferredValueException($"{where}: a {value.GetType().Name} ('{ClrTypeTable.ToText(value)}') is of none of the kinds {string.Join(", ", union.Fields.Select(f => MemberKind(f.Clr)).OfType<string>())}.");
+        return new Dictionary<string, object?> { [member.Identifier] = EncodeValue(member.Type, member.Clr, value, where) };
+    }
+
+    private static string? MemberKind(ClrTypeInfo? clr) => clr switch
+    {
+        { Kind: ClrKind.Scalar } => clr.Row!.Number is { } n ? n.Class.ToString() : clr.Name,
+        { Kind: ClrKind.Array or ClrKind.List or ClrKind.Sequence } => "List",
+        { Kind: ClrKind.Map } => "Map",
+        { Kind: ClrKind.Object or ClrKind.Dictionary } => "Object",
+        _ => null,
+    };
 
     private static int IndexOf(IReadOnlyList<string> names, string name)
     {
@@ -169,6 +210,13 @@ internal sealed class DictionaryRecordCodec
         if (stored is null) return null;
         switch (type.Kind)
         {
+            case TypeKind.Struct when type.Struct!.IsUnion:
+            {
+                // A union's stored values hold its active member only: that member's value, read as its kind.
+                var members = (IReadOnlyDictionary<string, object?>)stored;
+                var active = type.Struct.Fields.Single(f => members.ContainsKey(f.Identifier));
+                return active.Type.Kind == TypeKind.Void ? null : DecodeValue(active.Type, active.Clr, members[active.Identifier], where);
+            }
             case TypeKind.Struct:
             {
                 var fields = DecodeFields(type.Struct!, (IReadOnlyDictionary<string, object?>)stored, where + ".");

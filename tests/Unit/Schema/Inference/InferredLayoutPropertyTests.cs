@@ -9,7 +9,8 @@ namespace CapMap.Tests.Schema.Inference;
 
 /// <summary>
 /// The inferred model's layout is Cap'n Proto's: random shapes are emitted as .capnp text, compiled by the capnp
-/// tool, and every struct's section sizes and every field's offset, name and annotations compared with the model.
+/// tool, and every struct's section sizes, union discriminant and every field's offset, discriminant value, name and
+/// annotations compared with the model.
 /// Fifty shapes go into one file and all files into one compiler call, so a run forks the tool once, not a thousand times.
 /// </summary>
 public class InferredLayoutPropertyTests
@@ -21,7 +22,7 @@ public class InferredLayoutPropertyTests
     public void LayoutOfRandomShapesMatchesCapnpCompile()
     {
         using var dir = new TempDir();
-        int shapes = 0, structs = 0, fields = 0;
+        int shapes = 0, structs = 0, fields = 0, unions = 0;
         var schemas = new List<InferredSchema>();
         for (int file = 0; file < Files; file++)
         {
@@ -47,17 +48,22 @@ public class InferredLayoutPropertyTests
                 Assert.Equal(s.DataWordCount, node.DataWordCount);
                 Assert.Equal(s.PointerCount, node.PointerCount);
                 Assert.Equal(s.Fields.Count, node.FieldsInSchemaOrder.Count);
+                Assert.Equal(s.DiscriminantCount, node.DiscriminantCount);
+                Assert.True(s.DiscriminantOffset == node.DiscriminantOffset,
+                    $"{node.DisplayName}: model discriminant at {s.DiscriminantOffset}, capnp {node.DiscriminantOffset} ({string.Join(", ", node.FieldsInSchemaOrder.Select(f => f.Type))})");
                 for (int i = 0; i < s.Fields.Count; i++)
                 {
                     var model = s.Fields[i];
                     var field = node.FieldsInSchemaOrder[i];
                     Assert.Equal(model.Identifier, field.Name);
                     Assert.Equal((ushort)model.Ordinal, field.Ordinal);
+                    Assert.Equal(model.DiscriminantValue, field.DiscriminantValue);
                     Assert.True(model.Offset == field.Offset,
                         $"{node.DisplayName}.{field.Name} ({field.Type}): model offset {model.Offset}, capnp {field.Offset}");
                     fields++;
                 }
                 structs++;
+                if (s.IsUnion) unions++;
             }
 
             // The compiled schema reads back to the model: original names and .NET types survive the compiler.
@@ -66,6 +72,7 @@ public class InferredLayoutPropertyTests
             AssertSameModel(schema, InferredSchema.FromSchemaSet(SchemaSet.Load(schema.ToBytes())));
         }
         Assert.True(shapes >= 1000, $"only {shapes} shapes");
+        Assert.True(unions >= 150, $"only {unions} unions");
         Assert.Equal(shapes + 2 * Files, structs); // plus each file's Record and Batch
         Assert.True(fields > 10_000, $"only {fields} fields");
     }
@@ -81,13 +88,14 @@ public class InferredLayoutPropertyTests
             var e = expected.Structs[i];
             var a = actual.Structs[i];
             Assert.Equal((e.Id, e.Name, e.Identifier, e.DataWordCount, e.PointerCount), (a.Id, a.Name, a.Identifier, a.DataWordCount, a.PointerCount));
+            Assert.Equal((e.IsUnion, e.DiscriminantOffset), (a.IsUnion, a.DiscriminantOffset));
             Assert.Equal(e.Fields.Count, a.Fields.Count);
             for (int j = 0; j < e.Fields.Count; j++)
             {
                 var ef = e.Fields[j];
                 var af = a.Fields[j];
-                Assert.Equal((ef.Name, ef.Identifier, ef.Ordinal, ef.Offset, ef.Type.ToString(), ef.Clr),
-                    (af.Name, af.Identifier, af.Ordinal, af.Offset, af.Type.ToString(), af.Clr));
+                Assert.Equal((ef.Name, ef.Identifier, ef.Ordinal, ef.Offset, ef.DiscriminantValue, ef.Type.ToString(), ef.Clr),
+                    (af.Name, af.Identifier, af.Ordinal, af.Offset, af.DiscriminantValue, af.Type.ToString(), af.Clr));
                 Assert.Equal((ef.NullFlag?.Identifier, ef.FlagsNullOf?.Identifier), (af.NullFlag?.Identifier, af.FlagsNullOf?.Identifier));
                 if (af.NullFlag is { } flag) Assert.Same(af, flag.FlagsNullOf);
             }

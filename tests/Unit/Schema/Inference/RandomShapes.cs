@@ -3,7 +3,7 @@ using CapMap.Schema.Inference;
 
 namespace CapMap.Tests.Schema.Inference;
 
-/// <summary>Random struct shapes for the layout property test: field counts, types (with runs of Bools), names.</summary>
+/// <summary>Random struct shapes for the layout property test: field counts, types (with runs of Bools), unions, names.</summary>
 internal sealed class RandomShapes
 {
     private static readonly string[] AwkwardNames =
@@ -31,6 +31,11 @@ internal sealed class RandomShapes
     public InferredStruct NextStruct(int depth = 0)
     {
         _structCount++;
+        // Every sixth struct is a union of 2 to 8 members (a value of several kinds): where its discriminant and
+        // shared slots go depends on the members' sizes and order.
+        if (_random.Next(6) == 0)
+            return InferredStruct.Union(NextName(), Enumerable.Range(0, _random.Next(2, 9))
+                .Select(_ => new InferredField(NextName(), NextType(depth), _random.Next(4) == 0 ? ClrTypeInfo.Scalar("String") : null)).ToList());
         int fieldCount = _random.Next(10) switch { 0 => 0, < 7 => _random.Next(1, 12), _ => _random.Next(12, 70) };
         var fields = new List<InferredField>(fieldCount);
         while (fields.Count < fieldCount)
