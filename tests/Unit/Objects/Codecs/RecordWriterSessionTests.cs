@@ -84,9 +84,7 @@ public sealed class RecordWriterSessionTests : IDisposable
         Assert.Same(session.Writer!.Records, nullRecord.Target);
 
         Assert.Empty(feed.Write(Record(4, "four")));
-        var late = Assert.Single(feed.Write(new Hashtable { ["Id"] = "not a number", ["Name"] = "five" }));
-        Assert.Equal(4, late.Index);
-        Assert.True(late.Error is CapnpValueException or InferredValueException, late.Error.GetType().Name);
+        Assert.Single(feed.Write(null)); // after the sample too
         Assert.Equal(3, feed.Written);
         Assert.Equal(2, feed.Rejected);
         Assert.Empty(feed.Write(Record(6, "six"))); // later records are not affected
