@@ -7,6 +7,7 @@ using CapMap.Schema;
 using CapMap.Schema.Inference;
 using CapMap.Tests.Mapping;
 using Xunit;
+using static CapMap.Tests.Objects.Codecs.RecordWriterSessionTests;
 
 namespace CapMap.Tests.Objects.Codecs;
 
@@ -22,12 +23,8 @@ public sealed class SchemaChangeTests : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
-    private static readonly MappedMessageOptions Options = new() { ReserveBytes = 1L << 30 };
-
     private static RecordWriterSession Inferred(string path, int sampleSize, MappedMessageOptions? options = null, CarriedSchema? follows = null) =>
         new(new PendingMessage(path, new InferenceOptions { SampleSize = sampleSize }, options ?? Options, null, ObjectModel.Default, strict: false) { Follows = follows });
-
-    private static RecordFeed RecordsFeed(RecordWriterSession session) => session.Feed(writer => writer.Records!, strict: false);
 
     private static OrderedDictionary Record(params (string Name, object? Value)[] properties)
     {
@@ -35,14 +32,6 @@ public sealed class SchemaChangeTests : IDisposable
         foreach (var (name, value) in properties) record[name] = value;
         return record;
     }
-
-    private static List<object> ReadRows(string path)
-    {
-        using var reader = ObjectMessageReader.Open(path);
-        return reader.ReadRows(root => FieldPath.Resolve(root, null, rootIfNoList: true), ObjectModel.Default).ToList();
-    }
-
-    private static object? Property(object row, string name) => row.GetType().GetProperty(name)?.GetValue(row);
 
     private static InferredField FieldOf(string path, int message, string name)
     {
