@@ -7,8 +7,8 @@ public sealed unsafe partial class MappedMessageBuilder
     /// <summary>The file's length before this message was appended to it; null for a message that did not append (a new file, or a next message).</summary>
     private long? _lengthBeforeAppend;
 
-    /// <summary>True for a message <see cref="MappedMessageOptions.Append"/> put after the messages of an existing file, still open.</summary>
-    public bool CanWithdraw => _lengthBeforeAppend is not null && !_completed && !_disposed;
+    /// <summary>True for a message <see cref="MappedMessageOptions.Append"/> put after the messages of an existing file, still open and not failed.</summary>
+    public bool CanWithdraw => _lengthBeforeAppend is not null && !_completed && !_disposed && !_file.IsFailed;
 
     /// <summary>
     /// Takes this appended message back instead of completing it: the file is cut to the length it had before the
