@@ -6,6 +6,7 @@
 
 BeforeAll {
     . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
+    . (Join-Path $PSScriptRoot 'StockReaders.ps1')
 
     # capnp convert of every message of the file, each by its own carried schema (Get-CapnpSchema -MessageIndex -AsText):
     # one JSON object per message.
@@ -123,6 +124,14 @@ Describe 'A shape that does not fit goes on in a next message' {
         $back[19].code | Should -Be 2000
         @(Get-CapnpMessageInfo -LiteralPath $file).Count | Should -Be 2
         @(ConvertFrom-EachCarriedSchema $file)[1].records[9].code | Should -Be 2000
+    }
+
+    It 'a property that is only ever null is Void, which capnp, capnp-es and CapMap read alike' {
+        $file = Join-Path $TestDrive 'void.bin'
+        1..3 | ForEach-Object { [pscustomobject]@{ n = $_; never = $null } } | Export-CapnpMessage -Path $file
+        Get-CapnpSchema -LiteralPath $file -AsText | Should -Match 'never @\d+ :Void'
+        Assert-StockReadersAgree -File $file
+        @(Import-CapnpMessage -Path $file).never | Should -Be @($null, $null, $null)
     }
 
     It 'Add-CapnpStruct goes on in a next message when the shape changes after the sample' {
