@@ -21,6 +21,7 @@ public sealed class CapnpMappedMessage : IDisposable
     private readonly string _path;
     private readonly object? _rootProperties;
     private CapnpSchema? _schema;
+    private ResolvedSchema? _schemaFrom;
     private CapnpMessageSummary? _summary;
     private bool _closed;
 
@@ -37,8 +38,8 @@ public sealed class CapnpMappedMessage : IDisposable
     /// <summary>The list records go to when Add-CapnpStruct names none, if the schema says (an inferred one does); else null.</summary>
     internal FieldPath? Records => Writer?.Records;
 
-    /// <summary>Properties records had but the schema has not, each handed out once (for one warning each).</summary>
-    internal IReadOnlyList<string> TakeUnseenProperties() => Writer?.TakeUnseenProperties() ?? [];
+    /// <summary>The messages begun under another schema since the last call (the records' shape changed), for verbose output.</summary>
+    internal IReadOnlyList<SchemaChange> TakeSchemaChanges() => _session.TakeSchemaChanges();
 
     /// <summary>Paths where values with properties were written as text (nesting cut at -Depth), each handed out once.</summary>
     internal IReadOnlyList<TextPath> TakeValuesWrittenAsText() => Writer?.Codec.Model.ValuesWrittenAsText?.Take() ?? [];
@@ -114,8 +115,19 @@ public sealed class CapnpMappedMessage : IDisposable
     /// <summary>The full path of the message file.</summary>
     public string Path => _path;
 
-    /// <summary>The schema the message is written with (null while it awaits an inferred one).</summary>
-    public CapnpSchema Schema => _schema ??= _session.InferredSchema is { } inferred ? CapnpSchema.FromInferred(inferred, _path) : null!;
+    /// <summary>The schema the message is written with (null while it awaits an inferred one); the current message's, after the records' shape changed.</summary>
+    public CapnpSchema Schema
+    {
+        get
+        {
+            if (_session.InferredSchema is { } inferred && !ReferenceEquals(_schemaFrom, inferred))
+            {
+                _schema = CapnpSchema.FromInferred(inferred, _path);
+                _schemaFrom = inferred;
+            }
+            return _schema!;
+        }
+    }
 
     /// <summary>The root struct's schema.</summary>
     public StructSchema RootSchema => Writer?.RootSchema!;

@@ -117,13 +117,15 @@ Describe 'Plain values mixed with objects' {
         ($back | ConvertTo-Json -Compress) | Should -BeExactly '[{"Value":1,"x":null},{"Value":"a","x":null},{"Value":null,"x":1}]'
     }
 
-    It 'an object after a sample of plain values is refused with an error, not written as an empty record' {
+    It 'an object after a sample of plain values goes on in a next message, as records of the mix' {
         $file = Join-Path $TestDrive 'late-object.bin'
-        1, 2, [pscustomobject]@{ x = 1 }, 4 | Export-CapnpMessage -Path $file -SampleSize 2 -ErrorVariable refused -ErrorAction SilentlyContinue
-        $refused.Count | Should -Be 1
-        $refused[0].FullyQualifiedErrorId | Should -BeLike 'RecordConversionFailed*'
-        "$($refused[0])" | Should -BeLike '*plain values (Int32)*'
-        @(Import-CapnpMessage -Path $file) | Should -Be @(1, 2, 4)
+        1, 2, [pscustomobject]@{ x = 1 }, 4 | Export-CapnpMessage -Path $file -SampleSize 2 -ErrorVariable refused
+        $refused | Should -BeNullOrEmpty
+        $back = @(Import-CapnpMessage -Path $file)
+        $back[0..1] | Should -Be @(1, 2) # the sample's message: plain values
+        $back[2].x | Should -Be 1 # the next message's records are a mix of values and objects, as one sample of all four gives
+        $back[3].Value | Should -Be 4
+        @(Get-CapnpMessageInfo -LiteralPath $file).Count | Should -Be 2
     }
 
     It 'a file written before plain values (records said to be objects) still reads as records' {

@@ -8,6 +8,8 @@ using CapMap.Wire;
 // With CAPMAP_TEST_KILL_AT_STEP=k it prints "step <n> <name>" at every crash point of the core (gap moves,
 // finishing) and kills itself with SIGKILL at the k-th, so a test can stop it at each step in turn.
 // With CAPMAP_TEST_APPEND=1 the message is appended after the messages the file already holds.
+// With CAPMAP_TEST_SCHEMA_CHANGE=1 every message carries a schema of its own (bytes that name the message), and a
+// full list goes on in the next message under the next one (ContinueUnderSchema, the root set again), not a copy.
 // With CAPMAP_TEST_RECORD_FLUSHES=<log> it logs the file at every flush and prints "flush <n>" (power-loss harness).
 if (args.Length < 4)
 {
@@ -67,17 +69,32 @@ try
     // few thousand records reach the insert-range steps that widen the element room.
     var rooms = Environment.GetEnvironmentVariable("CAPMAP_TEST_SPARSE_ROOM_BYTES") is { Length: > 0 } room
         ? new SparseLaneRooms(long.Parse(room), long.Parse(room)) : SparseLaneRooms.Default;
+    bool changeSchema = Environment.GetEnvironmentVariable("CAPMAP_TEST_SCHEMA_CHANGE") == "1";
+    // The schema message k carries: 40 bytes of k + 1 (no reader here parses it; the test reads them back).
+    static EmbeddedSchema SchemaOf(int message) => new(Enumerable.Repeat((byte)(message + 1), 40).ToArray(), 0x8000_0000_0000_0000UL | (ulong)message);
     builder = MappedMessageBuilder.Create(path, new MappedMessageOptions
     {
         Growth = growth, ReserveBytes = reserve, ChunkBytes = chunk, Overwrite = !append, Append = append,
         MaxListBytesPerMessage = maxListBytes, CompactLanes = compact, CopyTailLimitBytes = copyTailLimit, SparseRooms = rooms,
+        Schema = changeSchema ? SchemaOf(0) : null,
     });
     var root = builder.InitRoot(0, 2);
     root.SetText(0, "batch");
     var list = builder.OpenStructList(root, 1, 1, 2);
     for (long i = 0; i < count; i++)
     {
-        if (list.IsFull)
+        if (list.IsFull && changeSchema)
+        {
+            builder = builder.ContinueUnderSchema(SchemaOf(builder.MessagesWritten), next =>
+            {
+                root = next.InitRoot(0, 2);
+                root.SetText(0, "batch");
+                list = next.OpenStructList(root, 1, 1, 2);
+            }, flush: false);
+            Console.Out.WriteLine($"continued {i}");
+            Console.Out.Flush();
+        }
+        else if (list.IsFull)
         {
             var next = builder.ContinueInNextMessage(flush: false);
             builder = next.Builder;

@@ -40,24 +40,7 @@ public sealed unsafe partial class MappedMessageBuilder
         var open = _lists.LastOrDefault(list => !list.IsCompleted);
         // Places as segment and offset, taken before Complete moves segments (closing gaps).
         var carriedPlaces = (carry ?? []).Select(s => (s.SegmentId, s.WordOffset)).ToArray();
-        var completed = CompleteMessage(flush);
-        MappedMessageBuilder next;
-        try
-        {
-            next = new MappedMessageBuilder(_file, Options, LastCheckpoint!.EndOffset)
-            {
-                _earlierRecords = AppendedCount,
-                _earlierMessages = MessagesWritten,
-            };
-        }
-        catch
-        {
-            _file.Dispose(); // this message is complete; nobody else owns the file now
-            throw;
-        }
-        // Until the next message's first checkpoint its table is zeros, which repair and every reader take
-        // for slack after the completed message: a kill in between leaves exactly that message.
-        CrashPoints.Reach("continue: next message opened");
+        var (completed, next) = CompleteAndOpenNext(flush, Options);
         try
         {
             var copy = ObjectCopier.CopyRoot(Message, next.Message, _lists.Select(list => (nint)list.SlotAddress));
@@ -78,6 +61,72 @@ public sealed unsafe partial class MappedMessageBuilder
             next.Abandon();
             throw;
         }
+    }
+
+    /// <summary>
+    /// Completes this message and goes on in the next message of the same file under another schema: the
+    /// schema of the records changed (a record did not fit the schema inferred so far), and every message
+    /// carries its own, so the next one carries <paramref name="schema"/> and is read through it. Its root is
+    /// not a copy (the old root's layout is not the new one's): <paramref name="setRoot"/> initialises it in
+    /// the new builder (root struct, values given at creation) before the first checkpoint publishes it.
+    /// </summary>
+    /// <remarks>
+    /// Crash safety is <see cref="ContinueInNextMessage(bool, IReadOnlyList{StructBuilder}?)"/>'s: the file and
+    /// its lock stay with the new builder, the completed message is never written again, and until the new
+    /// message's first checkpoint its table is zeros, so a kill at any instant leaves the completed messages
+    /// byte for byte and the new one at its last checkpoint. If <paramref name="setRoot"/> throws, the new
+    /// message is cut off again and the file closed, ending with the completed message.
+    /// </remarks>
+    /// <param name="schema">The schema the next message carries (its root is the message's root).</param>
+    /// <param name="setRoot">Sets the next message's root; called once, before its first checkpoint.</param>
+    /// <param name="flush">Whether completing this message msyncs it (see <see cref="Complete"/>).</param>
+    /// <returns>The builder of the next message: use it (not this one) from here on; it owns the file.</returns>
+    public MappedMessageBuilder ContinueUnderSchema(EmbeddedSchema schema, Action<MappedMessageBuilder> setRoot, bool flush = true)
+    {
+        ArgumentNullException.ThrowIfNull(schema);
+        ArgumentNullException.ThrowIfNull(setRoot);
+        ThrowIfUnusable();
+        var (_, next) = CompleteAndOpenNext(flush, Options with { Schema = schema });
+        try
+        {
+            setRoot(next);
+            CrashPoints.Reach("continue: root set");
+            next.Checkpoint(flush: true);
+            CrashPoints.Reach("continue: next message checkpointed");
+            return next;
+        }
+        catch
+        {
+            next.Abandon();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Completes this message and opens the next one after it, in the same file, with <paramref name="options"/>
+    /// (the schema it carries is embedded at once); the caller sets its root and checkpoints it.
+    /// </summary>
+    private (MessageSummary Completed, MappedMessageBuilder Next) CompleteAndOpenNext(bool flush, MappedMessageOptions options)
+    {
+        var completed = CompleteMessage(flush);
+        MappedMessageBuilder next;
+        try
+        {
+            next = new MappedMessageBuilder(_file, options, LastCheckpoint!.EndOffset)
+            {
+                _earlierRecords = AppendedCount,
+                _earlierMessages = MessagesWritten,
+            };
+        }
+        catch
+        {
+            _file.Dispose(); // this message is complete; nobody else owns the file now
+            throw;
+        }
+        // Until the next message's first checkpoint its table is zeros, which repair and every reader take
+        // for slack after the completed message: a kill in between leaves exactly that message.
+        CrashPoints.Reach("continue: next message opened");
+        return (completed, next);
     }
 
     /// <summary>

@@ -91,7 +91,7 @@ public sealed unsafe partial class MappedMessageBuilder : IDisposable
             if (padded != length) file.SetLength(padded);
             // The arena hands out zeroed words: clear whatever slack followed the last message.
             MappedSegmentArena.ClearBytes(file.Base, offset, Math.Min(file.CommittedBytes, file.ReservedBytes) - offset);
-            var builder = new MappedMessageBuilder(file, options, offset);
+            var builder = new MappedMessageBuilder(file, options, offset) { _lengthBeforeAppend = length };
             builder.Checkpoint(flush: true);
             return builder;
         }

@@ -111,16 +111,13 @@ public sealed class ObjectMessageWriter : IDisposable
     public StructSchema RootSchema => Codec.Root;
 
     /// <summary>How records become structs (and come back); <see cref="Write"/> chooses strictness per call.</summary>
-    public RecordCodec Codec { get; }
+    public RecordCodec Codec { get; private set; }
 
     /// <summary>The list records go to when the caller names none (an inferred schema's records); null when the caller picks.</summary>
     public FieldPath? Records => Codec.Records;
 
     /// <summary>True if any value, not only an object with properties, is a record of <paramref name="target"/>.</summary>
     public bool TakesAnyValue(FieldPath target) => Codec.TakesAnyValue(target);
-
-    /// <summary>Property paths records had but the schema has not, each handed out once (for one warning each).</summary>
-    public IReadOnlyList<string> TakeUnseenProperties() => Codec.TakeUnseenProperties();
 
     /// <summary>The field path of the list currently open for appending (null if none).</summary>
     public string? OpenList { get; private set; }
@@ -249,6 +246,36 @@ public sealed class ObjectMessageWriter : IDisposable
         }
         _list = next.List!;
         return _list;
+    }
+
+    /// <summary>
+    /// The records' schema changed (a record did not fit the one inferred so far): this message is completed and
+    /// writing goes on in the next message of the file, which carries <paramref name="schema"/> and has root
+    /// <paramref name="root"/>, with <paramref name="rootProperties"/> (the values given at creation) written into
+    /// it again (<see cref="MappedMessageBuilder.ContinueUnderSchema"/>). Lists and structs of the old message are
+    /// forgotten: paths are resolved against the new root from here on. The root values are checked before
+    /// anything is completed, so a refusal leaves this message open as it was.
+    /// </summary>
+    /// <exception cref="RootPropertiesException">A root value does not convert to the new root (nothing changed).</exception>
+    /// <exception cref="MappedMessageFailedException">Growing the file failed; the file keeps its last checkpoint.</exception>
+    public void ContinueUnderSchema(ResolvedSchema schema, StructSchema root, object? rootProperties, bool strict)
+    {
+        ArgumentNullException.ThrowIfNull(schema);
+        ArgumentNullException.ThrowIfNull(root);
+        var codec = RecordCodec.For(schema, root, Codec.Model);
+        if (rootProperties is not null) CheckRootProperties(codec, rootProperties, strict);
+        StructBuilder newRoot = default;
+        Builder = Builder.ContinueUnderSchema(CarriedSchema.For(schema, root), next =>
+        {
+            newRoot = next.InitRoot(root.DataWordCount, root.PointerCount);
+            if (rootProperties is not null) codec.WriterFor(root, strict).Write(newRoot, rootProperties);
+        }, flush: false);
+        Codec = codec;
+        _root = newRoot;
+        _structs.Clear();
+        _completedLists.Clear();
+        _list = null;
+        OpenList = null;
     }
 
     /// <summary>The builder of the struct that holds field <paramref name="count"/> of the path (structs on the way are created once).</summary>

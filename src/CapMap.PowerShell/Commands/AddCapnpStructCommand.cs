@@ -95,7 +95,7 @@ public sealed class AddCapnpStructCommand : CapMapCmdletBase
     private void WriteErrors(RecordAppender appender, IReadOnlyList<ErrorRecord> errors)
     {
         foreach (var error in errors) WriteError(error);
-        WarnUnseen(appender.Message);
+        ReportSchemaChanges(appender.Message);
     }
 
     /// <summary>
@@ -115,7 +115,8 @@ public sealed class AddCapnpStructCommand : CapMapCmdletBase
         {
             var target = TargetIn(message.Records, message.RootSchema);
             _approved = ShouldProcess(message.Path, target.IsList ? $"Add records to list '{target.Path}'" : $"Set struct '{target.Path}'");
-            _appender = new RecordAppender(message, _ => target, Strict);
+            // Resolved again in each message's root: the records' schema can change within the file.
+            _appender = new RecordAppender(message, writer => TargetIn(writer.Records, writer.RootSchema), Strict);
         }
         if (_approved == true) _touched.Add(message);
         return _approved == true ? _appender : null;

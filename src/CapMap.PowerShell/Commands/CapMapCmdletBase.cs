@@ -349,11 +349,18 @@ public abstract class CapMapCmdletBase : PSCmdlet, IDisposable
         _disposed = true;
     }
 
-    /// <summary>One warning per property that records of an inferred schema have but the schema has not (they were not in the sample).</summary>
-    private protected void WarnUnseen(CapnpMappedMessage message)
+    /// <summary>
+    /// Tells (as verbose output: nothing is lost) each time the file got a message under another schema because the
+    /// records' shape changed, or because appended objects have another shape than the file's last message.
+    /// </summary>
+    private protected void ReportSchemaChanges(CapnpMappedMessage message)
     {
-        foreach (string property in message.TakeUnseenProperties())
-            WriteWarning($"Property '{property}' was not in the records the schema was inferred from; its values are not written. Use a larger -SampleSize to keep it.");
+        foreach (var change in message.TakeSchemaChanges())
+        {
+            WriteVerbose(change.RecordIndex is { } index
+                ? $"Record {index} did not fit the schema inferred so far ({change.Reason}); it and the records after it go on in a next message of '{message.Path}' whose schema is widened by it."
+                : $"The objects appended to '{message.Path}' are written in a new message under their own schema: {change.Reason}.");
+        }
     }
 
     /// <summary>

@@ -48,19 +48,21 @@ public sealed class ExportCapnpMessageCommand : NewMessageCmdletBase
     {
         base.BeginProcessing();
         string path = ResolveMessageFile();
-        if (InfersSchema && AppendedToSchema(path) is { } carried)
+        var fileSchema = InfersSchema ? AppendedToSchema(path) : null;
+        if (fileSchema is { Inferred: null } carried)
         {
-            var fileSchema = CapnpSchema.FromCarried(carried, path);
+            // A schema a user wrote, carried by the file: the objects go in under it, as with -Schema.
+            var userSchema = CapnpSchema.FromCarried(carried, path);
             var recordsTarget = ResolveField(carried.Root, Field, rootIfNoList: false)!;
             if (!ShouldProcess(path, $"Append objects to the file's messages ({carried.Root.NestedName}.{recordsTarget.Path})")) return;
-            var appended = CreateMessage(path, fileSchema, carried.Root);
+            var appended = CreateMessage(path, userSchema, carried.Root);
             Open(appended, writer => writer.Records ?? recordsTarget);
             return;
         }
         if (InfersSchema)
         {
             if (!ShouldProcess(path, "Export objects to a Cap'n Proto message (schema inferred from the objects)")) return;
-            Open(CreateInferredMessage(path, Field), writer => writer.Records!);
+            Open(CreateInferredMessage(path, Field, fileSchema), writer => writer.Records!);
             return;
         }
         var (schema, root) = ResolveSchemaAndRoot();
@@ -120,11 +122,11 @@ public sealed class ExportCapnpMessageCommand : NewMessageCmdletBase
         WriteProgress(_progress);
     }
 
-    /// <summary>Reports the records Core rejected, then the properties it had not seen (one warning each).</summary>
+    /// <summary>Reports the records Core rejected, then the messages it began under a changed schema.</summary>
     private void WriteErrors(IReadOnlyList<ErrorRecord> errors)
     {
         foreach (var error in errors) WriteError(error);
-        WarnUnseen(_message!);
+        ReportSchemaChanges(_message!);
     }
 
     protected override void EndProcessing()

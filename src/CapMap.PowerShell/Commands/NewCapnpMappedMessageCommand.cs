@@ -13,8 +13,10 @@ public sealed class NewCapnpMappedMessageCommand : NewMessageCmdletBase
     protected override void EndProcessing()
     {
         string path = ResolveMessageFile();
-        if (InfersSchema && AppendedToSchema(path) is { } carried)
+        var fileSchema = InfersSchema ? AppendedToSchema(path) : null;
+        if (fileSchema is { Inferred: null } carried)
         {
+            // A schema a user wrote, carried by the file: records go in under it, as with -Schema.
             if (ShouldProcess(path, $"Append a mapped Cap'n Proto message (root {carried.Root.NestedName}, the file's schema)"))
                 WriteObject(CreateMessage(path, CapnpSchema.FromCarried(carried, path), carried.Root));
             return;
@@ -22,7 +24,7 @@ public sealed class NewCapnpMappedMessageCommand : NewMessageCmdletBase
         if (InfersSchema)
         {
             if (ShouldProcess(path, "Create a mapped Cap'n Proto message (schema inferred at the first Add-CapnpStruct)"))
-                WriteObject(CreateInferredMessage(path, recordsField: null));
+                WriteObject(CreateInferredMessage(path, recordsField: null, fileSchema));
             return;
         }
         var (schema, root) = ResolveSchemaAndRoot();

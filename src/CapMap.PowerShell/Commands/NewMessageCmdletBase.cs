@@ -62,8 +62,10 @@ public abstract class NewMessageCmdletBase : SchemaInferenceCmdletBase, IDynamic
 
     /// <summary>
     /// Write the new message after the messages the file holds (a stream of messages; they stay byte for byte);
-    /// a missing file is created. Without -Schema the file's carried schema is used. A -Schema whose root does not
-    /// match the file's is refused (SchemaMismatch) unless -Force.
+    /// a missing file is created. Without -Schema the schema is inferred from the new objects and the new message
+    /// carries it (each message carries its own), unless the file's last message carries a schema a user wrote,
+    /// which is then used. A -Schema whose root does not match the file's is refused (SchemaMismatch) unless -Force.
+    /// An append whose every record is refused leaves the file as it was.
     /// </summary>
     [Parameter]
     public SwitchParameter Append { get; set; }
@@ -107,11 +109,13 @@ public abstract class NewMessageCmdletBase : SchemaInferenceCmdletBase, IDynamic
 
     /// <summary>
     /// A message whose schema Core infers from its first records (held back until the sample is full or the input
-    /// ends), then creates the file with; <paramref name="recordsField"/> names the inferred root's list.
+    /// ends), then creates the file with; <paramref name="recordsField"/> names the inferred root's list. With
+    /// -Append, <paramref name="follows"/> is the schema of the file's last message (an inferred one): the new
+    /// message carries the objects' own schema, and a difference from it is reported.
     /// </summary>
-    private protected CapnpMappedMessage CreateInferredMessage(string path, string? recordsField) =>
+    private protected CapnpMappedMessage CreateInferredMessage(string path, string? recordsField, CarriedSchema? follows) =>
         CapnpMappedMessage.CreateInferred(path, new PendingMessage(path, InferenceOptions(recordsField), MessageOptions(), Property,
-            PowerShellObjects.Model with { ValuesWrittenAsText = new ValuesWrittenAsText(Depth) }, Strict));
+            PowerShellObjects.Model with { ValuesWrittenAsText = new ValuesWrittenAsText(Depth) }, Strict) { Follows = follows });
 
     private MappedMessageOptions MessageOptions() => new() { ReserveBytes = Reserve, Growth = Growth, Overwrite = Force, Append = Append };
 }

@@ -94,28 +94,37 @@ public sealed class CompleteCrashTests
         }
     }
 
-    [Fact]
-    public void A_kill_at_every_step_of_continuing_in_the_next_message_keeps_the_completed_messages_byte_for_byte()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)] // each next message under a schema of its own (the records' shape changed), its root set again
+    public void A_kill_at_every_step_of_continuing_in_the_next_message_keeps_the_completed_messages_byte_for_byte(bool schemaChange)
     {
         using var temp = new TempDir();
         // 25,000 records (3-word elements) per message: 60,000 records make three messages.
         const int PerMessage = 25_000;
         long maxListBytes = PerMessage * 3 * 8;
         string fullPath = temp.File("steps.bin");
-        var full = RunChild(fullPath, killAt: long.MaxValue, payload: 0, maxListBytes: maxListBytes);
+        var full = RunChild(fullPath, killAt: long.MaxValue, payload: 0, maxListBytes: maxListBytes, schemaChange: schemaChange);
         Assert.True(full.ExitCode == 0, full.Error);
         Assert.Equal([PerMessage, 2 * PerMessage], full.Continued);
         Assert.Contains("continue: next message opened", full.Steps);
+        Assert.Contains(schemaChange ? "continue: root set" : "continue: root copied", full.Steps);
+        if (schemaChange)
+            for (int m = 0; m < 3; m++) Assert.Equal(m + 1, EmbeddedSchema.Read(fullPath, m)!.CodeGeneratorRequest[0]); // each carries its own
         var completedEnds = MessageFileInfo.ReadAll(fullPath).Select(m => m.Offset + m.MessageBytes).ToArray();
         Assert.Equal(3, completedEnds.Length);
         var fullBytes = File.ReadAllBytes(fullPath);
         AssertStreamReadByCapnp(fullBytes, [PerMessage, PerMessage, Records - 2 * PerMessage], "unkilled");
         _output.WriteLine($"{full.Steps.Count} steps: {string.Join(", ", full.Steps)}");
 
-        for (int k = 1; k <= full.Steps.Count; k++)
+        // Under a new schema only the continuation's own steps differ (opening, setting the root, the first
+        // checkpoint); the completion steps are the ones the run without a change kills at, so it is not repeated.
+        var kills = Enumerable.Range(1, full.Steps.Count).Where(k => !schemaChange || full.Steps[k - 1].StartsWith("continue:")).ToList();
+        Assert.Equal(schemaChange ? 6 : full.Steps.Count, kills.Count);
+        foreach (int k in kills)
         {
             string path = temp.File($"kill{k}.bin");
-            var run = RunChild(path, killAt: k, payload: 0, maxListBytes: maxListBytes);
+            var run = RunChild(path, killAt: k, payload: 0, maxListBytes: maxListBytes, schemaChange: schemaChange);
             Assert.True(run.ExitCode != 0, $"step {k}: the child was not killed");
             // Each Complete begins by checkpointing every record; one that published its header is final.
             int completing = run.Steps.Count(s => s == "complete: everything checkpointed");
@@ -197,7 +206,7 @@ public sealed class CompleteCrashTests
         public List<long> Continued { get; init; } = [];
     }
 
-    private static ChildRun RunChild(string path, long killAt, int payload, bool append = false, long? maxListBytes = null, bool collapse = false, bool smallRooms = false)
+    private static ChildRun RunChild(string path, long killAt, int payload, bool append = false, long? maxListBytes = null, bool collapse = false, bool smallRooms = false, bool schemaChange = false)
     {
         // On ext4 the list's sparse holes (60 MiB) are declared as padding by a checkpointed file, and capnp reads it whole.
         var info = ChildWriter.StartInfo(path, Records, Every, "Fault", 1L << 30, payload);
@@ -205,6 +214,7 @@ public sealed class CompleteCrashTests
         if (append) info.Environment["CAPMAP_TEST_APPEND"] = "1";
         if (collapse) info.Environment["CAPMAP_TEST_COPY_TAIL_LIMIT"] = "0";
         if (maxListBytes is { } max) info.Environment["CAPMAP_TEST_MAX_LIST_BYTES"] = max.ToString();
+        if (schemaChange) info.Environment["CAPMAP_TEST_SCHEMA_CHANGE"] = "1";
         info.Environment["CAPMAP_TEST_KILL_AT_STEP"] = killAt == long.MaxValue ? "0" : killAt.ToString();
         var (code, output, error) = ChildWriter.Run(info, TimeSpan.FromMinutes(2));
         var steps = new List<string>();

@@ -9,14 +9,13 @@ namespace CapMap.Objects.Codecs;
 /// The codec of an <see cref="InferredSchema"/>: <see cref="Write"/> puts an object into a record struct (properties
 /// matched to fields by original name; values converted by the type table, <see cref="InferredRecordWriter"/>), and
 /// its plans read records back as the objects they were written from (<see cref="InferredRowReader"/>). A target other
-/// than the records list is written and read as a schema a user wrote would be. Not thread-safe (it counts
-/// <see cref="Unseen"/> properties).
+/// than the records list is written and read as a schema a user wrote would be. Not thread-safe (its writer
+/// remembers shapes, its plans are made once).
 /// </summary>
 public sealed class InferredRecordCodec : RecordCodec
 {
     private readonly InferredRecordWriter _writer;
     private readonly ExplicitRecordCodec _otherTargets;
-    private readonly UnseenWarnings _warnings;
     private MessagePlan<object>? _recordsPlan;
 
     /// <summary>Creates a codec for the schema's records (the schema is resolved here; a caller that has it resolved passes that).</summary>
@@ -34,9 +33,8 @@ public sealed class InferredRecordCodec : RecordCodec
         Resolved = resolved;
         Schema = resolved.Inferred!;
         Record = Schema.Record ?? throw new ArgumentException("The schema's root is not a list of records.", nameof(resolved));
-        _writer = new InferredRecordWriter(Record, Schema.PlainValueField, model.Adapter, Unseen, model.ValuesWrittenAsText);
+        _writer = new InferredRecordWriter(Record, Schema.PlainValueField, model.Adapter, model.ValuesWrittenAsText);
         _otherTargets = new ExplicitRecordCodec(Root, model);
-        _warnings = new UnseenWarnings(Unseen);
         Records = FieldPath.Resolve(Root, Schema.Root.Fields[0].Identifier)!;
     }
 
@@ -59,23 +57,17 @@ public sealed class InferredRecordCodec : RecordCodec
     /// <summary>The schema as a loaded set (what <see cref="DynamicValueReader"/> and the message cmdlets use).</summary>
     public SchemaSet SchemaSet => Resolved.SchemaSet;
 
-    /// <summary>Properties that objects had but the schema has not (they were not in the sample); their values are dropped.</summary>
-    public UnseenProperties Unseen { get; } = new();
-
     /// <summary>The root's one list: where the records go.</summary>
     public override FieldPath Records { get; }
 
     /// <summary>A record without properties (a number, a string) is written as the record's <c>Value</c>.</summary>
     public override bool TakesAnyValue(FieldPath target) => IsRecords(target);
 
-    /// <inheritdoc />
-    public override IReadOnlyList<string> TakeUnseenProperties() => _warnings.Take();
-
     /// <summary>
     /// Writes <paramref name="record"/> into a struct of the record's size (e.g. an element of the root's list):
     /// straight into the struct through plans made once per struct.
     /// </summary>
-    /// <exception cref="InferredValueException">A value does not fit its field's type.</exception>
+    /// <exception cref="InferredValueException">The record does not fit the schema (a value of another type, a property it lacks).</exception>
     public void Write(StructBuilder target, object? record) => _writer.Write(target, record);
 
     internal override StructWriter WriterFor(StructSchema schema, bool strict) => _otherTargets.WriterFor(schema, strict);

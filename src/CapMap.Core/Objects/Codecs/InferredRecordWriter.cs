@@ -11,13 +11,15 @@ namespace CapMap.Objects.Codecs;
 /// bytes need them: its properties are read and converted into one slot per field (so a value that does not fit
 /// throws before anything is written), then the slots are written in field order (pointer targets are allocated
 /// in that order, as <see cref="DynamicValueWriter"/> allocates them). No dictionary per record or nested object.
-/// Not thread-safe (it counts <see cref="UnseenProperties"/> and remembers shapes).
+/// A record that does not fit the schema (a property it lacks, a value of another type, a value where the
+/// samples had only nulls) throws <see cref="InferredValueException"/> with nothing written: the writer of the
+/// records then widens the schema and goes on in a next message (<see cref="RecordWriterSession"/>).
+/// Not thread-safe (it remembers shapes).
 /// </summary>
 internal sealed class InferredRecordWriter
 {
     private readonly ObjectAdapter _adapter;
     private readonly ShapeObserver _describer;
-    private readonly UnseenProperties _unseen;
     private readonly ValuesWrittenAsText? _asText;
     private readonly List<(string Path, int Level)> _asTextInRecord = [];
     private readonly InferredStructPlan _record;
@@ -27,15 +29,13 @@ internal sealed class InferredRecordWriter
     /// <param name="record">The record struct.</param>
     /// <param name="plainValue">Its value field when the records are plain values (<see cref="InferredSchema.PlainValueField"/>), else null.</param>
     /// <param name="adapter">Reads objects' properties.</param>
-    /// <param name="unseen">Counts properties the schema has not.</param>
     /// <param name="asText">Counts values with properties written as text (null: not counted).</param>
-    public InferredRecordWriter(InferredStruct record, InferredField? plainValue, ObjectAdapter adapter, UnseenProperties unseen, ValuesWrittenAsText? asText = null)
+    public InferredRecordWriter(InferredStruct record, InferredField? plainValue, ObjectAdapter adapter, ValuesWrittenAsText? asText = null)
     {
         _asText = asText;
         _plainValue = plainValue;
         _adapter = adapter;
         _describer = new ShapeObserver(adapter, int.MaxValue);
-        _unseen = unseen;
         _record = new InferredStructPlan(record, "", 1);
     }
 
@@ -78,10 +78,7 @@ internal sealed class InferredRecordWriter
         {
             int index = plan.FieldAt(position++, name);
             if (index < 0)
-            {
-                _unseen.Add(plan.Path + name);
-                continue;
-            }
+                throw new InferredValueException($"{plan.Path}{name}: the schema has no such property (it was not in the records it was inferred from).");
             slots[index] = EncodeValue(plan.Fields[index].Value, v);
         }
         // A null or missing value leaves its field 0; only the flag tells that apart from a real 0.
@@ -130,7 +127,8 @@ internal sealed class InferredRecordWriter
                 return ordinal >= 0 ? (ushort)ordinal : ClrTypeTable.Encode(value, TypeKind.Enum, plan.Clr, plan.Where);
             }
             case TypeKind.Void:
-                return null;
+                // Only nulls were seen here, so no type was fixed: the first value decides, in a widened schema.
+                throw new InferredValueException($"{plan.Where}: a value ({value.GetType().Name}) where the records had only nulls so far");
             case TypeKind.Text when value is not string && HasParts(value):
                 // Nesting cut at -Depth (or a field the sample made text): the value's parts are lost, so it is told.
                 _asTextInRecord.Add((plan.Where, plan.Level));

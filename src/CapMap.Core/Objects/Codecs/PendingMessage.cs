@@ -8,7 +8,8 @@ namespace CapMap.Objects.Codecs;
 /// A message whose schema is inferred from its first records, before the file exists: it holds records back as the
 /// sample (<see cref="Hold"/>), and once the sample is full or the input ends (<see cref="Start"/>) infers the schema,
 /// resolves it once, and creates the file carrying it, with the root's properties. The records it held are then
-/// written by the caller, first, and the rest streamed after them, so the file holds them in input order.
+/// written by the caller, first, and the rest streamed after them, so the file holds them in input order. The
+/// inferrer's shapes outlive the sample (<see cref="Inferrer"/>): a later record that does not fit widens them.
 /// </summary>
 public sealed class PendingMessage
 {
@@ -40,6 +41,21 @@ public sealed class PendingMessage
         _model = model;
         _strict = strict;
     }
+
+    /// <summary>The inferrer, its shapes being the sample's; a record that does not fit later is taken in with <see cref="SchemaInferrer.Widen"/>.</summary>
+    internal SchemaInferrer Inferrer => _sample.Inferrer;
+
+    /// <summary>Whether root properties the root has not are rejected.</summary>
+    internal bool Strict => _strict;
+
+    /// <summary>
+    /// The schema of the last message of the file appended to (an -Append without -Schema), or null: when the
+    /// inferred schema differs from it, <see cref="Start"/> says so (<see cref="AppendedSchemaChange"/>).
+    /// </summary>
+    public CarriedSchema? Follows { get; init; }
+
+    /// <summary>After <see cref="Start"/>: the note that the appended objects' schema is not <see cref="Follows"/>' (null when it is, or nothing was followed).</summary>
+    public SchemaChange? AppendedSchemaChange { get; private set; }
 
     /// <summary>The values of the root's fields given at creation, or null.</summary>
     public object? RootProperties => _rootProperties;
@@ -77,6 +93,8 @@ public sealed class PendingMessage
         var schema = ResolvedSchema.FromInferred(_sample.Inferrer.Build());
         Writer = ObjectMessageWriter.Create(_path, _messageOptions, schema, schema.Root!, _rootProperties, _model, _strict);
         Schema = schema;
+        if (Follows is { } previous && previous.Inferred?.FileId != schema.Inferred!.FileId)
+            AppendedSchemaChange = new SchemaChange(null, $"the objects' schema differs from the one of the file's last message (root {previous.Root.NestedName})");
         return _sample.Records;
     }
 }

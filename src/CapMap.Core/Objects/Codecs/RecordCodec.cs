@@ -48,9 +48,6 @@ public abstract class RecordCodec
     /// <summary>True if any value (a number, a string, a list) is a record of <paramref name="target"/>, not only an object with properties.</summary>
     public virtual bool TakesAnyValue(FieldPath target) => false;
 
-    /// <summary>Property paths that records had but the schema has not, not handed out before (one warning each); empty for most codecs.</summary>
-    public virtual IReadOnlyList<string> TakeUnseenProperties() => [];
-
     /// <summary>The schema-driven writer of structs of <paramref name="schema"/> (the root's properties, a struct or group set by path).</summary>
     internal abstract StructWriter WriterFor(StructSchema schema, bool strict);
 

@@ -7,8 +7,9 @@ namespace CapMap.Objects.Codecs;
 /// One caller's records into one target of a <see cref="RecordWriterSession"/> (an Export, one Add-CapnpStruct
 /// call), numbered from 0 in input order. While the session awaits its schema the records are held as the sample
 /// and written, in order, once it is full or the feed ends; after that each is written as it comes. A record that
-/// cannot be written is not: it comes back as a <see cref="RecordRejection"/> with its index, from the call that
-/// wrote it, and earlier and later records stay intact. Failures of the file itself (disk full, capacity) and of
+/// does not fit an inferred schema goes on in a next message under the widened schema
+/// (<see cref="RecordWriterSession.Widen"/>). A record that cannot be written even so is not: it comes back as a
+/// <see cref="RecordRejection"/> with its index, from the call that wrote it, and earlier and later records stay intact. Failures of the file itself (disk full, capacity) and of
 /// the target (a completed list) propagate: nothing after them can succeed.
 /// </summary>
 public sealed class RecordFeed
@@ -28,7 +29,7 @@ public sealed class RecordFeed
         _strict = strict;
     }
 
-    /// <summary>The target, once the first record was written; null before.</summary>
+    /// <summary>The target, once the first record was written (in the root of the current message); null before.</summary>
     public FieldPath? Target { get; private set; }
 
     /// <summary>Records written or rejected so far: the next written record's index.</summary>
@@ -75,7 +76,7 @@ public sealed class RecordFeed
     {
         long index = InputCount++;
         var writer = _session.Writer!;
-        var target = Target ??= _pickTarget(writer);
+        var target = Target is { } known && ReferenceEquals(known.Root, writer.RootSchema) ? known : Target = _pickTarget(writer);
         var model = writer.Codec.Model;
         object? record = model.Adapter.Unwrap(input);
         bool anyValue = writer.TakesAnyValue(target); // e.g. a scalar is an inferred record's Value
@@ -88,12 +89,28 @@ public sealed class RecordFeed
         try
         {
             writer.Write(target, input!, _strict);
-            Written++;
         }
         catch (Exception e) when (IsRecordError(e, model))
         {
-            Reject(index, input, target, e);
+            if (!_session.Widen(input, target, index, e))
+            {
+                Reject(index, input, target, e);
+                return;
+            }
+            // The next message carries a schema widened by this record: it fits there, or it is rejected as any.
+            target = Target = _pickTarget(writer);
+            try
+            {
+                writer.Write(target, input!, _strict);
+            }
+            catch (Exception again) when (IsRecordError(again, model))
+            {
+                Reject(index, input, target, again);
+                return;
+            }
         }
+        Written++;
+        _session.Count(written: true);
     }
 
     /// <summary>Errors of converting one record's values, which leave nothing of it written; the rest concern the file or target.</summary>
@@ -104,6 +121,7 @@ public sealed class RecordFeed
     private void Reject(long index, object? input, FieldPath target, Exception error)
     {
         Rejected++;
+        _session.Count(written: false);
         (_rejections ??= new()).Add(new RecordRejection(index, input, target, error));
     }
 

@@ -1,5 +1,6 @@
 using CapMap.Messages;
 using CapMap.Schema;
+using CapMap.Schema.Inference;
 
 namespace CapMap.Objects.Codecs;
 
@@ -10,12 +11,27 @@ namespace CapMap.Objects.Codecs;
 /// <see cref="Dispose"/>; they never ask which kind of message it is. Whatever ends the message (completion, a
 /// checkpoint, disposal) first ends a sample still held: the schema is inferred from it, the file created and the
 /// held records written, in input order, so records given are never lost because the input stopped early.
-/// Not thread-safe.
 /// </summary>
+/// <remarks>
+/// <para>The schema can change within the file. After an inferred schema's sample, a record that does not fit it (a
+/// property it lacks, a value of another type, a value where the sample had only nulls) widens the inferrer's
+/// shapes (<see cref="Widen"/>): the current message is completed and writing goes on in a next message of the same
+/// file that carries the widened schema (<see cref="ObjectMessageWriter.ContinueUnderSchema"/>), so no record is
+/// rejected for its shape. Each change is noted for the caller (<see cref="TakeSchemaChanges"/>).</para>
+/// <para>An appended message (<see cref="MappedMessageOptions.Append"/>) in which no record was kept because every
+/// record given was rejected is withdrawn when the session ends: the file is left as it was, with no empty message.</para>
+/// <para>Not thread-safe.</para>
+/// </remarks>
 public sealed class RecordWriterSession : IDisposable
 {
     private PendingMessage? _pending;
     private RecordFeed? _holder;
+    private SchemaInferrer? _inferrer;
+    private object? _rootProperties;
+    private bool _strict;
+    private List<SchemaChange>? _changes;
+    private long _written;
+    private long _rejected;
 
     /// <summary>A message whose schema is inferred from its first records; no file exists yet.</summary>
     public RecordWriterSession(PendingMessage pending)
@@ -75,8 +91,51 @@ public sealed class RecordWriterSession : IDisposable
         pending.Start();
         Writer = pending.Writer;
         InferredSchema = pending.Schema;
+        (_inferrer, _rootProperties, _strict) = (pending.Inferrer, pending.RootProperties, pending.Strict);
+        if (pending.AppendedSchemaChange is { } change) Note(change);
         holder?.WriteHeld(pending.Held);
     }
+
+    /// <summary>
+    /// Whether <paramref name="record"/>, which did not fit the schema of <paramref name="target"/>, went on in a
+    /// next message: for the records list of a schema inferred from records, its shapes are widened by the record
+    /// and, if that gives another schema, the message is completed and the next one carries the widened schema.
+    /// False (nothing changed) for a schema given by the caller or the file, another target, or a record the
+    /// widened schema is the same for (it does not fit for another reason): the caller rejects it then.
+    /// </summary>
+    /// <exception cref="RootPropertiesException">A root value does not convert into the new root (nothing changed).</exception>
+    internal bool Widen(object? record, FieldPath target, long index, Exception misfit)
+    {
+        if (_inferrer is null || Writer is not { Records: { } records } writer || records.Path != target.Path) return false;
+        _inferrer.Widen(record);
+        var widened = _inferrer.Build();
+        if (widened.FileId == InferredSchema?.Inferred?.FileId) return false;
+        var schema = ResolvedSchema.FromInferred(widened);
+        writer.ContinueUnderSchema(schema, schema.Root!, _rootProperties, _strict);
+        InferredSchema = schema;
+        Note(new SchemaChange(index, misfit.Message.TrimEnd('.')));
+        return true;
+    }
+
+    /// <summary>The schema changes since the last call (an empty list when there were none).</summary>
+    public IReadOnlyList<SchemaChange> TakeSchemaChanges()
+    {
+        if (_changes is not { Count: > 0 } changes) return [];
+        _changes = null;
+        return changes;
+    }
+
+    private void Note(SchemaChange change) => (_changes ??= new()).Add(change);
+
+    /// <summary>Counts a record a feed wrote (<paramref name="written"/>) or rejected, for the withdrawal of an append that kept none.</summary>
+    internal void Count(bool written)
+    {
+        if (written) _written++;
+        else _rejected++;
+    }
+
+    /// <summary>An appended message that kept no record while records were rejected: the append was refused as a whole.</summary>
+    private bool KeptNothing => _written == 0 && _rejected > 0 && Writer?.Builder is { CanWithdraw: true, MessagesWritten: 1 };
 
     /// <summary>A checkpoint of everything written so far (a held sample is written first).</summary>
     /// <exception cref="InvalidOperationException">Creating the file failed.</exception>
@@ -86,12 +145,20 @@ public sealed class RecordWriterSession : IDisposable
         return FileWriter.Builder.Checkpoint(flush);
     }
 
-    /// <summary>Finishes the message (a held sample is written first); the file is closed afterwards.</summary>
+    /// <summary>
+    /// Finishes the message (a held sample is written first); the file is closed afterwards. An appended message
+    /// whose every record was rejected is withdrawn instead (<see cref="MappedMessageBuilder.Withdraw"/>): the
+    /// summary then counts no message and no record.
+    /// </summary>
     /// <exception cref="InvalidOperationException">Creating the file failed.</exception>
     public MessageSummary Complete(bool flush = true)
     {
         Start();
-        return FileWriter.Complete(flush);
+        if (!KeptNothing) return FileWriter.Complete(flush);
+        var builder = FileWriter.Builder;
+        var summary = new MessageSummary(builder.Path, 0, [], 0, builder.FaultCount, builder.Growth, GapClosing.None, TimeSpan.Zero) { Messages = 0 };
+        builder.Withdraw(flush);
+        return summary;
     }
 
     /// <summary>Without <see cref="Complete"/>: writes a held sample, then keeps what was written as a checkpoint.</summary>
@@ -103,6 +170,7 @@ public sealed class RecordWriterSession : IDisposable
         }
         finally
         {
+            if (KeptNothing) Writer!.Builder.Withdraw();
             Writer?.Dispose();
         }
     }

@@ -3,13 +3,15 @@ namespace CapMap.Schema.Inference;
 /// <summary>
 /// Infers a schema from sample records: fields follow property order (first seen first), types come from the
 /// values (numbers widen as the samples demand, values of several kinds make a union struct with one member per
-/// kind, only-null becomes Text), nested objects
-/// and lists are followed to <see cref="InferenceOptions.Depth"/>. Records that are plain values (numbers, strings,
-/// dates ...) on their own make a record struct with one field, <c>Value</c>, marked <see cref="ClrKind.Plain"/> so
-/// they read back as the values themselves (<see cref="InferredSchema.PlainValueField"/>). Records that are objects
-/// of several .NET types make a record struct that is a union of one struct per type (<see cref="ClrKind.Union"/>),
-/// so each keeps its type name and its own properties. Feed records with <see cref="Add"/> (it stops
-/// taking them once the sample is full), then call <see cref="Build"/>.
+/// kind), nested objects and lists are followed to <see cref="InferenceOptions.Depth"/>. Records that are plain values
+/// (numbers, strings, dates ...) on their own make a record struct with one field, <c>Value</c>, marked
+/// <see cref="ClrKind.Plain"/> so they read back as the values themselves (<see cref="InferredSchema.PlainValueField"/>).
+/// Records that are objects of several .NET types make a record struct that is a union of one struct per type
+/// (<see cref="ClrKind.Union"/>), so each keeps its type name and its own properties. Feed records with
+/// <see cref="Add"/> (it stops taking them once the sample is full), then call <see cref="Build"/>. Nulls never fix a
+/// type: a property that was null (or missing) in every record seen is Void, which reads back as null, until a value
+/// says what it is. The shapes stay alive past the sample: a later record that does not fit the schema is taken in
+/// with <see cref="Widen"/>, and <see cref="Build"/> then gives the schema widened by it (the next message's).
 /// </summary>
 public sealed class SchemaInferrer
 {
@@ -40,6 +42,17 @@ public sealed class SchemaInferrer
         _records = _observer.ObserveRecord(_records, record);
         Count++;
         return true;
+    }
+
+    /// <summary>
+    /// Takes a record into the shapes whatever the sample size (a record after the sample that did not fit the
+    /// schema built from it): properties it adds are appended, types it needs are widened as the sample's would
+    /// be, and the rest stays as it was, so the next <see cref="Build"/> is the schema widened by it.
+    /// </summary>
+    public void Widen(object? record)
+    {
+        _records = _observer.ObserveRecord(_records, record);
+        Count++;
     }
 
     /// <summary>The schema of the records seen so far (a record without records has no fields).</summary>
@@ -77,6 +90,8 @@ public sealed class SchemaInferrer
     private static InferredStruct BuildStruct(string name, StructShape shape) =>
         InferredStruct.WithNullFlags(name, shape.Properties.Select(p =>
         {
+            // Only nulls so far: no type yet (Void, read back as null); the first value decides, in a widened schema.
+            if (p.Shape is null) return new InferredField(p.Name, InferredType.Of(TypeKind.Void));
             // Nested structs are named after their path (RecordDirectory), already a valid identifier.
             var (type, clr) = BuildType(CapnpIdentifiers.ToTypeIdentifier($"{name} {p.Name}"), p.Shape);
             return new InferredField(p.Name, type, clr);

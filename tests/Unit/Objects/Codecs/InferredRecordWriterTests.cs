@@ -58,8 +58,8 @@ public class InferredRecordWriterTests
         var schema = SchemaInferrer.Infer([new OrderedDictionary { ["name"] = "a", ["n"] = 1 }]);
         var bad = new OrderedDictionary { ["name"] = "a text that would take words", ["n"] = "not a number" };
         var codec = new InferredRecordCodec(schema);
-        var failed = TryWrite(schema, codec.Unseen, [bad], codec.Write);
-        var untouched = TryWrite(schema, new UnseenProperties(), [bad], (_, _) => { });
+        var failed = TryWrite(schema, [bad], codec.Write);
+        var untouched = TryWrite(schema, [bad], (_, _) => { });
         Assert.Contains("n", failed.Failures);
         Assert.Equal(untouched.Message, failed.Message);
     }
@@ -67,18 +67,17 @@ public class InferredRecordWriterTests
     private static void AssertSameBytes(InferredSchema schema, IReadOnlyList<object?> records, string where = "")
     {
         var codec = new InferredRecordCodec(schema);
-        var written = TryWrite(schema, codec.Unseen, records, codec.Write);
+        var written = TryWrite(schema, records, codec.Write);
         var dictionaries = new DictionaryRecordCodec(schema);
         var recordSchema = (StructSchema)dictionaries.SchemaSet.GetById(dictionaries.Record.Id);
-        var reference = TryWrite(schema, dictionaries.Unseen, records, (target, r) => DynamicValueWriter.WriteStruct(target, recordSchema, dictionaries.Encode(r)));
+        var reference = TryWrite(schema, records, (target, r) => DynamicValueWriter.WriteStruct(target, recordSchema, dictionaries.Encode(r)));
         Assert.True(reference.Message.SequenceEqual(written.Message), $"{where}: the writer's {written.Message.Length} bytes differ from the reference's {reference.Message.Length}");
         Assert.Equal(reference.Failures, written.Failures);
-        Assert.Equal(reference.Unseen, written.Unseen);
     }
 
-    // A record whose value does not fit is left as it is (zeros) in both paths, as a failed Add leaves nothing.
-    private static (byte[] Message, string Failures, IReadOnlyDictionary<string, long> Unseen) TryWrite(
-        InferredSchema schema, UnseenProperties unseen, IReadOnlyList<object?> records, Action<StructBuilder, object?> write)
+    // A record that does not fit is left as it is (zeros) in both paths, as a failed Add leaves nothing.
+    private static (byte[] Message, string Failures) TryWrite(
+        InferredSchema schema, IReadOnlyList<object?> records, Action<StructBuilder, object?> write)
     {
         using var arena = new HeapSegmentArena();
         var message = new MessageBuilder(arena);
@@ -91,7 +90,7 @@ public class InferredRecordWriterTests
             try { write(list.GetStruct(i), records[i]); }
             catch (InferredValueException e) { failures.Add($"{i}: {e.Message}"); }
         }
-        return (message.ToFramedBytes(), string.Join("\n", failures), new Dictionary<string, long>(unseen.Counts));
+        return (message.ToFramedBytes(), string.Join("\n", failures));
     }
 
     private static readonly string[] Names = ["a", "b", "c", "Id", "id", "n", "when", "tags", "inner", "x y", "aIsNull"];

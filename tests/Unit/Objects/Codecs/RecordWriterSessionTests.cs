@@ -20,18 +20,20 @@ public sealed class RecordWriterSessionTests : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
-    private static readonly MappedMessageOptions Options = new() { ReserveBytes = 1L << 30 };
+    internal static readonly MappedMessageOptions Options = new() { ReserveBytes = 1L << 30 };
 
     private static Hashtable Record(int id, string name) => new() { ["Id"] = id, ["Name"] = name };
 
-    private static object? Property(object row, string name) => row.GetType().GetProperty(name)!.GetValue(row);
+    /// <summary>A row's property (null when the row has no such property).</summary>
+    internal static object? Property(object row, string name) => row.GetType().GetProperty(name)?.GetValue(row);
 
     private RecordWriterSession Inferred(string path, int sampleSize, object? rootProperties = null) =>
         new(new PendingMessage(path, new InferenceOptions { SampleSize = sampleSize }, Options, rootProperties, ObjectModel.Default, strict: false));
 
-    private static RecordFeed RecordsFeed(RecordWriterSession session) => session.Feed(writer => writer.Records!, strict: false);
+    internal static RecordFeed RecordsFeed(RecordWriterSession session) => session.Feed(writer => writer.Records!, strict: false);
 
-    private static List<object> ReadRows(string path)
+    /// <summary>Every record of the file, each message read through the schema it carries.</summary>
+    internal static List<object> ReadRows(string path)
     {
         using var reader = ObjectMessageReader.Open(path);
         return reader.ReadRows(root => FieldPath.Resolve(root, null, rootIfNoList: true), ObjectModel.Default).ToList();
@@ -84,9 +86,7 @@ public sealed class RecordWriterSessionTests : IDisposable
         Assert.Same(session.Writer!.Records, nullRecord.Target);
 
         Assert.Empty(feed.Write(Record(4, "four")));
-        var late = Assert.Single(feed.Write(new Hashtable { ["Id"] = "not a number", ["Name"] = "five" }));
-        Assert.Equal(4, late.Index);
-        Assert.True(late.Error is CapnpValueException or InferredValueException, late.Error.GetType().Name);
+        Assert.Single(feed.Write(null)); // after the sample too
         Assert.Equal(3, feed.Written);
         Assert.Equal(2, feed.Rejected);
         Assert.Empty(feed.Write(Record(6, "six"))); // later records are not affected

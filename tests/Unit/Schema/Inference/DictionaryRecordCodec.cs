@@ -13,7 +13,8 @@ namespace CapMap.Tests.Schema.Inference;
 /// scalars as the exact primitive), and <see cref="Decode"/>/<see cref="Read"/> turn stored values back into an
 /// <see cref="ObjectRecord"/> with the original names and .NET types. CapMap itself writes records straight into the
 /// struct (<see cref="InferredRecordCodec.Write"/>) and reads them with the row readers; the tests check both against
-/// this slower, plainer path. Not thread-safe (it counts <see cref="Unseen"/> properties).
+/// this slower, plainer path. Like CapMap's writer, it refuses a record that does not fit the schema (a property
+/// the schema lacks, a value where the schema has Void). Not thread-safe (it remembers shapes).
 /// </summary>
 internal sealed class DictionaryRecordCodec
 {
@@ -40,14 +41,11 @@ internal sealed class DictionaryRecordCodec
 
     public SchemaSet SchemaSet { get; }
 
-    /// <summary>Properties that objects had but the schema has not; <see cref="Encode"/> drops their values and counts them.</summary>
-    public UnseenProperties Unseen { get; } = new();
-
     /// <summary>Reads a record struct back as the object it was written from.</summary>
     public ObjectRecord Read(StructReader source) => Decode(DynamicValueReader.ReadStruct(source, _recordSchema));
 
     /// <summary>The record's stored values by Cap'n Proto field name; a value without properties is the record's <c>Value</c>.</summary>
-    /// <exception cref="InferredValueException">A value does not fit its field's type.</exception>
+    /// <exception cref="InferredValueException">A value does not fit its field's type, or the schema lacks a property.</exception>
     public IReadOnlyDictionary<string, object?> Encode(object? record)
     {
         var value = _adapter.Unwrap(record);
@@ -85,10 +83,7 @@ internal sealed class DictionaryRecordCodec
         foreach (var (name, v) in properties)
         {
             if (!byName.TryGetValue(name, out var field))
-            {
-                Unseen.Add(path + name);
-                continue;
-            }
+                throw new InferredValueException($"{path}{name}: the schema has no such property (it was not in the records it was inferred from).");
             result[field.Identifier] = EncodeValue(field.Type, field.Clr, v, path + name);
         }
         // A null or missing value leaves its field 0; only the flag tells that apart from a real 0.
@@ -159,7 +154,7 @@ internal sealed class DictionaryRecordCodec
                 return ordinal >= 0 ? (ushort)ordinal : ClrTypeTable.Encode(value, TypeKind.Enum, clr, where);
             }
             case TypeKind.Void:
-                return null;
+                throw new InferredValueException($"{where}: a value ({value.GetType().Name}) where the records had only nulls so far");
             default:
                 return ClrTypeTable.Encode(value, type.Kind, clr, where);
         }

@@ -33,7 +33,6 @@ public class SchemaInferrerTests
     [InlineData(new object[] { -1L, ulong.MaxValue }, "Text", "Decimal")]
     [InlineData(new object[] { 1.5f, 2.5f }, "Float32", "Single")]
     [InlineData(new object[] { 1.5f, 2.5 }, "Float64", "Double")]
-    [InlineData(new object?[] { null, null }, "Text", "String")]
     [InlineData(new object?[] { null, 5 }, "Int32", "Int32")]
     public void NumbersOfOneClassWiden(object?[] values, string capnp, string clr)
     {
@@ -161,28 +160,59 @@ public class SchemaInferrerTests
     public void AGetterThatThrowsReadsAsNull()
     {
         var schema = SchemaInferrer.Infer([new Throwing()]);
-        Assert.Equal("Text", Field(schema, "Broken").Type.ToString()); // only ever null
+        Assert.Equal("Void", Field(schema, "Broken").Type.ToString()); // only ever null: no type yet
         var back = Assert.Single(InferenceTestSupport.RoundTrip([new Throwing()]));
         Assert.Equal(1, back["Fine"]);
         Assert.Null(back["Broken"]);
     }
 
     [Fact]
-    public void PropertiesSeenAfterTheSampleAreCounted()
+    public void APropertySeenAfterTheSampleDoesNotFitItsSchema()
     {
         var sample = new Hashtable { ["a"] = 1 };
         var schema = SchemaInferrer.Infer([sample, new Hashtable { ["a"] = 2, ["late"] = 1 }], new InferenceOptions { SampleSize = 1 });
         Assert.Single(schema.Record!.Fields, f => f.FlagsNullOf is null);
         var codec = new DictionaryRecordCodec(schema);
         codec.Encode(sample);
-        Assert.Equal(0, codec.Unseen.Total);
-        var later = new OrderedDictionary { ["a"] = 3, ["late"] = "x", ["later"] = 2 };
-        codec.Encode(later);
-        codec.Encode(later);
-        Assert.Equal(4, codec.Unseen.Total);
-        Assert.Equal(2, codec.Unseen.Counts["late"]);
-        Assert.True(codec.Unseen.Add("new"));
-        Assert.False(codec.Unseen.Add("new"));
+        var e = Assert.Throws<InferredValueException>(() => codec.Encode(new OrderedDictionary { ["a"] = 3, ["late"] = "x" }));
+        Assert.StartsWith("late:", e.Message);
+    }
+
+    [Theory]
+    [InlineData(null, "Void", null)] // only nulls: no type yet, read back as null
+    [InlineData(5, "Int32", "Int32")] // the first value decides, whatever came before it
+    [InlineData("x", "Text", "String")]
+    public void NullsNeverFixAType(object? later, string capnp, string? clr)
+    {
+        var inferrer = new SchemaInferrer(new InferenceOptions { SampleSize = 2 });
+        inferrer.Add(new Hashtable { ["n"] = null, ["k"] = 1 });
+        inferrer.Add(new Hashtable { ["n"] = null, ["k"] = 2 });
+        Assert.Equal("Void", Field(inferrer.Build(), "n").Type.ToString());
+        inferrer.Widen(new Hashtable { ["n"] = later, ["k"] = 3 });
+        var widened = inferrer.Build();
+        Assert.Equal(capnp, Field(widened, "n").Type.ToString());
+        Assert.Equal(clr, Field(widened, "n").Clr?.ToString());
+        Assert.Equal("Int32", Field(widened, "k").Type.ToString()); // the old fields keep their types
+    }
+
+    [Fact]
+    public void WideningAfterTheSampleAddsPropertiesAndWidensOnlyTheTypesTheRecordForces()
+    {
+        var inferrer = new SchemaInferrer(new InferenceOptions { SampleSize = 1 });
+        inferrer.Add(new OrderedDictionary { ["a"] = 1, ["b"] = "x", ["c"] = 1.5 });
+        Assert.True(inferrer.IsFull);
+        Assert.False(inferrer.Add(new OrderedDictionary { ["a"] = "ignored" })); // the sample's limit holds for Add
+        var before = inferrer.Build();
+        inferrer.Widen(new OrderedDictionary { ["a"] = 3_000_000_000L, ["late"] = true });
+        var after = inferrer.Build();
+        Assert.NotEqual(before.FileId, after.FileId);
+        Assert.Equal(["a", "b", "c", "late"], after.Record!.Fields.Where(f => f.FlagsNullOf is null).Select(f => f.Name));
+        Assert.Equal("Int64", Field(after, "a").Type.ToString());
+        Assert.Equal("Text", Field(after, "b").Type.ToString());
+        Assert.Equal("Float64", Field(after, "c").Type.ToString());
+        Assert.Equal("Bool", Field(after, "late").Type.ToString());
+        inferrer.Widen(new OrderedDictionary { ["a"] = 7, ["b"] = "y" }); // fits: the schema stays the same
+        Assert.Equal(after.FileId, inferrer.Build().FileId);
     }
 
     [Fact]
