@@ -47,10 +47,22 @@ public sealed class InferredRowReader
             var ofItsType = UnionReader(record, "");
             _record = r => ofItsType(r)!;
         }
-        else _record = schema.PlainValueField is { } plain ? PlainValueReader(record, plain) : ObjectReaderFor(record, _recordClr, "", asObject: true);
+        else if (schema.PlainValueField is { } plain) _record = PlainValueReader(record, plain);
+        else
+        {
+            // Records that were dictionaries come back as dictionaries (a Hashtable, or [ordered]), as Import-Clixml gives them.
+            AreDictionaries = InferredValues.IsDictionary(_recordClr);
+            _record = ObjectReaderFor(record, _recordClr, "", asObject: !AreDictionaries);
+        }
         ArePlainValues = schema.PlainValueField is not null;
         AreOfSeveralTypes = record.IsUnion;
     }
+
+    /// <summary>
+    /// True when the records were dictionaries piped on their own (a struct with a field per key): <see cref="Read"/>
+    /// gives each as a dictionary of its type (Hashtable or OrderedDictionary), so there is no row to decode later.
+    /// </summary>
+    public bool AreDictionaries { get; }
 
     /// <summary>
     /// True when the records were objects of several .NET types (the record struct is a union of one struct per type):
@@ -91,7 +103,7 @@ public sealed class InferredRowReader
     /// <param name="s">The struct.</param>
     /// <param name="clr">What its values were in .NET.</param>
     /// <param name="path">Property path, for messages.</param>
-    /// <param name="asObject">A record is always an object (as decoding the stored values gives it), even when the records were dictionaries.</param>
+    /// <param name="asObject">Read as an object row even when the values were dictionaries (the rows of <see cref="RecordShape"/>).</param>
     private Func<StructReader, object> ObjectReaderFor(InferredStruct s, ClrTypeInfo? clr, string path, bool asObject = false)
     {
         if (!asObject && _structs.TryGetValue(s, out var done)) return done;

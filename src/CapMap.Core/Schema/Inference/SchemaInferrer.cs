@@ -120,10 +120,10 @@ public sealed class SchemaInferrer
         _ => false,
     };
 
-    /// <summary>A union member's name: the .NET row of a plain value (int32, string, dateTime ...), else its kind.</summary>
+    /// <summary>A union member's name: the .NET row of a plain value (int32, string, dateTimeLocal ...), else its kind.</summary>
     private static string MemberName(ValueShape shape) => shape switch
     {
-        ScalarShape s => CapnpIdentifiers.ToMemberIdentifier(s.Info.Name),
+        ScalarShape s => CapnpIdentifiers.ToMemberIdentifier(s.Info.Row?.ArgumentIsAKind == true ? s.Info.ToString() : s.Info.Name),
         _ => CapnpIdentifiers.ToMemberIdentifier(UnionShape.KeyOf(shape)),
     };
 

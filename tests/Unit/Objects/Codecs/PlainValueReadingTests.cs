@@ -43,12 +43,16 @@ public class PlainValueReadingTests
         }
     }
 
+    public sealed class AnObject { public int X { get; init; } = 1; }
+
     [Fact]
     public void PlainValuesAreReadAtOnceNotAsRowsDecodedLater()
     {
         RoundTrip([1, 2], out var codec);
         Assert.Null(codec.PlanFor(codec.Records).Batch);
-        var objects = new InferredRecordCodec(SchemaInferrer.Infer([new Hashtable { ["x"] = 1 }]));
+        var dictionaries = new InferredRecordCodec(SchemaInferrer.Infer([new Hashtable { ["x"] = 1 }]));
+        Assert.Null(dictionaries.PlanFor(dictionaries.Records).Batch); // read back as dictionaries, at once too
+        var objects = new InferredRecordCodec(SchemaInferrer.Infer([new AnObject()]));
         Assert.NotNull(objects.PlanFor(objects.Records).Batch);
     }
 

@@ -25,7 +25,9 @@ public sealed class RecordWriterSessionTests : IDisposable
     private static Hashtable Record(int id, string name) => new() { ["Id"] = id, ["Name"] = name };
 
     /// <summary>A row's property (null when the row has no such property).</summary>
-    internal static object? Property(object row, string name) => row.GetType().GetProperty(name)?.GetValue(row);
+    // Records that were dictionaries come back as dictionaries; rows of objects by their properties.
+    internal static object? Property(object row, string name) =>
+        row is System.Collections.IDictionary d ? d[name] : row.GetType().GetProperty(name)?.GetValue(row);
 
     private RecordWriterSession Inferred(string path, int sampleSize, object? rootProperties = null) =>
         new(new PendingMessage(path, new InferenceOptions { SampleSize = sampleSize }, Options, rootProperties, ObjectModel.Default, strict: false));

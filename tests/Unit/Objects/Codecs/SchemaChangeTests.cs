@@ -61,7 +61,10 @@ public sealed class SchemaChangeTests : IDisposable
         Assert.Equal(0, feed.Rejected);
         Assert.Equal(new object?[] { 1, 2, 3, "s4", "s5" }, ReadRows(path).Select(r => Property(r, "v")));
         Assert.Equal(TypeKind.Int32, FieldOf(path, 0, "v").Type.Kind); // each message carries its own schema
-        Assert.Equal(TypeKind.Text, FieldOf(path, 1, "v").Type.Kind);
+        var widened = FieldOf(path, 1, "v").Type; // ints and text: a union of the two kinds
+        Assert.Equal(TypeKind.Struct, widened.Kind);
+        Assert.True(widened.Struct!.IsUnion);
+        Assert.Equal(["int32", "string"], widened.Struct.Fields.Select(f => f.Identifier));
     }
 
     [Fact]

@@ -24,8 +24,13 @@ internal static class UnionRoundTrip
         var reader = new InferredRowReader(reloaded, new InferredRecordCodec(reloaded).SchemaSet, typeName: t => "Deserialized." + t);
         using var bytes = MessageReader.FromFramedBytes(message);
         var list = bytes.GetRoot().ReadList((int)reloaded.Root.Fields[0].Offset);
-        return Enumerable.Range(0, list.Count).Select(i => Plain(reader.Read(list.GetStruct(i)))).ToList();
+        return Enumerable.Range(0, list.Count).Select(i => Record(reader.Read(list.GetStruct(i)))).ToList();
     }
+
+    /// <summary>A record as a <see cref="ReadBack"/>: a record that was a dictionary comes back as one, its keys the properties.</summary>
+    private static object? Record(object? value) => value is System.Collections.IDictionary d
+        ? new ReadBack(null, d.Keys.Cast<string>().ToDictionary(k => k, k => Plain(d[k])))
+        : Plain(value);
 
     /// <summary>A row as a <see cref="ReadBack"/> (nested rows and collections too); other values as they are.</summary>
     public static object? Plain(object? value) => value switch

@@ -66,10 +66,15 @@ public class SchemaInferrerTests
         Field(schema, field).Type.Struct!.Fields.Select(f => f.Clr!.ToString()).ToArray();
 
     [Fact]
-    public void DateTimesOfDifferentKindsJoinToUtc()
+    public void DateTimesOfDifferentKindsAreAUnionThatKeepsEachKind()
     {
         var schema = Infer(new Hashtable { ["t"] = DateTime.Now }, new Hashtable { ["t"] = DateTime.UtcNow });
-        Assert.Equal("DateTime:Utc", Field(schema, "t").Clr!.ToString());
+        var union = Field(schema, "t").Type.Struct!;
+        Assert.True(union.IsUnion);
+        Assert.Equal(["dateTimeLocal", "dateTimeUtc"], union.Fields.Select(f => f.Identifier));
+        Assert.Equal(["DateTime:Local", "DateTime:Utc"], union.Fields.Select(f => f.Clr!.ToString()));
+        var back = InferenceTestSupport.RoundTrip([new Hashtable { ["t"] = DateTime.Now }, new Hashtable { ["t"] = DateTime.UtcNow }]);
+        Assert.Equal([DateTimeKind.Local, DateTimeKind.Utc], back.Select(r => ((DateTime)r["t"]!).Kind));
     }
 
     [Fact]
