@@ -171,6 +171,18 @@ function Compare-RoundTripValue {
         return
     }
     $expectedProperties = @(Get-RoundTripProperties $Expected ($Level -eq 0))
+    if ($Level -eq 0) {
+        # A record keeps the hidden code properties the default views read (FileInfo's NameString ...), which
+        # enumerating properties does not show; looked up by name, the object has them.
+        $shown = @($expectedProperties.Name)
+        foreach ($name in @($Actual.PSObject.Properties.Name | Where-Object { $shown -cnotcontains $_ })) {
+            $hidden = $Expected.PSObject.Properties[$name]
+            if ($hidden -and $hidden.MemberType -eq 'CodeProperty') {
+                try { $value = $hidden.Value } catch { $value = $null }
+                $expectedProperties += [pscustomobject]@{ Name = $name; Value = $value }
+            }
+        }
+    }
     $actualNames = @($Actual.PSObject.Properties.Name)
     if (($expectedProperties.Name -join ',') -cne ($actualNames -join ',')) {
         $Differences.Add("${at}: expected the properties $($expectedProperties.Name -join ','), got $($actualNames -join ',')")
