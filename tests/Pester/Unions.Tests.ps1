@@ -57,6 +57,16 @@ Describe 'A property whose values are of several kinds' {
         $back.v | Should -Be @(1, 2.5, $true, 3)
     }
 
+    It 'keeps enums of two types and dates of two kinds each as itself' {
+        $local = [datetime]::new(2024, 5, 1, 10, 0, 0, [DateTimeKind]::Local)
+        $back = Invoke-UnionRoundTrip 'enums-dates' @(
+            [pscustomobject]@{ e = [IO.FileAttributes]::Archive; d = $local },
+            [pscustomobject]@{ e = [Reflection.MethodAttributes]::Static; d = $local.ToUniversalTime() })
+        Get-Kinds $back.e | Should -Be @('FileAttributes', 'MethodAttributes')
+        $back.d.Kind | Should -Be @('Local', 'Utc')
+        $back[0].d | Should -Be $local
+    }
+
     It 'keeps map values x=1, y=''two'' as an Int32 and a string' {
         $back = Invoke-UnionRoundTrip 'map-values' @(
             [pscustomobject]@{ name = 'a'; tags = [ordered]@{ x = 1; y = 'two' } })

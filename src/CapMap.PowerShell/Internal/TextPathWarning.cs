@@ -21,7 +21,7 @@ internal static class TextPathWarning
         }
         var textFields = paths.Where(p => !p.CutByDepth).ToList();
         if (textFields.Count > 0)
-            yield return $"Values with properties were written as text: {List(textFields)}. The schema has a Text field there.";
+            yield return $"Values with properties were written as text: {List(textFields)}. The schema has a Text field there (the sample had text there, or the schema reached its limit of 1,024 structs).";
     }
 
     private static string List(IEnumerable<TextPath> paths) =>

@@ -12,6 +12,15 @@ public sealed record InferenceOptions
     /// </summary>
     public int Depth { get; init; } = 1;
 
+    /// <summary>
+    /// Most structs (objects' and maps' entries) one inferred schema may have (default 1,024). Object graphs fan
+    /// out: each level of -Depth multiplies the structs by the object-valued properties of the level above (three
+    /// FileInfo at -Depth 4 make hundreds; at -Depth 6 the walk ran for minutes and -Depth 10 exhausted memory).
+    /// Past the limit, objects not met before are written as their strings, as beyond -Depth, and the cmdlets warn.
+    /// A carried schema may list 16,384 nodes (<see cref="SchemaBudget.Carried"/>), far above this.
+    /// </summary>
+    public int MaxStructs { get; init; } = 1024;
+
     /// <summary>Records looked at before the schema is fixed (default 1000).</summary>
     public int SampleSize { get; init; } = 1000;
 

@@ -26,7 +26,8 @@ public sealed class SchemaInferrer
         _options = options ?? new InferenceOptions();
         if (_options.Depth < 0) throw new ArgumentOutOfRangeException(nameof(options), _options.Depth, "Depth must be 0 or more.");
         if (_options.SampleSize < 1) throw new ArgumentOutOfRangeException(nameof(options), _options.SampleSize, "SampleSize must be at least 1.");
-        _observer = new ShapeObserver(_options.Adapter, _options.Depth);
+        if (_options.MaxStructs < 0) throw new ArgumentOutOfRangeException(nameof(options), _options.MaxStructs, "MaxStructs must be 0 or more.");
+        _observer = new ShapeObserver(_options.Adapter, _options.Depth, _options.MaxStructs);
     }
 
     /// <summary>Records taken so far.</summary>
@@ -123,7 +124,7 @@ public sealed class SchemaInferrer
     /// <summary>A union member's name: the .NET row of a plain value (int32, string, dateTimeLocal ...), else its kind.</summary>
     private static string MemberName(ValueShape shape) => shape switch
     {
-        ScalarShape s => CapnpIdentifiers.ToMemberIdentifier(s.Info.Row?.ArgumentIsAKind == true ? s.Info.ToString() : s.Info.Name),
+        ScalarShape s => CapnpIdentifiers.ToMemberIdentifier(s.Info.Row?.Number is not null ? s.Info.Name : s.Info.ToString()),
         _ => CapnpIdentifiers.ToMemberIdentifier(UnionShape.KeyOf(shape)),
     };
 

@@ -3,7 +3,7 @@ using CapMap.Schema.Inference.TypeRows;
 
 namespace CapMap.Schema.Inference;
 
-/// <summary>Follows sampled values into <see cref="ValueShape"/>s (the depth rule lives here).</summary>
+/// <summary>Follows sampled values into <see cref="ValueShape"/>s (the depth rule and the struct budget live here).</summary>
 internal sealed class ShapeObserver
 {
     /// <summary>Lists inside lists deeper than this are written as text (guards against self-enumerating objects).</summary>
@@ -13,11 +13,25 @@ internal sealed class ShapeObserver
 
     private readonly ObjectAdapter _adapter;
     private readonly int _depth;
+    private readonly int _maxStructs;
+    private int _structs;
 
-    public ShapeObserver(ObjectAdapter adapter, int depth)
+    /// <param name="adapter">Reads objects' properties.</param>
+    /// <param name="depth">Levels of nested objects kept as structs.</param>
+    /// <param name="maxStructs">Most nested structs and maps the shapes may hold (<see cref="InferenceOptions.MaxStructs"/>).</param>
+    public ShapeObserver(ObjectAdapter adapter, int depth, int maxStructs = int.MaxValue)
     {
         _adapter = adapter;
         _depth = depth;
+        _maxStructs = maxStructs;
+    }
+
+    /// <summary>True if one more nested struct or map fits the budget (and counts it); objects past it become text.</summary>
+    private bool TakeStruct()
+    {
+        if (_structs >= _maxStructs) return false;
+        _structs++;
+        return true;
     }
 
     /// <summary>
@@ -95,13 +109,18 @@ internal sealed class ShapeObserver
             return UnionShape.Place(current, UnionShape.ListKey, list);
         }
 
-        if (value is IDictionary dictionary && level <= _depth)
+        if (value is IDictionary dictionary && level <= _depth
+            && (UnionShape.SameKind(current, UnionShape.MapKey) is not null || TakeStruct()))
             return ObserveMap(current, dictionary, level);
 
-        if (level > _depth || Describe(value, nested: true) is not { } described)
-            return JoinScalar(current, Text.Info); // beyond the depth, or nothing to show: its string, as Export-Csv writes it
+        if (level > _depth || value is IDictionary || Describe(value, nested: true) is not { } described)
+            return JoinScalar(current, Text.Info); // beyond the depth or the budget, or nothing to show: its string, as Export-Csv writes it
         var shape = UnionShape.SameKind(current, UnionShape.ObjectKey) as StructShape;
-        if (shape is null) shape = new StructShape(described.Kind, described.Argument);
+        if (shape is null)
+        {
+            if (!TakeStruct()) return JoinScalar(current, Text.Info);
+            shape = new StructShape(described.Kind, described.Argument);
+        }
         else shape.Merge(described.Kind, described.Argument);
         ObserveProperties(shape, described.Properties, level + 1);
         return UnionShape.Place(current, UnionShape.ObjectKey, shape);

@@ -39,11 +39,10 @@ internal sealed class UnionShape : ValueShape
 
     /// <summary>
     /// The kind a scalar of <paramref name="info"/> belongs to: its number class for numbers (so Int32 and Int64
-    /// share one member and widen as before), else its row (String, Boolean ...), with the argument where that is a
-    /// kind of its own (DateTime:Local and DateTime:Utc, so each date keeps its Kind).
+    /// share one member and widen as before), else its row with its argument (String, Boolean, DateTime:Local and
+    /// DateTime:Utc, Enum:System.IO.FileAttributes ...): a date keeps its Kind and an enum its type.
     /// </summary>
-    public static string KeyOf(ClrTypeInfo info) =>
-        info.Row?.Number is { } number ? number.Class.ToString() : info.Row?.ArgumentIsAKind == true ? info.ToString() : info.Name;
+    public static string KeyOf(ClrTypeInfo info) => info.Row?.Number is { } number ? number.Class.ToString() : info.ToString();
 
     /// <summary>The kind of a shape that is not a union.</summary>
     public static string KeyOf(ValueShape shape) => shape switch

@@ -163,7 +163,7 @@ internal sealed class DictionaryRecordCodec
     /// <summary>A value of a union: the member whose recorded .NET info is of the value's kind holds it (objects beyond the depth: text).</summary>
     private Dictionary<string, object?> EncodeUnion(InferredStruct union, object value, string where)
     {
-        string kind = ClrTypeTable.Classify(value) is { } scalar ? (scalar.Row!.Number is { } n ? n.Class.ToString() : scalar.Row.ArgumentIsAKind ? scalar.ToString() : scalar.Name)
+        string kind = ClrTypeTable.Classify(value) is { } scalar ? (scalar.Row!.Number is { } n ? n.Class.ToString() : scalar.ToString())
             : value is IDictionary ? "Map" : value is IEnumerable ? "List" : _describer.Describe(value, nested: true) is null ? "String" : "Object";
         var member = union.Fields.FirstOrDefault(f => MemberKind(f.Clr) == kind)
             ?? (kind is "Map" or "List" or "Object" ? union.Fields.FirstOrDefault(f => MemberKind(f.Clr) == "String") : null)
@@ -173,7 +173,7 @@ internal sealed class DictionaryRecordCodec
 
     private static string? MemberKind(ClrTypeInfo? clr) => clr switch
     {
-        { Kind: ClrKind.Scalar } => clr.Row!.Number is { } n ? n.Class.ToString() : clr.Row.ArgumentIsAKind ? clr.ToString() : clr.Name,
+        { Kind: ClrKind.Scalar } => clr.Row!.Number is { } n ? n.Class.ToString() : clr.ToString(),
         { Kind: ClrKind.Array or ClrKind.List or ClrKind.Sequence } => "List",
         { Kind: ClrKind.Map } => "Map",
         { Kind: ClrKind.Object or ClrKind.Dictionary } => "Object",

@@ -298,4 +298,31 @@ public class SchemaInferrerTests
         Assert.Equal(files.Select(f => (object)f.Attributes), fileBack.Select(r => r["Attributes"]));
         Assert.Equal(files.Select(f => (object)f.LastWriteTime), fileBack.Select(r => r["LastWriteTime"]));
     }
+
+    /// <summary>An object graph that fans out forever: every node has three nodes below it, made as they are read.</summary>
+    public sealed class FanningNode
+    {
+        public int Level { get; init; }
+        public FanningNode A => new() { Level = Level + 1 };
+        public FanningNode B => new() { Level = Level + 1 };
+        public FanningNode C => new() { Level = Level + 1 };
+    }
+
+    [Fact]
+    public void AnObjectGraphThatFansOutStopsAtTheStructBudget()
+    {
+        // -Depth 10 over three branches per level is 88,572 structs; the budget stops the walk long before.
+        var schema = SchemaInferrer.Infer([new FanningNode()], new InferenceOptions { Depth = 10, MaxStructs = 40 });
+        var structs = new List<InferredStruct>();
+        void Walk(InferredStruct s)
+        {
+            structs.Add(s);
+            foreach (var f in s.Fields)
+                if (f.Type.Struct is { } nested) Walk(nested);
+        }
+        Walk(schema.Record!);
+        Assert.Equal(41, structs.Count); // the record and 40 nested ones
+        Assert.Contains(structs, s => s.Fields.Any(f => f.Name == "A" && f.Type.Kind == TypeKind.Text)); // cut there: its string
+        Assert.Throws<ArgumentOutOfRangeException>(() => new SchemaInferrer(new InferenceOptions { MaxStructs = -1 }));
+    }
 }

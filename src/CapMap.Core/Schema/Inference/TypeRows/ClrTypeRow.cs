@@ -64,12 +64,6 @@ internal abstract class ClrTypeRow
     /// <summary>What the row is as a number, for the widening rules of <see cref="ScalarLattice"/>; null if it is no number.</summary>
     public virtual NumberTraits? Number => null;
 
-    /// <summary>
-    /// True when infos of this row that differ in their argument are kinds of their own, which a union keeps apart
-    /// (DateTimes of two kinds), instead of joining them by <see cref="JoinArguments"/>.
-    /// </summary>
-    public virtual bool ArgumentIsAKind => false;
-
     /// <summary>The join of two infos of this row that differ in their argument (DateTimes of two kinds); null: they become text.</summary>
     public virtual ClrTypeInfo? JoinArguments(ClrTypeInfo a, ClrTypeInfo b) => null;
 

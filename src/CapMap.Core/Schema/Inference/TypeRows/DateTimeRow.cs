@@ -2,8 +2,9 @@ namespace CapMap.Schema.Inference.TypeRows;
 
 /// <summary>
 /// DateTime as Int64 ticks (100 ns) since 1970-01-01T00:00:00Z; the argument is the DateTimeKind it reads back as.
-/// DateTimes of two kinds in one field are two kinds of value, so a union keeps each one's Kind (as Import-Clixml
-/// does); where they must share one type, they widen to UTC (the ticks are one instant either way).
+/// DateTimes of two kinds in one field are two kinds of value (<see cref="UnionShape.KeyOf(ClrTypeInfo)"/>), so a union
+/// keeps each one's Kind, as Import-Clixml does; where they must share one type, they widen to UTC (the ticks are one
+/// instant either way).
 /// </summary>
 internal sealed class DateTimeRow : ClrTypeRow
 {
@@ -29,8 +30,6 @@ internal sealed class DateTimeRow : ClrTypeRow
     public override Func<long, object> Int64Loader(string? argument) => ticks => FromUnixTicks(ticks, argument);
 
     public override string ToText(object value) => ((DateTime)value).ToString("o", Invariant);
-
-    public override bool ArgumentIsAKind => true;
 
     public override ClrTypeInfo JoinArguments(ClrTypeInfo a, ClrTypeInfo b) => _byKind[(int)DateTimeKind.Utc];
 
