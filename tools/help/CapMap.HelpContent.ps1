@@ -355,7 +355,7 @@ Get-Content -AsByteStream -Raw ./procs.bin | capnp convert binary:json ./procs.c
     'ConvertTo-CapnpSchema' = @{
         Synopsis    = 'Infers a Cap''n Proto schema from objects, without writing a message.'
         Description = @(
-            'ConvertTo-CapnpSchema looks at the objects as Export-CapnpMessage without -Schema does and returns the schema it would write them with: a root struct (-RootType, default Batch) with one list field (-Field, default records) of records whose fields follow the objects'' properties. Numbers widen as the samples demand, values of several kinds (an Int32 and a string, objects and numbers in one array) become a union with one member per kind so each keeps its type, records of several .NET types a union of one struct per type, a property that is only ever null becomes Text; nested objects are kept as structs to -Depth.'
+            'ConvertTo-CapnpSchema looks at the objects as Export-CapnpMessage without -Schema does and returns the schema it would write them with: a root struct (-RootType, default Batch) with one list field (-Field, default records) of records whose fields follow the objects'' properties. Numbers widen as the samples demand, values of several kinds (an Int32 and a string, objects and numbers in one array) become a union with one member per kind so each keeps its type, records of several .NET types a union of one struct per type, a property that is only ever null has no type yet (Void, read back as null) until a value says what it is; nested objects are kept as structs to -Depth.'
             'The result is the object Import-CapnpSchema returns, or with -AsText the .capnp source, with the original names and .NET types as annotations.'
         )
         Parameters  = @{
