@@ -109,7 +109,7 @@ Describe 'A shape that does not fit goes on in a next message' {
         $warned | Should -BeNullOrEmpty
         $back = @(Import-CapnpMessage -Path $file)
         $back.a | Should -Be @(1, 2, 3, 4, 5)
-        $back[0].late | Should -BeNullOrEmpty
+        @($back[0].Keys) | Should -Be @('a') # dictionaries come back as dictionaries, each with its own keys
         $back[4].late | Should -BeExactly 'x5'
         @(ConvertFrom-EachCarriedSchema $file)[1].records[3].late | Should -BeExactly 'x5'
     }
