@@ -60,3 +60,10 @@ function Invoke-ChildPwsh {
     $process.WaitForExit()
     [pscustomobject]@{ ExitCode = $process.ExitCode; Output = $stdout.Result; Error = $stderr.Result }
 }
+
+# True if the file still starts with the bytes $Before (an append wrote only after them). SequenceEqual: comparing
+# with Should -Be would take the bytes one pipeline item at a time.
+function Test-FileStartsWith([string] $File, [byte[]] $Before) {
+    $after = [IO.File]::ReadAllBytes($File)
+    $after.Length -ge $Before.Length -and [Linq.Enumerable]::SequenceEqual([byte[]]$after[0..($Before.Length - 1)], $Before)
+}
