@@ -10,6 +10,7 @@ using CapMap.Wire;
 // With CAPMAP_TEST_APPEND=1 the message is appended after the messages the file already holds.
 // With CAPMAP_TEST_SCHEMA_CHANGE=1 every message carries a schema of its own (bytes that name the message), and a
 // full list goes on in the next message under the next one (ContinueUnderSchema, the root set again), not a copy.
+// With CAPMAP_TEST_REPAIR=1 it repairs <path> instead (the other arguments are ignored), kill points included.
 // With CAPMAP_TEST_RECORD_FLUSHES=<log> it logs the file at every flush and prints "flush <n>" (power-loss harness).
 if (args.Length < 4)
 {
@@ -48,6 +49,17 @@ if (recordFlushes)
     var recorder = new CapMap.TestWriter.FlushRecorder(path, flushLog!);
     FlushPoints.Listener = recorder.Record;
     CrashPoints.Listener += recorder.Step;
+}
+
+// CAPMAP_TEST_REPAIR=1: repair <path> instead of writing it (the crash points of repair count as steps, so a test can
+// kill the repair at each); CAPMAP_TEST_COPY_TAIL_LIMIT applies to the holes repair closes. Prints "repaired <records> <bytes>".
+if (Environment.GetEnvironmentVariable("CAPMAP_TEST_REPAIR") == "1")
+{
+    long tailLimit = Environment.GetEnvironmentVariable("CAPMAP_TEST_COPY_TAIL_LIMIT") is { Length: > 0 } repairLimit
+        ? long.Parse(repairLimit) : MappedMessageBuilder.DefaultCopyTailLimitBytes;
+    var repaired = MessageRepair.Repair(path, tailLimit);
+    Console.Out.WriteLine($"repaired {repaired.RecordCount} {repaired.BytesAfter}");
+    return 0;
 }
 
 MappedMessageBuilder? builder = null;
@@ -115,6 +127,14 @@ try
             Console.Out.WriteLine($"checkpoint {i + 1}");
             Console.Out.Flush();
         }
+    }
+    // CAPMAP_TEST_WAIT_TO_BE_KILLED=1: after the last record (and its checkpoint) wait for the test's kill instead
+    // of completing: the file a killed writer leaves mid-stream, holes and all.
+    if (Environment.GetEnvironmentVariable("CAPMAP_TEST_WAIT_TO_BE_KILLED") == "1")
+    {
+        Console.Out.WriteLine("waiting");
+        Console.Out.Flush();
+        Thread.Sleep(Timeout.Infinite);
     }
     var summary = builder.Complete(flush: recordFlushes);
     Console.Out.WriteLine($"complete {summary.Bytes} faults {summary.FaultCount}");

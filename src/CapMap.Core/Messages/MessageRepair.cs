@@ -17,6 +17,9 @@ namespace CapMap.Messages;
 /// reader. Only a message that passes is applied to the file, and that is journaled too: the copy is finished
 /// chunk by chunk under the same progress word, the settled record is made durable before the table, and the
 /// file is cut last, so a kill or a power cut during repair leaves a file that repair restores the same way.
+/// A restored checkpoint is then cut down to its data as Complete cuts a message: the holes a sparse list keeps
+/// (declared as padding) are closed by Complete's own rebasing and gap closing, each step announced in a record
+/// (<see cref="MappedMessageBuilder.CutRestoredCheckpoint"/>), so a kill at any of them is repaired the same way.
 /// Messages that follow a completed one (a stream of several) are kept.
 /// </remarks>
 public static unsafe class MessageRepair
@@ -25,23 +28,35 @@ public static unsafe class MessageRepair
     /// <exception cref="MessageRepairException">No intact record, or one that does not fit the file; the file is unchanged.</exception>
     /// <exception cref="CheckpointDataDamagedException">The record is intact but the data it names is not; the file is unchanged.</exception>
     /// <exception cref="MappedFileException">A page of the file could not be read or written back (EIO, ...); the errno says why.</exception>
-    public static RepairResult Repair(string path)
+    public static RepairResult Repair(string path) => Repair(path, MappedMessageBuilder.DefaultCopyTailLimitBytes);
+
+    /// <summary><see cref="Repair(string)"/>; tests lower <paramref name="copyTailLimitBytes"/> to reach the collapse of the holes.</summary>
+    internal static RepairResult Repair(string path, long copyTailLimitBytes)
     {
         try
         {
-            return RepairMapped(path);
+            return RepairMapped(path, copyTailLimitBytes);
         }
         catch (MappedFileFailedException failed)
         {
-            // A fault of the mapping during a repair is a page of the file that could not be read (or written
-            // back), not a message that failed to grow: its message ("Writing … failed … data written after the
-            // failure was discarded") and its ErrorId (MessageFailed) would tell the user the wrong story.
-            throw new MappedFileException($"Repairing '{failed.FilePath}' failed: {MappedFileException.Describe(failed.Errno)}.",
-                failed.FilePath, failed.Errno, failed);
+            throw FileAccessFailed(failed);
+        }
+        catch (MappedMessageFailedException failed) when (failed.InnerException is MappedFileFailedException cause)
+        {
+            // Cutting the holes goes through the builder's moves, which report a failed page as a failed message.
+            throw FileAccessFailed(cause);
         }
     }
 
-    private static RepairResult RepairMapped(string path)
+    /// <summary>
+    /// A fault of the mapping during a repair is a page of the file that could not be read (or written back), not a
+    /// message that failed to grow: its message ("Writing … failed … data written after the failure was discarded")
+    /// and its ErrorId (MessageFailed) would tell the user the wrong story.
+    /// </summary>
+    private static MappedFileException FileAccessFailed(MappedFileFailedException failed) =>
+        new($"Repairing '{failed.FilePath}' failed: {MappedFileException.Describe(failed.Errno)}.", failed.FilePath, failed.Errno, failed);
+
+    private static RepairResult RepairMapped(string path, long copyTailLimitBytes)
     {
         // The lock first, then the length: measured before it, a writer could still cut or grow the file. Not
         // padded to a page: nothing is written before the message is verified.
@@ -51,13 +66,23 @@ public static unsafe class MessageRepair
             throw new MessageRepairException($"'{file.Path}' is {length} bytes long; it holds no CapMap checkpoint.");
 
         var plan = Rehearse(file, length);
-        Apply(file, plan, length);
-        var record = plan.Settled;
-        return new RepairResult(file.Path, record.State, record.Sequence, record.RecordCount, length, plan.Keep, record.Segments.Count);
+        var record = Apply(file, plan, length);
+        CrashPoints.Reach("repair: checkpoint restored");
+        var gaps = GapClosing.None;
+        if (record.State == MessageFileState.Checkpoint)
+            (record, gaps) = MappedMessageBuilder.CutRestoredCheckpoint(file, record, plan.Data, plan.FarWords, copyTailLimitBytes);
+        return new RepairResult(file.Path, record.State, record.Sequence, record.RecordCount, length, new FileInfo(file.Path).Length, record.Segments.Count)
+        {
+            Gaps = gaps,
+        };
     }
 
-    /// <summary>What repair found and verified: the record as the file has it, the record once its move is settled, and where to cut.</summary>
-    private sealed record RepairPlan(CheckpointRecord Latest, CheckpointRecord Settled, long Keep);
+    /// <summary>
+    /// What repair found and verified: the record as the file has it, the record once its move is settled, where to
+    /// cut, and where the data of each segment lies (with the words that name a segment by offset), to cut the holes.
+    /// </summary>
+    private sealed record RepairPlan(CheckpointRecord Latest, CheckpointRecord Settled, long Keep,
+        IReadOnlyList<(long Start, long DataStart, long DataEnd)> Data, IReadOnlyList<(int Segment, long FileOffset)> FarWords);
 
     /// <summary>
     /// Everything repair decides, done in a private copy-on-write view of the file: find the record, settle its
@@ -78,9 +103,10 @@ public static unsafe class MessageRepair
             if (problem is not null)
                 throw new MessageRepairException($"The last checkpoint of '{path}' cannot be restored: {problem}.");
             MessageHeader.Write(view.Pointer, record);
-            Verify(view.Pointer, path, record);
+            var reach = Verify(view.Pointer, path, record);
             long keep = record.State == MessageFileState.Complete ? MessageStream.EndOfMessages(view.Pointer, length, record.EndOffset) : record.EndOffset;
-            plan = new RepairPlan(latest, record, keep);
+            var farWords = reach.FarWords.Select(w => (w.Segment, (long)((byte*)w.Address - view.Pointer))).ToArray();
+            plan = new RepairPlan(latest, record, keep, RestoredSegments.Measure(view.Pointer, length, record, reach), farWords);
         }
         catch (MessageRepairException refused) when (view.IsDamaged)
         {
@@ -95,11 +121,11 @@ public static unsafe class MessageRepair
     /// <summary>
     /// Writes what <see cref="Rehearse"/> verified into the file, in an order that survives a kill or a power cut
     /// at any step: finish the journaled copy (durably, chunk by chunk), make the settled record durable, then the
-    /// table and patches, then cut and fsync.
+    /// table and patches, then cut and fsync. Returns the record the file agrees with now (its sequence the newest).
     /// </summary>
-    private static void Apply(MappedFile file, RepairPlan plan, long length)
+    private static CheckpointRecord Apply(MappedFile file, RepairPlan plan, long length)
     {
-        var (latest, record, keep) = plan;
+        var (latest, record, keep, _, _) = plan;
         if (latest.Pending is { Kind: PendingMoveKind.Copy } move)
         {
             long progress = JournaledMove.ReadProgress(file.Base, latest.MessageOffset);
@@ -108,12 +134,14 @@ public static unsafe class MessageRepair
         if (!ReferenceEquals(record, latest))
         {
             // Until this record is on disk the announcement stays the newest: the cut below may remove the move's source.
-            MessageHeader.WriteRecord(file.Base, record with { Sequence = latest.Sequence + 1 });
+            record = record with { Sequence = latest.Sequence + 1 };
+            MessageHeader.WriteRecord(file.Base, record);
             file.FlushData(record.MessageOffset, MappedFileLayout.DataStart(record.MessageOffset) - record.MessageOffset);
         }
         MessageHeader.Write(file.Base, record);
         if (keep != length) file.SetLength(keep);
         file.Flush(0, keep, fsync: true);
+        return record;
     }
 
     /// <summary>
@@ -197,13 +225,16 @@ public static unsafe class MessageRepair
     }
 
     /// <summary>Walks the message the record restores, in the private view that holds it, so a damaged one changes nothing.</summary>
-    private static void Verify(byte* view, string path, CheckpointRecord record)
+    /// <returns>What the walk reached in each segment: where the data lies, for cutting the holes around it.</returns>
+    private static SegmentReach Verify(byte* view, string path, CheckpointRecord record)
     {
         try
         {
             var options = new ReaderOptions { TraversalLimitInWords = Math.Max(WireLimits.DefaultTraversalLimitInWords, record.MessageBytes / 8 * 4) };
             using var reader = MessageReader.FromMemory(view + record.MessageOffset, record.MessageBytes, options);
-            reader.ValidateStructure();
+            var reach = new SegmentReach(record.Segments.Count);
+            reader.ValidateStructure(reach);
+            return reach;
         }
         catch (CapnpFormatException damaged)
         {

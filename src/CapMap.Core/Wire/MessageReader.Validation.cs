@@ -13,10 +13,33 @@ public sealed unsafe partial class MessageReader
     /// overflow the thread's stack and a list of millions of elements costs one frame.
     /// </remarks>
     /// <exception cref="CapnpFormatException">A pointer is malformed or reaches outside its segment, or a limit is exceeded.</exception>
-    public void ValidateStructure()
+    public void ValidateStructure() => ValidateStructure(null);
+
+    /// <summary>
+    /// <see cref="ValidateStructure()"/>, noting in <paramref name="reach"/> (when given) every word the walk visits
+    /// and every word that names a segment by offset: repair tells a segment's data from its padding with it.
+    /// </summary>
+    internal void ValidateStructure(SegmentReach? reach)
     {
         ThrowIfDisposed();
         if (_segmentWords[0] == 0) return;
+        _reach = reach;
+        try
+        {
+            WalkFromRoot();
+        }
+        finally
+        {
+            _reach = null;
+        }
+    }
+
+    /// <summary>Set only while <see cref="ValidateStructure(SegmentReach)"/> runs with a recorder.</summary>
+    private SegmentReach? _reach;
+
+    private void WalkFromRoot()
+    {
+        _reach?.Add(0, 0, 1);
         var frames = new Stack<PointerRun>();
         frames.Push(new PointerRun(0, (nint)_segmentStarts[0], 1, 1, 1, _nestingLimit));
         while (frames.Count > 0)
@@ -39,12 +62,14 @@ public sealed unsafe partial class MessageReader
     private PointerRun? Visit(int segment, ulong* slot, int nesting)
     {
         ulong* target = Resolve(segment, slot, out int targetSegment, out ulong pointer);
+        if (_reach is not null && WirePointer.Kind(*slot) == WirePointer.KindFar) NoteLandingPad(slot);
         switch (WirePointer.Kind(pointer))
         {
             case WirePointer.KindStruct:
             {
                 int dataWords = WirePointer.StructDataWords(pointer), pointerCount = WirePointer.StructPointerCount(pointer);
                 CheckBounds(targetSegment, target, dataWords + pointerCount);
+                _reach?.Add(targetSegment, target - _segmentStarts[targetSegment], dataWords + pointerCount);
                 Charge(Math.Max(1, dataWords + pointerCount));
                 return pointerCount == 0 ? null : new PointerRun(targetSegment, (nint)(target + dataWords), 1, 0, pointerCount, nesting);
             }
@@ -62,6 +87,7 @@ public sealed unsafe partial class MessageReader
         if (size == ElementSize.InlineComposite)
         {
             CheckBounds(segment, target, (long)count + 1);
+            _reach?.Add(segment, target - _segmentStarts[segment], (long)count + 1);
             ulong tag = *target;
             if (WirePointer.Kind(tag) != WirePointer.KindStruct)
                 throw new CapnpFormatException("The tag of a struct list is not a struct pointer.");
@@ -77,7 +103,24 @@ public sealed unsafe partial class MessageReader
         int bits = ElementSizes.BitsPerElement(size);
         long words = ((long)count * bits + 63) / 64;
         CheckBounds(segment, target, words);
+        _reach?.Add(segment, target - _segmentStarts[segment], words);
         Charge(Math.Max(words, bits == 0 ? count : 1));
         return size == ElementSize.Pointer && count > 0 ? new PointerRun(segment, (nint)target, count, 1, 1, nesting) : null;
+    }
+
+    /// <summary>
+    /// A far pointer at <paramref name="slot"/>, already resolved (so its landing pad is in bounds): its pad is
+    /// visited, and the words that count an offset from a segment's start are the far pointer itself and, in a
+    /// double-far pad, the pad's first word.
+    /// </summary>
+    private void NoteLandingPad(ulong* slot)
+    {
+        ulong far = *slot;
+        int padSegment = (int)WirePointer.FarSegmentId(far);
+        ulong* pad = _segmentStarts[padSegment] + WirePointer.FarLandingPadOffset(far);
+        bool isDouble = WirePointer.FarIsDouble(far);
+        _reach!.AddFar(padSegment, slot);
+        _reach.Add(padSegment, pad - _segmentStarts[padSegment], isDouble ? 2 : 1);
+        if (isDouble) _reach.AddFar((int)WirePointer.FarSegmentId(*pad), pad);
     }
 }

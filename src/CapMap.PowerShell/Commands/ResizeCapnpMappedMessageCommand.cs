@@ -4,7 +4,8 @@ using CapMap.Messages;
 namespace CapMap.PowerShell.Commands;
 
 /// <summary>
-/// Cuts the slack off a message file: the bytes after its last message (a file left at its grown size).
+/// Cuts the slack off a message file: the bytes after its last message (a file left at its grown size), and the
+/// holes of a last message CapMap left unfinished (cut down to its data as Repair-CapnpMappedMessage does).
 /// Every message of a stream of several is kept. Files still being written are refused (they are locked),
 /// and a file CapMap did not write is changed only with -Force. Cutting deletes bytes, so it asks first
 /// (ConfirmImpact High).
@@ -22,7 +23,16 @@ public sealed class ResizeCapnpMappedMessageCommand : ExistingFileCmdletBase
         IReadOnlyList<MessageFileInfo>? messages = null;
         if (!TryRun(() => messages = MessageFileInfo.ReadAll(file), file)) return;
         var info = messages![^1];
-        if (info!.IsTruncated)
+        if (info.IsIncomplete)
+        {
+            // A stopped or killed writer's message: its holes are padding inside it, not slack after it; the core cuts
+            // them as Repair does (restoring the last checkpoint, which such a file already ends at unless it was killed).
+            if (!ShouldProcess(file, $"Restore the last checkpoint of its unfinished last message ({info.RecordCount:N0} records) and cut the file ({info.FileBytes:N0} bytes) down to its data")) return;
+            if (TryRun(() => MessageFileSlack.Trim(file, Force), file))
+                WriteObject(new CapnpResizeResult(info.Path, info.FileBytes, new FileInfo(file).Length));
+            return;
+        }
+        if (info.IsTruncated)
         {
             WriteNonTerminating(ErrorIds.ResizeFailed, ErrorCategory.InvalidData,
                 new InvalidDataException($"'{file}' is {info.FileBytes:N0} bytes but message {info.Index} declares {info.MessageBytes:N0} from byte {info.Offset:N0}: it is truncated, not slack. Try Repair-CapnpMappedMessage."), file);
