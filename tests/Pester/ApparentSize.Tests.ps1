@@ -9,6 +9,36 @@ BeforeAll {
     . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
     # The promise: what an open or checkpointed message's file may hold beyond its data.
     $script:Slack = 64MB
+
+    # A writer killed with SIGKILL after it saved three records: a child pwsh that saves, says so, and waits to be
+    # killed. Its file keeps the holes of its streaming list (about 60 MiB apparent), declared as padding.
+    $script:KilledChild = Join-Path $TestDrive 'killed-writer.ps1'
+    Set-Content -LiteralPath $KilledChild -Value @"
+param([string] `$File)
+. '$(Join-Path $PSScriptRoot 'TestHelpers.ps1')'
+`$m = New-CapnpMappedMessage -Path `$File -Schema `$Schema -RootType Batch
+0..2 | ForEach-Object { New-TestRecord `$_ } | Add-CapnpStruct -Message `$m
+`$null = Save-CapnpMappedMessage -Message `$m
+[Console]::Out.WriteLine('saved'); [Console]::Out.Flush()
+Start-Sleep -Seconds 600
+"@
+    function New-KilledWriterFile([string] $Name) {
+        $file = Join-Path $TestDrive $Name
+        $pwsh = [Environment]::ProcessPath
+        $info = [Diagnostics.ProcessStartInfo]::new($pwsh)
+        if ((Split-Path -Leaf $pwsh) -in 'dotnet', 'dotnet.exe') { $info.ArgumentList.Add((Join-Path $PSHOME 'pwsh.dll')) }
+        foreach ($a in '-NoProfile', '-NonInteractive', '-File', $KilledChild, '-File', $file) { $info.ArgumentList.Add($a) }
+        $info.RedirectStandardOutput = $true
+        $info.RedirectStandardError = $true
+        $process = [Diagnostics.Process]::Start($info)
+        $stderr = $process.StandardError.ReadToEndAsync()
+        while (($line = $process.StandardOutput.ReadLine()) -ne 'saved') {
+            if ($null -eq $line) { throw "The writer ended before it was killed: $($stderr.Result)" }
+        }
+        $process.Kill() # SIGKILL
+        $process.WaitForExit()
+        $file
+    }
 }
 
 AfterAll {
@@ -38,5 +68,36 @@ Describe 'A message of three records' {
         $null = Resize-CapnpMappedMessage -LiteralPath $file -Confirm:$false
         (Get-Item -LiteralPath $file).Length | Should -BeLessOrEqual ($used + $Slack)
         (ConvertFrom-CapnpFile $file).records.Count | Should -Be 3
+    }
+}
+
+Describe 'A killed writer''s file of three records (issue 21, item 9: cut down to its data)' {
+    It 'Repair-CapnpMappedMessage cuts it from about 60 MiB to its data, and capnp reads the three records' {
+        $file = New-KilledWriterFile 'killed-repair.bin'
+        $before = (Get-Item -LiteralPath $file).Length
+        $before | Should -BeGreaterThan 40MB -Because 'the killed writer left the holes of its list'
+        $result = Repair-CapnpMappedMessage -LiteralPath $file -Confirm:$false
+        $result.BytesBefore | Should -Be $before
+        $result.BytesAfter | Should -Be (Get-Item -LiteralPath $file).Length
+        $result.BytesAfter | Should -BeLessThan 64KB -Because 'three records are a few KiB of data'
+        $result.RecordCount | Should -Be 3
+        $result.State | Should -Be 'Checkpoint'
+        $json = ConvertFrom-CapnpFile $file
+        $json.records.Count | Should -Be 3
+        $json.records[2].name | Should -Be 'proc-2'
+    }
+
+    It 'Resize-CapnpMappedMessage cuts it the same way, and capnp reads the three records' {
+        $file = New-KilledWriterFile 'killed-resize.bin'
+        $before = (Get-Item -LiteralPath $file).Length
+        $before | Should -BeGreaterThan 40MB -Because 'the killed writer left the holes of its list'
+        $result = Resize-CapnpMappedMessage -LiteralPath $file -Confirm:$false
+        $result.BytesBefore | Should -Be $before
+        $result.BytesAfter | Should -Be (Get-Item -LiteralPath $file).Length
+        $result.BytesAfter | Should -BeLessThan 64KB -Because 'three records are a few KiB of data'
+        $json = ConvertFrom-CapnpFile $file
+        $json.records.Count | Should -Be 3
+        $json.records[2].name | Should -Be 'proc-2'
+        (Get-CapnpMessageInfo -LiteralPath $file).RecordCount | Should -Be 3
     }
 }
