@@ -141,7 +141,7 @@ $summary.File.Length'; Remarks = 'Finishes the message and shows the size of the
         Synopsis    = 'Writes a checkpoint of an open message: the file becomes a valid message of everything added so far.'
         Description = @(
             'Save-CapnpMappedMessage commits the open list, writes the segment table and a checkpoint record, and flushes data and header to disk, while building continues. If the process is killed afterwards, Repair-CapnpMappedMessage restores the file to this checkpoint.'
-            'A checkpointed file still has slack after the message (the file is at its grown size); readers ignore it and Resize-CapnpMappedMessage cuts it.'
+            'A checkpointed file still has slack: holes of the streaming list inside the message (declared as padding) and bytes after it; readers ignore both, and Resize-CapnpMappedMessage or Repair-CapnpMappedMessage cuts the file down to its data.'
         )
         Parameters  = @{
             Message  = $message
@@ -204,6 +204,7 @@ Save-CapnpMappedMessage $m -Verbose'; Remarks = 'Makes everything added so far d
             'Repair-CapnpMappedMessage reads the newest intact checkpoint record of a CapMap file, rewrites the segment table, root pointer and list counts from it, and cuts the file to the bytes the checkpoint covered. Records added after that checkpoint are dropped; everything before it is readable again by any Cap''n Proto reader.'
             'A file that another writer still has open is refused (FileLocked). A file without a CapMap checkpoint record (written by another tool, or killed before its first checkpoint) cannot be repaired (RepairFailed) and is left as it is.'
             'Before it changes anything, Repair walks the message it is about to restore with the bounds-checked reader; when the data the checkpoint names is not intact it stops with CheckpointDataDamaged and leaves the file exactly as it found it. A writer killed while finishing (closing a gap) leaves the move announced in its record: Repair tells whether it happened, finishes a journaled copy, and restores the matching layout. Messages that follow a completed one (a stream of several) are kept.'
+            'A restored checkpoint is then cut down to its data, as completing a message would cut it: the holes a stopped or killed writer''s streaming list leaves (up to about 60 MiB of apparent size on ext4 and XFS, declared as padding) are closed, small ones by copying what follows them down, large ones with collapse-range, each step announced in the checkpoint record so that a kill during the repair is repaired the same way. BytesBefore and BytesAfter are the file''s length before and after; Gaps says how the holes were closed.'
         )
         Parameters  = @{
             Path        = $pathWild
@@ -212,7 +213,7 @@ Save-CapnpMappedMessage $m -Verbose'; Remarks = 'Makes everything added so far d
             Confirm     = $confirm
         }
         Inputs      = @(@{ Type = 'System.String'; Description = 'Paths, also by property name (Path, PSPath).' })
-        Outputs     = @(@{ Type = 'CapMap.Messages.RepairResult'; Description = 'Path, State, Sequence, RecordCount, BytesBefore, BytesAfter, SegmentCount.' })
+        Outputs     = @(@{ Type = 'CapMap.Messages.RepairResult'; Description = 'Path, State, Sequence, RecordCount, BytesBefore, BytesAfter, BytesRemoved, SegmentCount, Gaps.' })
         Examples    = @(
             @{ Code = 'Repair-CapnpMappedMessage ./ops.bin'; Remarks = 'Restores ops.bin to its last checkpoint and shows how many records it holds.' }
             @{ Code = 'Get-ChildItem ./spool/*.bin | Where-Object { (Get-CapnpMessageInfo $_.FullName).State -ne ''Complete'' } | Repair-CapnpMappedMessage -WhatIf'; Remarks = 'Lists which unfinished files would be restored, without changing them.' }
@@ -221,9 +222,10 @@ Save-CapnpMappedMessage $m -Verbose'; Remarks = 'Makes everything added so far d
     }
 
     'Resize-CapnpMappedMessage' = @{
-        Synopsis    = 'Cuts the slack after the last message of a message file.'
+        Synopsis    = 'Cuts a message file down to its messages: the slack after the last one, and the holes of an unfinished one.'
         Description = @(
             'Resize-CapnpMappedMessage truncates a file to the end of its last message, removing the bytes after it: a checkpointed file still at its grown size, or one extended by someone else. A file may hold a stream of several messages (the standard framing that capnp convert, pycapnp''s read_multiple and others read): every one of them is kept, byte for byte. It reports the bytes removed. A file whose last table declares more than the file holds is truncated, not slack, and is refused (ResizeFailed).'
+            'A last message CapMap left unfinished (its writer was stopped or killed: state Checkpoint) holds more than slack after it: the holes of its streaming list, up to about 60 MiB of apparent size, declared as padding inside it. Resize cuts such a file down to its data exactly as Repair-CapnpMappedMessage does: it restores the last checkpoint (which a stopped writer''s file already ends at; a killed writer''s records after it are dropped, as the slack they sit in always was) and closes the holes, so three records take a few KiB again. The earlier, completed messages are kept byte for byte, and a checkpoint that cannot be restored is refused (RepairFailed, CheckpointDataDamaged) with the file unchanged.'
             'Cutting deletes bytes, so it asks for confirmation (ConfirmImpact High; pass -Confirm:$false in scripts). A file CapMap did not write is changed only with -Force (NotWrittenByCapMap otherwise).'
         )
         Parameters  = @{
@@ -239,8 +241,9 @@ Save-CapnpMappedMessage $m -Verbose'; Remarks = 'Makes everything added so far d
             @{ Code = 'Resize-CapnpMappedMessage ./ops.bin'; Remarks = 'Asks, then cuts the slack of ops.bin and shows the bytes removed.' }
             @{ Code = 'Get-ChildItem ./spool -Filter *.bin | Resize-CapnpMappedMessage -Confirm:$false | Measure-Object BytesRemoved -Sum'; Remarks = 'Trims every message file in a folder without asking and totals the space recovered.' }
             @{ Code = 'Resize-CapnpMappedMessage ./from-capnp.bin -Force -Confirm:$false'; Remarks = 'Cuts the zeros after the messages of a file written by another tool.' }
+            @{ Code = 'Resize-CapnpMappedMessage ./stopped.bin -Confirm:$false'; Remarks = 'Cuts the file of a writer that was stopped mid-stream (60 MiB apparent for a few records) down to its data.' }
         )
-        Notes       = 'ErrorIds: ResizeFailed, NotWrittenByCapMap, InvalidMessageFile, FileLocked, PathNotFound. See docs/cmdlets.md.'
+        Notes       = 'ErrorIds: ResizeFailed, NotWrittenByCapMap, RepairFailed, CheckpointDataDamaged, InvalidMessageFile, FileLocked, PathNotFound. See docs/cmdlets.md.'
     }
 
     'Export-CapnpMessage' = @{

@@ -135,7 +135,9 @@ public sealed class RepairCutTests
 
             var repaired = MessageRepair.Repair(path, collapse ? 0 : MappedMessageBuilder.DefaultCopyTailLimitBytes);
             Assert.Equal(Records, repaired.RecordCount);
-            Assert.True(repaired.BytesAfter == cut, $"step {k} ({steps[k - 1]}): repaired to {repaired.BytesAfter:N0} bytes, not {cut:N0}");
+            // At most as large as the repair that was not killed: after a collapse, repairing again may also copy
+            // down a small tail that the collapse left behind its padding (a copy closes that gap to the byte).
+            Assert.True(repaired.BytesAfter <= cut, $"step {k} ({steps[k - 1]}): repaired to {repaired.BytesAfter:N0} bytes, more than {cut:N0}");
             AssertRepairedRecords(path, Records, $"step {k} ({steps[k - 1]})");
             File.Delete(path);
         }
