@@ -59,6 +59,7 @@ internal sealed unsafe partial class MappedSegmentArena
         if (_eager) CommitAhead(ref segment);
         _stream = stream;
         offset = (int)((tag - start) / 8);
+        PlanChildRoomGrowth(tag - start);
         _streamExtensions.Add(0);
         _current = OpenSegment(mainStart, (int)Math.Min(WireLimits.MaxSegmentWords, (_reserve - mainStart) / 8), mainStart);
         streamSegment = stream;
@@ -131,11 +132,7 @@ internal sealed unsafe partial class MappedSegmentArena
         // The hole reads as zeros, as every arena's memory must; the stream's own growth allocates it (in Eager
         // growth the stream may have committed into the lanes' blocks, which moved away with them).
         stream.CommittedEnd = Math.Min(stream.CommittedEnd, oldNext);
-        for (int i = _stream + 1; i < _count; i++)
-        {
-            _segments[i].Offset += shift;
-            _segments[i].CommittedEnd += shift;
-        }
+        MoveSegmentsUpAfter(_stream, shift);
         stream.Capacity = StreamCapacityBefore(newNext, stream.Offset);
         StreamRoomInserts++;
         return true;
