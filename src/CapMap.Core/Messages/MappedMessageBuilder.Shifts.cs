@@ -31,7 +31,10 @@ public sealed unsafe partial class MappedMessageBuilder
     /// <param name="shift">The system call that does it.</param>
     /// <param name="step">The crash points' name for it (default: "collapse" or "insert").</param>
     /// <param name="afterShift">Runs once the file has shifted, before the new layout is published (the arena's bookkeeping).</param>
-    /// <param name="layoutAfter">The layout to publish, from the last checkpoint's (default: everything from the offset on moved).</param>
+    /// <param name="layoutAfter">
+    /// The layout to publish, from the last checkpoint's (default: everything from the offset on moved); its patches may change
+    /// words the announced layout reads, so its record reaches the disk before they are written.
+    /// </param>
     private bool TryShiftJournaled(PendingMove move, Func<long, long, bool> shift, string? step = null, Action? afterShift = null,
         Func<CheckpointRecord, CheckpointRecord>? layoutAfter = null)
     {
@@ -60,11 +63,27 @@ public sealed unsafe partial class MappedMessageBuilder
         CrashPoints.Reach(step + " done");
         afterShift?.Invoke();
         if (last is null) return true;
-        PublishLayout(layoutAfter is null ? last.Shifted(move.ShiftFrom, move.Shift) : layoutAfter(last));
+        if (layoutAfter is null) PublishLayout(last.Shifted(move.ShiftFrom, move.Shift));
+        else PublishDurableRecordFirst(layoutAfter(last));
         // The new layout is on disk before the file's length changes again (the list grows on, Complete cuts): a
         // power cut must never pair the announcement, which names the length before and after the shift, with a
         // third length, which repair would take for someone else's change.
         FlushHeader();
         return true;
+    }
+
+    /// <summary>
+    /// Publishes <paramref name="layout"/> whose patches change words of the file (a re-aimed landing pad): the record
+    /// reaches the disk before any of them is written, because the page that holds such a word may reach the disk
+    /// before the header page does, and next to the record before it, the changed word would point astray. A kill
+    /// between the two leaves the record, whose patches repair applies.
+    /// </summary>
+    private void PublishDurableRecordFirst(CheckpointRecord layout)
+    {
+        var record = layout with { Sequence = ++_sequence };
+        MessageHeader.WriteRecord(_arena.Base, record);
+        FlushHeader();
+        MessageHeader.Write(_arena.Base, record);
+        LastCheckpoint = record;
     }
 }

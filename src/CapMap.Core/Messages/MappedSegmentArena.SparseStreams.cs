@@ -31,7 +31,8 @@ internal sealed unsafe partial class MappedSegmentArena
     /// (<see cref="SparseLaneRooms.ChildRoomBytes"/>) is room for the elements' children, placed downwards from the tag so
     /// each element reaches its children with near pointers; the list grows upwards from the tag into
     /// <see cref="SparseLaneRooms.ElementRoomStepBytes"/>, and insert-range adds room before the segments after it
-    /// when the list fills it (<see cref="TryInsertStreamRoom"/>). No byte is copied while building; Complete
+    /// when the list fills it (<see cref="TryInsertStreamRoom"/>); the child room grows downwards the same way, at the
+    /// segment's start (<see cref="TryGrowChildRoom"/>). No byte is copied while building; Complete
     /// moves the segment's declared start up to its lowest child (<see cref="RebaseStreamSegment"/>) and closes
     /// both unused parts. False when the layout does not fit.
     /// </summary>

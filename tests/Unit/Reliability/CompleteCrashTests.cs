@@ -86,6 +86,14 @@ public sealed class CompleteCrashTests
             Assert.Equal(k, run.Steps.Count);
             bool inComplete = run.Steps.Contains("complete: everything checkpointed");
             long expected = inComplete ? Records : run.LastCheckpoint;
+            if (expected == 0 && !append)
+            {
+                // Killed before the first checkpoint (with small rooms the child room grows that early): there is
+                // nothing to restore, and repair says so rather than inventing a message.
+                Assert.Throws<MessageRepairException>(() => MessageRepair.Repair(path));
+                File.Delete(path);
+                continue;
+            }
 
             var repaired = MessageRepair.Repair(path);
             Assert.Equal(expected, repaired.RecordCount);
