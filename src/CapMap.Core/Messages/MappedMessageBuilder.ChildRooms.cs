@@ -29,12 +29,12 @@ public sealed unsafe partial class MappedMessageBuilder
             moveView();
             padOffset = (byte*)(list.CountPointerAddress - 1) - _arena.Base;
         }
+        // The list's tag is in the file since the list opened; a file shorter than that was cut by someone else.
         long fileBytes = new FileInfo(Path).Length;
-        if (fileBytes <= offset) ShiftAndFindPad(); // no byte of the segment is in the file yet: nothing to shift
-        else if (!TryShiftJournaled(PendingMove.Insert(offset, length, fileBytes), _file.TryInsertRange, "child room insert",
+        if (fileBytes <= offset || !TryShiftJournaled(PendingMove.Insert(offset, length, fileBytes), _file.TryInsertRange, "child room insert",
                      ShiftAndFindPad, last => WithPad(last.Shifted(offset + 8, length), padOffset, padAfter)))
             return false;
-        // Published as a patch, the pad is written already; without a checkpoint (or beyond it) no record names it.
+        // Published as a patch, the pad is written already; without a checkpoint (or past its end) no record names it.
         *(ulong*)(_arena.Base + padOffset) = padAfter;
         return true;
     }

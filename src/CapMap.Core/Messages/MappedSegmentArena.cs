@@ -14,8 +14,8 @@ namespace CapMap.Messages;
 /// hole of bounded size (<see cref="SparseLaneRooms.ChildRoomBytes"/> below the list for its elements' children,
 /// <see cref="SparseLaneRooms.ElementRoomStepBytes"/> above it for the elements), and when the stream fills it
 /// the file system inserts another hole before the segments after it (insert-range: their blocks shift, no
-/// byte is copied; when the children fill theirs, one at the start of the stream's segment), so no byte moves while building and the file is never more than its data plus those
-/// holes. Otherwise the gap starts small; when the stream fills it, the segments after it move up (a copy)
+/// byte is copied; when the children fill theirs, one at the start of the stream's segment), so no byte moves
+/// while building and the file is never more than its data plus those holes. Otherwise the gap starts small; when the stream fills it, the segments after it move up (a copy)
 /// and the gap doubles, so the file stays compact (a file-size limit or a full disk is met where the data
 /// really is). Finish closes the last gap.
 /// </summary>
