@@ -76,7 +76,7 @@ static int Core(string path, long records, GrowthMode growth, bool fsync, int pa
     sampler.Dispose();
     Console.WriteLine(
         $"{{\"tool\":\"capmap\",\"mode\":\"{growth}\",\"fsync\":{(fsync ? "true" : "false")},\"records\":{records},\"payload_bytes\":{payloadBytes}," +
-        $"\"bytes\":{summary.Bytes},\"segments\":{summary.SegmentWords.Count},\"faults\":{summary.FaultCount},\"gaps\":\"{summary.Gaps}\",\"moved_bytes\":{summary.StreamMovedBytes},\"sparse_lanes\":{(summary.SparseLanes ? "true" : "false")}," +
+        $"\"bytes\":{summary.Bytes},\"segments\":{summary.SegmentWords.Count},\"faults\":{summary.FaultCount},\"gaps\":\"{summary.Gaps}\",\"moved_bytes\":{summary.StreamMovedBytes},\"room_inserts\":{summary.StreamRoomInserts},\"child_room_inserts\":{summary.ChildRoomInserts},\"sparse_lanes\":{(summary.SparseLanes ? "true" : "false")}," +
         $"\"build_s\":{buildSeconds:F4},\"finish_s\":{wallSeconds - buildSeconds:F4},\"wall_s\":{wallSeconds:F4}," +
         $"\"peak_rss_mib\":{MemorySampler.PeakRssMiB:F1},\"peak_anon_rss_mib\":{sampler.PeakAnonMiB:F1}}}");
     return 0;

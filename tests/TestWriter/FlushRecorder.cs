@@ -35,7 +35,7 @@ internal sealed class FlushRecorder
     /// </summary>
     public void Step(string step)
     {
-        if (step is "collapse announced" or "insert announced") _shiftAnnounced = true;
+        if (step is "collapse announced" or "insert announced" or "child room insert announced") _shiftAnnounced = true;
     }
 
     /// <summary>Flushes recorded so far; the child prints it with each line, so the test knows what was durable when.</summary>

@@ -71,6 +71,10 @@ public sealed unsafe partial class MappedMessageBuilder
     /// <summary>Record first, then table and patches: a kill between the two still leaves a record that repair can apply.</summary>
     private void PublishHeader(CheckpointRecord record)
     {
+        // The header page may reach the disk as soon as the record is in it: a shift made before any checkpoint
+        // (TryShiftJournaled) must be durable first, or a power cut could pair the new layout with the old file.
+        if (_shiftNotDurable) _file.Flush(_messageOffset, 0, fsync: true);
+        _shiftNotDurable = false;
         MessageHeader.WriteRecord(_arena.Base, record);
         MessageHeader.Write(_arena.Base, record);
     }

@@ -58,6 +58,7 @@ public sealed unsafe partial class MappedMessageBuilder
             StreamMovedBytes = _arena.StreamGapMovedBytes,
             SparseLanes = _arena.SparseLanes,
             StreamRoomInserts = _arena.StreamRoomInserts,
+            ChildRoomInserts = _arena.ChildRoomInserts,
             Messages = MessagesWritten,
             MessageOffset = _messageOffset,
         };

@@ -16,6 +16,9 @@ public sealed unsafe partial class MappedMessageBuilder
         return TryShiftJournaled(PendingMove.Insert(offset, length, fileBytes), _file.TryInsertRange);
     }
 
+    /// <summary>A shift happened with no checkpoint to announce it in and is not known to be on disk (see <see cref="PublishHeader"/>).</summary>
+    private bool _shiftNotDurable;
+
     /// <summary>
     /// Runs a move the file system does in one system call (<paramref name="shift"/>: collapse-range or insert-range)
     /// so the last checkpoint survives a kill or a power cut at any instant: the move is announced in a record of the
@@ -24,10 +27,19 @@ public sealed unsafe partial class MappedMessageBuilder
     /// is on disk before anything changes the length again. False (and the announcement withdrawn) when the file
     /// system refused; the layout is then unchanged.
     /// </summary>
-    private bool TryShiftJournaled(PendingMove move, Func<long, long, bool> shift)
+    /// <param name="move">The announced move.</param>
+    /// <param name="shift">The system call that does it.</param>
+    /// <param name="step">The crash points' name for it (default: "collapse" or "insert").</param>
+    /// <param name="afterShift">Runs once the file has shifted, before the new layout is published (the arena's bookkeeping).</param>
+    /// <param name="layoutAfter">
+    /// The layout to publish, from the last checkpoint's (default: everything from the offset on moved); its patches may change
+    /// words the announced layout reads, so its record reaches the disk before they are written.
+    /// </param>
+    private bool TryShiftJournaled(PendingMove move, Func<long, long, bool> shift, string? step = null, Action? afterShift = null,
+        Func<CheckpointRecord, CheckpointRecord>? layoutAfter = null)
     {
         var last = LastCheckpoint;
-        string step = move.Kind == PendingMoveKind.Collapse ? "collapse" : "insert";
+        step ??= move.Kind == PendingMoveKind.Collapse ? "collapse" : "insert";
         if (last is not null)
         {
             FlushBeforeAnnouncing();
@@ -43,15 +55,35 @@ public sealed unsafe partial class MappedMessageBuilder
             MessageHeader.WriteRecord(_arena.Base, LastCheckpoint);
             return false;
         }
-        // The shift (a change of the file's extents and size) is on disk before any record that depends on it.
-        _file.Flush(_messageOffset, 0, fsync: true);
+        // The shift (a change of the file's extents and size) is on disk before any record that depends on it. With no
+        // checkpoint yet, no record does: the first one makes it durable before it is written (PublishHeader), so a
+        // list that fills its rooms before its first checkpoint (or without any) pays one fsync, not one per insert.
+        if (last is not null) _file.Flush(_messageOffset, 0, fsync: true);
+        else _shiftNotDurable = true;
         CrashPoints.Reach(step + " done");
+        afterShift?.Invoke();
         if (last is null) return true;
-        PublishLayout(last.Shifted(move.ShiftFrom, move.Shift));
+        if (layoutAfter is null) PublishLayout(last.Shifted(move.ShiftFrom, move.Shift));
+        else PublishDurableRecordFirst(layoutAfter(last));
         // The new layout is on disk before the file's length changes again (the list grows on, Complete cuts): a
         // power cut must never pair the announcement, which names the length before and after the shift, with a
         // third length, which repair would take for someone else's change.
         FlushHeader();
         return true;
+    }
+
+    /// <summary>
+    /// Publishes <paramref name="layout"/> whose patches change words of the file (a re-aimed landing pad): the record
+    /// reaches the disk before any of them is written, because the page that holds such a word may reach the disk
+    /// before the header page does, and next to the record before it, the changed word would point astray. A kill
+    /// between the two leaves the record, whose patches repair applies.
+    /// </summary>
+    private void PublishDurableRecordFirst(CheckpointRecord layout)
+    {
+        var record = layout with { Sequence = ++_sequence };
+        MessageHeader.WriteRecord(_arena.Base, record);
+        FlushHeader();
+        MessageHeader.Write(_arena.Base, record);
+        LastCheckpoint = record;
     }
 }

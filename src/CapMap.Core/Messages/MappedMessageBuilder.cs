@@ -34,7 +34,7 @@ public sealed unsafe partial class MappedMessageBuilder : IDisposable
         _file = file;
         Options = options;
         _messageOffset = messageOffset;
-        _arena = new MappedSegmentArena(file, messageOffset, MoveBlockJournaled, TryInsertHoleJournaled,
+        _arena = new MappedSegmentArena(file, messageOffset, MoveBlockJournaled, TryInsertHoleJournaled, TryInsertChildRoomJournaled,
             !options.CompactLanes && SparseLanes.Allowed(file.Path) ? options.SparseRooms : null);
         Message = new MessageBuilder(_arena);
         if (options.Schema is { } schema) EmbedSchema(schema);

@@ -31,7 +31,8 @@ internal sealed unsafe partial class MappedSegmentArena
     /// (<see cref="SparseLaneRooms.ChildRoomBytes"/>) is room for the elements' children, placed downwards from the tag so
     /// each element reaches its children with near pointers; the list grows upwards from the tag into
     /// <see cref="SparseLaneRooms.ElementRoomStepBytes"/>, and insert-range adds room before the segments after it
-    /// when the list fills it (<see cref="TryInsertStreamRoom"/>). No byte is copied while building; Complete
+    /// when the list fills it (<see cref="TryInsertStreamRoom"/>); the child room grows downwards the same way, at the
+    /// segment's start (<see cref="TryGrowChildRoom"/>). No byte is copied while building; Complete
     /// moves the segment's declared start up to its lowest child (<see cref="RebaseStreamSegment"/>) and closes
     /// both unused parts. False when the layout does not fit.
     /// </summary>
@@ -59,6 +60,7 @@ internal sealed unsafe partial class MappedSegmentArena
         if (_eager) CommitAhead(ref segment);
         _stream = stream;
         offset = (int)((tag - start) / 8);
+        PlanChildRoomGrowth(tag - start);
         _streamExtensions.Add(0);
         _current = OpenSegment(mainStart, (int)Math.Min(WireLimits.MaxSegmentWords, (_reserve - mainStart) / 8), mainStart);
         streamSegment = stream;
@@ -131,11 +133,7 @@ internal sealed unsafe partial class MappedSegmentArena
         // The hole reads as zeros, as every arena's memory must; the stream's own growth allocates it (in Eager
         // growth the stream may have committed into the lanes' blocks, which moved away with them).
         stream.CommittedEnd = Math.Min(stream.CommittedEnd, oldNext);
-        for (int i = _stream + 1; i < _count; i++)
-        {
-            _segments[i].Offset += shift;
-            _segments[i].CommittedEnd += shift;
-        }
+        MoveSegmentsUpAfter(_stream, shift);
         stream.Capacity = StreamCapacityBefore(newNext, stream.Offset);
         StreamRoomInserts++;
         return true;

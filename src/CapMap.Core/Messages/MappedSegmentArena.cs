@@ -14,8 +14,8 @@ namespace CapMap.Messages;
 /// hole of bounded size (<see cref="SparseLaneRooms.ChildRoomBytes"/> below the list for its elements' children,
 /// <see cref="SparseLaneRooms.ElementRoomStepBytes"/> above it for the elements), and when the stream fills it
 /// the file system inserts another hole before the segments after it (insert-range: their blocks shift, no
-/// byte is copied), so no byte moves while building and the file is never more than its data plus those
-/// holes. Otherwise the gap starts small; when the stream fills it, the segments after it move up (a copy)
+/// byte is copied; when the children fill theirs, one at the start of the stream's segment), so no byte moves
+/// while building and the file is never more than its data plus those holes. Otherwise the gap starts small; when the stream fills it, the segments after it move up (a copy)
 /// and the gap doubles, so the file stays compact (a file-size limit or a full disk is met where the data
 /// really is). Finish closes the last gap.
 /// </summary>
@@ -70,6 +70,13 @@ internal sealed unsafe partial class MappedSegmentArena : IStreamingArena
     /// </summary>
     private readonly Func<long, long, bool> _insertHole;
 
+    /// <summary>
+    /// Inserts a hole at the start of a sparse stream's segment (see <see cref="TryGrowChildRoom"/>): the owner announces
+    /// it, runs the arena's bookkeeping (the <see cref="Action"/>) once the file has shifted, and re-aims the one far
+    /// pointer into the segment; false (nothing changed) when it cannot.
+    /// </summary>
+    private readonly Func<long, long, Action, bool> _insertChildRoom;
+
     /// <summary>The holes of a sparse stream (meaningful only with <see cref="SparseLanes"/>).</summary>
     private readonly SparseLaneRooms _rooms;
 
@@ -77,14 +84,17 @@ internal sealed unsafe partial class MappedSegmentArena : IStreamingArena
     /// <param name="messageOffset">File offset of the message's segment table.</param>
     /// <param name="moveBlock">Copies a block of the file, journaled by the owner.</param>
     /// <param name="insertHole">Inserts a hole with insert-range, announced by the owner; false when the file system refused.</param>
+    /// <param name="insertChildRoom">Inserts a hole at a sparse stream's segment start, announced by the owner, who also re-aims the far pointer into it.</param>
     /// <param name="sparseRooms">The holes a stream keeps where sparse lanes are allowed; null: compact lanes.</param>
-    public MappedSegmentArena(MappedFile file, long messageOffset, Action<PendingMove> moveBlock, Func<long, long, bool> insertHole, SparseLaneRooms? sparseRooms)
+    public MappedSegmentArena(MappedFile file, long messageOffset, Action<PendingMove> moveBlock, Func<long, long, bool> insertHole,
+        Func<long, long, Action, bool> insertChildRoom, SparseLaneRooms? sparseRooms)
     {
         _file = file;
         _sparseLanes = sparseRooms is not null;
         _rooms = sparseRooms ?? default;
         _moveBlock = moveBlock;
         _insertHole = insertHole;
+        _insertChildRoom = insertChildRoom;
         MessageOffset = messageOffset;
         _base = file.Base;
         _reserve = file.ReservedBytes;
@@ -226,6 +236,8 @@ internal sealed unsafe partial class MappedSegmentArena : IStreamingArena
         if (!IsStreaming) throw new InvalidOperationException("No streaming list is open.");
         ref var stream = ref _segments[_stream];
         _streamExtensions[^1]++; // counted even when the extension fails: the gap may have moved before it did
+        // At an Append boundary (no element is being filled): a sparse stream's child room running low grows downwards.
+        if (stream.ChildLow - stream.ChildFloor < _growChildRoomBelow) TryGrowChildRoom();
         if (words > stream.Capacity - stream.Used && !WidenStreamGap((long)stream.Used + words)) return false;
         CountAllocation(words);
         stream.Used += words;
@@ -294,11 +306,7 @@ internal sealed unsafe partial class MappedSegmentArena : IStreamingArena
         _moveBlock(PendingMove.Copy(oldNext, newNext, blockBytes));
         // The stream grows into the vacated bytes and expects zeroed memory, as every arena hands out.
         ClearBytes(oldNext, Math.Min(shift, blockBytes));
-        for (int i = _stream + 1; i < _count; i++)
-        {
-            _segments[i].Offset += shift;
-            _segments[i].CommittedEnd += shift;
-        }
+        MoveSegmentsUpAfter(_stream, shift);
         stream.Capacity = StreamCapacityBefore(newNext, stream.Offset);
         StreamGapMoves++;
         StreamGapMovedBytes += blockBytes;
@@ -332,6 +340,7 @@ internal sealed unsafe partial class MappedSegmentArena : IStreamingArena
         if (!IsStreaming) return;
         _segments[_stream].Capacity = _segments[_stream].Used;
         _stream = -1;
+        _growChildRoomBelow = 0;
     }
 
     private int OpenSegment(long offset, int capacity, long committedEnd)
@@ -354,6 +363,16 @@ internal sealed unsafe partial class MappedSegmentArena : IStreamingArena
         // Near a full disk or a size limit, settle for the bytes this segment uses now: the chunk ahead
         // is a convenience, and asking for it must not fail a write that still fits.
         segment.CommittedEnd = _file.EnsureRangeCommitted(from, target - from, segment.End - from);
+    }
+
+    /// <summary>The segments after <paramref name="index"/> now start <paramref name="bytes"/> further up the file (a copy or an insert moved them).</summary>
+    private void MoveSegmentsUpAfter(int index, long bytes)
+    {
+        for (int i = index + 1; i < _count; i++)
+        {
+            _segments[i].Offset += bytes;
+            _segments[i].CommittedEnd += bytes;
+        }
     }
 
     /// <summary>Moves every segment after <paramref name="index"/> down by <paramref name="bytes"/> (after a gap was closed).</summary>

@@ -22,6 +22,9 @@ public sealed record MessageSummary(
     /// <summary>Times insert-range widened a sparse list's room while the message was built (no byte copied).</summary>
     public int StreamRoomInserts { get; init; }
 
+    /// <summary>Times insert-range grew a sparse list's child room at its segment's start (children kept near, no landing pads).</summary>
+    public int ChildRoomInserts { get; init; }
+
     /// <summary>
     /// Messages the writer put in the file (more than 1 when full lists went on in next messages); Bytes and
     /// SegmentWords describe the last, RecordCount counts the records of all of them.

@@ -12,10 +12,12 @@ namespace CapMap.Messages;
 internal static class SparseLanes
 {
     /// <summary>
-    /// Room below a sparse list for its elements' children (near pointers, no landing pads); children past it go
-    /// to the main lane behind far pointers. Fixed when the list opens: the room sits below the list's tag, and
-    /// growing it would move the list itself. Together with <see cref="ElementRoomStepBytes"/> it bounds the holes
-    /// an open message's file shows beyond its data (docs/design.md, "Sparse lanes").
+    /// Room below a sparse list for its elements' children (near pointers, no landing pads). When its free part falls
+    /// below a fifth of it, insert-range adds four fifths at the list segment's start (the room grows downwards, the
+    /// list moves up with its children), so its free part never exceeds this; only an element whose own children
+    /// exceed the free part sends them to the main lane behind far pointers. Together with
+    /// <see cref="ElementRoomStepBytes"/> it bounds the holes an open message's file shows beyond its data
+    /// (docs/design.md, "Sparse lanes").
     /// </summary>
     public const long ChildRoomBytes = 40L << 20;
 

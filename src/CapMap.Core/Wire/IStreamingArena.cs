@@ -18,7 +18,8 @@ public unsafe interface IStreamingArena : ISegmentArena
 
     /// <summary>
     /// Appends <paramref name="words"/> zeroed words right after the stream's current end; false when the
-    /// segment cannot grow that far. May move the segments opened since the stream began.
+    /// segment cannot grow that far. May move the segments opened since the stream began, and the stream's own
+    /// content (<see cref="StreamShiftWords"/>).
     /// </summary>
     bool TryExtendStream(int words);
 
@@ -28,6 +29,13 @@ public unsafe interface IStreamingArena : ISegmentArena
     /// A streaming list derives its capacity from it once, when it opens.
     /// </summary>
     long StreamRoomWords { get; }
+
+    /// <summary>
+    /// Words the open stream's content (its tag, elements and their children) has moved up inside its segment since
+    /// it began: an arena may grow the room for the elements' children at the segment's start during
+    /// <see cref="TryExtendStream"/>, and a list then re-aims what it holds by the change. 0 for arenas that never do.
+    /// </summary>
+    long StreamShiftWords => 0;
 
     /// <summary>Gives back the last <paramref name="words"/> words of the stream (the caller has zeroed them).</summary>
     void ShrinkStream(int words);

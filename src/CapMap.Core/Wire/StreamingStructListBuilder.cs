@@ -12,7 +12,9 @@ public sealed unsafe class StreamingStructListBuilder
     private readonly MessageBuilder _message;
     private readonly IStreamingArena _arena;
     private readonly int _segment;
-    private readonly ulong* _tag;
+    private ulong* _tag;
+    // The arena's StreamShiftWords when _tag was last aimed: the list's content moves up when its child room grows.
+    private long _shiftWords;
     // The word holding the list pointer may sit in a segment an arena moves as it grows (the landing
     // pad of a double-far pointer), so it is kept as segment and offset, not as an address.
     private readonly int _countSegment;
@@ -42,6 +44,7 @@ public sealed unsafe class StreamingStructListBuilder
         _slotOffset = slot - arena.GetSegmentStart(slotSegment);
         _segment = arena.BeginStream(1, out int tagOffset);
         _tag = arena.GetSegmentStart(_segment) + tagOffset;
+        _shiftWords = arena.StreamShiftWords;
         // The stream's room shrinks only by this list's own appends, so the capacity is known from here on.
         long byCount = _stepWords == 0 ? WireLimits.MaxListElements : Math.Min(WireLimits.MaxListElements, WireLimits.MaxListElements / _stepWords);
         _capacity = (int)(_stepWords == 0 ? byCount : Math.Min(byCount, arena.StreamRoomWords / _stepWords));
@@ -102,10 +105,11 @@ public sealed unsafe class StreamingStructListBuilder
     internal ulong* TagAddress => _tag;
 
     /// <summary>
-    /// Appends a zeroed element and returns it for filling. Builders of objects outside the list's own
-    /// segment (the children of earlier elements) are valid only until the next Append: a streaming arena
-    /// may move the segments opened since the list began to make room for it (their
-    /// <see cref="ISegmentArena.GetMoveEpoch"/> changes; see <see cref="StructBuilder.MoveEpoch"/>).
+    /// Appends a zeroed element and returns it for filling. Builders of earlier elements and of their children
+    /// are valid only until the next Append: a streaming arena may move the segments opened since the list
+    /// began to make room for it (their <see cref="ISegmentArena.GetMoveEpoch"/> changes; see
+    /// <see cref="StructBuilder.MoveEpoch"/>), and the list's own content when the room for its elements'
+    /// children grows (<see cref="IStreamingArena.StreamShiftWords"/>).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public StructBuilder Append()
@@ -113,11 +117,26 @@ public sealed unsafe class StreamingStructListBuilder
         if (_completed) throw new InvalidOperationException("The list is complete; no more elements can be appended.");
         if (Count >= _capacity)
             throw new CapnpCapacityException($"This List(Struct) of {_stepWords}-word elements is full at {_capacity} elements; a mapped message continues in its next message (MappedMessageBuilder.ContinueInNextMessage).");
-        ulong* element = _tag + 1 + (long)Count * _stepWords;
         if (_stepWords > 0 && !_arena.TryExtendStream(_stepWords))
             throw new CapnpCapacityException("The segment that holds the streaming list cannot grow any further.");
+        if (_arena.StreamShiftWords != _shiftWords) FollowShiftedContent();
+        ulong* element = _tag + 1 + (long)Count * _stepWords;
         Count++;
         return new StructBuilder(_message, _segment, element, DataWordCount, PointerCount);
+    }
+
+    /// <summary>
+    /// The arena grew the room below the list (at its segment's start) while extending it: the tag, the elements and
+    /// their children moved up inside the segment, so the tag's address follows, and the segment holds fewer elements
+    /// than it could (the list's capacity shrinks to what is left; a full list goes on in the next message).
+    /// </summary>
+    private void FollowShiftedContent()
+    {
+        long shift = _arena.StreamShiftWords - _shiftWords;
+        _shiftWords += shift;
+        _tag += shift;
+        // The element just extended is in the segment's words already.
+        if (_stepWords > 0) _capacity = (int)Math.Min(_capacity, Count + 1 + _arena.StreamRoomWords / _stepWords);
     }
 
     /// <summary>

@@ -1,7 +1,9 @@
+using CapMap.IO;
 using CapMap.Mapping;
 using CapMap.Messages;
 using CapMap.Tests.Interop;
 using CapMap.Tests.Mapping;
+using CapMap.Wire;
 using Xunit;
 
 namespace CapMap.Tests.Messages;
@@ -48,6 +50,40 @@ public sealed class SparseLaneTests : IDisposable
         long saved = compact.Bytes - sparse.Bytes;
         Assert.True(saved >= Records * 16L - (256 << 10), $"sparse {sparse.Bytes} bytes, compact {compact.Bytes}: {saved} saved");
         Assert.Equal(new FileInfo(Path.Combine(_dir, "sparse.bin")).Length, sparse.Bytes);
+    }
+
+    [Theory]
+    [InlineData(GrowthMode.Fault)]
+    [InlineData(GrowthMode.Eager)]
+    public unsafe void Children_of_many_child_rooms_worth_stay_below_the_list_with_no_landing_pad(GrowthMode growth)
+    {
+        string path = Path.Combine(_dir, "grown.bin");
+        // A 256 KiB child room: 60,000 records' children (name and tags, about 3 MB) fill it a dozen times over, so it
+        // grows downwards again and again, with a checkpoint now and then (each growth is then announced and published).
+        const int Count = 60_000;
+        var options = new MappedMessageOptions { ReserveBytes = 1L << 30, Growth = growth, SparseRooms = new SparseLaneRooms(256 << 10, 256 << 10) };
+        MessageSummary summary;
+        using (var builder = MappedMessageBuilder.Create(path, options))
+        {
+            MappedMessageBuilderTests.WriteRecords(builder, Count, written => written % 7_000 == 0);
+            summary = builder.Complete(flush: false);
+        }
+        Assert.True(summary.SparseLanes);
+        MappedMessageBuilderTests.AssertRecords(path, Count);
+        using (var reader = MessageFile.Open(path, ReaderOptions.Unlimited))
+        {
+            // Every element reaches its name and tags with a near pointer; a child past the room would need a far one.
+            var records = reader.GetRoot().ReadList(1);
+            int far = 0;
+            for (int i = 0; i < Count; i++)
+            {
+                var record = records.GetStruct(i);
+                for (int p = 0; p < record.PointerCount; p++) if (WirePointer.Kind(record.Pointers[p]) == WirePointer.KindFar) far++;
+            }
+            Assert.Equal(0, far);
+        }
+        string json = CapnpTool.BinaryToJson(File.ReadAllBytes(path), "Root", "records.capnp", shortJson: true);
+        Assert.Contains($"\"name\":\"record {Count - 1}\"", json);
     }
 
     [Fact]
