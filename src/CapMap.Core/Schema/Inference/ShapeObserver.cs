@@ -3,27 +3,30 @@ using CapMap.Schema.Inference.TypeRows;
 
 namespace CapMap.Schema.Inference;
 
-/// <summary>Follows sampled values into <see cref="ValueShape"/>s (the depth rule and the struct budget live here).</summary>
+/// <summary>Follows sampled values into <see cref="ValueShape"/>s (the depth rule, the struct budget and the per-record value budget live here).</summary>
 internal sealed class ShapeObserver
 {
     /// <summary>Lists inside lists deeper than this are written as text (guards against self-enumerating objects).</summary>
-    private const int MaxListNesting = 8;
+    internal const int MaxListNesting = 8;
 
     private static readonly ScalarShape Text = new(ClrTypeInfo.Scalar("String"));
 
     private readonly ObjectAdapter _adapter;
     private readonly int _depth;
     private readonly int _maxStructs;
+    private readonly int _maxValuesPerRecord;
     private int _structs;
 
     /// <param name="adapter">Reads objects' properties.</param>
     /// <param name="depth">Levels of nested objects kept as structs.</param>
     /// <param name="maxStructs">Most nested structs and maps the shapes may hold (<see cref="InferenceOptions.MaxStructs"/>).</param>
-    public ShapeObserver(ObjectAdapter adapter, int depth, int maxStructs = int.MaxValue)
+    /// <param name="maxValuesPerRecord">Most values one record may have (<see cref="InferenceOptions.MaxValuesPerRecord"/>).</param>
+    public ShapeObserver(ObjectAdapter adapter, int depth, int maxStructs = int.MaxValue, int maxValuesPerRecord = int.MaxValue)
     {
         _adapter = adapter;
         _depth = depth;
         _maxStructs = maxStructs;
+        _maxValuesPerRecord = maxValuesPerRecord;
     }
 
     /// <summary>True if one more nested struct or map fits the budget (and counts it); objects past it become text.</summary>
@@ -40,8 +43,15 @@ internal sealed class ShapeObserver
     /// read back as the values themselves; one object or list among them makes it an object like any other.
     /// Objects are kept apart by their .NET type (<see cref="RecordShapes"/>).
     /// </summary>
+    /// <exception cref="RecordTooLargeException">
+    /// The record has more values than the budget allows at this depth; the shapes are left as they were (the record
+    /// is counted before any shape takes a part of it, so a rejected record leaves no field behind).
+    /// </exception>
     public RecordShapes ObserveRecord(RecordShapes? current, object? raw)
     {
+        if (_maxValuesPerRecord < int.MaxValue
+            && RecordValueCount.Check(this, _adapter, raw, _depth, _maxValuesPerRecord) is { } tooLarge)
+            throw tooLarge;
         var value = _adapter.Unwrap(raw);
         var (kind, argument, properties) = Describe(value) ?? (KindWithoutProperties(value), null, [new("Value", value)]);
         current ??= new RecordShapes();
