@@ -17,7 +17,11 @@ internal sealed class RecordValueCount
     private readonly ObjectAdapter _adapter;
     private readonly int _depth;
     private readonly int _maxValues;
-    private readonly Queue<(IEnumerable<KeyValuePair<string, object?>> Properties, int Level)> _objects = new();
+    private readonly Queue<(IReadOnlyList<KeyValuePair<string, object?>> Properties, int Level)> _objects = new();
+
+    // Each object's properties, read once per record: object graphs meet the same objects again and again (a type's
+    // DeclaringType, BaseType and ReflectedType; PSDrive.Provider and PSProvider), and reflection's getters are slow.
+    private readonly Dictionary<object, KeyValuePair<string, object?>[]?> _read = new(ReferenceEqualityComparer.Instance);
     private int _values;
     private int _passedAtLevel;
 
@@ -31,18 +35,25 @@ internal sealed class RecordValueCount
 
     /// <summary>
     /// Null if <paramref name="record"/> has at most <paramref name="maxValues"/> values at <paramref name="depth"/>;
-    /// else the rejection, naming the greatest -Depth that fits.
+    /// else the rejection, naming the greatest -Depth that fits. <paramref name="read"/> is given the properties of
+    /// the nested objects as they were read (by reference), for the walk that follows to read them from there.
     /// </summary>
-    public static RecordTooLargeException? Check(ShapeObserver describer, ObjectAdapter adapter, object? record, int depth, int maxValues)
+    public static RecordTooLargeException? Check(ShapeObserver describer, ObjectAdapter adapter, object? record, int depth, int maxValues,
+        out IReadOnlyDictionary<object, KeyValuePair<string, object?>[]?> read)
     {
         var count = new RecordValueCount(describer, adapter, depth, maxValues);
+        read = count._read;
         var value = adapter.Unwrap(record);
-        count._objects.Enqueue((describer.Describe(value)?.Properties ?? [new("Value", value)], 1));
+        count._objects.Enqueue((describer.Describe(value)?.Properties.ToArray() ?? [new("Value", value)], 1));
         if (count.Fits()) return null;
         // Passed while counting level L: levels 1 .. L-1 fit whole, and -Depth d walks levels 1 .. d+1.
         int level = count._passedAtLevel;
         return new RecordTooLargeException(maxValues, depth, level >= 2 ? level - 2 : null);
     }
+
+    /// <summary>As <see cref="Check(ShapeObserver, ObjectAdapter, object?, int, int, out IReadOnlyDictionary{object, KeyValuePair{string, object?}[]?})"/>, the properties read not kept.</summary>
+    public static RecordTooLargeException? Check(ShapeObserver describer, ObjectAdapter adapter, object? record, int depth, int maxValues) =>
+        Check(describer, adapter, record, depth, maxValues, out _);
 
     private bool Fits()
     {
@@ -75,8 +86,16 @@ internal sealed class RecordValueCount
         }
         // Past -Depth an object is its text: one value, nothing below it.
         if (level > _depth) return true;
-        var properties = value is IDictionary ? _adapter.GetProperties(value, nested: true) : _describer.Describe(value, nested: true)?.Properties;
-        if (properties is not null) _objects.Enqueue((properties, level + 1));
+        if (PropertiesOf(value) is { } properties) _objects.Enqueue((properties, level + 1));
         return true;
+    }
+
+    private KeyValuePair<string, object?>[]? PropertiesOf(object value)
+    {
+        // A dictionary's entries are cheap to enumerate, and the observer enumerates them itself: not kept.
+        if (value is IDictionary) return _adapter.GetProperties(value, nested: true)?.ToArray();
+        if (!_read.TryGetValue(value, out var properties))
+            _read[value] = properties = _describer.Describe(value, nested: true)?.Properties.ToArray();
+        return properties;
     }
 }

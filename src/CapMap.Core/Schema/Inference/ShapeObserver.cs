@@ -17,6 +17,10 @@ internal sealed class ShapeObserver
     private readonly int _maxValuesPerRecord;
     private int _structs;
 
+    // The properties of the record's nested objects as its count read them (by reference), while it is observed:
+    // each getter runs once per record, and both walks see the same values.
+    private IReadOnlyDictionary<object, KeyValuePair<string, object?>[]?>? _read;
+
     /// <param name="adapter">Reads objects' properties.</param>
     /// <param name="depth">Levels of nested objects kept as structs.</param>
     /// <param name="maxStructs">Most nested structs and maps the shapes may hold (<see cref="InferenceOptions.MaxStructs"/>).</param>
@@ -49,16 +53,26 @@ internal sealed class ShapeObserver
     /// </exception>
     public RecordShapes ObserveRecord(RecordShapes? current, object? raw)
     {
-        if (_maxValuesPerRecord < int.MaxValue
-            && RecordValueCount.Check(this, _adapter, raw, _depth, _maxValuesPerRecord) is { } tooLarge)
-            throw tooLarge;
-        var value = _adapter.Unwrap(raw);
-        var (kind, argument, properties) = Describe(value) ?? (KindWithoutProperties(value), null, [new("Value", value)]);
-        current ??= new RecordShapes();
-        var shape = current.For(kind, argument);
-        shape.Merge(kind, argument);
-        ObserveProperties(shape, properties, 1);
-        return current;
+        if (_maxValuesPerRecord < int.MaxValue)
+        {
+            if (RecordValueCount.Check(this, _adapter, raw, _depth, _maxValuesPerRecord, out var read) is { } tooLarge)
+                throw tooLarge;
+            _read = read;
+        }
+        try
+        {
+            var value = _adapter.Unwrap(raw);
+            var (kind, argument, properties) = Describe(value) ?? (KindWithoutProperties(value), null, [new("Value", value)]);
+            current ??= new RecordShapes();
+            var shape = current.For(kind, argument);
+            shape.Merge(kind, argument);
+            ObserveProperties(shape, properties, 1);
+            return current;
+        }
+        finally
+        {
+            _read = null; // the next record's objects may have changed
+        }
     }
 
     /// <summary>What a record without properties makes the records: Plain for a value of the type table, None (not known yet) for null, else Object.</summary>
@@ -73,7 +87,9 @@ internal sealed class ShapeObserver
     {
         if (value is null || ClrTypeTable.Classify(value) is not null) return null;
         if (value is not IDictionary && value is IEnumerable) return null;
-        var properties = _adapter.GetProperties(value, nested);
+        var properties = _read is not null && nested && value is not IDictionary && _read.TryGetValue(value, out var read)
+            ? read
+            : _adapter.GetProperties(value, nested);
         if (properties is null) return null;
         return value is IDictionary
             ? (ClrKind.Dictionary, MapShape.ArgumentOf((IDictionary)value), properties)
