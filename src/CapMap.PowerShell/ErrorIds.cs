@@ -45,4 +45,5 @@ internal static class ErrorIds
     public const string SchemaTextNotSupported = "SchemaTextNotSupported";
     public const string SchemaMismatch = "SchemaMismatch";
     public const string MessageNotFound = "MessageNotFound";
+    public const string RecordTooLarge = "RecordTooLarge";
 }

@@ -18,12 +18,14 @@ public sealed record SchemaBudget(int MaxNodes, long MaxAnnotationBytes)
     public const int MaxNesting = 64;
 
     /// <summary>
-    /// Deepest nesting of structs in the fields of an inferred schema: the root, the record, then one struct per
-    /// level of -Depth (an object's struct, or a map's entry struct), and -Depth goes up to 100, as ConvertTo-Json's.
-    /// Each struct is a frame of the recursive walks that read the schema and compile its readers (a few hundred
-    /// bytes of stack each).
+    /// Deepest nesting of structs in the fields of an inferred schema: the root, the record, then per level of -Depth
+    /// an object's struct or a map's entry struct, plus a union struct where the values there are of several kinds
+    /// (a hashtable whose values are a number and the next hashtable: entry, then union, at every level), and a
+    /// union member's struct beside it; -Depth goes up to 100, as ConvertTo-Json's, so 3 × 101 + 2 levels and some
+    /// room. Each struct is a frame of the recursive walks that read the schema and compile its readers (a few
+    /// hundred bytes of stack each: 320 of them stay far below a thread's stack).
     /// </summary>
-    public const int MaxStructNesting = 128;
+    public const int MaxStructNesting = 320;
 
     /// <summary>
     /// The budget of a schema a message carries. A CapMap file carries its own file's nodes (an inferred schema has

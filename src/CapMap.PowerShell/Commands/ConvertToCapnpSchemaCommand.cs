@@ -1,5 +1,6 @@
 using System.Collections;
 using System.Management.Automation;
+using CapMap.PowerShell.Internal;
 using CapMap.Schema;
 using CapMap.Schema.Inference;
 
@@ -14,6 +15,7 @@ namespace CapMap.PowerShell.Commands;
 public sealed class ConvertToCapnpSchemaCommand : SchemaInferenceCmdletBase
 {
     private SchemaInferrer? _inferrer;
+    private long _given;
 
     /// <summary>The objects to infer from.</summary>
     [Parameter(Mandatory = true, ValueFromPipeline = true)]
@@ -46,10 +48,25 @@ public sealed class ConvertToCapnpSchemaCommand : SchemaInferenceCmdletBase
         if (!MyInvocation.ExpectingInput && InputObject?.BaseObject is IList list and not IDictionary and not byte[])
         {
             foreach (object? item in list)
-                if (!_inferrer!.Add(item)) return;
+                if (!Add(item)) return;
             return;
         }
-        _inferrer!.Add(InputObject);
+        Add(InputObject);
+    }
+
+    /// <summary>Takes a record into the sample; one too large for the budget is told (non-terminating) and left out.</summary>
+    private bool Add(object? record)
+    {
+        long index = _given++;
+        try
+        {
+            return _inferrer!.Add(record);
+        }
+        catch (RecordTooLargeException tooLarge)
+        {
+            WriteError(RecordTooLargeError.For(index, record, tooLarge));
+            return true;
+        }
     }
 
     protected override void EndProcessing()

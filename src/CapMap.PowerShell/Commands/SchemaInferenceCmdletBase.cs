@@ -13,7 +13,7 @@ public abstract class SchemaInferenceCmdletBase : CapMapCmdletBase
 {
     /// <summary>When the schema is inferred: levels of nested objects kept as structs; deeper values become their strings.</summary>
     [Parameter]
-    [ValidateRange(0, 100)]
+    [ValidateRange(0, InferenceOptions.MaxDepth)]
     public int Depth { get; set; } = new InferenceOptions().Depth;
 
     /// <summary>When the schema is inferred: records looked at before the schema is fixed.</summary>

@@ -8,7 +8,7 @@ namespace CapMap.PowerShell.Internal;
 
 /// <summary>
 /// Passes pipeline inputs to Core's <see cref="RecordFeed"/> into one target of an open message, for Add-CapnpStruct
-/// and Export-CapnpMessage, and turns each record Core rejected into an ErrorRecord (RecordConversionFailed) naming
+/// and Export-CapnpMessage, and turns each record Core rejected into an ErrorRecord (RecordConversionFailed, or RecordTooLarge) naming
 /// the record's index, the field and the value. Core holds the sample while the schema is inferred, writes it, and
 /// streams the rest; failures of the file itself (disk full, capacity) propagate: nothing after them can succeed.
 /// </summary>
@@ -57,6 +57,8 @@ internal sealed class RecordAppender
 
     private static ErrorRecord Error(RecordRejection rejection)
     {
+        if (rejection.Error is CapMap.Schema.Inference.RecordTooLargeException tooLarge)
+            return RecordTooLargeError.For(rejection.Index, rejection.Input, tooLarge);
         long index = rejection.Index;
         var target = rejection.Target;
         string message;

@@ -33,7 +33,7 @@ public sealed class InferredRecordCodec : RecordCodec
         Resolved = resolved;
         Schema = resolved.Inferred!;
         Record = Schema.Record ?? throw new ArgumentException("The schema's root is not a list of records.", nameof(resolved));
-        _writer = new InferredRecordWriter(Record, Schema.PlainValueField, model.Adapter, model.ValuesWrittenAsText);
+        _writer = new InferredRecordWriter(Record, Schema.PlainValueField, model.Adapter, model.ValuesWrittenAsText, model.MaxValuesPerRecord);
         _otherTargets = new ExplicitRecordCodec(Root, model);
         Records = FieldPath.Resolve(Root, Schema.Root.Fields[0].Identifier)!;
     }

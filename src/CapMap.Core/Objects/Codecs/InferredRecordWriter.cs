@@ -25,13 +25,19 @@ internal sealed class InferredRecordWriter
     private readonly InferredStructPlan _record;
     private readonly InferredField? _plainValue;
     private readonly Dictionary<InferredStruct, (object Key, object?[] Slots)> _lastNested = new(ReferenceEqualityComparer.Instance);
+    private readonly int _maxValuesPerRecord;
+    private object? _recordInProgress;
+    private int _valuesInRecord;
 
     /// <param name="record">The record struct.</param>
     /// <param name="plainValue">Its value field when the records are plain values (<see cref="InferredSchema.PlainValueField"/>), else null.</param>
     /// <param name="adapter">Reads objects' properties.</param>
     /// <param name="asText">Counts values with properties written as text (null: not counted).</param>
-    public InferredRecordWriter(InferredStruct record, InferredField? plainValue, ObjectAdapter adapter, ValuesWrittenAsText? asText = null)
+    /// <param name="maxValuesPerRecord">Most values one record may have (<see cref="InferenceOptions.MaxValuesPerRecord"/>).</param>
+    public InferredRecordWriter(InferredStruct record, InferredField? plainValue, ObjectAdapter adapter, ValuesWrittenAsText? asText = null,
+        int maxValuesPerRecord = InferenceOptions.DefaultMaxValuesPerRecord)
     {
+        _maxValuesPerRecord = maxValuesPerRecord;
         _asText = asText;
         _plainValue = plainValue;
         _adapter = adapter;
@@ -44,8 +50,11 @@ internal sealed class InferredRecordWriter
     /// A value does not fit its field's type, or the record has properties where the records are plain values
     /// (its properties have no field to go to, and an empty record would read back as null).
     /// </exception>
+    /// <exception cref="RecordTooLargeException">The record has more values than one may have; nothing of it was written.</exception>
     public void Write(StructBuilder target, object? record)
     {
+        _recordInProgress = record;
+        _valuesInRecord = 0;
         var value = _adapter.Unwrap(record);
         var described = _describer.Describe(value);
         if (described is not null && _plainValue is { } plain)
@@ -92,6 +101,7 @@ internal sealed class InferredRecordWriter
     {
         var value = _adapter.Unwrap(raw);
         if (value is null) return null;
+        if (++_valuesInRecord > _maxValuesPerRecord) CheckBudget();
         var type = plan.Type;
         switch (type.Kind)
         {
@@ -136,6 +146,21 @@ internal sealed class InferredRecordWriter
             default:
                 return ClrTypeTable.Encode(value, type.Kind, plan.Clr, plan.Where);
         }
+    }
+
+    /// <summary>
+    /// The record passed the budget as this writer counts (a union's value and a map's key count as values here too):
+    /// the exact count, by the sample walk's rules, decides, and names the -Depth that fits. A record within it after
+    /// all is not checked again (its walk, which follows the schema, is bounded by the count).
+    /// </summary>
+    private void CheckBudget()
+    {
+        _valuesInRecord = int.MinValue;
+        // The -Depth the schema was inferred with, when counted; else the deepest there is (beyond the schema's own
+        // levels values are text, one value each, so the count differs only in the -Depth it names).
+        int depth = _asText?.Depth ?? InferenceOptions.MaxDepth;
+        if (RecordValueCount.Check(_describer, _adapter, _recordInProgress, depth, _maxValuesPerRecord) is { } tooLarge)
+            throw tooLarge;
     }
 
     /// <summary>

@@ -38,6 +38,9 @@ public sealed record ObjectModel
     /// </summary>
     public ValuesWrittenAsText? ValuesWrittenAsText { get; init; }
 
+    /// <summary>Most values one record may have when written under an inferred schema (<see cref="InferenceOptions.MaxValuesPerRecord"/>).</summary>
+    public int MaxValuesPerRecord { get; init; } = InferenceOptions.DefaultMaxValuesPerRecord;
+
     /// <summary>The options of a schema-driven <see cref="StructWriter"/>, strict or not.</summary>
     public ObjectWriterOptions WriterOptions(bool strict) => new() { Strict = strict, Adapter = Adapter };
 }

@@ -78,6 +78,11 @@ public sealed class RecordFeed
         var writer = _session.Writer!;
         var target = Target is { } known && ReferenceEquals(known.Root, writer.RootSchema) ? known : Target = _pickTarget(writer);
         var model = writer.Codec.Model;
+        if (input is HeldRejection held)
+        {
+            Reject(index, held.Input, target, held.Error); // refused by the sample walk (too large): never written
+            return;
+        }
         object? record = model.Adapter.Unwrap(input);
         bool anyValue = writer.TakesAnyValue(target); // e.g. a scalar is an inferred record's Value
         // A plain value (the type table's one rule) or a list has no fields to give a struct.
@@ -90,9 +95,25 @@ public sealed class RecordFeed
         {
             writer.Write(target, input!, _strict);
         }
+        catch (RecordTooLargeException tooLarge)
+        {
+            Reject(index, input, target, tooLarge); // no schema would take it: it is not widened for
+            return;
+        }
         catch (Exception e) when (IsRecordError(e, model))
         {
-            if (!_session.Widen(input, target, index, e))
+            bool widened;
+            try
+            {
+                widened = _session.Widen(input, target, index, e);
+            }
+            catch (RecordTooLargeException tooLarge)
+            {
+                // The sample walk goes to -Depth, further than this schema's writer: it may refuse what the writer took.
+                Reject(index, input, target, tooLarge);
+                return;
+            }
+            if (!widened)
             {
                 Reject(index, input, target, e);
                 return;
@@ -103,7 +124,7 @@ public sealed class RecordFeed
             {
                 writer.Write(target, input!, _strict);
             }
-            catch (Exception again) when (IsRecordError(again, model))
+            catch (Exception again) when (again is RecordTooLargeException || IsRecordError(again, model))
             {
                 Reject(index, input, target, again);
                 return;

@@ -4,7 +4,8 @@ namespace CapMap.Objects.Codecs;
 
 /// <summary>
 /// The records held back while a schema is inferred: each goes into the inferrer's sample and is kept, to be
-/// written once the schema is fixed.
+/// written once the schema is fixed. A record the inferrer refuses for its size is held as a
+/// <see cref="HeldRejection"/>, rejected in its turn when the records are written.
 /// </summary>
 internal sealed class SampleBuffer
 {
@@ -18,7 +19,15 @@ internal sealed class SampleBuffer
 
     public void Add(object? record)
     {
-        Inferrer.Add(record);
+        try
+        {
+            Inferrer.Add(record);
+        }
+        catch (RecordTooLargeException tooLarge)
+        {
+            _records.Add(new HeldRejection(record, tooLarge));
+            return;
+        }
         _records.Add(record);
     }
 }

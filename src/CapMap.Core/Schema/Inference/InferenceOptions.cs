@@ -12,6 +12,9 @@ public sealed record InferenceOptions
     /// </summary>
     public int Depth { get; init; } = 1;
 
+    /// <summary>The greatest <see cref="Depth"/> the cmdlets take, as ConvertTo-Json's -Depth.</summary>
+    public const int MaxDepth = 100;
+
     /// <summary>
     /// Most structs (objects' and maps' entries) one inferred schema may have (default 1,024). Object graphs fan
     /// out: each level of -Depth multiplies the structs by the object-valued properties of the level above (three
@@ -20,6 +23,18 @@ public sealed record InferenceOptions
     /// A carried schema may list 16,384 nodes (<see cref="SchemaBudget.Carried"/>), far above this.
     /// </summary>
     public int MaxStructs { get; init; } = 1024;
+
+    /// <summary>
+    /// Most values one record may have at <see cref="Depth"/> (default <see cref="DefaultMaxValuesPerRecord"/>): every
+    /// property, list element and map entry that is not null, at every level of nesting. A record past it is neither
+    /// sampled nor written (<see cref="RecordTooLargeException"/>, which names the -Depth that fits); the records
+    /// around it are. It bounds the time and memory of one record where -Depth alone does not: object graphs
+    /// (FileInfo's drive and provider, a process's modules) fan out with each level, and a hashtable may hold itself.
+    /// </summary>
+    public int MaxValuesPerRecord { get; init; } = DefaultMaxValuesPerRecord;
+
+    /// <summary>The default of <see cref="MaxValuesPerRecord"/>: PLACEHOLDER.</summary>
+    public const int DefaultMaxValuesPerRecord = 100_000;
 
     /// <summary>Records looked at before the schema is fixed (default 1000).</summary>
     public int SampleSize { get; init; } = 1000;

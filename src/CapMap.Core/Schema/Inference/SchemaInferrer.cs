@@ -27,7 +27,8 @@ public sealed class SchemaInferrer
         if (_options.Depth < 0) throw new ArgumentOutOfRangeException(nameof(options), _options.Depth, "Depth must be 0 or more.");
         if (_options.SampleSize < 1) throw new ArgumentOutOfRangeException(nameof(options), _options.SampleSize, "SampleSize must be at least 1.");
         if (_options.MaxStructs < 0) throw new ArgumentOutOfRangeException(nameof(options), _options.MaxStructs, "MaxStructs must be 0 or more.");
-        _observer = new ShapeObserver(_options.Adapter, _options.Depth, _options.MaxStructs);
+        if (_options.MaxValuesPerRecord < 1) throw new ArgumentOutOfRangeException(nameof(options), _options.MaxValuesPerRecord, "MaxValuesPerRecord must be at least 1.");
+        _observer = new ShapeObserver(_options.Adapter, _options.Depth, _options.MaxStructs, _options.MaxValuesPerRecord);
     }
 
     /// <summary>Records taken so far.</summary>
@@ -37,6 +38,7 @@ public sealed class SchemaInferrer
     public bool IsFull => Count >= _options.SampleSize;
 
     /// <summary>Takes a record into the sample; false (and ignored) when the sample is full.</summary>
+    /// <exception cref="RecordTooLargeException">The record has more values than one may have (<see cref="InferenceOptions.MaxValuesPerRecord"/>); it was not taken.</exception>
     public bool Add(object? record)
     {
         if (IsFull) return false;
@@ -50,6 +52,7 @@ public sealed class SchemaInferrer
     /// schema built from it): properties it adds are appended, types it needs are widened as the sample's would
     /// be, and the rest stays as it was, so the next <see cref="Build"/> is the schema widened by it.
     /// </summary>
+    /// <exception cref="RecordTooLargeException">The record has more values than one may have; nothing was widened.</exception>
     public void Widen(object? record)
     {
         _records = _observer.ObserveRecord(_records, record);

@@ -3,27 +3,34 @@ using CapMap.Schema.Inference.TypeRows;
 
 namespace CapMap.Schema.Inference;
 
-/// <summary>Follows sampled values into <see cref="ValueShape"/>s (the depth rule and the struct budget live here).</summary>
+/// <summary>Follows sampled values into <see cref="ValueShape"/>s (the depth rule, the struct budget and the per-record value budget live here).</summary>
 internal sealed class ShapeObserver
 {
     /// <summary>Lists inside lists deeper than this are written as text (guards against self-enumerating objects).</summary>
-    private const int MaxListNesting = 8;
+    internal const int MaxListNesting = 8;
 
     private static readonly ScalarShape Text = new(ClrTypeInfo.Scalar("String"));
 
     private readonly ObjectAdapter _adapter;
     private readonly int _depth;
     private readonly int _maxStructs;
+    private readonly int _maxValuesPerRecord;
     private int _structs;
+
+    // The properties of the record's nested objects as its count read them (by reference), while it is observed:
+    // each getter runs once per record, and both walks see the same values.
+    private IReadOnlyDictionary<object, KeyValuePair<string, object?>[]?>? _read;
 
     /// <param name="adapter">Reads objects' properties.</param>
     /// <param name="depth">Levels of nested objects kept as structs.</param>
     /// <param name="maxStructs">Most nested structs and maps the shapes may hold (<see cref="InferenceOptions.MaxStructs"/>).</param>
-    public ShapeObserver(ObjectAdapter adapter, int depth, int maxStructs = int.MaxValue)
+    /// <param name="maxValuesPerRecord">Most values one record may have (<see cref="InferenceOptions.MaxValuesPerRecord"/>).</param>
+    public ShapeObserver(ObjectAdapter adapter, int depth, int maxStructs = int.MaxValue, int maxValuesPerRecord = int.MaxValue)
     {
         _adapter = adapter;
         _depth = depth;
         _maxStructs = maxStructs;
+        _maxValuesPerRecord = maxValuesPerRecord;
     }
 
     /// <summary>True if one more nested struct or map fits the budget (and counts it); objects past it become text.</summary>
@@ -40,15 +47,32 @@ internal sealed class ShapeObserver
     /// read back as the values themselves; one object or list among them makes it an object like any other.
     /// Objects are kept apart by their .NET type (<see cref="RecordShapes"/>).
     /// </summary>
+    /// <exception cref="RecordTooLargeException">
+    /// The record has more values than the budget allows at this depth; the shapes are left as they were (the record
+    /// is counted before any shape takes a part of it, so a rejected record leaves no field behind).
+    /// </exception>
     public RecordShapes ObserveRecord(RecordShapes? current, object? raw)
     {
-        var value = _adapter.Unwrap(raw);
-        var (kind, argument, properties) = Describe(value) ?? (KindWithoutProperties(value), null, [new("Value", value)]);
-        current ??= new RecordShapes();
-        var shape = current.For(kind, argument);
-        shape.Merge(kind, argument);
-        ObserveProperties(shape, properties, 1);
-        return current;
+        if (_maxValuesPerRecord < int.MaxValue)
+        {
+            if (RecordValueCount.Check(this, _adapter, raw, _depth, _maxValuesPerRecord, out var read) is { } tooLarge)
+                throw tooLarge;
+            _read = read;
+        }
+        try
+        {
+            var value = _adapter.Unwrap(raw);
+            var (kind, argument, properties) = Describe(value) ?? (KindWithoutProperties(value), null, [new("Value", value)]);
+            current ??= new RecordShapes();
+            var shape = current.For(kind, argument);
+            shape.Merge(kind, argument);
+            ObserveProperties(shape, properties, 1);
+            return current;
+        }
+        finally
+        {
+            _read = null; // the next record's objects may have changed
+        }
     }
 
     /// <summary>What a record without properties makes the records: Plain for a value of the type table, None (not known yet) for null, else Object.</summary>
@@ -63,7 +87,9 @@ internal sealed class ShapeObserver
     {
         if (value is null || ClrTypeTable.Classify(value) is not null) return null;
         if (value is not IDictionary && value is IEnumerable) return null;
-        var properties = _adapter.GetProperties(value, nested);
+        var properties = _read is not null && nested && value is not IDictionary && _read.TryGetValue(value, out var read)
+            ? read
+            : _adapter.GetProperties(value, nested);
         if (properties is null) return null;
         return value is IDictionary
             ? (ClrKind.Dictionary, MapShape.ArgumentOf((IDictionary)value), properties)
