@@ -14,11 +14,12 @@ namespace CapMap.Objects.Codecs;
 /// properties. Field readers and row types are made once per struct.
 /// </summary>
 /// <remarks>Not thread-safe: structs are compiled as they are first met.</remarks>
-public sealed class InferredRowReader
+public sealed partial class InferredRowReader
 {
     private static readonly object True = true, False = false;
     private readonly SchemaSet _set;
     private readonly Func<Row, object> _present;
+    private readonly Func<string?, IReadOnlyList<KeyValuePair<string, object?>>, object> _presentProperties;
     private readonly Func<string, string?> _typeName;
     private readonly Dictionary<InferredStruct, Func<StructReader, object>> _structs = new(ReferenceEqualityComparer.Instance);
     private readonly Func<StructReader, object> _record;
@@ -31,9 +32,12 @@ public sealed class InferredRowReader
     /// <param name="set">Its loaded form (the one the message carries).</param>
     /// <param name="typeName">The type name an object row shows, from the .NET type name its objects had (null: none); by default none.</param>
     /// <param name="present">What becomes of each object row (e.g. wrapped to carry a type name its generated type could not); identity by default.</param>
+    /// <param name="presentProperties">What an object whose properties vary becomes, from its type name and properties (see <see cref="HaveOtherProperties"/>); an <see cref="ObjectRecord"/> by default.</param>
     /// <exception cref="ArgumentException">The schema has no record struct.</exception>
-    public InferredRowReader(InferredSchema schema, SchemaSet set, Func<string, string?>? typeName = null, Func<Row, object>? present = null)
+    public InferredRowReader(InferredSchema schema, SchemaSet set, Func<string, string?>? typeName = null, Func<Row, object>? present = null,
+        Func<string?, IReadOnlyList<KeyValuePair<string, object?>>, object>? presentProperties = null)
     {
+        _presentProperties = presentProperties ?? DefaultPresentProperties;
         _typeName = typeName ?? (_ => null);
         ArgumentNullException.ThrowIfNull(schema);
         ArgumentNullException.ThrowIfNull(set);
@@ -56,6 +60,7 @@ public sealed class InferredRowReader
         }
         ArePlainValues = schema.PlainValueField is not null;
         AreOfSeveralTypes = record.IsUnion;
+        HaveOtherProperties = PropertyEntry.FieldOf(record) is not null;
     }
 
     /// <summary>
@@ -116,6 +121,7 @@ public sealed class InferredRowReader
 
     private Func<StructReader, object> Compile(InferredStruct s, ClrTypeInfo? clr, string path, bool asObject)
     {
+        if (OtherPropertiesReader(s, clr, path) is { } varying) return varying;
         if (!asObject && InferredValues.IsDictionary(clr))
         {
             var wire = (StructSchema)_set.GetById(s.Id);
