@@ -32,7 +32,7 @@ public sealed partial class InferredRowReader
     /// <param name="set">Its loaded form (the one the message carries).</param>
     /// <param name="typeName">The type name an object row shows, from the .NET type name its objects had (null: none); by default none.</param>
     /// <param name="present">What becomes of each object row (e.g. wrapped to carry a type name its generated type could not); identity by default.</param>
-    /// <param name="presentProperties">What an object whose properties vary becomes, from its type name and properties (see <see cref="HaveOtherProperties"/>); an <see cref="ObjectRecord"/> by default.</param>
+    /// <param name="presentProperties">What an object whose properties vary becomes, from its type name and properties (see <see cref="HavePropertiesOfTheirOwn"/>); an <see cref="ObjectRecord"/> by default.</param>
     /// <exception cref="ArgumentException">The schema has no record struct.</exception>
     public InferredRowReader(InferredSchema schema, SchemaSet set, Func<string, string?>? typeName = null, Func<Row, object>? present = null,
         Func<string?, IReadOnlyList<KeyValuePair<string, object?>>, object>? presentProperties = null)
@@ -60,7 +60,7 @@ public sealed partial class InferredRowReader
         }
         ArePlainValues = schema.PlainValueField is not null;
         AreOfSeveralTypes = record.IsUnion;
-        HaveOtherProperties = PropertyEntry.FieldOf(record) is not null;
+        HavePropertiesOfTheirOwn = VariesByObject(record);
     }
 
     /// <summary>
@@ -121,11 +121,11 @@ public sealed partial class InferredRowReader
 
     private Func<StructReader, object> Compile(InferredStruct s, ClrTypeInfo? clr, string path, bool asObject)
     {
-        if (OtherPropertiesReader(s, clr, path) is { } varying) return varying;
+        if (VaryingObjectReader(s, clr, path) is { } varying) return varying;
         if (!asObject && InferredValues.IsDictionary(clr))
         {
             var wire = (StructSchema)_set.GetById(s.Id);
-            var fields = s.Fields.Where(f => f.FlagsNullOf is null).ToList();
+            var fields = s.Fields.Where(f => !f.IsFlag).ToList();
             var readers = fields.Select(f => FieldReader(wire, f, path + f.Name)).ToArray();
             var keys = fields.Select(f => f.Name).ToArray();
             return r =>
@@ -142,7 +142,7 @@ public sealed partial class InferredRowReader
     private ObjectPlan CompileObject(InferredStruct s, ClrTypeInfo? clr, string path)
     {
         var wire = (StructSchema)_set.GetById(s.Id);
-        var fields = s.Fields.Where(f => f.FlagsNullOf is null).ToList();
+        var fields = s.Fields.Where(f => !f.IsFlag).ToList();
         var readers = fields.Select(f => FieldReader(wire, f, path + f.Name)).ToArray();
         var shape = RowTypes.Get(wire.ShortName, fields.Select(f => f.Name).ToList(), clr is { Kind: ClrKind.Object, Argument: { } t } ? _typeName(t) : null, out var kept);
         var keptReaders = readers.Where((_, i) => kept[i]).ToArray();

@@ -32,7 +32,7 @@ public static class PropertyEntry
         InferredField? key = null, value = null, position = null;
         foreach (var f in entry.Fields)
         {
-            if (f.FlagsNullOf is not null) continue;
+            if (f.IsFlag) continue;
             if (f.Name == MapEntry.Key && f.Type.Kind == TypeKind.Text) key = f;
             else if (f.Name == MapEntry.Value) value = f;
             else if (f.Name == Position && f.Type.Kind == TypeKind.UInt32) position = f;

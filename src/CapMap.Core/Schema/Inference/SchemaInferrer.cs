@@ -96,6 +96,7 @@ public sealed class SchemaInferrer
         // Properties few objects had are entries of one field rather than a field each (SparseProperties).
         var other = SparseProperties.Select(shape);
         var fields = new List<InferredField>(shape.Properties.Count + 1);
+        var mayBeAbsent = new HashSet<InferredField>(ReferenceEqualityComparer.Instance);
         ValueShape? otherValues = null;
         for (int i = 0; i < shape.Properties.Count; i++)
         {
@@ -106,10 +107,13 @@ public sealed class SchemaInferrer
                 otherValues = ShapeJoin.Join(otherValues, valueShape);
                 continue;
             }
-            fields.Add(BuildField(name, property, valueShape));
+            var field = BuildField(name, property, valueShape);
+            fields.Add(field);
+            // An object that lacked the property comes back without it, not with it null: a flag records which.
+            if (shape.PresentIn(i) < shape.Objects) mayBeAbsent.Add(field);
         }
         if (other is not null) fields.Add(OtherPropertiesField(name, otherValues));
-        return InferredStruct.WithNullFlags(name, fields);
+        return InferredStruct.WithNullFlags(name, fields, mayBeAbsent.Count == 0 ? null : mayBeAbsent.Contains);
     }
 
     private static InferredField BuildField(string structName, string property, ValueShape? shape)

@@ -104,7 +104,7 @@ public class SparsePropertiesTests
         var records = Enumerable.Range(0, 100).Select(n => (object?)(n < 7 ? new OrderedDictionary { ["id"] = n, ["o" + n] = n } : new OrderedDictionary { ["id"] = n })).ToList();
         var schema = Infer(records);
         Assert.Null(PropertyEntry.FieldOf(schema.Record!));
-        Assert.Equal(8, schema.Record!.Fields.Count(f => f.FlagsNullOf is null));
+        Assert.Equal(8, schema.Record!.Fields.Count(f => !f.IsFlag));
     }
 
     [Fact]
@@ -120,7 +120,7 @@ public class SparsePropertiesTests
         // The second change: properties first seen after the sample are entries, and the next ones fit without a change.
         var record = schema.Record!;
         Assert.NotNull(PropertyEntry.FieldOf(record));
-        Assert.Equal(["id", "k1", "k2", "k3", PropertyEntry.FieldName], record.Fields.Where(f => f.FlagsNullOf is null).Select(f => f.Name));
+        Assert.Equal(["id", "k1", "k2", "k3", PropertyEntry.FieldName], record.Fields.Where(f => !f.IsFlag).Select(f => f.Name));
         var back = WriteAndRead(schema, [Keyed(6)]);
         Assert.Equal([("id", (object?)6), ("k6", 6)], PropertiesOf(back[0]).Where(p => p.Value is not null).Select(p => (p.Key, p.Value)));
     }
