@@ -187,6 +187,14 @@ Describe 'Issue 21''s repros of new shapes, kinds, depth and types, with no sche
         Assert-CapnpRoundTrip -InputObject (1..30 | ForEach-Object { [ordered]@{ id = $_; "k$_" = "v$_" } }) -ExportParameters @{ SampleSize = 3 }
     }
 
+    It '4. objects of a JSON array that omit keys come back without them: ConvertTo-Json gives the same text' {
+        # Absent is not null: "b" omitted stays omitted, "b": null stays null, at every level (object-conversion.md, "Absent properties").
+        $json = '[{"a":1,"b":"x","n":{"p":1,"q":2}},{"a":2,"n":{"p":3}},{"a":3,"b":null,"n":null},{"a":4,"n":{"q":[{"r":1},{"s":2}]}},{"c":true}]'
+        $records = @($json | ConvertFrom-Json)
+        $result = Assert-CapnpRoundTrip -InputObject $records -ExportParameters @{ Depth = 100 }
+        ConvertTo-Json -InputObject @($result.Output) -Depth 100 -Compress | Should -BeExactly $json
+    }
+
     It '5. dates of different kinds each keep their Kind' {
         Assert-CapnpRoundTrip -InputObject (Get-Date), ([datetime]::new(2026, 1, 2, 3, 4, 5, [DateTimeKind]::Utc)), ([datetime]::new(2026, 1, 2))
     }
