@@ -178,6 +178,23 @@ Describe 'Issue 21''s repros of new shapes, kinds, depth and types, with no sche
         Assert-CapnpRoundTrip -InputObject $records -ExportParameters @{ SampleSize = 3 }
     }
 
+    It '4. records with a property of their own each come back with exactly theirs, in their order' {
+        # Keys few records have are entries of one field: one message, whatever comes after the sample.
+        $records = @(1..200 | ForEach-Object { [pscustomobject]@{ id = $_; "k$_" = $_ } }) +
+            [pscustomobject]@{ first = 'a'; id = 201 } + [pscustomobject]@{ x1 = 1.5; id = 202; x2 = $null }
+        $result = Assert-CapnpRoundTrip -InputObject $records
+        @(Get-CapnpMessageInfo -LiteralPath $result.File).Count | Should -Be 1
+        Assert-CapnpRoundTrip -InputObject (1..30 | ForEach-Object { [ordered]@{ id = $_; "k$_" = "v$_" } }) -ExportParameters @{ SampleSize = 3 }
+    }
+
+    It '4. objects of a JSON array that omit keys come back without them: ConvertTo-Json gives the same text' {
+        # Absent is not null: "b" omitted stays omitted, "b": null stays null, at every level (object-conversion.md, "Absent properties").
+        $json = '[{"a":1,"b":"x","n":{"p":1,"q":2}},{"a":2,"n":{"p":3}},{"a":3,"b":null,"n":null},{"a":4,"n":{"q":[{"r":1},{"s":2}]}},{"c":true}]'
+        $records = @($json | ConvertFrom-Json)
+        $result = Assert-CapnpRoundTrip -InputObject $records -ExportParameters @{ Depth = 100 }
+        ConvertTo-Json -InputObject @($result.Output) -Depth 100 -Compress | Should -BeExactly $json
+    }
+
     It '5. dates of different kinds each keep their Kind' {
         Assert-CapnpRoundTrip -InputObject (Get-Date), ([datetime]::new(2026, 1, 2, 3, 4, 5, [DateTimeKind]::Utc)), ([datetime]::new(2026, 1, 2))
     }

@@ -113,6 +113,32 @@ Describe 'A shape that does not fit goes on in a next message' {
         @(ConvertFrom-EachCarriedSchema $file)[1].records[3].late | Should -BeExactly 'x5'
     }
 
+    It 'records with a property of their own each are one message of linear size, each with exactly its own properties' {
+        # Issue 22: 1,300 records keyed by id made 301 messages and 160 MB (a struct of every key seen, then a schema
+        # change per record). Keys few records have are entries of one field (object-conversion.md, "Sparse properties").
+        $file = Join-Path $TestDrive 'keyed.bin'
+        1..1300 | ForEach-Object { [pscustomobject]@{ id = $_; "k$_" = $_ } } | Export-CapnpMessage -Path $file
+        @(Get-CapnpMessageInfo -LiteralPath $file).Count | Should -BeLessOrEqual 2
+        (Get-Item -LiteralPath $file).Length | Should -BeLessThan 150KB # about 48 bytes a record and the schema
+        $back = @(Import-CapnpMessage -Path $file)
+        $back.Count | Should -Be 1300
+        @($back[1299].PSObject.Properties.Name) | Should -Be @('id', 'k1300')
+        $back[1299].k1300 | Should -BeOfType [int]
+        $entry = @(@(ConvertFrom-EachCarriedSchema $file)[0].records[4].otherProperties)
+        $entry.key | Should -BeExactly 'k5'
+        $entry.value | Should -Be 5
+    }
+
+    It 'a shape whose new properties keep coming after the sample stops changing the schema at the second change' {
+        $file = Join-Path $TestDrive 'late-keys.bin'
+        1..40 | ForEach-Object { [ordered]@{ id = $_; "k$_" = $_ } } | Export-CapnpMessage -Path $file -SampleSize 3
+        # The sample's schema, one change that adds k4 as before, then the one whose new keys are entries: three messages, not 38.
+        @(Get-CapnpMessageInfo -LiteralPath $file).Count | Should -Be 3
+        $back = @(Import-CapnpMessage -Path $file)
+        @($back[39].Keys) | Should -Be @('id', 'k40')
+        $back[39].k40 | Should -Be 40
+    }
+
     It 'a property that is null throughout the sample takes the type of its first value' {
         $file = Join-Path $TestDrive 'nulls.bin'
         1..20 | ForEach-Object { [pscustomobject]@{ n = $_; code = if ($_ -gt 10) { $_ * 100 } } } | Export-CapnpMessage -Path $file -SampleSize 10

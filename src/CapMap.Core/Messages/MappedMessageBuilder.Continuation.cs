@@ -79,7 +79,7 @@ public sealed unsafe partial class MappedMessageBuilder
     /// </remarks>
     /// <param name="schema">The schema the next message carries (its root is the message's root).</param>
     /// <param name="setRoot">Sets the next message's root; called once, before its first checkpoint.</param>
-    /// <param name="flush">Whether completing this message msyncs it (see <see cref="Complete"/>).</param>
+    /// <param name="flush">Whether completing this message, and the next one's first checkpoint, msync them (see <see cref="Complete"/>).</param>
     /// <returns>The builder of the next message: use it (not this one) from here on; it owns the file.</returns>
     public MappedMessageBuilder ContinueUnderSchema(EmbeddedSchema schema, Action<MappedMessageBuilder> setRoot, bool flush = true)
     {
@@ -91,7 +91,9 @@ public sealed unsafe partial class MappedMessageBuilder
         {
             setRoot(next);
             CrashPoints.Reach("continue: root set");
-            next.Checkpoint(flush: true);
+            // Flushed only when the completion is: the promise is the kill's (the page cache keeps every store), and a
+            // writer whose records change shape often (each change a message) paid an msync and an fsync per change.
+            next.Checkpoint(flush);
             CrashPoints.Reach("continue: next message checkpointed");
             return next;
         }

@@ -1217,8 +1217,17 @@ CAPMAP_EXPORT int capmap_set_length(int slot, uint64_t bytes)
     int err = 0;
     slot_lock(s);
     err = ftruncate_retry(atomic_load(&s->fd), bytes);
-    if (err == 0)
+    if (err == 0) {
+        /* A cut (a message completed down to its data, then the next one opened after it) starts the
+         * steps again from the first: otherwise each message of a file whose records change shape, one
+         * message per change, grew and prefaulted a step twice the last, up to the whole chunk. */
+        if (bytes < atomic_load(&s->committed)) {
+            const uint64_t first_step = CAPMAP_INITIAL_STEP_PAGES * g_page_size;
+            const uint64_t chunk = atomic_load(&s->chunk);
+            atomic_store(&s->step, first_step < chunk ? first_step : chunk);
+        }
         atomic_store(&s->committed, bytes);
+    }
     slot_unlock(s);
     slot_leave(s);
     return err;

@@ -14,6 +14,7 @@ internal static class PowerShellObjects
         Adapter = PSObjectAdapter.Instance,
         TypeNameFor = PSObjectReader.TypeNameFor,
         Present = PSObjectReader.Present,
+        PresentProperties = VaryingObjects.Present,
         // A property PowerShell cannot read (its adapter failing) is that record's failure, as Core's own conversion errors are.
         IsRecordError = e => e is System.Management.Automation.ExtendedTypeSystemException,
     };

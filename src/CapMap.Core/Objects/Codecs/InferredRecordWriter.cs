@@ -82,18 +82,34 @@ internal sealed class InferredRecordWriter
     private object?[] EncodeStruct(InferredStructPlan plan, IEnumerable<KeyValuePair<string, object?>> properties)
     {
         var slots = new object?[plan.Fields.Length];
+        // Which fields the object had, where some object may lack one (its absence flag is set below).
+        var given = plan.HasAbsentFlags ? new bool[plan.Fields.Length] : null;
+        List<object?>? others = null;
         int position = 0;
         foreach (var (name, v) in properties)
         {
-            int index = plan.FieldAt(position++, name);
-            if (index < 0)
+            int index = plan.FieldAt(position, name);
+            if (index >= 0)
+            {
+                slots[index] = EncodeValue(plan.Fields[index].Value, v);
+                if (given is not null) given[index] = true;
+            }
+            else if (plan.OtherProperties is { } other)
+                // A property the struct has no field for is an entry of its other properties, where it stood in the object.
+                (others ??= []).Add(EncodeStruct(other.Value.Element!.Struct!, [new(MapEntry.Key, name), new(MapEntry.Value, v), new(PropertyEntry.Position, (uint)position)]));
+            else
                 throw new InferredValueException($"{plan.Path}{name}: the schema has no such property (it was not in the records it was inferred from).");
-            slots[index] = EncodeValue(plan.Fields[index].Value, v);
+            position++;
         }
+        if (others is not null) slots[plan.OtherProperties!.Index] = others;
         // A null or missing value leaves its field 0; only the flag tells that apart from a real 0.
         foreach (var f in plan.Fields)
+        {
             if (f.NullFlagIndex >= 0 && slots[f.Index] is null)
                 slots[f.NullFlagIndex] = true;
+            if (f.AbsentFlagIndex >= 0 && !given![f.Index])
+                slots[f.AbsentFlagIndex] = true;
+        }
         return slots;
     }
 
@@ -291,7 +307,9 @@ internal sealed class InferredRecordWriter
             Level = level;
             // A map's entries are named by braces in messages (tags{}.value), a list's elements by brackets.
             // Levels count as ShapeObserver counts them for -Depth: a struct's fields (a map's entries) one deeper, a list's elements not.
-            if (type.Kind == TypeKind.List) Element = new ValuePlan(type.Element!, clr?.Element, where + (MapEntry.IsMap(clr) ? "{}" : "[]"), level);
+            // An object's other properties are its own properties: their entries' values are at the level of its fields.
+            if (type.Kind == TypeKind.List && PropertyEntry.IsProperties(clr)) Element = new ValuePlan(type.Element!, null, where + "{}", level - 1);
+            else if (type.Kind == TypeKind.List) Element = new ValuePlan(type.Element!, clr?.Element, where + (MapEntry.IsMap(clr) ? "{}" : "[]"), level);
             if (type.Kind == TypeKind.Struct) Struct = new InferredStructPlan(type.Struct!, where.Length == 0 ? "" : where + ".", level + 1);
             // A list that says Map but whose element is not an entry struct (a hand-made schema) is a plain list.
             IsMap = MapEntry.IsMap(clr) && Element?.Struct is { } entry && MapEntry.FieldsOf(entry.Struct) is not null;
@@ -314,6 +332,8 @@ internal sealed class InferredRecordWriter
         public int Index { get; } = index;
         public int Offset { get; } = offset;
         public int NullFlagIndex { get; } = nullFlagIndex;
+        /// <summary>The index of the field's absence flag; -1 if every object had the property.</summary>
+        public int AbsentFlagIndex { get; init; } = -1;
         public ushort DiscriminantValue { get; } = discriminantValue;
         public ValuePlan Value { get; } = value;
     }
@@ -337,19 +357,30 @@ internal sealed class InferredRecordWriter
             Path = path;
             var fields = s.Fields;
             Fields = new InferredFieldPlan[fields.Count];
+            var otherProperties = PropertyEntry.FieldOf(s);
             for (int i = 0; i < fields.Count; i++)
             {
                 var f = fields[i];
-                _byName.TryAdd(f.Name, i);
+                // The field of other properties is no property itself: a property of its name is one of them.
+                if (f != otherProperties) _byName.TryAdd(f.Name, i);
                 int flag = f.NullFlag is { } nullFlag ? nullFlag.Ordinal : -1;
+                int absentFlag = f.AbsentFlag is { } absent ? absent.Ordinal : -1;
+                HasAbsentFlags |= absentFlag >= 0;
                 // A union member holds the value of the union's own field: messages name that field, not the member,
                 // and its level is that field's (the union struct around it is no level of nesting of its own).
                 string where = s.IsUnion ? path.TrimEnd('.') : path + f.Name;
                 int fieldLevel = s.IsUnion ? level - 1 : level;
-                Fields[i] = new InferredFieldPlan(i, checked((int)f.Offset), flag, f.DiscriminantValue, new ValuePlan(f.Type, f.Clr, where, fieldLevel));
+                Fields[i] = new InferredFieldPlan(i, checked((int)f.Offset), flag, f.DiscriminantValue, new ValuePlan(f.Type, f.Clr, where, fieldLevel)) { AbsentFlagIndex = absentFlag };
             }
             if (s.IsUnion) Union = new UnionPlan(s);
+            if (otherProperties is not null) OtherProperties = Fields[otherProperties.Ordinal];
         }
+
+        /// <summary>True if a field has an absence flag (<see cref="InferredField.AbsentFlag"/>): the writer then notes which properties an object had.</summary>
+        public bool HasAbsentFlags { get; }
+
+        /// <summary>The field of the properties that have no field of their own (<see cref="ClrKind.Properties"/>); null if the struct has none.</summary>
+        public InferredFieldPlan? OtherProperties { get; }
 
         /// <summary>How the members of a union struct are chosen; null for a struct of plain fields.</summary>
         public UnionPlan? Union { get; }

@@ -14,11 +14,12 @@ namespace CapMap.Objects.Codecs;
 /// properties. Field readers and row types are made once per struct.
 /// </summary>
 /// <remarks>Not thread-safe: structs are compiled as they are first met.</remarks>
-public sealed class InferredRowReader
+public sealed partial class InferredRowReader
 {
     private static readonly object True = true, False = false;
     private readonly SchemaSet _set;
     private readonly Func<Row, object> _present;
+    private readonly Func<string?, IReadOnlyList<KeyValuePair<string, object?>>, object> _presentProperties;
     private readonly Func<string, string?> _typeName;
     private readonly Dictionary<InferredStruct, Func<StructReader, object>> _structs = new(ReferenceEqualityComparer.Instance);
     private readonly Func<StructReader, object> _record;
@@ -31,9 +32,12 @@ public sealed class InferredRowReader
     /// <param name="set">Its loaded form (the one the message carries).</param>
     /// <param name="typeName">The type name an object row shows, from the .NET type name its objects had (null: none); by default none.</param>
     /// <param name="present">What becomes of each object row (e.g. wrapped to carry a type name its generated type could not); identity by default.</param>
+    /// <param name="presentProperties">What an object whose properties vary becomes, from its type name and properties (see <see cref="HavePropertiesOfTheirOwn"/>); an <see cref="ObjectRecord"/> by default.</param>
     /// <exception cref="ArgumentException">The schema has no record struct.</exception>
-    public InferredRowReader(InferredSchema schema, SchemaSet set, Func<string, string?>? typeName = null, Func<Row, object>? present = null)
+    public InferredRowReader(InferredSchema schema, SchemaSet set, Func<string, string?>? typeName = null, Func<Row, object>? present = null,
+        Func<string?, IReadOnlyList<KeyValuePair<string, object?>>, object>? presentProperties = null)
     {
+        _presentProperties = presentProperties ?? DefaultPresentProperties;
         _typeName = typeName ?? (_ => null);
         ArgumentNullException.ThrowIfNull(schema);
         ArgumentNullException.ThrowIfNull(set);
@@ -56,6 +60,7 @@ public sealed class InferredRowReader
         }
         ArePlainValues = schema.PlainValueField is not null;
         AreOfSeveralTypes = record.IsUnion;
+        HavePropertiesOfTheirOwn = VariesByObject(record);
     }
 
     /// <summary>
@@ -116,10 +121,11 @@ public sealed class InferredRowReader
 
     private Func<StructReader, object> Compile(InferredStruct s, ClrTypeInfo? clr, string path, bool asObject)
     {
+        if (VaryingObjectReader(s, clr, path) is { } varying) return varying;
         if (!asObject && InferredValues.IsDictionary(clr))
         {
             var wire = (StructSchema)_set.GetById(s.Id);
-            var fields = s.Fields.Where(f => f.FlagsNullOf is null).ToList();
+            var fields = s.Fields.Where(f => !f.IsFlag).ToList();
             var readers = fields.Select(f => FieldReader(wire, f, path + f.Name)).ToArray();
             var keys = fields.Select(f => f.Name).ToArray();
             return r =>
@@ -136,7 +142,7 @@ public sealed class InferredRowReader
     private ObjectPlan CompileObject(InferredStruct s, ClrTypeInfo? clr, string path)
     {
         var wire = (StructSchema)_set.GetById(s.Id);
-        var fields = s.Fields.Where(f => f.FlagsNullOf is null).ToList();
+        var fields = s.Fields.Where(f => !f.IsFlag).ToList();
         var readers = fields.Select(f => FieldReader(wire, f, path + f.Name)).ToArray();
         var shape = RowTypes.Get(wire.ShortName, fields.Select(f => f.Name).ToList(), clr is { Kind: ClrKind.Object, Argument: { } t } ? _typeName(t) : null, out var kept);
         var keptReaders = readers.Where((_, i) => kept[i]).ToArray();

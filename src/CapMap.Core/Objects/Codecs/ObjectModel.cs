@@ -27,6 +27,13 @@ public sealed record ObjectModel
     public Func<Row, object>? Present { get; init; }
 
     /// <summary>
+    /// What becomes of an object of an inferred schema whose properties vary from object to object (its rare ones kept
+    /// as entries, <see cref="ClrKind.Properties"/>), from the type name it shows (null: none) and its properties in
+    /// order; an <see cref="ObjectRecord"/> when null.
+    /// </summary>
+    public Func<string?, IReadOnlyList<KeyValuePair<string, object?>>, object>? PresentProperties { get; init; }
+
+    /// <summary>
     /// Exceptions of the object model's own that reading one record can throw (PowerShell's ExtendedTypeSystemException),
     /// reported as that record's rejection rather than ending the writing; null: none beyond Core's.
     /// </summary>

@@ -26,6 +26,13 @@ internal static class CapnpSchemaTextWriter
         sb.Append("annotation ").Append(InferredSchema.NullFlagForAnnotation);
         if (withIds) sb.Append(CultureInfo.InvariantCulture, $" @0x{schema.NullFlagForAnnotationId:x16}");
         sb.Append(" (field) :Text;\n");
+        if (schema.HasAbsentFlags)
+        {
+            // Declared only where used: a schema without absence flags is the text (and the file id) it always was.
+            sb.Append("annotation ").Append(InferredSchema.AbsentFlagForAnnotation);
+            if (withIds) sb.Append(CultureInfo.InvariantCulture, $" @0x{schema.AbsentFlagForAnnotationId:x16}");
+            sb.Append(" (field) :Text;\n");
+        }
         foreach (var s in schema.Structs)
         {
             AppendScopeStart(sb, "struct", s.Identifier, s.Id, s.Name, withIds);
@@ -40,6 +47,8 @@ internal static class CapnpSchemaTextWriter
                     sb.Append(" $").Append(InferredSchema.ClrTypeAnnotation).Append('(').Append(Quote(clr.ToString())).Append(')');
                 if (f.FlagsNullOf is { } flagged)
                     sb.Append(" $").Append(InferredSchema.NullFlagForAnnotation).Append('(').Append(Quote(flagged.Identifier)).Append(')');
+                if (f.FlagsAbsenceOf is { } absent)
+                    sb.Append(" $").Append(InferredSchema.AbsentFlagForAnnotation).Append('(').Append(Quote(absent.Identifier)).Append(')');
                 sb.Append(";\n");
             }
             if (s.IsUnion) sb.Append("  }\n");

@@ -47,4 +47,12 @@ public enum ClrKind
     /// types, one member struct per type name.
     /// </summary>
     Union,
+    /// <summary>
+    /// The properties of an object (or a record) that are not fields of its struct, because few of its objects had
+    /// them (see <see cref="SparseProperties"/>): a list of entries, <c>List(Entry)</c> with <c>Entry</c> a struct
+    /// <c>{ key :Text; value :V; position :UInt32 }</c> (<see cref="PropertyEntry"/>). Each object keeps exactly its
+    /// own such properties; <c>position</c> is the property's place among the object's properties, so they come
+    /// back in the order the object had them.
+    /// </summary>
+    Properties,
 }

@@ -51,6 +51,30 @@ public sealed class InferredField
     /// <summary>For a null flag (stored as <c>$nullFlagFor</c>), the field whose nulls it records; null for a regular field.</summary>
     public InferredField? FlagsNullOf { get; internal set; }
 
+    /// <summary>
+    /// The companion Bool field that is true when the object this field belongs to did not have the property at all
+    /// (as against having it null); null if the field has none. Only fields of a property some object lacked have one.
+    /// </summary>
+    public InferredField? AbsentFlag { get; internal set; }
+
+    /// <summary>For an absence flag (stored as <c>$absentFlagFor</c>), the field whose absence it records; null otherwise.</summary>
+    public InferredField? FlagsAbsenceOf { get; internal set; }
+
+    /// <summary>True for a null or absence flag: a companion of another field, never a property of its own.</summary>
+    public bool IsFlag => FlagsNullOf is not null || FlagsAbsenceOf is not null;
+
+    /// <summary>A new Bool field recording that the property of <paramref name="target"/> was absent (linked both ways; named by the struct it joins).</summary>
+    /// <exception cref="ArgumentException">The target already has an absence flag, or is a flag itself.</exception>
+    public static InferredField AbsentFlagOf(InferredField target)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        if (target.AbsentFlag is not null) throw new ArgumentException($"Field '{target.Name}' already has an absence flag.", nameof(target));
+        if (target.IsFlag) throw new ArgumentException($"Field '{target.Name}' is a flag, not a property.", nameof(target));
+        var flag = new InferredField(target.Name + " IsAbsent", InferredType.Of(TypeKind.Bool)) { FlagsAbsenceOf = target };
+        target.AbsentFlag = flag;
+        return flag;
+    }
+
     /// <summary>True if values of this type live in the data section (Bool, numbers, enums), where null cannot be told from 0.</summary>
     public static bool IsDataKind(TypeKind kind) => CapnpStructLayout.SizeOf(kind) is not (LayoutSize.Pointer or LayoutSize.Void);
 

@@ -21,6 +21,12 @@ public sealed class InferredSchema
     public const string NullFlagForAnnotation = "nullFlagFor";
 
     /// <summary>
+    /// Name of the <c>absentFlagFor</c> annotation: on an absence flag, the identifier of the field whose property
+    /// the object did not have. Declared only in schemas that have such flags, so others stay as they were.
+    /// </summary>
+    public const string AbsentFlagForAnnotation = "absentFlagFor";
+
+    /// <summary>
     /// Wraps <paramref name="record"/> in a root struct with one list field, and names and numbers every struct.
     /// A struct belongs to one schema: giving it to a second one renames it there.
     /// </summary>
@@ -93,6 +99,12 @@ public sealed class InferredSchema
     /// <summary>Id of this file's <c>nullFlagFor</c> annotation (Text, on fields: see <see cref="InferredField.NullFlag"/>).</summary>
     public ulong NullFlagForAnnotationId => ChildId(FileId, NullFlagForAnnotation);
 
+    /// <summary>Id of this file's <c>absentFlagFor</c> annotation (Text, on fields: see <see cref="InferredField.AbsentFlag"/>).</summary>
+    public ulong AbsentFlagForAnnotationId => ChildId(FileId, AbsentFlagForAnnotation);
+
+    /// <summary>True if a struct of the schema has an absence flag (and the schema declares <see cref="AbsentFlagForAnnotation"/>).</summary>
+    public bool HasAbsentFlags => Structs.Any(s => s.Fields.Any(f => f.FlagsAbsenceOf is not null));
+
     /// <summary>
     /// True if <paramref name="annotation"/> is CapMap's annotation <paramref name="name"/>
     /// (<see cref="OriginalNameAnnotation"/>, <see cref="ClrTypeAnnotation"/> or <see cref="NullFlagForAnnotation"/>): declared under that name at the
@@ -127,7 +139,7 @@ public sealed class InferredSchema
     private static InferredField? PlainValueFieldOf(InferredStruct root, InferredStruct? record)
     {
         if (record is null || root.Fields[0].Clr?.Element?.Kind != ClrKind.Plain) return null;
-        var values = record.Fields.Where(f => f.FlagsNullOf is null).ToList();
+        var values = record.Fields.Where(f => !f.IsFlag).ToList();
         // A struct value is an object (read as a row), except a union struct: plain values of several kinds.
         return values is [var value] && (value.Type.Kind is not (TypeKind.Struct or TypeKind.Void) || value.Type.Struct!.IsUnion) ? value : null;
     }

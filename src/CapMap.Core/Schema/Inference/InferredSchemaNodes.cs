@@ -19,6 +19,8 @@ internal static class InferredSchemaNodes
             new(InferredSchema.ClrTypeAnnotation, schema.ClrTypeAnnotationId),
             new(InferredSchema.NullFlagForAnnotation, schema.NullFlagForAnnotationId),
         };
+        bool absentFlags = schema.HasAbsentFlags;
+        if (absentFlags) nested.Add(new(InferredSchema.AbsentFlagForAnnotation, schema.AbsentFlagForAnnotationId));
         nested.AddRange(schema.Structs.Select(s => new NestedNodeInfo(s.Identifier, s.Id)));
         nested.AddRange(schema.Enums.Select(e => new NestedNodeInfo(e.Identifier, e.Id)));
         nodes.Add(new FileSchema(schema.FileId, file, 0, 0, nested, [], [], false));
@@ -26,6 +28,7 @@ internal static class InferredSchemaNodes
             AnnotationTargets.Struct | AnnotationTargets.Enum | AnnotationTargets.Field | AnnotationTargets.Enumerant));
         nodes.Add(Annotation(schema, schema.ClrTypeAnnotationId, InferredSchema.ClrTypeAnnotation, AnnotationTargets.Field));
         nodes.Add(Annotation(schema, schema.NullFlagForAnnotationId, InferredSchema.NullFlagForAnnotation, AnnotationTargets.Field));
+        if (absentFlags) nodes.Add(Annotation(schema, schema.AbsentFlagForAnnotationId, InferredSchema.AbsentFlagForAnnotation, AnnotationTargets.Field));
 
         foreach (var s in schema.Structs)
         {
@@ -38,6 +41,7 @@ internal static class InferredSchemaNodes
                 if (f.Name != f.Identifier) annotations.Add(TextAnnotation(schema.OriginalNameAnnotationId, f.Name));
                 if (f.Clr is { } clr) annotations.Add(TextAnnotation(schema.ClrTypeAnnotationId, clr.ToString()));
                 if (f.FlagsNullOf is { } flagged) annotations.Add(TextAnnotation(schema.NullFlagForAnnotationId, flagged.Identifier));
+                if (f.FlagsAbsenceOf is { } absent) annotations.Add(TextAnnotation(schema.AbsentFlagForAnnotationId, absent.Identifier));
                 fields[i] = new FieldSchema(f.Identifier, i, checked((ushort)i), f.DiscriminantValue, checked((ushort)f.Ordinal),
                     annotations, FieldKind.Slot, f.Offset, type, SchemaLoader.ZeroValue(type), false, 0);
             }

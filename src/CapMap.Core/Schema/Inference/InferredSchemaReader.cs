@@ -59,6 +59,7 @@ internal sealed class InferredSchemaReader
         else
         {
             LinkNullFlags(s, fields);
+            LinkAbsentFlags(s, fields);
             model = new InferredStruct(modelName, fields);
         }
         model.Identifier = s.ShortName;
@@ -67,7 +68,7 @@ internal sealed class InferredSchemaReader
         {
             var original = s.FieldsInSchemaOrder[i];
             fields[i].Identifier = original.Name;
-            if (fields[i].FlagsNullOf is not null) fields[i].Name = original.Name;
+            if (fields[i].IsFlag) fields[i].Name = original.Name;
             if (original.Ordinal != i || fields[i].Offset != original.Offset)
                 throw new CapnpSchemaException(
                     $"Field {s.DisplayName}.{original.Name} is at offset {original.Offset} (ordinal {original.Ordinal}); Cap'n Proto's layout puts ordinal {i} at {fields[i].Offset}.");
@@ -97,6 +98,20 @@ internal sealed class InferredSchemaReader
                 throw new CapnpSchemaException($"Field {s.DisplayName}.{s.FieldsInSchemaOrder[i].Name} flags the nulls of '{targetName}', which is not a data field of the struct without a flag, or is not a Bool.");
             fields[i].FlagsNullOf = fields[target];
             fields[target].NullFlag = fields[i];
+        }
+    }
+
+    // An absence flag names its field by identifier; files written before absence flags read every property as present.
+    private static void LinkAbsentFlags(StructSchema s, List<InferredField> fields)
+    {
+        for (int i = 0; i < fields.Count; i++)
+        {
+            if (TextAnnotation(s.FieldsInSchemaOrder[i].Annotations, InferredSchema.AbsentFlagForAnnotation) is not { } targetName) continue;
+            int target = s.FieldsInSchemaOrder.ToList().FindIndex(f => f.Name == targetName);
+            if (target < 0 || target == i || fields[i].Type.Kind != TypeKind.Bool || fields[target].IsFlag || fields[target].AbsentFlag is not null || fields[i].IsFlag)
+                throw new CapnpSchemaException($"Field {s.DisplayName}.{s.FieldsInSchemaOrder[i].Name} flags the absence of '{targetName}', which is not a field of the struct without such a flag, or is not a Bool.");
+            fields[i].FlagsAbsenceOf = fields[target];
+            fields[target].AbsentFlag = fields[i];
         }
     }
 

@@ -23,7 +23,7 @@ public sealed class InferredStruct
         var list = (fields ?? throw new ArgumentNullException(nameof(fields))).ToArray();
         if (union && list.Length < 2)
             throw new ArgumentException($"A union needs at least two members; struct '{name}' has {list.Length}.", nameof(fields));
-        if (union && list.Any(f => f.FlagsNullOf is not null || f.NullFlag is not null))
+        if (union && list.Any(f => f.IsFlag || f.NullFlag is not null || f.AbsentFlag is not null))
             throw new ArgumentException($"Union members have no null flags (a null value is a null pointer to struct '{name}').", nameof(fields));
         var identifiers = AssignIdentifiers(list);
         var layout = new CapnpStructLayout();
@@ -35,7 +35,7 @@ public sealed class InferredStruct
                 throw new ArgumentException($"Field '{f.Name}' already belongs to struct '{f.DeclaringStruct.Name}'.", nameof(fields));
             f.DeclaringStruct = this;
             f.Identifier = identifiers[i];
-            if (f.FlagsNullOf is not null) f.Name = f.Identifier;
+            if (f.IsFlag) f.Name = f.Identifier;
             f.Ordinal = i;
             var size = CapnpStructLayout.SizeOf(f.Type.Kind);
             if (unionLayout is null) f.Offset = layout.Add(size);
@@ -65,18 +65,26 @@ public sealed class InferredStruct
     /// of them whose values live in the data section. The flags come after every regular field, so the regular
     /// fields keep the ordinals and offsets they would have without them.
     /// </summary>
-    public static InferredStruct WithNullFlags(string name, IEnumerable<InferredField> fields)
+    public static InferredStruct WithNullFlags(string name, IEnumerable<InferredField> fields) => WithNullFlags(name, fields, mayBeAbsent: null);
+
+    /// <summary>
+    /// <see cref="WithNullFlags(string, IEnumerable{InferredField})"/>, then an absence flag (<see cref="InferredField.AbsentFlag"/>)
+    /// for each field <paramref name="mayBeAbsent"/> names: after the null flags, so the regular fields and null
+    /// flags keep the ordinals and offsets they would have without them.
+    /// </summary>
+    public static InferredStruct WithNullFlags(string name, IEnumerable<InferredField> fields, Func<InferredField, bool>? mayBeAbsent)
     {
         var regular = (fields ?? throw new ArgumentNullException(nameof(fields))).ToArray();
         var flags = regular.Where(f => InferredField.IsDataKind(f.Type.Kind)).Select(InferredField.NullFlagOf).ToArray();
-        return new InferredStruct(name, regular.Concat(flags));
+        var absent = mayBeAbsent is null ? [] : regular.Where(mayBeAbsent).Select(InferredField.AbsentFlagOf).ToArray();
+        return new InferredStruct(name, regular.Concat(flags).Concat(absent));
     }
 
     // Regular fields are named first, exactly as without flags; a flag is then "<its field's identifier>IsNull",
     // numbered if that is taken, so a property named like a flag keeps its own identifier.
     private static string[] AssignIdentifiers(InferredField[] list)
     {
-        var regular = list.Where(f => f.FlagsNullOf is null).ToArray();
+        var regular = list.Where(f => !f.IsFlag).ToArray();
         var regularIds = CapnpIdentifiers.MakeUnique(regular.Select(f => f.Name).ToArray(), CapnpIdentifiers.ToMemberIdentifier);
         var byField = new Dictionary<InferredField, string>(ReferenceEqualityComparer.Instance);
         for (int i = 0; i < regular.Length; i++) byField[regular[i]] = regularIds[i];
@@ -85,10 +93,10 @@ public sealed class InferredStruct
         for (int i = 0; i < list.Length; i++)
         {
             var f = list[i];
-            if (f.FlagsNullOf is not { } target) { result[i] = byField[f]; continue; }
+            if ((f.FlagsNullOf ?? f.FlagsAbsenceOf) is not { } target) { result[i] = byField[f]; continue; }
             if (!byField.TryGetValue(target, out var targetId))
-                throw new ArgumentException($"Null flag '{f.Name}' flags a field of another struct.", "fields");
-            result[i] = CapnpIdentifiers.Claim(taken, targetId + "IsNull");
+                throw new ArgumentException($"Flag '{f.Name}' flags a field of another struct.", "fields");
+            result[i] = CapnpIdentifiers.Claim(taken, targetId + (f.FlagsNullOf is not null ? "IsNull" : "IsAbsent"));
         }
         return result;
     }

@@ -24,7 +24,7 @@ public static class MapEntry
         InferredField? key = null, value = null;
         foreach (var f in entry.Fields)
         {
-            if (f.FlagsNullOf is not null) continue;
+            if (f.IsFlag) continue;
             if (f.Name == Key && f.Type.Kind == TypeKind.Text) key = f;
             else if (f.Name == Value) value = f;
             else return null;

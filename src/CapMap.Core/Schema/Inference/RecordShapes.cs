@@ -23,6 +23,9 @@ internal sealed class RecordShapes
         return created;
     }
 
+    /// <summary>The shape of each group, in the order first seen.</summary>
+    public IEnumerable<StructShape> Groups => _groups.Select(g => g.Shape);
+
     /// <summary>Objects of two or more named types and no other records: one shape per type, in the order first seen.</summary>
     public IReadOnlyList<(string Type, StructShape Shape)>? ByType =>
         _groups.Count >= 2 && _groups.All(g => g.Type is not null) ? _groups.Select(g => (g.Type!, g.Shape)).ToList() : null;

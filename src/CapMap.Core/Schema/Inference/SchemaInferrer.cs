@@ -55,8 +55,11 @@ public sealed class SchemaInferrer
     /// <exception cref="RecordTooLargeException">The record has more values than one may have; nothing was widened.</exception>
     public void Widen(object? record)
     {
+        var before = _records?.Groups.Select(g => (Shape: g, Properties: g.Properties.Count)).ToList();
         _records = _observer.ObserveRecord(_records, record);
         Count++;
+        // Properties first seen now are late: a shape that keeps getting them puts them in its other properties (SparseProperties).
+        foreach (var (shape, properties) in before ?? []) shape.MarkLate(properties);
     }
 
     /// <summary>The schema of the records seen so far (a record without records has no fields).</summary>
@@ -91,15 +94,48 @@ public sealed class SchemaInferrer
         return inferrer.Build();
     }
 
-    private static InferredStruct BuildStruct(string name, StructShape shape) =>
-        InferredStruct.WithNullFlags(name, shape.Properties.Select(p =>
+    private static InferredStruct BuildStruct(string name, StructShape shape)
+    {
+        // Properties few objects had are entries of one field rather than a field each (SparseProperties).
+        var other = SparseProperties.Select(shape);
+        var fields = new List<InferredField>(shape.Properties.Count + 1);
+        var mayBeAbsent = new HashSet<InferredField>(ReferenceEqualityComparer.Instance);
+        ValueShape? otherValues = null;
+        for (int i = 0; i < shape.Properties.Count; i++)
         {
-            // Only nulls so far: no type yet (Void, read back as null); the first value decides, in a widened schema.
-            if (p.Shape is null) return new InferredField(p.Name, InferredType.Of(TypeKind.Void));
-            // Nested structs are named after their path (RecordDirectory), already a valid identifier.
-            var (type, clr) = BuildType(CapnpIdentifiers.ToTypeIdentifier($"{name} {p.Name}"), p.Shape);
-            return new InferredField(p.Name, type, clr);
-        }));
+            var (property, valueShape) = shape.Properties[i];
+            if (other?[i] == true)
+            {
+                // Joining may widen the first such property's shape in place: harmless, a wider type holds its values.
+                otherValues = ShapeJoin.Join(otherValues, valueShape);
+                continue;
+            }
+            var field = BuildField(name, property, valueShape);
+            fields.Add(field);
+            // An object that lacked the property comes back without it, not with it null: a flag records which.
+            if (shape.PresentIn(i) < shape.Objects) mayBeAbsent.Add(field);
+        }
+        if (other is not null) fields.Add(OtherPropertiesField(name, otherValues));
+        return InferredStruct.WithNullFlags(name, fields, mayBeAbsent.Count == 0 ? null : mayBeAbsent.Contains);
+    }
+
+    private static InferredField BuildField(string structName, string property, ValueShape? shape)
+    {
+        // Only nulls so far: no type yet (Void, read back as null); the first value decides, in a widened schema.
+        if (shape is null) return new InferredField(property, InferredType.Of(TypeKind.Void));
+        // Nested structs are named after their path (RecordDirectory), already a valid identifier.
+        var (type, clr) = BuildType(CapnpIdentifiers.ToTypeIdentifier($"{structName} {property}"), shape);
+        return new InferredField(property, type, clr);
+    }
+
+    /// <summary>The field of a struct's rare properties: a list of entries whose values join as a map's do (nulls only: Text).</summary>
+    private static InferredField OtherPropertiesField(string structName, ValueShape? values)
+    {
+        string prefix = $"{structName} {PropertyEntry.FieldName}";
+        var (value, valueClr) = BuildType(CapnpIdentifiers.ToTypeIdentifier($"{prefix} value"), values);
+        var entry = PropertyEntry.Create(CapnpIdentifiers.ToTypeIdentifier($"{prefix} entry"), new InferredField(MapEntry.Value, value, valueClr));
+        return new InferredField(PropertyEntry.FieldName, InferredType.ListOf(InferredType.StructOf(entry)), new ClrTypeInfo(ClrKind.Properties));
+    }
 
     /// <summary>
     /// A union struct of one member per kind, named by it (int32, string, object, list ...), and with

@@ -51,10 +51,13 @@ internal static class ShapeJoin
     public static void Absorb(StructShape target, StructShape other)
     {
         target.Merge(other.Kind, other.Argument);
-        foreach (var (name, shape) in other.Properties)
+        target.CountObjects(other.Objects);
+        for (int j = 0; j < other.Properties.Count; j++)
         {
+            var (name, shape) = other.Properties[j];
             int i = target.IndexOf(name);
             target.Properties[i] = (name, Join(target.Properties[i].Shape, shape));
+            target.CountPresent(i, other.PresentIn(j));
         }
     }
 }

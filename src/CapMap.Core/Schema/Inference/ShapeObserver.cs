@@ -98,9 +98,11 @@ internal sealed class ShapeObserver
 
     private void ObserveProperties(StructShape shape, IEnumerable<KeyValuePair<string, object?>> properties, int level)
     {
+        shape.CountObject();
         foreach (var (name, v) in properties)
         {
             int i = shape.IndexOf(name);
+            shape.CountPresent(i);
             shape.Properties[i] = (name, Observe(shape.Properties[i].Shape, v, level, 0));
         }
     }

@@ -88,8 +88,13 @@ internal sealed class DictionaryRecordCodec
         }
         // A null or missing value leaves its field 0; only the flag tells that apart from a real 0.
         foreach (var f in s.Fields)
+        {
             if (f.NullFlag is { } flag && (!result.TryGetValue(f.Identifier, out var stored) || stored is null))
                 result[flag.Identifier] = true;
+            // A property the object did not have at all: its absence flag (a null one was given, so it has a value).
+            if (f.AbsentFlag is { } absent && !result.ContainsKey(f.Identifier))
+                result[absent.Identifier] = true;
+        }
         return result;
     }
 
@@ -192,7 +197,8 @@ internal sealed class DictionaryRecordCodec
     {
         foreach (var f in s.Fields)
         {
-            if (f.FlagsNullOf is not null) continue;
+            if (f.IsFlag) continue;
+            if (f.AbsentFlag is { } absent && stored.TryGetValue(absent.Identifier, out var isAbsent) && isAbsent is true) continue;
             stored.TryGetValue(f.Identifier, out var v);
             if (f.NullFlag is { } flag && stored.TryGetValue(flag.Identifier, out var isNull) && isNull is true)
                 v = null;

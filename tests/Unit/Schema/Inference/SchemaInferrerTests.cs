@@ -18,7 +18,7 @@ public class SchemaInferrerTests
     public void FieldsFollowPropertyOrderFirstSeenFirst()
     {
         var schema = Infer(new OrderedDictionary { ["b"] = 1, ["a"] = 2 }, new OrderedDictionary { ["c"] = 3, ["a"] = 4 });
-        Assert.Equal(["b", "a", "c"], schema.Record!.Fields.Where(f => f.FlagsNullOf is null).Select(f => f.Name));
+        Assert.Equal(["b", "a", "c"], schema.Record!.Fields.Where(f => !f.IsFlag).Select(f => f.Name));
         Assert.Equal("Batch", schema.Root.Identifier);
         Assert.Equal("records", schema.Root.Fields[0].Identifier);
         Assert.Equal("Record", schema.Record.Identifier);
@@ -176,7 +176,7 @@ public class SchemaInferrerTests
     {
         var sample = new Hashtable { ["a"] = 1 };
         var schema = SchemaInferrer.Infer([sample, new Hashtable { ["a"] = 2, ["late"] = 1 }], new InferenceOptions { SampleSize = 1 });
-        Assert.Single(schema.Record!.Fields, f => f.FlagsNullOf is null);
+        Assert.Single(schema.Record!.Fields, f => !f.IsFlag);
         var codec = new DictionaryRecordCodec(schema);
         codec.Encode(sample);
         var e = Assert.Throws<InferredValueException>(() => codec.Encode(new OrderedDictionary { ["a"] = 3, ["late"] = "x" }));
@@ -211,7 +211,7 @@ public class SchemaInferrerTests
         inferrer.Widen(new OrderedDictionary { ["a"] = 3_000_000_000L, ["late"] = true });
         var after = inferrer.Build();
         Assert.NotEqual(before.FileId, after.FileId);
-        Assert.Equal(["a", "b", "c", "late"], after.Record!.Fields.Where(f => f.FlagsNullOf is null).Select(f => f.Name));
+        Assert.Equal(["a", "b", "c", "late"], after.Record!.Fields.Where(f => !f.IsFlag).Select(f => f.Name));
         Assert.Equal("Int64", Field(after, "a").Type.ToString());
         Assert.Equal("Text", Field(after, "b").Type.ToString());
         Assert.Equal("Float64", Field(after, "c").Type.ToString());

@@ -86,7 +86,7 @@ public class TypeTableTests
     public void EveryRowInfersItsCapnpTypeAndDotNetInfo()
     {
         var schema = SchemaInferrer.Infer([EveryRow()]);
-        var regular = schema.Record!.Fields.Where(f => f.FlagsNullOf is null).ToList();
+        var regular = schema.Record!.Fields.Where(f => !f.IsFlag).ToList();
         Assert.Equal(Rows.Length, regular.Count);
         foreach (var (field, row) in regular.Zip(Rows))
         {
