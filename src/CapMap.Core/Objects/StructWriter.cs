@@ -50,7 +50,7 @@ namespace CapMap.Objects;
 /// shows it); exceptions thrown by a custom accessor itself propagate unchanged. After an error the target holds the fields written before it; discard it (for a streaming list,
 /// <see cref="Append"/> removes the element).</para>
 /// </remarks>
-public sealed class StructWriter
+public sealed class StructWriter : IElementWriter
 {
     private readonly StructPlan _plan;
     private readonly Func<object?, object?>? _unwrap;
@@ -119,6 +119,32 @@ public sealed class StructWriter
     public StructBuilder Append(StreamingStructListBuilder list, object source)
     {
         ArgumentNullException.ThrowIfNull(list);
-        return list.Append((Writer: this, Source: source), static (element, s) => s.Writer.Write(element, s.Source));
+        return AppendFilled(list, this, source);
     }
+
+    /// <summary>
+    /// Appends an element to <paramref name="list"/> and lets <paramref name="writer"/> write <paramref name="source"/>
+    /// into it; if that throws, the element is taken back (the list is as before) and the exception propagates.
+    /// </summary>
+    /// <remarks>
+    /// The per-record step of every export, so it is not generic: the list's <c>Append&lt;TState&gt;</c> over a value
+    /// tuple of the writer and the source is an instantiation over a type of the runtime's, which ReadyToRun cannot
+    /// precompile, and a short export ran it as unoptimised tier-0 code for every record (docs/benchmarks.md).
+    /// </remarks>
+    internal static StructBuilder AppendFilled(StreamingStructListBuilder list, IElementWriter writer, object? source)
+    {
+        var element = list.Append();
+        try
+        {
+            writer.Write(element, source);
+        }
+        catch
+        {
+            list.RemoveLast();
+            throw;
+        }
+        return element;
+    }
+
+    void IElementWriter.Write(StructBuilder element, object? source) => Write(element, source!);
 }

@@ -1,4 +1,5 @@
 namespace CapMap.Schema;
 
 /// <summary>A <c>Node.NestedNode</c>: a name declared inside a file, struct, enum or interface scope.</summary>
-public readonly record struct NestedNodeInfo(string Name, ulong Id);
+/// <remarks>A class, not a struct, for the reason <see cref="CapMap.Messages.WordPatch"/> gives.</remarks>
+public sealed record NestedNodeInfo(string Name, ulong Id);

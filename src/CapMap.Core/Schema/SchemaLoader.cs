@@ -16,7 +16,11 @@ internal sealed class SchemaLoader
     private SchemaLoader(SchemaBudget budget) => _budget = budget;
 
     /// <summary>Struct/list values that are decoded once every node is known (they need struct layouts).</summary>
-    private readonly List<(ValueSchema Target, StructReader Value, Func<TypeSchema?> Type)> _pending = new();
+    private readonly List<PendingValue> _pending = new();
+
+    // A class rather than a value tuple: a list of a tuple holding a StructReader is an instantiation ReadyToRun
+    // cannot precompile, JIT-compiled (eleven methods) in every process that loads a schema.
+    private sealed record PendingValue(ValueSchema Target, StructReader Value, Func<TypeSchema?> Type);
 
     /// <summary>
     /// The traversal limit for a request of <paramref name="bytes"/> bytes. The compiler never shares an object
@@ -327,7 +331,7 @@ internal sealed class SchemaLoader
                 bool isNull = v.IsPointerNull(L.Value.PointerPtr);
                 var result = new ValueSchema(kind, null, isNull);
                 if (!isNull && kind != TypeKind.AnyPointer)
-                    _pending.Add((result, v, type is null ? () => null : () => type));
+                    _pending.Add(new(result, v, type is null ? () => null : () => type));
                 return result;
             }
         }
@@ -385,7 +389,7 @@ internal sealed class SchemaLoader
             if (last >= 0 && ReferenceEquals(_pending[last].Target, value))
             {
                 var ann = annotation;
-                _pending[last] = (value, _pending[last].Value, () => ann.Declaration?.Type);
+                _pending[last] = _pending[last] with { Type = () => ann.Declaration?.Type };
             }
         }
         return result;

@@ -19,7 +19,9 @@ public sealed unsafe class HeapSegmentArena : IStreamingArena, IDisposable
     private readonly int _streamSegmentWords;
     private int _streamSegment = -1;
 
-    private struct Segment
+    // A class, not a struct: a List of a struct of CapMap's is an instantiation ReadyToRun cannot precompile (the
+    // list's code is the runtime's), which every process JIT-compiled (about twenty methods) to build the embedded schema.
+    private sealed class Segment
     {
         public ulong* Start;
         public int Capacity;

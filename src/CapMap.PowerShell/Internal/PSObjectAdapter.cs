@@ -50,7 +50,8 @@ internal sealed class PSObjectAdapter : ObjectAdapter
         if (value is IDictionary) return base.GetProperties(value);
         var pso = value as PSObject ?? PSObject.AsPSObject(value);
         if (pso.BaseObject is IDictionary dictionary) return base.GetProperties(dictionary);
-        if (pso.BaseObject is not PSCustomObject && PSPropertyPlan.For(pso, nested) is { } plan) return plan.Read(pso);
+        // A PSCustomObject without properties is no record (as on the path below); an empty .NET object still is one.
+        if (PSPropertyPlan.For(pso, nested) is { } plan) return plan.Count == 0 && pso.BaseObject is PSCustomObject ? null : plan.Read(pso);
         var properties = new List<KeyValuePair<string, object?>>();
         foreach (var property in pso.Properties)
             if (!(nested && property is PSScriptProperty))
@@ -68,7 +69,7 @@ internal sealed class PSObjectAdapter : ObjectAdapter
         if (value is IDictionary) return base.HasProperties(value, nested);
         var pso = value as PSObject ?? PSObject.AsPSObject(value);
         if (pso.BaseObject is IDictionary) return base.HasProperties(pso.BaseObject, nested);
-        if (pso.BaseObject is not PSCustomObject && PSPropertyPlan.For(pso, nested) is { } plan) return plan.Count > 0;
+        if (PSPropertyPlan.For(pso, nested) is { } plan) return plan.Count > 0;
         foreach (var property in pso.Properties)
             if (!(nested && property is PSScriptProperty))
                 return true;

@@ -8,47 +8,66 @@ using CapMap.Clr;
 namespace CapMap.PowerShell.Internal;
 
 /// <summary>
-/// The properties PowerShell shows for a .NET object (<c>PSObject.Properties</c>, in its order), worked out once per
-/// type and per sequence of the object's own note properties (Get-ChildItem's PSPath ...), then read per object
-/// without asking PowerShell which member a name is: adapted .NET properties and alias properties to them through
-/// compiled getters, code properties by calling their method, the object's own notes from its member table. Only
-/// script properties (and members of unknown kinds) still go through PowerShell, by name. A plan for nested
-/// objects leaves script properties out (see <see cref="PSObjectAdapter.GetProperties"/>).
+/// The properties PowerShell shows for an object (<c>PSObject.Properties</c>, in its order), worked out once per
+/// shape, then read per object without asking PowerShell which member a name is. A shape is the base object's type,
+/// the sequence of the object's own members (a PSCustomObject's notes, Get-ChildItem's PSPath ...) and its type
+/// names (type data attaches members by type name, so two objects with the same notes but other names may show other
+/// properties). Adapted .NET properties and alias properties to them are read through compiled getters, code
+/// properties by calling their method, the object's own notes by their position in its member table. Only script
+/// properties (and members of unknown kinds) still go through PowerShell, by name. A plan for nested objects leaves
+/// script properties out (see <see cref="PSObjectAdapter.GetProperties"/>).
 /// </summary>
+/// <remarks>
+/// <c>PSObject.Properties</c> builds its list anew on every call, walking the object's members, the type table for
+/// each of its type names and the adapter: for <c>Import-Csv | Export-CapnpMessage</c> that was the largest of
+/// CapMap's own costs per row (docs/benchmarks.md, "The 10,000-row export").
+/// </remarks>
 internal sealed class PSPropertyPlan
 {
+    // Shapes kept per type: records whose properties vary more than this (PSCustomObjects built by hand, say) are
+    // read through PowerShell's public path, which costs about what making a plan for each of them would.
+    private const int ShapesPerType = 8;
+
     private static readonly ConcurrentDictionary<(Type Type, bool Nested), PSPropertyPlan[]> s_plans = new();
 
     private readonly string[] _ownNames;   // the object's own members when the plan was made, in order
+    private readonly IList<string> _typeNames; // its type names then
     private readonly Reader[] _readers;
 
-    private PSPropertyPlan(string[] ownNames, Reader[] readers)
+    private PSPropertyPlan(string[] ownNames, IList<string> typeNames, Reader[] readers)
     {
         _ownNames = ownNames;
+        _typeNames = typeNames;
         _readers = readers;
     }
 
     /// <summary>
-    /// The plan for objects shaped like <paramref name="pso"/> (a wrapped .NET object, not a dictionary or
-    /// PSCustomObject), as a record or as a <paramref name="nested"/> object; null where PowerShell's internals are
-    /// not as expected.
+    /// The plan for objects shaped like <paramref name="pso"/> (a wrapped .NET object or a PSCustomObject, not a
+    /// dictionary), as a record or as a <paramref name="nested"/> object; null where PowerShell's internals are not
+    /// as expected, and for a PSCustomObject of a shape beyond the first few of its type.
     /// </summary>
     public static PSPropertyPlan? For(PSObject pso, bool nested)
     {
         if (PSInstanceMembers.Of(pso) is not { } own) return null;
+        var typeNames = PSTypeNames.All(pso);
         var key = (pso.BaseObject.GetType(), nested);
         var known = s_plans.TryGetValue(key, out var plans) ? plans : [];
         foreach (var plan in known)
-            if (plan.Fits(own))
+            if (plan.Fits(own, typeNames))
                 return plan;
-        var made = Create(pso, own, nested);
-        if (known.Length < 8) s_plans[key] = [.. known, made]; // a few shapes per type; beyond that, built each time
+        if (known.Length >= ShapesPerType)
+            // A .NET object's shapes differ only in notes a provider adds: built each time, still cheaper than
+            // PowerShell's adapter. A PSCustomObject has nothing else to read, so the public path serves as well.
+            return pso.BaseObject is PSCustomObject ? null : Create(pso, own, typeNames, nested);
+        var made = Create(pso, own, typeNames, nested);
+        s_plans[key] = [.. known, made];
         return made;
     }
 
     /// <summary>Properties the plan reads.</summary>
     public int Count => _readers.Length;
 
+    /// <summary>Reads the properties of <paramref name="pso"/>, an object this plan was returned for.</summary>
     public List<KeyValuePair<string, object?>> Read(PSObject pso)
     {
         var own = PSInstanceMembers.Of(pso);
@@ -57,16 +76,29 @@ internal sealed class PSPropertyPlan
         return result;
     }
 
-    private bool Fits(OrderedDictionary own)
+    private bool Fits(OrderedDictionary own, IList<string> typeNames)
     {
-        if (own.Count != _ownNames.Length) return false;
+        if (own.Count != _ownNames.Length || !SameNames(typeNames, _typeNames)) return false;
         for (int i = 0; i < _ownNames.Length; i++)
-            if (own[i] is not PSMemberInfo m || !string.Equals(m.Name, _ownNames[i], StringComparison.Ordinal))
+            if (own[i] is not PSMemberInfo m || !SameName(m.Name, _ownNames[i]))
                 return false;
         return true;
     }
 
-    private static PSPropertyPlan Create(PSObject pso, OrderedDictionary own, bool nested)
+    // Objects of one type, or the rows of one Import-Csv, share their names' strings (and usually the list itself).
+    private static bool SameNames(IList<string> a, IList<string> b)
+    {
+        if (ReferenceEquals(a, b)) return true;
+        if (a.Count != b.Count) return false;
+        for (int i = 0; i < a.Count; i++)
+            if (!SameName(a[i], b[i]))
+                return false;
+        return true;
+    }
+
+    private static bool SameName(string a, string b) => ReferenceEquals(a, b) || string.Equals(a, b, StringComparison.Ordinal);
+
+    private static PSPropertyPlan Create(PSObject pso, OrderedDictionary own, IList<string> typeNames, bool nested)
     {
         var ownNames = new string[own.Count];
         for (int i = 0; i < ownNames.Length; i++) ownNames[i] = ((PSMemberInfo)own[i]!).Name;
@@ -75,18 +107,21 @@ internal sealed class PSPropertyPlan
         foreach (var p in pso.Properties)
         {
             if (nested && p is PSScriptProperty) continue;
-            if (own.Contains(p.Name)) readers.Add(new OwnReader(p.Name));
+            int position = Array.IndexOf(ownNames, p.Name);
+            if (position >= 0) readers.Add(new OwnReader(p.Name, position));
             else if (Compiled(type, p) is { } getter) readers.Add(new GetterReader(p.Name, getter));
             else if (p is PSCodeProperty { GetterCodeReference: { } method } && CompileCode(method) is { } code) readers.Add(new CodeReader(p.Name, code));
             else readers.Add(new PowerShellReader(p.Name));
         }
-        // A record's hidden code properties that the default views read (FileInfo's NameString ...).
-        if (!nested)
+        // A record's hidden code properties that the default views read (FileInfo's NameString ...); a
+        // PSCustomObject is shown by its properties alone.
+        if (!nested && pso.BaseObject is not PSCustomObject)
             foreach (var hidden in PSHiddenCodeProperties.Of(pso))
                 readers.Add(hidden.GetterCodeReference is { } method && CompileCode(method) is { } code
                     ? new CodeReader(hidden.Name, code)
                     : new PowerShellReader(hidden.Name));
-        return new PSPropertyPlan(ownNames, readers.ToArray());
+        // A copy: a list of names that is the object's own can still change (PSTypeNames.Insert) after the plan is made.
+        return new PSPropertyPlan(ownNames, typeNames.ToArray(), readers.ToArray());
     }
 
     // An adapted .NET property (or an alias to one) whose type PowerShell reports as the property's own.
@@ -144,10 +179,11 @@ internal sealed class PSPropertyPlan
         public abstract object? Read(PSObject pso, OrderedDictionary? own);
     }
 
-    private sealed class OwnReader(string name) : Reader(name)
+    // By position: the plan fits only objects whose own members have the names it was made from, in that order.
+    private sealed class OwnReader(string name, int position) : Reader(name)
     {
         public override object? Read(PSObject pso, OrderedDictionary? own) =>
-            own?[Name] is PSPropertyInfo p ? PSInstanceMembers.Read(p) : null;
+            own?[position] is PSPropertyInfo p ? PSInstanceMembers.Read(p) : null;
     }
 
     private sealed class GetterReader(string name, Func<object, object?> getter) : Reader(name)

@@ -17,10 +17,13 @@ internal static class PSTypeNames
     // PSObject.StoreTypeNameAndInstanceMembersLocally: names and members kept on the PSObject itself.
     private static readonly Action<PSObject>? s_storeLocally = CompileStoreLocally();
 
+    /// <summary>The object's type names as they are (not to be changed: for many objects the list is shared).</summary>
+    public static IList<string> All(PSObject pso) => s_internal is { } read ? read(pso) : pso.TypeNames;
+
     /// <summary>The first of the object's type names (the most derived, or one a user or deserializer put first).</summary>
     public static string? First(PSObject pso)
     {
-        var names = s_internal is { } read ? read(pso) : pso.TypeNames;
+        var names = All(pso);
         return names.Count > 0 ? names[0] : null;
     }
 

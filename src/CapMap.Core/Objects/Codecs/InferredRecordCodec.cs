@@ -12,7 +12,7 @@ namespace CapMap.Objects.Codecs;
 /// than the records list is written and read as a schema a user wrote would be. Not thread-safe (its writer
 /// remembers shapes, its plans are made once).
 /// </summary>
-public sealed class InferredRecordCodec : RecordCodec
+public sealed class InferredRecordCodec : RecordCodec, IElementWriter
 {
     private readonly InferredRecordWriter _writer;
     private readonly ExplicitRecordCodec _otherTargets;
@@ -79,7 +79,7 @@ public sealed class InferredRecordCodec : RecordCodec
             _otherTargets.Append(list, target, input, strict);
             return;
         }
-        list.Append((Codec: this, Input: input), static (element, s) => s.Codec.Write(element, s.Input)); // taken back if it does not convert
+        StructWriter.AppendFilled(list, this, input); // taken back if it does not convert
     }
 
     /// <inheritdoc />
