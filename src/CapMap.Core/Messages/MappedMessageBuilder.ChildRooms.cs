@@ -16,6 +16,8 @@ public sealed unsafe partial class MappedMessageBuilder
     /// as a patch of the record, so the file agrees with one record at every instant. False (nothing changed) when
     /// the list is not reached through a pad of its own or the file system refuses.
     /// </summary>
+    /// <param name="offset">File offset of the list segment's start, where the hole goes.</param>
+    /// <param name="length">Bytes of the hole: a whole number of file-system blocks.</param>
     /// <param name="moveView">The arena's bookkeeping, run once the file has shifted.</param>
     private bool TryInsertChildRoomJournaled(long offset, long length, Action moveView)
     {

@@ -17,6 +17,9 @@ internal static unsafe class RestoredSegments
     /// a word a patch of the record writes is data.
     /// </summary>
     /// <param name="view">The file as repair restored it (its private view), <paramref name="length"/> bytes.</param>
+    /// <param name="length">Bytes of <paramref name="view"/>.</param>
+    /// <param name="record">The checkpoint repair restored: its segment table and patches.</param>
+    /// <param name="reach">The words each segment's pointers reach, from the walk that verified the message.</param>
     public static (long Start, long DataStart, long DataEnd)[] Measure(byte* view, long length, CheckpointRecord record, SegmentReach reach)
     {
         var declared = record.Segments;

@@ -51,7 +51,7 @@ internal sealed class RecordValueCount
         return new RecordTooLargeException(maxValues, depth, level >= 2 ? level - 2 : null);
     }
 
-    /// <summary>As <see cref="Check(ShapeObserver, ObjectAdapter, object?, int, int, out IReadOnlyDictionary{object, KeyValuePair{string, object?}[]?})"/>, the properties read not kept.</summary>
+    /// <summary>As the overload above, the properties read not kept.</summary>
     public static RecordTooLargeException? Check(ShapeObserver describer, ObjectAdapter adapter, object? record, int depth, int maxValues) =>
         Check(describer, adapter, record, depth, maxValues, out _);
 
