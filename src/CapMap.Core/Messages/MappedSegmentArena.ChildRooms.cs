@@ -16,6 +16,9 @@ internal sealed unsafe partial class MappedSegmentArena
     /// <summary>Bytes one growth of the child room adds at the segment's start (a multiple of the lanes' alignment, as insert-range wants).</summary>
     private long _childRoomStep;
 
+    /// <summary>The open stream's child room: the first room plus every growth (holes and children alike).</summary>
+    private long _childRoomBytes;
+
     /// <summary>Words the open stream's content has moved up inside its segment as its child room grew (see <see cref="Wire.IStreamingArena.StreamShiftWords"/>).</summary>
     public long StreamShiftWords { get; private set; }
 
@@ -26,6 +29,7 @@ internal sealed unsafe partial class MappedSegmentArena
     private void PlanChildRoomGrowth(long firstRoomBytes)
     {
         StreamShiftWords = 0;
+        _childRoomBytes = firstRoomBytes;
         _childRoomStep = AlignDown(firstRoomBytes * 4 / 5, MappedFileLayout.GapAlignment);
         _growChildRoomBelow = _childRoomStep == 0 ? 0 : firstRoomBytes - _childRoomStep;
     }
@@ -38,8 +42,8 @@ internal sealed unsafe partial class MappedSegmentArena
     /// that names such an offset, the far pointer into the segment (the list's landing pad), is re-aimed by the owner
     /// (<see cref="_insertChildRoom"/>), which also announces the insert so a kill at any instant repairs. Called only
     /// at an Append boundary, when no builder of the element being filled holds an address. When the file system
-    /// refuses, or the segment limit or the reserve forbids, the room stays as it is for good: children past it go to
-    /// the main lane behind far pointers, as they always could.
+    /// refuses, the room would pass an eighth of the segment's limit, or the segment limit or the reserve forbids,
+    /// the room stays as it is for good: children past it go to the main lane behind far pointers, as they always could.
     /// </summary>
     private void TryGrowChildRoom()
     {
@@ -47,7 +51,12 @@ internal sealed unsafe partial class MappedSegmentArena
         long step = _childRoomStep;
         // The list keeps room for an element step within its segment limit (the list shortens its capacity to what is left).
         long limitBytes = AlignDown((long)_maxStreamWords * 8, MappedFileLayout.GapAlignment) - MappedFileLayout.GapAlignment;
-        bool fits = (long)stream.Used * 8 + step + _rooms.ElementRoomStepBytes <= limitBytes
+        // Every byte the room grows is a byte less for the elements (a segment, and so the list, holds at most 4 GiB):
+        // unbounded, a list whose children outweigh its elements filled its segment at a quarter of the elements it
+        // held when children went to the main lane (the bench's 44 M records of 9 words stopped at 12 M). So the room
+        // stays within the share it may open with, an eighth: seven eighths of the segment remain the list's.
+        bool fits = _childRoomBytes + step <= limitBytes / ChildRoomDivisor
+            && (long)stream.Used * 8 + step + _rooms.ElementRoomStepBytes <= limitBytes
             && _segments[_count - 1].End + step <= _reserve;
         if (!fits || !_insertChildRoom(stream.Offset, step, () => MoveStreamContentUp(step)))
             _growChildRoomBelow = 0;
@@ -68,6 +77,7 @@ internal sealed unsafe partial class MappedSegmentArena
         stream.Capacity += (int)(bytes / 8);
         MoveSegmentsUpAfter(_stream, bytes);
         StreamShiftWords += bytes / 8;
+        _childRoomBytes += bytes;
         ChildRoomInserts++;
     }
 }

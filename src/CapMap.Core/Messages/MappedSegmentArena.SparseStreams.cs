@@ -10,7 +10,8 @@ internal sealed unsafe partial class MappedSegmentArena
 {
     /// <summary>
     /// The share of a sparse stream's segment kept below the list for its elements' children when the segment
-    /// is small (a small reserve); otherwise the room is <see cref="SparseLaneRooms.ChildRoomBytes"/>.
+    /// is small (a small reserve); otherwise the room is <see cref="SparseLaneRooms.ChildRoomBytes"/>. Growing
+    /// downwards (<see cref="TryGrowChildRoom"/>), the room never passes this share of the segment's limit either.
     /// </summary>
     private const int ChildRoomDivisor = 8;
 

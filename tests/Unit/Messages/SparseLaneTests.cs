@@ -87,6 +87,42 @@ public sealed class SparseLaneTests : IDisposable
     }
 
     [Fact]
+    public unsafe void The_child_room_grows_to_an_eighth_of_the_segment_and_later_children_take_far_pointers()
+    {
+        string path = Path.Combine(_dir, "capped.bin");
+        // A 16 MiB reserve bounds the stream's segment to about 16 MiB, so its child room may grow to about 2 MiB
+        // (256 KiB, then 192 KiB at a time). 60,000 records' children (about 2.9 MB) outgrow that: the room stops,
+        // and the children after it go to the main lane behind far pointers, leaving the rest of the segment to the list.
+        const int Count = 60_000;
+        const long FirstRoom = 256 << 10;
+        var options = new MappedMessageOptions { ReserveBytes = 16L << 20, SparseRooms = new SparseLaneRooms(FirstRoom, 256 << 10) };
+        MessageSummary summary;
+        using (var builder = MappedMessageBuilder.Create(path, options))
+        {
+            MappedMessageBuilderTests.WriteRecords(builder, Count, written => written % 20_000 == 0);
+            summary = builder.Complete(flush: false);
+        }
+        Assert.True(summary.SparseLanes);
+        long step = FirstRoom * 4 / 5 / MappedFileLayout.GapAlignment * MappedFileLayout.GapAlignment;
+        Assert.InRange(summary.ChildRoomInserts, 1, (int)(((16L << 20) / 8 - FirstRoom) / step));
+        MappedMessageBuilderTests.AssertRecords(path, Count);
+        using (var reader = MessageFile.Open(path, ReaderOptions.Unlimited))
+        {
+            var records = reader.GetRoot().ReadList(1);
+            int firstFar = -1;
+            for (int i = 0; i < Count && firstFar < 0; i++)
+            {
+                var record = records.GetStruct(i);
+                for (int p = 0; p < record.PointerCount; p++) if (WirePointer.Kind(record.Pointers[p]) == WirePointer.KindFar) firstFar = i;
+            }
+            // The early records' children are near; only those after the room stopped growing are far.
+            Assert.InRange(firstFar, 20_000, Count - 1);
+        }
+        string json = CapnpTool.BinaryToJson(File.ReadAllBytes(path), "Root", "records.capnp", shortJson: true);
+        Assert.Contains($"\"name\":\"record {Count - 1}\"", json);
+    }
+
+    [Fact]
     public void A_checkpointed_file_declares_the_holes_as_padding_and_capnp_reads_it()
     {
         string path = Path.Combine(_dir, "checkpointed.bin");
