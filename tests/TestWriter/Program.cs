@@ -83,7 +83,7 @@ try
         ? new SparseLaneRooms(long.Parse(room), long.Parse(room)) : SparseLaneRooms.Default;
     bool changeSchema = Environment.GetEnvironmentVariable("CAPMAP_TEST_SCHEMA_CHANGE") == "1";
     // The schema message k carries: 40 bytes of k + 1 (no reader here parses it; the test reads them back).
-    static EmbeddedSchema SchemaOf(int message) => new(Enumerable.Repeat((byte)(message + 1), 40).ToArray(), 0x8000_0000_0000_0000UL | (ulong)message);
+    static EmbeddedSchema SchemaOf(int message) => new(Enumerable.Repeat((byte)(message + 1), 40).ToArray(), 0x8000_0000_0000_0000UL | (uint)message);
     builder = MappedMessageBuilder.Create(path, new MappedMessageOptions
     {
         Growth = growth, ReserveBytes = reserve, ChunkBytes = chunk, Overwrite = !append, Append = append,

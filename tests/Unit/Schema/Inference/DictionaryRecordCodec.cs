@@ -229,8 +229,10 @@ internal sealed class DictionaryRecordCodec
             case TypeKind.List when MapEntry.IsMap(clr) && type.Element!.Struct is { } entry && MapEntry.FieldsOf(entry) is not null:
             {
                 var dictionary = InferredValues.NewDictionary(clr);
-                foreach (IReadOnlyDictionary<string, object?> e in (IReadOnlyList<object?>)stored)
+                foreach (var storedEntry in (IReadOnlyList<object?>)stored)
                 {
+                    // A map's entries are structs, never null: a null here is a decoding bug, and the cast says so.
+                    var e = (IReadOnlyDictionary<string, object?>)storedEntry!;
                     var fields = DecodeFields(entry, e, where + "{}.").ToDictionary(f => f.Key, f => f.Value);
                     dictionary[(string?)fields[MapEntry.Key] ?? ""] = fields[MapEntry.Value];
                 }
