@@ -7,11 +7,29 @@ BeforeAll {
     . (Join-Path $PSScriptRoot 'StockReaders.ps1')
 
     # Decodes a file with the capnp tool by the schema the file carries (Get-CapnpSchema -AsText, compiled by capnp),
-    # after checking that capnp, capnp-es and CapMap read every record of it alike by that schema.
+    # after checking that capnp, capnp-es and CapMap read every record of it alike by that schema. A file of several
+    # messages (live objects such as processes can change between the sample and the write: a process that exits
+    # meanwhile gains an ExitCode, which the schema of the sample has no type for) is checked and decoded message by
+    # message, each by its own schema; the records of all of them are returned in order.
     function ConvertFrom-CarriedSchema([string] $File) {
-        $schemaFile = Save-CarriedSchemaText $File
-        Assert-StockReadersAgree -File $File -SchemaFile $schemaFile
-        ConvertFrom-CapnpFile -File $File -Type Batch -SchemaFile $schemaFile
+        $messages = @(Get-CapnpMessageInfo -LiteralPath $File -ErrorAction Stop)
+        if ($messages.Count -eq 1) {
+            $schemaFile = Save-CarriedSchemaText $File
+            Assert-StockReadersAgree -File $File -SchemaFile $schemaFile
+            return ConvertFrom-CapnpFile -File $File -Type Batch -SchemaFile $schemaFile
+        }
+        $bytes = [IO.File]::ReadAllBytes($File)
+        $records = foreach ($message in $messages) {
+            $one = [IO.Path]::ChangeExtension($File, ".message$($message.Index).bin")
+            $messageBytes = [byte[]]::new($message.MessageBytes)
+            [Array]::Copy($bytes, $message.Offset, $messageBytes, 0, $message.MessageBytes)
+            [IO.File]::WriteAllBytes($one, $messageBytes)
+            $schemaFile = [IO.Path]::ChangeExtension($one, '.capnp')
+            Get-CapnpSchema -LiteralPath $File -MessageIndex $message.Index -AsText -ErrorAction Stop | Set-Content -LiteralPath $schemaFile
+            Assert-StockReadersAgree -File $File -MessageIndex $message.Index -MessageFile $one -SchemaFile $schemaFile
+            (ConvertFrom-CapnpFile -File $one -Type Batch -SchemaFile $schemaFile).records
+        }
+        [pscustomobject]@{ records = @($records) }
     }
 }
 
