@@ -375,6 +375,21 @@ Describe 'ConvertTo-CapnpSchema' {
         & capnp compile -o- $file > $null
         $LASTEXITCODE | Should -Be 0
     }
+
+    It 'warns once, naming their paths, about properties null in every object (Void), which -Schema then refuses' {
+        $objects = [pscustomobject]@{ a = 1; b = $null; c = [pscustomobject]@{ d = $null; e = 2 } }, [pscustomobject]@{ a = 2; b = $null; c = $null }
+        $schema = $objects | ConvertTo-CapnpSchema -Depth 2 -WarningVariable warnings -WarningAction SilentlyContinue
+        $warnings.Count | Should -Be 1
+        "$($warnings[0])" | Should -BeLike '*null in every object have no type yet (Void in the schema): b, c.d.*give them a type*'
+        # What the warning is about: the schema as it is refuses a value there.
+        $file = Join-Path $TestDrive 'void.bin'
+        [pscustomobject]@{ a = 3; b = 'x'; c = $null } | Export-CapnpMessage -Path $file -Schema $schema -ErrorVariable refused -ErrorAction SilentlyContinue
+        $refused.Count | Should -Be 1
+        $refused[0].FullyQualifiedErrorId | Should -BeLike 'RecordConversionFailed,*'
+        # Objects whose every property has a value give no warning.
+        $null = [pscustomobject]@{ a = 1 } | ConvertTo-CapnpSchema -WarningVariable none -WarningAction SilentlyContinue
+        $none.Count | Should -Be 0
+    }
 }
 
 Describe 'Script properties' {

@@ -72,6 +72,7 @@ public sealed class ConvertToCapnpSchemaCommand : SchemaInferenceCmdletBase
     protected override void EndProcessing()
     {
         var inferred = _inferrer!.Build();
+        if (UntypedPropertiesWarning.For(UntypedProperties.Of(inferred)) is { } warning) WriteWarning(warning);
         WriteObject(AsText ? inferred.ToCapnpText() : CapnpSchema.FromInferred(ResolvedSchema.FromInferred(inferred), inferred.FileName));
     }
 }
