@@ -91,7 +91,7 @@ public sealed class InferredRecordCodec : RecordCodec, IElementWriter
             // Records are copied out of the mapping in batches and decoded when a row is first read; plain values
             // and dictionaries have no row to put off, and records of several types or of varying properties no one row shape, so they are read at once.
             var records = new InferredRowReader(Schema, SchemaSet, Model.TypeNameFor, Model.Present, Model.PresentProperties);
-            var detached = new DetachedRows((_, _) => records.RecordShape, (r, _) => records.RecordValues(r), records.Present);
+            var detached = new DetachedRows((_, _) => records.RecordShape, (r, _) => records.RecordValues(r), records.Present, (r, _, slot) => records.RecordValue(r, slot));
             bool readAtOnce = records.ArePlainValues || records.AreDictionaries || records.AreOfSeveralTypes || records.HavePropertiesOfTheirOwn;
             _recordsPlan = new MessagePlan<object>(Root, target, (r, _) => records.Read(r)) { Batch = readAtOnce ? null : detached.NewBatch };
         }

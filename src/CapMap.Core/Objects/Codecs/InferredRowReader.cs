@@ -90,6 +90,9 @@ public sealed partial class InferredRowReader
     /// <summary>The values of one record's row, in the order of <see cref="RecordShape"/>'s properties.</summary>
     public object?[] RecordValues(StructReader reader) => RecordPlan.Values(reader);
 
+    /// <summary>The value at <paramref name="slot"/> of <see cref="RecordShape"/>'s properties, alone.</summary>
+    public object? RecordValue(StructReader reader, int slot) => RecordPlan.Readers[slot](reader);
+
     /// <summary>What becomes of a record's row as it is output (the <c>present</c> function this reader was made with).</summary>
     public object Present(Row row) => _present(row);
 
@@ -103,7 +106,7 @@ public sealed partial class InferredRowReader
     }
 
     /// <summary>An object struct's row type and the reader of its values.</summary>
-    private sealed record ObjectPlan(RowShape Shape, Func<StructReader, object?[]> Values);
+    private sealed record ObjectPlan(RowShape Shape, Func<StructReader, object?[]> Values, Func<StructReader, object?>[] Readers);
 
     /// <param name="s">The struct.</param>
     /// <param name="clr">What its values were in .NET.</param>
@@ -151,7 +154,7 @@ public sealed partial class InferredRowReader
             var values = new object?[keptReaders.Length];
             for (int i = 0; i < values.Length; i++) values[i] = keptReaders[i](r);
             return values;
-        });
+        }, keptReaders);
     }
 
     private Func<StructReader, object?> FieldReader(StructSchema wire, InferredField field, string where)

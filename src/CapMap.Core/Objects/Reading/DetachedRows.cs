@@ -6,9 +6,10 @@ namespace CapMap.Objects.Reading;
 /// <summary>
 /// Rows decoded when first touched. A batch of records is copied out of the mapped file into memory of its own
 /// (<see cref="DetachedCopy"/>: a few hundred bytes per record, no object per value), and each record becomes a row
-/// of the right generated type whose values are decoded from that copy the first time any of them is read. A
-/// consumer that only counts, filters by position or passes rows on pays the copy; one that reads a property pays
-/// the decode then, once per row.
+/// of the right generated type whose values are decoded from that copy when first read: one value at a time where a
+/// slot decoder is given (a filter on one property decodes that property only), else all of a row's values at its
+/// first read. A consumer that only counts, filters by position or passes rows on pays the copy; one that reads a
+/// property pays the decode of what it reads, once per row.
 /// </summary>
 /// <remarks>
 /// Lifetime: nothing a row holds refers to the file, so rows stay valid after the reader is disposed, after the
@@ -28,6 +29,7 @@ public sealed class DetachedRows
     private readonly object _gate = new();
     private readonly Func<StructReader, StructSchema, RowShape> _shapeOf;
     private readonly Func<StructReader, StructSchema, object?[]> _valuesOf;
+    private readonly Func<StructReader, StructSchema, int, object?>? _valueOf;
     private readonly Func<Row, object> _present;
     private readonly SchemaCopyRules _rules = new(); // used by the reading thread only
     private long _lastChunkWords;
@@ -36,11 +38,17 @@ public sealed class DetachedRows
     /// <param name="shapeOf">The row shape of a struct (cheap; called as each record is copied).</param>
     /// <param name="valuesOf">The values of a struct, in the order of its shape's properties (called at the first read of a row).</param>
     /// <param name="present">What becomes of each row as it is output (e.g. wrapped to carry a type name); identity by default.</param>
-    public DetachedRows(Func<StructReader, StructSchema, RowShape> shapeOf, Func<StructReader, StructSchema, object?[]> valuesOf, Func<Row, object>? present = null)
+    /// <param name="valueOf">
+    /// The value at one slot of a struct's shape, alone (called at a read of one property of a row not yet decoded
+    /// whole); null if values are decoded only all together.
+    /// </param>
+    public DetachedRows(Func<StructReader, StructSchema, RowShape> shapeOf, Func<StructReader, StructSchema, object?[]> valuesOf, Func<Row, object>? present = null,
+        Func<StructReader, StructSchema, int, object?>? valueOf = null)
     {
         _shapeOf = shapeOf ?? throw new ArgumentNullException(nameof(shapeOf));
         _valuesOf = valuesOf ?? throw new ArgumentNullException(nameof(valuesOf));
         _present = present ?? (row => row);
+        _valueOf = valueOf;
     }
 
     /// <summary>A batch for <paramref name="count"/> records (<see cref="MessagePlan{T}.Batch"/>).</summary>
@@ -110,5 +118,9 @@ public sealed class DetachedRows
         internal override object Gate => owner._gate;
 
         internal override object?[] Decode(int index) => Message!.Read(index, record => owner._valuesOf(record, schema));
+
+        internal override bool DecodesSlots => owner._valueOf is not null;
+
+        internal override object? DecodeSlot(int index, int slot) => Message!.Read(index, record => owner._valueOf!(record, schema, slot));
     }
 }

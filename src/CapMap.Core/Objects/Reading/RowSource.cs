@@ -13,4 +13,10 @@ public abstract class RowSource
 
     /// <summary>The values of entry <paramref name="index"/>, in the order of its row's shape.</summary>
     internal abstract object?[] Decode(int index);
+
+    /// <summary>True if <see cref="DecodeSlot"/> decodes one value without the others; if not, a row decodes whole at its first read.</summary>
+    internal abstract bool DecodesSlots { get; }
+
+    /// <summary>The value of entry <paramref name="index"/> at <paramref name="slot"/> of its row's shape, alone (called only where <see cref="DecodesSlots"/>).</summary>
+    internal abstract object? DecodeSlot(int index, int slot);
 }

@@ -23,7 +23,9 @@ public static class RowTypes
         BindingFlags.Instance | BindingFlags.NonPublic, [typeof(RowShape), typeof(object?[])])!;
     private static readonly ConstructorInfo LazyRowConstructor = typeof(Row).GetConstructor(
         BindingFlags.Instance | BindingFlags.NonPublic, [typeof(RowShape), typeof(RowSource), typeof(int)])!;
-    private static readonly MethodInfo ValuesGetter = typeof(Row).GetProperty("Values", BindingFlags.Instance | BindingFlags.NonPublic)!.GetMethod!;
+    // What a generated property calls: Row.Get(slot) decodes only its own value of a lazy row, Row.Set(slot, value) sets it.
+    private static readonly MethodInfo SlotGetter = typeof(Row).GetMethod("Get", BindingFlags.Instance | BindingFlags.NonPublic)!;
+    private static readonly MethodInfo SlotSetter = typeof(Row).GetMethod("Set", BindingFlags.Instance | BindingFlags.NonPublic)!;
 
     /// <summary>
     /// The shape for a struct named <paramref name="structName"/> with these properties, its type named
@@ -116,15 +118,19 @@ public static class RowTypes
         {
             var property = type.DefineProperty(names[i], PropertyAttributes.None, typeof(object), null);
             var get = type.DefineMethod("get_" + names[i], accessor, typeof(object), Type.EmptyTypes);
-            var il = ValuesSlot(get, i);
-            il.Emit(OpCodes.Ldelem_Ref);
+            var il = get.GetILGenerator();
+            il.Emit(OpCodes.Ldarg_0);
+            il.Emit(OpCodes.Ldc_I4, i);
+            il.Emit(OpCodes.Call, SlotGetter);
             il.Emit(OpCodes.Ret);
             property.SetGetMethod(get);
 
             var set = type.DefineMethod("set_" + names[i], accessor, null, [typeof(object)]);
-            il = ValuesSlot(set, i);
+            il = set.GetILGenerator();
+            il.Emit(OpCodes.Ldarg_0);
+            il.Emit(OpCodes.Ldc_I4, i);
             il.Emit(OpCodes.Ldarg_1);
-            il.Emit(OpCodes.Stelem_Ref);
+            il.Emit(OpCodes.Call, SlotSetter);
             il.Emit(OpCodes.Ret);
             property.SetSetMethod(set);
         }
@@ -150,15 +156,5 @@ public static class RowTypes
         for (short i = 0; i < parameters.Length; i++) il.Emit(OpCodes.Ldarg, i);
         il.Emit(OpCodes.Newobj, ctor);
         il.Emit(OpCodes.Ret);
-    }
-
-    /// <summary>Starts an accessor's body: this row's value array and the slot's index on the stack.</summary>
-    private static ILGenerator ValuesSlot(MethodBuilder accessor, int index)
-    {
-        var il = accessor.GetILGenerator();
-        il.Emit(OpCodes.Ldarg_0);
-        il.Emit(OpCodes.Call, ValuesGetter);
-        il.Emit(OpCodes.Ldc_I4, index);
-        return il;
     }
 }

@@ -31,11 +31,11 @@ public class DetachedRowsTests : IDisposable
         return path;
     }
 
-    private static List<object> Read(string path, bool detached, bool readAhead = false, long skip = 0, long first = long.MaxValue)
+    private static List<object> Read(string path, bool detached, bool readAhead = false, long skip = 0, long first = long.MaxValue, DetachedRows? lazy = null)
     {
         var target = FieldPath.Resolve(AllTypes, "structList");
         var rows = new StructRowReader();
-        var lazy = new DetachedRows(rows.ShapeOf, rows.ValuesOf);
+        lazy ??= new DetachedRows(rows.ShapeOf, rows.ValuesOf);
         using var reader = ObjectMessageReader.Open(path, AllTypes, target);
         var plan = new MessagePlan<object>(AllTypes, target, rows.Read) { Batch = detached ? lazy.NewBatch : null };
         return reader.Read(_ => plan, skip, first, readAhead).ToList();
@@ -60,6 +60,60 @@ public class DetachedRowsTests : IDisposable
         Assert.Equal("changed", first.GetType().GetProperty("name")!.GetValue(first));
     }
 
+    /// <summary>Rows whose values are decoded one at a time where a slot decoder is given; counts what each decoder did.</summary>
+    private sealed class CountingDecoders
+    {
+        private readonly StructRowReader _rows = new();
+        public int Whole, Slots;
+
+        public DetachedRows Rows() => new(_rows.ShapeOf, (r, s) =>
+        {
+            Interlocked.Increment(ref Whole);
+            return _rows.ValuesOf(r, s);
+        }, valueOf: (r, s, slot) =>
+        {
+            Interlocked.Increment(ref Slots);
+            return _rows.ValuesOf(r, s)[slot];
+        });
+    }
+
+    private static object? Property(object row, string name) => row.GetType().GetProperty(name)!.GetValue(row);
+
+    [Fact]
+    public void Reading_one_property_decodes_that_value_alone_and_the_row_later_decodes_whole_around_it()
+    {
+        string path = WriteFile(messages: 2);
+        var eager = Read(path, detached: false);
+        var counting = new CountingDecoders();
+        var lazy = Read(path, detached: true, lazy: counting.Rows());
+        Assert.Equal(0, counting.Whole + counting.Slots); // nothing is decoded until read
+
+        // A filter on one property (Where-Object name -eq ...) decodes that value of each row, once.
+        var names = lazy.Select(r => Property(r, "name")).ToList();
+        Assert.Equal(eager.Select(r => Property(r, "name")), names);
+        Assert.Equal(lazy.Select(r => Property(r, "name")), names);
+        Assert.Equal((0, lazy.Count), (counting.Whole, counting.Slots));
+
+        // Reading the whole row (ToString, Format-Table) decodes it once more, keeping the value read before.
+        var tags = Property(lazy[0], "tags");
+        Assert.Equal(eager.Select(r => r.ToString()), lazy.Select(r => r.ToString()));
+        Assert.Equal(lazy.Count, counting.Whole);
+        Assert.Same(names[0], Property(lazy[0], "name"));
+        Assert.Same(tags, Property(lazy[0], "tags"));
+    }
+
+    [Fact]
+    public void A_property_set_on_a_row_read_in_part_is_kept_when_the_row_decodes_whole()
+    {
+        string path = WriteFile(messages: 1);
+        var row = Read(path, detached: true, lazy: new CountingDecoders().Rows())[0];
+        Assert.Equal(1u, Property(row, "id"));
+        row.GetType().GetProperty("name")!.SetValue(row, "changed");
+        Assert.Equal("changed", Property(row, "name"));
+        Assert.Equal(1u, Property(row, "id"));
+        Assert.Contains("name=changed", row.ToString());
+    }
+
     [Fact]
     public void Rows_read_by_many_threads_at_once_each_decode_once_and_alike()
     {
@@ -75,6 +129,20 @@ public class DetachedRowsTests : IDisposable
             Assert.Equal(seen[row], text);
         });
         Assert.Equal(eager, seen);
+
+        // Single values read on many threads at once, then whole rows: each value is decoded once and alike.
+        var counting = new CountingDecoders();
+        var inParts = Read(path, detached: true, lazy: counting.Rows());
+        var names = new object?[inParts.Count];
+        Parallel.For(0, inParts.Count * 4, new ParallelOptions { MaxDegreeOfParallelism = 8 }, i =>
+        {
+            int row = i % inParts.Count;
+            var name = Property(inParts[row], "name");
+            Interlocked.CompareExchange(ref names[row], name, null);
+            Assert.Same(names[row], name);
+        });
+        Assert.Equal(inParts.Count, counting.Slots);
+        Assert.Equal(eager, inParts.AsParallel().AsOrdered().WithDegreeOfParallelism(8).Select(r => r.ToString()));
     }
 
     [Fact]
