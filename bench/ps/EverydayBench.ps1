@@ -51,25 +51,13 @@ $ModuleManifest = (Resolve-Path -LiteralPath $ModuleManifest).Path
 $WorkDir = (New-Item -ItemType Directory -Force -Path $WorkDir).FullName
 $Invariant = [Globalization.CultureInfo]::InvariantCulture
 
-# The same pwsh as this one, started the way a script would start it.
-[string[]] $pwsh = if ((Split-Path -Leaf ([Environment]::ProcessPath)) -eq 'dotnet') {
-    @([Environment]::ProcessPath, (Join-Path $PSHOME 'pwsh.dll'))
-} else { @([Environment]::ProcessPath) }
+. (Join-Path $PSScriptRoot 'EverydayInputs.ps1')
+[string[]] $pwsh = Get-ThisPwsh
 
 # ---- inputs, made once per work dir ----------------------------------------------------------------------------
-$kinds = 'alpha', 'beta', 'gamma', 'delta'
 function Get-RowsCsv([int] $Count) {
     $path = Join-Path $WorkDir "everyday-rows-$Count.csv"
-    if (-not (Test-Path -LiteralPath $path)) {
-        # Text as Import-Csv gives it: every value a string, six columns of the kinds a log or an inventory has.
-        $lines = [Collections.Generic.List[string]]::new($Count + 1)
-        $lines.Add('"id","time","host","kind","bytes","message"')
-        for ($i = 0; $i -lt $Count; $i++) {
-            $when = [DateTime]::new(2026, 1, 1).AddSeconds($i * 7).ToString('s', $Invariant)
-            $lines.Add("""$i"",""$when"",""host-$($i % 40)"",""$($kinds[$i % 4])"",""$(($i * 7919) % 100000)"",""request $i served in $($i % 997) ms""")
-        }
-        [IO.File]::WriteAllLines($path, $lines)
-    }
+    if (-not (Test-Path -LiteralPath $path)) { Write-EverydayRowsCsv -Path $path -Count $Count }
     $path
 }
 

@@ -36,21 +36,13 @@ $ModuleManifest = (Resolve-Path -LiteralPath $ModuleManifest).Path
 $WorkDir = (New-Item -ItemType Directory -Force -Path $WorkDir).FullName
 $Invariant = [Globalization.CultureInfo]::InvariantCulture
 
-[string[]] $pwsh = if ((Split-Path -Leaf ([Environment]::ProcessPath)) -eq 'dotnet') {
-    @([Environment]::ProcessPath, (Join-Path $PSHOME 'pwsh.dll'))
-} else { @([Environment]::ProcessPath) }
+. (Join-Path $PSScriptRoot 'EverydayInputs.ps1')
+[string[]] $pwsh = Get-ThisPwsh
 
-# The same rows as EverydayBench.ps1's filter pipeline: six text columns, every fourth row of kind 'beta'.
+# The same rows as EverydayBench.ps1's filter pipeline.
 $csv = Join-Path $WorkDir "floor-rows-$Rows.csv"
 $capnp = Join-Path $WorkDir "floor-rows-$Rows.bin"
-$kinds = 'alpha', 'beta', 'gamma', 'delta'
-$lines = [Collections.Generic.List[string]]::new($Rows + 1)
-$lines.Add('"id","time","host","kind","bytes","message"')
-for ($i = 0; $i -lt $Rows; $i++) {
-    $when = [DateTime]::new(2026, 1, 1).AddSeconds($i * 7).ToString('s', $Invariant)
-    $lines.Add("""$i"",""$when"",""host-$($i % 40)"",""$($kinds[$i % 4])"",""$(($i * 7919) % 100000)"",""request $i served in $($i % 997) ms""")
-}
-[IO.File]::WriteAllLines($csv, $lines)
+Write-EverydayRowsCsv -Path $csv -Count $Rows
 Remove-Item -LiteralPath $capnp -ErrorAction Ignore
 & $pwsh[0] @($pwsh | Select-Object -Skip 1) -NoProfile -NonInteractive -Command "Import-Module '$ModuleManifest'; Import-Csv '$csv' | Export-CapnpMessage '$capnp'"
 if ($LASTEXITCODE -ne 0) { throw "Could not make $capnp (exit code $LASTEXITCODE)." }
