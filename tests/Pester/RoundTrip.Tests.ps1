@@ -146,6 +146,23 @@ Describe 'Issue 21''s repros of new shapes, kinds, depth and types, with no sche
         Assert-CapnpRoundTrip -InputObject ([pscustomobject]@{ name = 'a'; tags = @{ x = 1 } }), ([pscustomobject]@{ name = 'b'; tags = @{ y = 'two' } })
     }
 
+    It '2. dictionaries find their keys ignoring case, as @{} and Import-Clixml''s do, unless two keys differ only by case' {
+        $file = Join-Path $TestDrive 'dictionary-case.bin'
+        $exact = [hashtable]::new([StringComparer]::Ordinal)
+        $exact['k'] = 1; $exact['K'] = 2
+        [pscustomobject]@{ tags = @{ Name = 'web'; x = 1 }; where = [ordered]@{ Zone = 'a' } }, [pscustomobject]@{ tags = @{}; where = [ordered]@{ Zone = 'b' } }, [pscustomobject]@{ tags = $exact; where = $null } |
+            Export-CapnpMessage -Path $file
+        $back = @(Import-CapnpMessage -Path $file)
+        $back[0].tags['name'] | Should -Be 'web'
+        $back[0].tags.X | Should -Be 1
+        $back[1].where | Should -BeOfType [System.Collections.Specialized.OrderedDictionary]
+        $back[1].where['ZONE'] | Should -Be 'b'
+        # Keys that differ only by case stay apart.
+        $back[2].tags.Count | Should -Be 2
+        $back[2].tags['k'] | Should -Be 1
+        $back[2].tags['K'] | Should -Be 2
+    }
+
     It '3. nesting below -Depth is cut with a warning naming the property' {
         Assert-CapnpRoundTrip -InputObject ([pscustomobject]@{ name = 'a'; inner = [pscustomobject]@{ deeper = @{ x = 1 } } })
     }

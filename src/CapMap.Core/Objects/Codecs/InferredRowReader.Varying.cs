@@ -46,7 +46,7 @@ public sealed partial class InferredRowReader
                     properties.Add(new(names[i], readers[i](r)));
             entries?.Invoke(r, properties);
             if (!asDictionary) return _presentProperties(typeName, properties);
-            var dictionary = InferredValues.NewDictionary(clr);
+            var dictionary = InferredValues.NewDictionary(clr, InferredValues.KeyComparerFor(properties.Select(p => p.Key)));
             foreach (var (name, v) in properties) dictionary[name] = v;
             return dictionary;
         };

@@ -131,9 +131,10 @@ public sealed partial class InferredRowReader
             var fields = s.Fields.Where(f => !f.IsFlag).ToList();
             var readers = fields.Select(f => FieldReader(wire, f, path + f.Name)).ToArray();
             var keys = fields.Select(f => f.Name).ToArray();
+            var comparer = InferredValues.KeyComparerFor(keys);
             return r =>
             {
-                var dictionary = InferredValues.NewDictionary(clr);
+                var dictionary = InferredValues.NewDictionary(clr, comparer);
                 for (int i = 0; i < keys.Length; i++) dictionary[keys[i]] = readers[i](r);
                 return dictionary;
             };
@@ -266,12 +267,11 @@ public sealed partial class InferredRowReader
         var value = FieldReader(wire, fields.Value, where + "{}");
         return list =>
         {
-            var dictionary = InferredValues.NewDictionary(clr);
-            for (int i = 0; i < list.Count; i++)
-            {
-                var e = list.GetStruct(i);
-                dictionary[key(e) ?? ""] = value(e);
-            }
+            // The keys first: they decide how the dictionary compares them.
+            var keys = new string[list.Count];
+            for (int i = 0; i < keys.Length; i++) keys[i] = key(list.GetStruct(i)) as string ?? "";
+            var dictionary = InferredValues.NewDictionary(clr, InferredValues.KeyComparerFor(keys));
+            for (int i = 0; i < keys.Length; i++) dictionary[keys[i]] = value(list.GetStruct(i));
             return dictionary;
         };
     }

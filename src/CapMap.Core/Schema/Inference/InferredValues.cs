@@ -46,8 +46,26 @@ public static class InferredValues
     /// <summary>True if a struct of this origin reads back as a dictionary, not an object.</summary>
     public static bool IsDictionary(ClrTypeInfo? clr) => clr?.Kind == ClrKind.Dictionary;
 
-    /// <summary>An empty dictionary of the recorded flavour (ordered or not).</summary>
-    public static IDictionary NewDictionary(ClrTypeInfo? clr) => clr?.Argument == "Ordered" ? new OrderedDictionary() : new Hashtable();
+    /// <summary>
+    /// An empty dictionary of the recorded flavour (ordered or not) that compares keys with <paramref name="keys"/>
+    /// (<see cref="KeyComparerFor"/>).
+    /// </summary>
+    public static IDictionary NewDictionary(ClrTypeInfo? clr, IEqualityComparer keys) =>
+        clr?.Argument == "Ordered" ? new OrderedDictionary(keys) : new Hashtable(keys);
+
+    /// <summary>
+    /// How a dictionary read back compares its keys. PowerShell's own dictionaries (<c>@{}</c>, <c>[ordered]@{}</c>,
+    /// what Import-Clixml gives back) ignore case, so <c>$h.Name</c> finds the key <c>name</c>; the file does not record
+    /// the comparer, so a dictionary ignores case too, unless two of its keys differ only by case: then the one
+    /// written compared them exactly, and ignoring case would merge them.
+    /// </summary>
+    public static IEqualityComparer KeyComparerFor(IEnumerable<string> keys)
+    {
+        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var key in keys)
+            if (!seen.Add(key)) return StringComparer.Ordinal;
+        return StringComparer.OrdinalIgnoreCase;
+    }
 
     /// <summary>An inferred enum's stored ordinal as its original name; an unknown ordinal stays the number.</summary>
     public static object EnumName(IReadOnlyList<string> names, ushort ordinal) => ordinal < names.Count ? names[ordinal] : ordinal;

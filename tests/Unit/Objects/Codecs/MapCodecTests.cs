@@ -56,6 +56,20 @@ public class MapCodecTests
     }
 
     [Fact]
+    public void KeysAreFoundIgnoringCaseUnlessTwoDifferOnlyByCase()
+    {
+        var exact = new OrderedDictionary(StringComparer.Ordinal) { ["k"] = 1, ["K"] = 2 };
+        var records = new object?[] { Record("a", new OrderedDictionary { ["Name"] = "web" }), Record("b", exact) };
+        var back = WriteAndRead(SchemaInferrer.Infer(records), records);
+        var a = Assert.IsType<OrderedDictionary>(Property(back[0], "tags"));
+        Assert.Equal("web", a["name"]);
+        var b = Assert.IsType<OrderedDictionary>(Property(back[1], "tags"));
+        Assert.Equal(2, b.Count);
+        Assert.Equal(1, b["k"]);
+        Assert.Equal(2, b["K"]);
+    }
+
+    [Fact]
     public void ValuesKeepTheirTypeAndAnyOtherDictionaryComesBackAsAHashtable()
     {
         var when = new DateTime(2024, 5, 6, 7, 8, 9, DateTimeKind.Utc);

@@ -222,20 +222,23 @@ internal sealed class DictionaryRecordCodec
             {
                 var fields = DecodeFields(type.Struct!, (IReadOnlyDictionary<string, object?>)stored, where + ".");
                 if (!InferredValues.IsDictionary(clr)) return new ObjectRecord(clr?.Argument, fields);
-                var dictionary = InferredValues.NewDictionary(clr);
-                foreach (var (k, v) in fields) dictionary[k] = v;
+                var decoded = fields.ToList();
+                var dictionary = InferredValues.NewDictionary(clr, InferredValues.KeyComparerFor(decoded.Select(f => f.Key)));
+                foreach (var (k, v) in decoded) dictionary[k] = v;
                 return dictionary;
             }
             case TypeKind.List when MapEntry.IsMap(clr) && type.Element!.Struct is { } entry && MapEntry.FieldsOf(entry) is not null:
             {
-                var dictionary = InferredValues.NewDictionary(clr);
+                var entries = new List<(string Key, object? Value)>();
                 foreach (var storedEntry in (IReadOnlyList<object?>)stored)
                 {
                     // A map's entries are structs, never null: a null here is a decoding bug, and the cast says so.
                     var e = (IReadOnlyDictionary<string, object?>)storedEntry!;
                     var fields = DecodeFields(entry, e, where + "{}.").ToDictionary(f => f.Key, f => f.Value);
-                    dictionary[(string?)fields[MapEntry.Key] ?? ""] = fields[MapEntry.Value];
+                    entries.Add(((string?)fields[MapEntry.Key] ?? "", fields[MapEntry.Value]));
                 }
+                var dictionary = InferredValues.NewDictionary(clr, InferredValues.KeyComparerFor(entries.Select(x => x.Key)));
+                foreach (var (k, v) in entries) dictionary[k] = v;
                 return dictionary;
             }
             case TypeKind.List:
