@@ -60,6 +60,13 @@ internal readonly unsafe struct PointerSlot
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void SetText(ReadOnlySpan<char> text)
     {
+        // Most text is ASCII (names, ids, paths, log lines): one vectorized check, then a narrowing copy, where the
+        // general path scans for surrogates twice and transcodes twice (count, then bytes).
+        if (Ascii.IsValid(text))
+        {
+            Ascii.FromUtf16(text, AllocateBlob(text.Length, 1), out _);
+            return;
+        }
         int byteCount = Wtf8.GetByteCount(text);
         Span<byte> body = AllocateBlob(byteCount, 1);
         Wtf8.GetBytes(text, body);

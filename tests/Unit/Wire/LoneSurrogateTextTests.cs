@@ -21,6 +21,10 @@ public class LoneSurrogateTextTests
         ["a pair in the wrong order: two lone ones"] = "\uDFFF\uD800",
         ["ED-led Hangul and a valid pair: plain UTF-8"] = "한국어 \uD7FF \uE000 😀",
         ["empty"] = "",
+        // ASCII takes its own path (a narrowing copy); one byte past it, the general one.
+        ["ASCII, control characters and DEL included"] = "id,host-7\t~\u0001\u007F",
+        ["ASCII longer than a vector"] = new string('a', 70) + "0123456789",
+        ["ASCII up to its last character"] = new string('b', 40) + "\u0080",
     };
 
     public static TheoryData<string> Strings() => new(Texts.Keys);
