@@ -28,7 +28,10 @@ internal sealed class PSPropertyPlan
     // read through PowerShell's public path, which costs about what making a plan for each of them would.
     private const int ShapesPerType = 8;
 
-    private static readonly ConcurrentDictionary<(Type Type, bool Nested), PSPropertyPlan[]> s_plans = new();
+    // One table per use, keyed by the base object's type: keyed by a (Type, bool) tuple, the table's code was not in
+    // the runtime's precompiled images (an instantiation over a value type) and was JIT-compiled in every process.
+    private static readonly ConcurrentDictionary<Type, PSPropertyPlan[]> s_recordPlans = new();
+    private static readonly ConcurrentDictionary<Type, PSPropertyPlan[]> s_nestedPlans = new();
 
     private readonly string[] _ownNames;   // the object's own members when the plan was made, in order
     private readonly IList<string> _typeNames; // its type names then
@@ -50,8 +53,9 @@ internal sealed class PSPropertyPlan
     {
         if (PSInstanceMembers.Of(pso) is not { } own) return null;
         var typeNames = PSTypeNames.All(pso);
-        var key = (pso.BaseObject.GetType(), nested);
-        var known = s_plans.TryGetValue(key, out var plans) ? plans : [];
+        var table = nested ? s_nestedPlans : s_recordPlans;
+        var type = pso.BaseObject.GetType();
+        var known = table.TryGetValue(type, out var plans) ? plans : [];
         foreach (var plan in known)
             if (plan.Fits(own, typeNames))
                 return plan;
@@ -60,7 +64,7 @@ internal sealed class PSPropertyPlan
             // PowerShell's adapter. A PSCustomObject has nothing else to read, so the public path serves as well.
             return pso.BaseObject is PSCustomObject ? null : Create(pso, own, typeNames, nested);
         var made = Create(pso, own, typeNames, nested);
-        s_plans[key] = [.. known, made];
+        table[type] = [.. known, made];
         return made;
     }
 
