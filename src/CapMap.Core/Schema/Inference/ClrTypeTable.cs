@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
+using System.Numerics;
 using CapMap.Schema.Inference.TypeRows;
 
 namespace CapMap.Schema.Inference;
@@ -13,6 +14,10 @@ namespace CapMap.Schema.Inference;
 internal static class ClrTypeTable
 {
     /// <summary>The rows, one line per .NET type; add a type here (after its row class).</summary>
+    /// <remarks>
+    /// The 128-bit bounds are written as BigInteger arithmetic, not as Int128.MinValue and the like: ReadyToRun does
+    /// not compile code that handles Int128 values, so that made this whole initializer JIT-compiled in every process.
+    /// </remarks>
     private static readonly ClrTypeRow[] Rows =
     [
         new BooleanRow(),
@@ -26,8 +31,8 @@ internal static class ClrTypeTable
         new IntegerRow("UInt64", typeof(ulong), TypeKind.UInt64, ulong.MinValue, ulong.MaxValue, (s, f) => ulong.Parse(s, NumberStyles.Integer, f)),
         new IntegerRow("IntPtr", typeof(nint), TypeKind.Int64, nint.MinValue, nint.MaxValue, (s, f) => nint.Parse(s, NumberStyles.Integer, f)),
         new IntegerRow("UIntPtr", typeof(nuint), TypeKind.UInt64, nuint.MinValue, nuint.MaxValue, (s, f) => nuint.Parse(s, NumberStyles.Integer, f)),
-        new IntegerRow("Int128", typeof(Int128), TypeKind.Text, Int128.MinValue, Int128.MaxValue, (s, f) => Int128.Parse(s, NumberStyles.Integer, f)),
-        new IntegerRow("UInt128", typeof(UInt128), TypeKind.Text, UInt128.MinValue, UInt128.MaxValue, (s, f) => UInt128.Parse(s, NumberStyles.Integer, f)),
+        new IntegerRow("Int128", typeof(Int128), TypeKind.Text, -(BigInteger.One << 127), (BigInteger.One << 127) - 1, (s, f) => Int128.Parse(s, NumberStyles.Integer, f)),
+        new IntegerRow("UInt128", typeof(UInt128), TypeKind.Text, BigInteger.Zero, (BigInteger.One << 128) - 1, (s, f) => UInt128.Parse(s, NumberStyles.Integer, f)),
         new BigIntegerRow(),
         new FloatRow("Single", typeof(float), TypeKind.Float32, precision: 24),
         new FloatRow("Double", typeof(double), TypeKind.Float64, precision: 53),

@@ -192,4 +192,40 @@ public class TypeTableTests
         Assert.Throws<CapnpSchemaException>(() => ClrTypeInfo.Parse("Array(Int32"));
         Assert.Throws<CapnpSchemaException>(() => ClrTypeInfo.Parse("Int32(Int32)"));
     }
+
+    /// <summary>The bounds are written out as BigInteger arithmetic (see ClrTypeTable): each must still be its type's own.</summary>
+    [Theory]
+    [InlineData("SByte")]
+    [InlineData("Byte")]
+    [InlineData("Int16")]
+    [InlineData("UInt16")]
+    [InlineData("Int32")]
+    [InlineData("UInt32")]
+    [InlineData("Int64")]
+    [InlineData("UInt64")]
+    [InlineData("IntPtr")]
+    [InlineData("UIntPtr")]
+    [InlineData("Int128")]
+    [InlineData("UInt128")]
+    public void EachIntegerRowsRangeIsItsTypesOwn(string name)
+    {
+        var row = ClrTypeTable.Find(name)!;
+        var (min, max) = name switch
+        {
+            "SByte" => ((System.Numerics.BigInteger)sbyte.MinValue, (System.Numerics.BigInteger)sbyte.MaxValue),
+            "Byte" => (byte.MinValue, byte.MaxValue),
+            "Int16" => (short.MinValue, short.MaxValue),
+            "UInt16" => (ushort.MinValue, ushort.MaxValue),
+            "Int32" => (int.MinValue, int.MaxValue),
+            "UInt32" => (uint.MinValue, uint.MaxValue),
+            "Int64" => (long.MinValue, long.MaxValue),
+            "UInt64" => (ulong.MinValue, ulong.MaxValue),
+            "IntPtr" => (nint.MinValue, nint.MaxValue),
+            "UIntPtr" => (nuint.MinValue, nuint.MaxValue),
+            "Int128" => ((System.Numerics.BigInteger)Int128.MinValue, (System.Numerics.BigInteger)Int128.MaxValue),
+            _ => ((System.Numerics.BigInteger)UInt128.MinValue, (System.Numerics.BigInteger)UInt128.MaxValue),
+        };
+        Assert.Equal(min, row.Number!.Min);
+        Assert.Equal(max, row.Number.Max);
+    }
 }
