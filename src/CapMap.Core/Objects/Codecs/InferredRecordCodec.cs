@@ -70,6 +70,9 @@ public sealed class InferredRecordCodec : RecordCodec, IElementWriter
     /// <exception cref="InferredValueException">The record does not fit the schema (a value of another type, a property it lacks).</exception>
     public void Write(StructBuilder target, object? record) => _writer.Write(target, record);
 
+    /// <summary>The next record written, if it is <paramref name="record"/>, is written from <paramref name="read"/> instead of being read again (null, null: forget it).</summary>
+    internal void AlreadyRead(object? record, RecordDescription? read) => _writer.AlreadyRead(record, read);
+
     internal override StructWriter WriterFor(StructSchema schema, bool strict) => _otherTargets.WriterFor(schema, strict);
 
     internal override void Append(StreamingStructListBuilder list, FieldPath target, object input, bool strict)

@@ -56,7 +56,7 @@ internal sealed class InferredRecordWriter
         _recordInProgress = record;
         _valuesInRecord = 0;
         var value = _adapter.Unwrap(record);
-        var described = _describer.Describe(value);
+        var described = TakeAlreadyRead(record) is { } read ? (read.Kind, read.Argument, read.Properties) : _describer.Describe(value);
         if (described is not null && _plainValue is { } plain)
             throw new InferredValueException($"A {_adapter.GetTypeName(value!) ?? value!.GetType().Name} with properties does not fit records that are plain values ({plain.Clr?.ToString() ?? plain.Type.ToString()}).");
         _asTextInRecord.Clear();
@@ -77,6 +77,20 @@ internal sealed class InferredRecordWriter
         }
         // Counted once the record is written: a record rejected for another value wrote nothing as text.
         if (_asTextInRecord.Count > 0) _asText?.AddRecord(_asTextInRecord);
+    }
+
+    // A held record's own properties, as the sample read them (see RecordDescription); matched by reference, used once.
+    private (object Record, RecordDescription Read)? _alreadyRead;
+
+    /// <summary>The next record written, if it is <paramref name="record"/>, is written from <paramref name="read"/> (null, null: forget it).</summary>
+    internal void AlreadyRead(object? record, RecordDescription? read) =>
+        _alreadyRead = record is not null && read is not null && ReferenceEquals(read.ReadBy, _adapter) ? (record, read) : null;
+
+    private RecordDescription? TakeAlreadyRead(object? record)
+    {
+        if (_alreadyRead is not { } known || !ReferenceEquals(known.Record, record)) return null;
+        _alreadyRead = null;
+        return known.Read;
     }
 
     private object?[] EncodeStruct(InferredStructPlan plan, IEnumerable<KeyValuePair<string, object?>> properties)

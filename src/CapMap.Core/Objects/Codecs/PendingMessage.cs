@@ -72,6 +72,9 @@ public sealed class PendingMessage
     /// <summary>The records held back so far (all of them written at <see cref="Start"/>'s caller's hand).</summary>
     public IReadOnlyList<object?> Held => _sample.Records;
 
+    /// <summary>Each held record's own properties as the sample read them (see <see cref="RecordDescription"/>).</summary>
+    internal IReadOnlyList<RecordDescription?> HeldDescribed => _sample.Described;
+
     /// <summary>Holds a record back for the sample; true once the sample is full (time to <see cref="Start"/>).</summary>
     /// <exception cref="InvalidOperationException">The message was started already.</exception>
     public bool Hold(object? record)

@@ -66,10 +66,16 @@ public sealed class RecordFeed
         return TakeRejections();
     }
 
-    /// <summary>The held sample, written once the file exists.</summary>
-    internal void WriteHeld(IReadOnlyList<object?> held)
+    /// <summary>The held sample, written once the file exists, from the properties the sample read (<paramref name="described"/>, in step with <paramref name="held"/>).</summary>
+    internal void WriteHeld(IReadOnlyList<object?> held, IReadOnlyList<RecordDescription?> described)
     {
-        foreach (object? record in held) WriteOne(record);
+        var codec = _session.Writer!.Codec as InferredRecordCodec;
+        for (int i = 0; i < held.Count; i++)
+        {
+            if (described[i] is { } read) codec?.AlreadyRead(held[i]!, read);
+            WriteOne(held[i]);
+        }
+        codec?.AlreadyRead(null, null);
     }
 
     private void WriteOne(object? input)

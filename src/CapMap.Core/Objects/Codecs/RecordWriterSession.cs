@@ -93,7 +93,7 @@ public sealed class RecordWriterSession : IDisposable
         InferredSchema = pending.Schema;
         (_inferrer, _rootProperties, _strict) = (pending.Inferrer, pending.RootProperties, pending.Strict);
         if (pending.AppendedSchemaChange is { } change) Note(change);
-        holder?.WriteHeld(pending.Held);
+        holder?.WriteHeld(pending.Held, pending.HeldDescribed);
     }
 
     /// <summary>

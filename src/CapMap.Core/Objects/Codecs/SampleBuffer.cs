@@ -10,12 +10,16 @@ namespace CapMap.Objects.Codecs;
 internal sealed class SampleBuffer
 {
     private readonly List<object?> _records = new();
+    private readonly List<RecordDescription?> _described = new();
 
     public SampleBuffer(SchemaInferrer inferrer) => Inferrer = inferrer;
 
     public SchemaInferrer Inferrer { get; }
 
     public IReadOnlyList<object?> Records => _records;
+
+    /// <summary>Each held record's own properties as the sample walk read them (null for a rejection or a value without properties), for the writer to write without reading them again.</summary>
+    public IReadOnlyList<RecordDescription?> Described => _described;
 
     public void Add(object? record)
     {
@@ -26,8 +30,10 @@ internal sealed class SampleBuffer
         catch (RecordTooLargeException tooLarge)
         {
             _records.Add(new HeldRejection(record, tooLarge));
+            _described.Add(null);
             return;
         }
         _records.Add(record);
+        _described.Add(Inferrer.LastRecord);
     }
 }

@@ -36,15 +36,17 @@ internal sealed class RecordValueCount
     /// <summary>
     /// Null if <paramref name="record"/> has at most <paramref name="maxValues"/> values at <paramref name="depth"/>;
     /// else the rejection, naming the greatest -Depth that fits. <paramref name="read"/> is given the properties of
-    /// the nested objects as they were read (by reference), for the walk that follows to read them from there.
+    /// the nested objects as they were read (by reference), and <paramref name="described"/> the record's own (null
+    /// for a value without properties), for the walk that follows to read them from there.
     /// </summary>
     public static RecordTooLargeException? Check(ShapeObserver describer, ObjectAdapter adapter, object? record, int depth, int maxValues,
-        out IReadOnlyDictionary<object, KeyValuePair<string, object?>[]?> read)
+        out IReadOnlyDictionary<object, KeyValuePair<string, object?>[]?> read, out RecordDescription? described)
     {
         var count = new RecordValueCount(describer, adapter, depth, maxValues);
         read = count._read;
         var value = adapter.Unwrap(record);
-        count._objects.Enqueue((describer.Describe(value)?.Properties.ToArray() ?? [new("Value", value)], 1));
+        described = describer.Describe(value) is { } own ? new RecordDescription(own.Kind, own.Argument, own.Properties.ToArray(), adapter) : null;
+        count._objects.Enqueue((described?.Properties ?? [new("Value", value)], 1));
         if (count.Fits()) return null;
         // Passed while counting level L: levels 1 .. L-1 fit whole, and -Depth d walks levels 1 .. d+1.
         int level = count._passedAtLevel;
@@ -53,7 +55,7 @@ internal sealed class RecordValueCount
 
     /// <summary>As the overload above, the properties read not kept.</summary>
     public static RecordTooLargeException? Check(ShapeObserver describer, ObjectAdapter adapter, object? record, int depth, int maxValues) =>
-        Check(describer, adapter, record, depth, maxValues, out _);
+        Check(describer, adapter, record, depth, maxValues, out _, out _);
 
     private bool Fits()
     {

@@ -34,6 +34,9 @@ public sealed class SchemaInferrer
     /// <summary>Records taken so far.</summary>
     public int Count { get; private set; }
 
+    /// <summary>The record <see cref="Add"/> took last, as the sample walk read it (null: a value without properties).</summary>
+    internal RecordDescription? LastRecord => _observer.LastRecord;
+
     /// <summary>True once <see cref="InferenceOptions.SampleSize"/> records were taken.</summary>
     public bool IsFull => Count >= _options.SampleSize;
 

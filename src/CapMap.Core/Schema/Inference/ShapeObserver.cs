@@ -53,16 +53,22 @@ internal sealed class ShapeObserver
     /// </exception>
     public RecordShapes ObserveRecord(RecordShapes? current, object? raw)
     {
+        var value = _adapter.Unwrap(raw);
+        LastRecord = null;
+        RecordDescription? described;
         if (_maxValuesPerRecord < int.MaxValue)
         {
-            if (RecordValueCount.Check(this, _adapter, raw, _depth, _maxValuesPerRecord, out var read) is { } tooLarge)
+            if (RecordValueCount.Check(this, _adapter, raw, _depth, _maxValuesPerRecord, out var read, out described) is { } tooLarge)
                 throw tooLarge;
             _read = read;
         }
+        else described = Describe(value) is { } own ? new RecordDescription(own.Kind, own.Argument, own.Properties.ToArray(), _adapter) : null;
+        LastRecord = described;
         try
         {
-            var value = _adapter.Unwrap(raw);
-            var (kind, argument, properties) = Describe(value) ?? (KindWithoutProperties(value), null, [new("Value", value)]);
+            var (kind, argument, properties) = described is { } d
+                ? (d.Kind, d.Argument, d.Properties)
+                : (KindWithoutProperties(value), null, [new("Value", value)]);
             current ??= new RecordShapes();
             var shape = current.For(kind, argument);
             shape.Merge(kind, argument);
@@ -74,6 +80,9 @@ internal sealed class ShapeObserver
             _read = null; // the next record's objects may have changed
         }
     }
+
+    /// <summary>The last record observed, as it was read (null: a value without properties); see <see cref="RecordDescription"/>.</summary>
+    public RecordDescription? LastRecord { get; private set; }
 
     /// <summary>What a record without properties makes the records: Plain for a value of the type table, None (not known yet) for null, else Object.</summary>
     private static ClrKind KindWithoutProperties(object? value) =>

@@ -182,4 +182,41 @@ public sealed class RecordWriterSessionTests : IDisposable
         Assert.Equal(2, feed.Written);
         Assert.Equal(2, feed.Rejected);
     }
+
+    /// <summary>A record whose getters count how often they run (each record its own count).</summary>
+    public sealed class CountedReads
+    {
+        public int Reads;
+        public int Id { get; init; }
+        public string Name { get { Reads++; return $"n{Id}"; } }
+        public CountedNested Nested { get; } = new();
+    }
+
+    public sealed class CountedNested
+    {
+        public int Reads;
+        public int Size { get { Reads++; return 7; } }
+    }
+
+    [Fact]
+    public void A_held_record_is_read_once_by_the_sample_and_written_from_that_reading()
+    {
+        // The sample walk counts a record's values, then observes them, and the held records are written after it:
+        // each used to read the record again (a FileInfo's script properties ran three times per sampled record).
+        string path = _dir.File("read-once.bin");
+        var records = Enumerable.Range(1, 5).Select(i => new CountedReads { Id = i }).ToList();
+        using (var session = Inferred(path, sampleSize: 3))
+        {
+            var feed = RecordsFeed(session);
+            foreach (var r in records) Assert.Empty(feed.Write(r));
+            Assert.Empty(feed.End());
+            session.Complete();
+        }
+        // The record's own getters ran once, in the sample and after it; a nested object's are read by the count and
+        // again by the writer (objects met again are read per record, as they may have changed).
+        Assert.All(records, r => Assert.Equal(1, r.Reads));
+        var rows = ReadRows(path);
+        Assert.Equal(records.Select(r => $"n{r.Id}"), rows.Select(r => (string?)Property(r, "Name")));
+        Assert.All(rows, r => Assert.Equal(7, Property(Property(r, "Nested")!, "Size")));
+    }
 }
