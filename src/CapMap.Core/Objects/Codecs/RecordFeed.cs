@@ -70,12 +70,18 @@ public sealed class RecordFeed
     internal void WriteHeld(IReadOnlyList<object?> held, IReadOnlyList<RecordDescription?> described)
     {
         var codec = _session.Writer!.Codec as InferredRecordCodec;
-        for (int i = 0; i < held.Count; i++)
+        try
         {
-            if (described[i] is { } read) codec?.AlreadyRead(held[i]!, read);
-            WriteOne(held[i]);
+            for (int i = 0; i < held.Count; i++)
+            {
+                if (described[i] is { } read) codec?.AlreadyRead(held[i]!, read);
+                WriteOne(held[i]);
+            }
         }
-        codec?.AlreadyRead(null, null);
+        finally
+        {
+            codec?.AlreadyRead(null, null);
+        }
     }
 
     private void WriteOne(object? input)

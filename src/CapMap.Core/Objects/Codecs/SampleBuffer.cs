@@ -23,9 +23,10 @@ internal sealed class SampleBuffer
 
     public void Add(object? record)
     {
+        bool taken;
         try
         {
-            Inferrer.Add(record);
+            taken = Inferrer.Add(record);
         }
         catch (RecordTooLargeException tooLarge)
         {
@@ -34,6 +35,7 @@ internal sealed class SampleBuffer
             return;
         }
         _records.Add(record);
-        _described.Add(Inferrer.LastRecord);
+        // Only a record the inferrer took was read: past a full sample, LastRecord is still the record before.
+        _described.Add(taken ? Inferrer.LastRecord : null);
     }
 }
