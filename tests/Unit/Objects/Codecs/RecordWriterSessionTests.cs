@@ -219,4 +219,16 @@ public sealed class RecordWriterSessionTests : IDisposable
         Assert.Equal(records.Select(r => $"n{r.Id}"), rows.Select(r => (string?)Property(r, "Name")));
         Assert.All(rows, r => Assert.Equal(7, Property(Property(r, "Nested")!, "Size")));
     }
+
+    [Fact]
+    public void A_record_past_a_full_sample_keeps_no_reading_of_the_record_before_it()
+    {
+        // The writer matches a reading to its record by reference; a reading attached to the wrong record would write
+        // the record before's values in its place.
+        var buffer = new SampleBuffer(new SchemaInferrer(new InferenceOptions { SampleSize = 1 }));
+        buffer.Add(Record(1, "one"));
+        buffer.Add(Record(2, "two")); // not taken: the sample is full
+        Assert.Equal("one", buffer.Described[0]!.Properties.Single(p => p.Key == "Name").Value);
+        Assert.Null(buffer.Described[1]);
+    }
 }
