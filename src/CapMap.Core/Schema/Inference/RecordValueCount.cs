@@ -45,7 +45,7 @@ internal sealed class RecordValueCount
         var count = new RecordValueCount(describer, adapter, depth, maxValues);
         read = count._read;
         var value = adapter.Unwrap(record);
-        described = describer.Describe(value) is { } own ? new RecordDescription(own.Kind, own.Argument, own.Properties.ToArray(), adapter) : null;
+        described = describer.DescribeRecord(value);
         count._objects.Enqueue((described?.Properties ?? [new("Value", value)], 1));
         if (count.Fits()) return null;
         // Passed while counting level L: levels 1 .. L-1 fit whole, and -Depth d walks levels 1 .. d+1.

@@ -62,7 +62,7 @@ internal sealed class ShapeObserver
                 throw tooLarge;
             _read = read;
         }
-        else described = Describe(value) is { } own ? new RecordDescription(own.Kind, own.Argument, own.Properties.ToArray(), _adapter) : null;
+        else described = DescribeRecord(value);
         LastRecord = described;
         try
         {
@@ -104,6 +104,10 @@ internal sealed class ShapeObserver
             ? (ClrKind.Dictionary, MapShape.ArgumentOf((IDictionary)value), properties)
             : (ClrKind.Object, _adapter.GetTypeName(value) is { } t && t.IndexOfAny(['(', ')']) < 0 ? t : null, properties);
     }
+
+    /// <summary>A record's own properties, read once and kept (<see cref="RecordDescription"/>); null for a value without properties.</summary>
+    public RecordDescription? DescribeRecord(object? value) =>
+        Describe(value) is { } own ? new RecordDescription(own.Kind, own.Argument, own.Properties.ToArray(), _adapter) : null;
 
     private void ObserveProperties(StructShape shape, IEnumerable<KeyValuePair<string, object?>> properties, int level)
     {
