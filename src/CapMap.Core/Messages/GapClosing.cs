@@ -10,9 +10,12 @@ public enum GapClosing
     /// <summary>Removed with collapse-range: nothing was copied.</summary>
     Collapsed = 1,
 
-    /// <summary>The tail after the gap was copied down (journaled).</summary>
+    /// <summary>The tail after the gap was copied down chunk by chunk, journaled: it was larger than the gap, so the copy overwrote its own source.</summary>
     Moved = 2,
 
     /// <summary>Declared as padding of the segment before it: the file keeps a hole there.</summary>
     Padded = 4,
+
+    /// <summary>The tail after the gap fitted in it and was copied down in one piece: it overwrote nothing a record names, so it needed no journal.</summary>
+    Copied = 8,
 }

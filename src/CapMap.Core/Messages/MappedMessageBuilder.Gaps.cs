@@ -26,7 +26,7 @@ public sealed unsafe partial class MappedMessageBuilder
 
     /// <summary>
     /// Closes each gap a streaming list left: a tail of at most <see cref="MappedMessageOptions.CopyTailLimitBytes"/> is copied
-    /// down; a larger one is removed with collapse-range where the file system supports it (no data moves),
+    /// down (in one piece when it fits in the gap, as a small message's always does); a larger one is removed with collapse-range where the file system supports it (no data moves),
     /// else moved down when at most <see cref="MoveTailLimitBytes"/>, else the gap is declared as zero
     /// padding at the end of the segment before it (the file keeps a hole there). A tail is moved only when
     /// that takes at most <see cref="MaxTailMoveChunks"/> chunks. On entry the last checkpoint describes the arena
@@ -47,17 +47,17 @@ public sealed unsafe partial class MappedMessageBuilder
             long alignedEnd = NativeRange.AlignUp(end, block);
             long alignedNext = nextStart / block * block;
             long tailBytes = segments[_arena.SegmentCount - 1].End - nextStart;
-            if (tailBytes <= Options.CopyTailLimitBytes && TryMoveTailDown(i, end, nextStart, tailBytes))
+            if (tailBytes <= Options.CopyTailLimitBytes && TryMoveTailDown(i, end, nextStart, tailBytes) is var copied and not GapClosing.None)
             {
-                result |= GapClosing.Moved;
+                result |= copied;
             }
             else if (alignedEnd < alignedNext && TryCollapseGap(i, alignedEnd, alignedNext))
             {
                 result |= GapClosing.Collapsed;
             }
-            else if (tailBytes <= MoveTailLimitBytes && TryMoveTailDown(i, end, nextStart, tailBytes))
+            else if (tailBytes <= MoveTailLimitBytes && TryMoveTailDown(i, end, nextStart, tailBytes) is var moved and not GapClosing.None)
             {
-                result |= GapClosing.Moved;
+                result |= moved;
             }
             else
             {
@@ -66,6 +66,7 @@ public sealed unsafe partial class MappedMessageBuilder
                 result |= GapClosing.Padded;
             }
         }
+        MakeCopiedLayoutDurable();
         return result;
     }
 
@@ -92,14 +93,53 @@ public sealed unsafe partial class MappedMessageBuilder
 
     /// <summary>
     /// Closes the gap after segment <paramref name="segmentBefore"/> by copying everything above it down to
-    /// <paramref name="end"/> (journaled). False (nothing changed) when the destination cannot be allocated.
+    /// <paramref name="end"/>: in one copy when it fits in the gap, else journaled chunk by chunk. <see cref="GapClosing.None"/>
+    /// (nothing changed) when the destination cannot be allocated.
     /// </summary>
-    private bool TryMoveTailDown(int segmentBefore, long end, long nextStart, long tailBytes)
+    private GapClosing TryMoveTailDown(int segmentBefore, long end, long nextStart, long tailBytes)
     {
-        if (tailBytes > MaxTailMoveChunks * (nextStart - end) || !_file.TryAllocateRange(end, tailBytes)) return false;
-        MoveBlockJournaled(PendingMove.Copy(nextStart, end, tailBytes));
+        if (tailBytes > MaxTailMoveChunks * (nextStart - end) || !_file.TryAllocateRange(end, tailBytes)) return GapClosing.None;
+        var move = PendingMove.Copy(nextStart, end, tailBytes);
+        bool fits = tailBytes <= nextStart - end;
+        if (fits) CopyIntoGap(move);
+        else MoveBlockJournaled(move);
         _arena.ShiftSegmentsAfter(segmentBefore, nextStart - end);
-        return true;
+        return fits ? GapClosing.Copied : GapClosing.Moved;
+    }
+
+    /// <summary>
+    /// Copies a tail that fits in the gap below it. The copy lands on gap bytes only, which no record names, and its
+    /// source stays as it was, so the record on disk stays true at every instant without a journal: a kill or a power
+    /// cut before the new layout is published leaves the last record and its data untouched. What orders it for a
+    /// power cut is one flush: the copy reaches the disk before the record that names it. A journaled move instead
+    /// costs five flushes (<see cref="MoveBlockJournaled"/>), which made up most of a small message's finish on ext4
+    /// (ten fdatasyncs for the two gaps of a one-record export, about 7 ms of its 9 ms).
+    /// </summary>
+    private void CopyIntoGap(PendingMove move)
+    {
+        var last = LastCheckpoint ?? throw new InvalidOperationException("A tail is copied only under a checkpoint that names it.");
+        Buffer.MemoryCopy(_file.Base + move.Offset, _file.Base + move.Other, move.Length, move.Length);
+        // A write that failed (EIO) went to a throwaway page: nothing names the copy yet, and the file keeps its layout.
+        ThrowIfFailed();
+        CrashPoints.Reach("tail copied into the gap");
+        _file.FlushData(move.Other, move.Length);
+        PublishLayout(last.Shifted(move.ShiftFrom, move.Shift));
+        _layoutNotDurable = true;
+        CrashPoints.Reach("tail copy published");
+    }
+
+    /// <summary>
+    /// A layout published after <see cref="CopyIntoGap"/> is not flushed yet. It must be before the file is cut: the cut
+    /// removes the copy's source, which the record still on disk may name.
+    /// </summary>
+    private bool _layoutNotDurable;
+
+    /// <summary>Flushes the header page when <see cref="CopyIntoGap"/> left its layout unflushed: once for all the gaps closed.</summary>
+    private void MakeCopiedLayoutDurable()
+    {
+        if (!_layoutNotDurable) return;
+        FlushHeader();
+        _layoutNotDurable = false;
     }
 
     /// <summary>

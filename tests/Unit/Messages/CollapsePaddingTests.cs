@@ -26,7 +26,7 @@ public sealed class CollapsePaddingTests : IDisposable
     {
         var records = Enumerable.Range(0, 400).Select(i => (object?)new FileRecord(i)).ToList();
         var schema = SchemaInferrer.Infer(records);
-        string copied = Export(schema, records, "copied.bin", copyTailLimitBytes: null, GapClosing.Moved);
+        string copied = Export(schema, records, "copied.bin", copyTailLimitBytes: null, GapClosing.Copied);
         string collapsed = Export(schema, records, "collapsed.bin", copyTailLimitBytes: 0, GapClosing.Collapsed);
 
         long padding = new FileInfo(collapsed).Length - new FileInfo(copied).Length;

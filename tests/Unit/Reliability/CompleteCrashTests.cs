@@ -12,9 +12,9 @@ namespace CapMap.Tests.Reliability;
 
 /// <summary>
 /// Kills a child writer with SIGKILL at every step of the work that moves bytes in place (the gap moves
-/// while streaming, and Complete: checkpoint, collapse or journaled copy chunk by chunk, cut, header), then
-/// repairs: the file must be the completed message or exactly the last checkpoint, as the reference
-/// <c>capnp</c> tool reads it. Also kills at random moments during Complete of a file over 1 GiB, and
+/// while streaming, and Complete: checkpoint, collapse, copy into the gap or journaled copy chunk by chunk,
+/// cut, header), then repairs: the file must be the completed message or exactly the last checkpoint, as the
+/// reference <c>capnp</c> tool reads it. Also kills at random moments during Complete of a file over 1 GiB, and
 /// completes on a file system too full for the tail move.
 /// </summary>
 [Trait("Category", "Reliability")]
@@ -30,8 +30,8 @@ public sealed class CompleteCrashTests
         // ext4 (the temp directory): the list keeps sparse holes (no copy while streaming) and Complete
         // closes them with collapse-range (told to: the tail is small enough to be copied otherwise).
         { "ext4", "collapse announced", false, false, true, false },
-        // ext4 as it is: Complete copies the small tail down, journaled, instead of collapsing.
-        { "ext4", "copy chunk 0", false, false, false, false },
+        // ext4 as it is: Complete copies the small tail down into the hole below it (no journal) instead of collapsing.
+        { "ext4", "tail copied into the gap", false, false, false, false },
         // tmpfs has no collapse-range: the gap doubles with journaled moves while streaming, and Complete
         // moves the tail down, journaled chunk by chunk.
         { "tmpfs", "copy chunk 1", true, false, false, false },
