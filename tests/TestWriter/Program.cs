@@ -137,7 +137,7 @@ try
         Thread.Sleep(Timeout.Infinite);
     }
     var summary = builder.Complete(flush: recordFlushes);
-    Console.Out.WriteLine($"complete {summary.Bytes} faults {summary.FaultCount}");
+    Console.Out.WriteLine($"complete {summary.Bytes} faults {summary.FaultCount} gaps {summary.Gaps.ToString().Replace(" ", "")}");
     return 0;
 }
 catch (MappedMessageFailedException failure)

@@ -16,9 +16,12 @@ public sealed unsafe partial class MappedMessageBuilder
         ThrowIfUnusable();
         foreach (var list in _lists) if (!list.IsCompleted) list.Commit();
         var record = BuildRecord(MessageFileState.Checkpoint, DeclareWithGapsAsPadding());
-        if (flush) _file.Flush(_messageOffset, record.MessageBytes, fsync: false);
-        PublishHeader(record);
-        if (flush) _file.Flush(_messageOffset, MappedFileLayout.DataStart(_messageOffset) - _messageOffset, fsync: true);
+        // A record that first re-aims a landing pad is made durable before the pad changes (PublishHeader), and its
+        // data before it, flushed or not: the record the disk keeps must name data that is there.
+        if (flush || PadsToReaim) _file.Flush(_messageOffset, record.MessageBytes, fsync: false);
+        bool recordDurable = PublishHeader(record);
+        // A record made durable before its patches needs no second flush: repair applies the patches from it.
+        if (flush && !recordDurable) _file.Flush(_messageOffset, MappedFileLayout.DataStart(_messageOffset) - _messageOffset, fsync: true);
         ThrowIfFailed();
         LastCheckpoint = record;
         return record;
@@ -68,14 +71,33 @@ public sealed unsafe partial class MappedMessageBuilder
         return new CheckpointRecord(state, ++_sequence, end, committed, segments, patches) { MessageOffset = _messageOffset };
     }
 
-    /// <summary>Record first, then table and patches: a kill between the two still leaves a record that repair can apply.</summary>
-    private void PublishHeader(CheckpointRecord record)
+    /// <summary>
+    /// Record first, then table and patches: a kill between the two still leaves a record that repair can apply.
+    /// True when the record was made durable on the way (the first one to re-aim a pad).
+    /// </summary>
+    private bool PublishHeader(CheckpointRecord record)
     {
         // The header page may reach the disk as soon as the record is in it: a shift made before any checkpoint
         // (TryShiftJournaled) must be durable first, or a power cut could pair the new layout with the old file.
         if (_shiftNotDurable) _file.Flush(_messageOffset, 0, fsync: true);
         _shiftNotDurable = false;
         MessageHeader.WriteRecord(_arena.Base, record);
+        bool durable = PadsToReaim;
+        if (durable)
+        {
+            // The re-aimed pads are words the records before this one read as they are, not as patches of their own.
+            // A power cut may take the pad's page to the disk without the header page, and the last flushed record
+            // would then follow a pad aimed at the new layout into the old one: the power-cut test found a message
+            // of 3,000 flushed records repaired to an empty list that way. So this record is durable first.
+            FlushHeader();
+            _padsReaimed = true;
+        }
         MessageHeader.Write(_arena.Base, record);
+        return durable;
     }
+
+    /// <summary>Pads re-aimed at Complete that no durable record carries yet.</summary>
+    private bool PadsToReaim => _rebasedPads.Count > 0 && !_padsReaimed;
+
+    private bool _padsReaimed;
 }

@@ -70,7 +70,8 @@ public sealed unsafe partial class MappedMessageBuilder
 
     /// <summary>
     /// Landing-pad words re-aimed by <see cref="RebaseStreamSegments"/>: written only as patches of the next
-    /// record, so until that record is published the file still agrees with the previous one.
+    /// record, and only once that record is durable (<see cref="PublishHeader"/>), so until then the file, on disk
+    /// as in memory, still agrees with the previous one.
     /// </summary>
     private readonly List<WordPatch> _rebasedPads = new();
 

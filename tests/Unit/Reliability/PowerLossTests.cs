@@ -23,7 +23,8 @@ namespace CapMap.Tests.Reliability;
 [Trait("Category", "Reliability")]
 public sealed class PowerLossTests(ITestOutputHelper output) : IDisposable
 {
-    private const int Records = 60_000, Every = 10_000;
+    /// <summary>Records per run unless a case says otherwise; a checkpoint after every sixth of them.</summary>
+    private const int Records = 60_000, CheckpointsPerRun = 6;
     private const int RandomImagesPerFlush = 2;
     private readonly TempDir _dir = new();
     // Images are repaired on a tmpfs: Repair's own fsyncs would otherwise cost most of the test's time.
@@ -36,17 +37,23 @@ public sealed class PowerLossTests(ITestOutputHelper output) : IDisposable
     }
 
     [Theory]
-    // Compact lanes: the gap doubles with journaled copies while streaming, and Complete copies the tail down.
-    [InlineData("compact", 1L << 30, 0)]
-    // Sparse lanes (the temp directory is ext4): no move while streaming; Complete collapses the gaps. A small
-    // reserve keeps the list's hole, and so every image, small.
-    [InlineData("sparse", 16L << 20, 0)]
+    // Compact lanes: the gap doubles with journaled copies while streaming, and Complete copies the tail down,
+    // journaled chunk by chunk (it is larger than the gap).
+    [InlineData("compact", 1L << 30, 0, "Moved")]
+    // Sparse lanes (the temp directory is ext4): no move while streaming; Complete collapses one gap and copies the
+    // tail above the other into it in one piece (no journal). A small reserve keeps the list's hole, and so every
+    // image, small.
+    [InlineData("sparse", 16L << 20, 0, "Collapsed,Copied")]
     // Sparse lanes with 256 KiB rooms: insert-range widens the list's room several times while streaming.
-    [InlineData("sparse", 1L << 30, 256 << 10)]
-    public void After_a_power_cut_at_any_flush_repair_restores_at_least_the_last_flushed_checkpoint(string lanes, long reserve, int sparseRoomBytes)
+    [InlineData("sparse", 1L << 30, 256 << 10, "Collapsed,Copied")]
+    // Sparse lanes, a small message: every tail fits in the hole below it, so Complete closes both gaps by copies
+    // alone, and their layout must reach the disk before the cut removes what the last flushed record names.
+    [InlineData("sparse", 16L << 20, 0, "Copied", 3_000)]
+    public void After_a_power_cut_at_any_flush_repair_restores_at_least_the_last_flushed_checkpoint(string lanes, long reserve, int sparseRoomBytes, string expectedGaps, int records = Records)
     {
+        int every = records / CheckpointsPerRun;
         string path = _dir.File("writer.bin"), log = _dir.File("flushes.log");
-        var info = ChildWriter.StartInfo(path, Records, Every, "Fault", reserve);
+        var info = ChildWriter.StartInfo(path, records, every, "Fault", reserve);
         if (sparseRoomBytes > 0) info.Environment["CAPMAP_TEST_SPARSE_ROOM_BYTES"] = sparseRoomBytes.ToString();
         info.Environment["CAPMAP_TEST_RECORD_FLUSHES"] = log;
         info.Environment["CAPMAP_TEST_COMPACT_LANES"] = lanes == "compact" ? "1" : "0";
@@ -57,8 +64,10 @@ public sealed class PowerLossTests(ITestOutputHelper output) : IDisposable
 
         var images = PowerCutImages.Read(log);
         var durableRecords = DurableRecordsByFlush(stdout, images.FlushCount);
-        output.WriteLine($"{lanes}: {images.FlushCount} flushes, {images.ChangedPages} page versions logged");
-        Assert.True(images.FlushCount >= 2 * (Records / Every), $"only {images.FlushCount} flushes were logged");
+        string gaps = stdout.Split('\n').Single(l => l.StartsWith("complete ")).Split(' ')[^1].Trim();
+        output.WriteLine($"{lanes}: {images.FlushCount} flushes, {images.ChangedPages} page versions logged; gaps closed: {gaps}");
+        Assert.Equal(expectedGaps, gaps); // the way of closing the gaps that the images below put to the test
+        Assert.True(images.FlushCount >= 2 * CheckpointsPerRun, $"only {images.FlushCount} flushes were logged");
 
         var random = new Random(20261206);
         var readByCapnp = new HashSet<string>();
@@ -69,7 +78,7 @@ public sealed class PowerLossTests(ITestOutputHelper output) : IDisposable
             {
                 tried++;
                 string context = $"{lanes}, power cut after flush {k} of {images.FlushCount} ({name}), {durableRecords[k]} records flushed";
-                if (!RepairAndCheck(image, durableRecords[k], context, readByCapnp)) refused++;
+                if (!RepairAndCheck(image, durableRecords[k], records, context, readByCapnp)) refused++;
             }
         }
         output.WriteLine($"{tried} power-cut images: {refused} refused (no checkpoint flushed yet), {tried - refused} repaired; {readByCapnp.Count} distinct results read by capnp");
@@ -82,7 +91,7 @@ public sealed class PowerLossTests(ITestOutputHelper output) : IDisposable
     /// otherwise the message must hold records 0 … n−1 intact, n at least <paramref name="durable"/>, and capnp must
     /// read it (once per distinct result). True when repaired.
     /// </summary>
-    private bool RepairAndCheck(byte[] image, long durable, string context, HashSet<string> readByCapnp)
+    private bool RepairAndCheck(byte[] image, long durable, long records, string context, HashSet<string> readByCapnp)
     {
         string path = _images.File("image.bin");
         File.WriteAllBytes(path, image);
@@ -97,7 +106,7 @@ public sealed class PowerLossTests(ITestOutputHelper output) : IDisposable
             Assert.True(image.AsSpan().SequenceEqual(File.ReadAllBytes(path)), $"{context}: refused, but the file changed");
             return false;
         }
-        Assert.True(result.RecordCount >= durable && result.RecordCount <= Records, $"{context}: repaired to {result.RecordCount} records");
+        Assert.True(result.RecordCount >= durable && result.RecordCount <= records, $"{context}: repaired to {result.RecordCount} records");
         try
         {
             AssertRecordsIntact(path, result.RecordCount, context);
@@ -133,7 +142,7 @@ public sealed class PowerLossTests(ITestOutputHelper output) : IDisposable
         var root = reader.GetRoot();
         Assert.True(root.ReadText(0) == "batch", $"{context}: the root's label is lost");
         var records = root.ReadList(1);
-        Assert.Equal(count, records.Count);
+        Assert.True(records.Count == count, $"{context}: repaired to {count} records, of which the message holds {records.Count}");
         for (int i = 0; i < records.Count; i++)
         {
             var record = records.GetStruct(i);
