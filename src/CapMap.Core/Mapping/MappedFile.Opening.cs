@@ -149,7 +149,7 @@ public sealed unsafe partial class MappedFile
             throw new MappedFileException($"Could not map {reserve} bytes of '{full}': {MappedFileException.Describe(err)}. Lower ReserveBytes or raise 'ulimit -v'.", full, err);
         }
         var handle = new MappingHandle(addr, reserve);
-        if (!readOnly) AdviseNoReadAround(addr, reserve);
+        if (!readOnly) AdviseNoReadAround(addr, reserve, committed);
         try
         {
             RegionFlags flags = readOnly ? RegionFlags.ReadOnly : RegionFlags.None;

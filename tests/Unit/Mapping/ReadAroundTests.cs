@@ -1,5 +1,6 @@
 using CapMap.Mapping;
 using CapMap.Messages;
+using CapMap.Tests.Messages;
 using CapMap.Wire;
 using Xunit;
 
@@ -35,20 +36,12 @@ public sealed class ReadAroundTests
         Assert.All(large, flags => Assert.DoesNotContain("rr", flags));
 
         builder.Complete(flush: false);
-        Assert.Equal(40_010, MessageFileInfo.ReadAll(path).Single().RecordCount);
+        MappedMessageBuilderTests.AssertRecords(path, 40_010);
     }
 
     private static void Append(StreamingStructListBuilder list, int from, int count)
     {
-        for (int i = from; i < from + count; i++)
-        {
-            var record = list.Append();
-            record.WriteInt64(0, i);
-            record.SetText(0, "record " + i);
-            var tags = record.InitList(1, ElementSize.Pointer, 2);
-            tags.SetText(0, "a");
-            tags.SetText(1, "b" + i);
-        }
+        for (int i = from; i < from + count; i++) MappedMessageBuilderTests.AppendRecord(list, i);
     }
 
     /// <summary>The VmFlags of every mapping of <paramref name="path"/> in this process.</summary>

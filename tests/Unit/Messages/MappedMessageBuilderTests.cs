@@ -30,14 +30,20 @@ public sealed class MappedMessageBuilderTests : IDisposable
         var list = builder.OpenStructList(root, 1, 1, 2);
         for (int i = 0; i < count; i++)
         {
-            var record = list.Append();
-            record.WriteInt64(0, i);
-            record.SetText(0, "record " + i);
-            var tags = record.InitList(1, ElementSize.Pointer, 2);
-            tags.SetText(0, "a");
-            tags.SetText(1, "b" + i);
+            AppendRecord(list, i);
             if (checkpointAfter(i + 1)) builder.Checkpoint(flush: false);
         }
+    }
+
+    /// <summary>Appends record <paramref name="i"/> as <see cref="AssertRecords"/> expects it: its id, its name, two tags.</summary>
+    internal static void AppendRecord(StreamingStructListBuilder list, int i)
+    {
+        var record = list.Append();
+        record.WriteInt64(0, i);
+        record.SetText(0, "record " + i);
+        var tags = record.InitList(1, ElementSize.Pointer, 2);
+        tags.SetText(0, "a");
+        tags.SetText(1, "b" + i);
     }
 
     internal static void AssertRecords(string path, int count)
