@@ -203,7 +203,8 @@ function Invoke-EverydayWorkload {
 # The summary keys of workload 6 (issue 22), null where it did not run; its per-pipeline medians under 'everyday'.
 function Set-EverydayKeys($Summary, $Result) {
     foreach ($key in 'everyday_export_10k_cost_ratio', 'everyday_export_fileinfo_cost_ratio', 'everyday_import_10k_speedup',
-        'everyday_peak_rss_ratio', 'everyday_one_record_bytes', 'everyday_one_record_cost_s', 'everyday_bytes_vs_canonical_ratio', 'everyday') {
+        'everyday_peak_rss_ratio', 'everyday_one_record_bytes', 'everyday_one_record_cost_s', 'everyday_bytes_vs_canonical_ratio',
+        'everyday_export_10k_input_floor_ratio', 'everyday_export_fileinfo_input_floor_ratio', 'everyday') {
         $Summary[$key] = if ($Result -and $Result.Contains($key)) { $Result[$key] } else { $null }
     }
 }

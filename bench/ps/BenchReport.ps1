@@ -140,6 +140,8 @@ function Update-BenchDoc([string] $Path, $Summary, $CoreTable, $ScaleRows) {
         ,@('everyday_one_record_bytes', $Summary['everyday_one_record_bytes'], '≤ 16384', (& $target ($null -ne $Summary['everyday_one_record_bytes'] -and $Summary['everyday_one_record_bytes'] -le 16384)))
         ,@('everyday_one_record_cost_s', $Summary['everyday_one_record_cost_s'], '≤ 0.2', (& $target ($null -ne $Summary['everyday_one_record_cost_s'] -and $Summary['everyday_one_record_cost_s'] -le 0.2)))
         ,@('everyday_bytes_vs_canonical_ratio', $Summary['everyday_bytes_vs_canonical_ratio'], '≤ 1.02', (& $target ($null -ne $Summary['everyday_bytes_vs_canonical_ratio'] -and $Summary['everyday_bytes_vs_canonical_ratio'] -le 1.02)))
+        ,@('everyday_export_10k_input_floor_ratio', $Summary['everyday_export_10k_input_floor_ratio'], 'report', '')
+        ,@('everyday_export_fileinfo_input_floor_ratio', $Summary['everyday_export_fileinfo_input_floor_ratio'], 'report', '')
         ,@('cpp_reference_wall_s', $Summary.cpp_reference_wall_s, '', '')
         ,@('capmap_wall_s', $Summary.capmap_wall_s, '', '')
     ) | ForEach-Object {

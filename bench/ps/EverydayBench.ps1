@@ -94,6 +94,9 @@ foreach ($n in $RowCounts) {
     Add-Pipeline "rows-$n" 'capmap' "${import}Import-Csv '$csv' | Export-CapnpMessage '$WorkDir/out-rows-$n.bin'" "$WorkDir/out-rows-$n.bin" -Key:($n -eq 10000)
     Add-Pipeline "rows-$n" 'csv' "Import-Csv '$csv' | Export-Csv '$WorkDir/out-rows-$n.csv'" "$WorkDir/out-rows-$n.csv" -Key:($n -eq 10000)
 }
+# The input alone, discarded: what both exporters pay before they see an object, so the lowest cost ratio any
+# exporter fed by it can reach.
+Add-Pipeline 'rows-10000' 'input' "Import-Csv '$(Get-RowsCsv 10000)' | Out-Null" $null -Key
 $oneRecord = "[pscustomobject]@{ host = 'web-1'; bytes = 1234 }"
 Add-Pipeline 'one-record' 'capmap' "${import}$oneRecord | Export-CapnpMessage '$WorkDir/out-one.bin'" "$WorkDir/out-one.bin" -Key
 Add-Pipeline 'one-record' 'csv' "$oneRecord | Export-Csv '$WorkDir/out-one.csv'" "$WorkDir/out-one.csv"
@@ -102,6 +105,7 @@ Add-Pipeline 'process' 'csv' "Get-Process | Export-Csv '$WorkDir/out-process.csv
 $tree = Get-FileTree $FileCount
 Add-Pipeline 'fileinfo' 'capmap' "${import}Get-ChildItem -LiteralPath '$tree' -Recurse -File | Export-CapnpMessage '$WorkDir/out-fileinfo.bin' -WarningAction SilentlyContinue" "$WorkDir/out-fileinfo.bin" -Key
 Add-Pipeline 'fileinfo' 'csv' "Get-ChildItem -LiteralPath '$tree' -Recurse -File | Export-Csv '$WorkDir/out-fileinfo.csv'" "$WorkDir/out-fileinfo.csv" -Key
+Add-Pipeline 'fileinfo' 'input' "Get-ChildItem -LiteralPath '$tree' -Recurse -File | Out-Null" $null -Key
 
 # The filter reads files that the exports above make; they are made here once, before the rounds.
 $filterRows = 10000
@@ -193,6 +197,9 @@ $summary = [ordered]@{
     everyday_one_record_bytes           = $results['capmap/one-record'].bytes
     everyday_one_record_cost_s          = Own 'capmap/one-record'
     everyday_bytes_vs_canonical_ratio   = [Math]::Max($canonicalRows.ratio, $canonicalFiles.ratio)
+    # Report only: the input's own cost over the CSV pipeline's, the floor under the two export ratios above.
+    everyday_export_10k_input_floor_ratio      = [Math]::Round((Own 'input/rows-10000') / (Own 'csv/rows-10000'), 3)
+    everyday_export_fileinfo_input_floor_ratio = [Math]::Round((Own 'input/fileinfo') / (Own 'csv/fileinfo'), 3)
     everyday                            = [ordered]@{
         repeats = $Repeats; empty_pwsh_cpu_s = [Math]::Round($empty, 3); file_count = $FileCount
         process_count = @(Get-Process).Count
@@ -206,6 +213,8 @@ $summary = [ordered]@{
             everyday_one_record_bytes           = 1 # deterministic: the size of the file
             everyday_one_record_cost_s          = Runs 'pwsh/empty', 'capmap/one-record'
             everyday_bytes_vs_canonical_ratio   = 1 # deterministic
+            everyday_export_10k_input_floor_ratio      = Runs 'pwsh/empty', 'input/rows-10000', 'csv/rows-10000'
+            everyday_export_fileinfo_input_floor_ratio = Runs 'pwsh/empty', 'input/fileinfo', 'csv/fileinfo'
         }
     }
 }
