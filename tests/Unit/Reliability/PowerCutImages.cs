@@ -50,8 +50,9 @@ internal sealed class PowerCutImages
 
     /// <summary>
     /// The files a cut between flush <paramref name="k"/> and k+1 can leave, named: every page as old as it may be,
-    /// every page as new as it may be (the file at flush k+1), and <paramref name="randomCount"/> random mixes. After
-    /// the last flush there is one: the file as the writer left it.
+    /// every page as new as it may be (the file at flush k+1), <paramref name="randomCount"/> random mixes, and, when
+    /// only a few pages are in flight, each of them alone behind or ahead of the rest. After the last flush there is
+    /// one: the file as the writer left it.
     /// </summary>
     public IEnumerable<(string Name, byte[] Image)> CutsAfter(int k, Random random, int randomCount)
     {
@@ -69,7 +70,20 @@ internal sealed class PowerCutImages
         yield return ("everything reached the disk", Build(_flushes[k + 1].FileLength, page => ContentAt(page, k + 1)));
         for (int i = 0; i < randomCount; i++)
             yield return ($"random mix {i + 1}", Build(lengths[random.Next(lengths.Length)], page => candidates[page][random.Next(candidates[page].Count)]));
+        // Where few pages are in flight (a header, a pad, a progress word: the steps whose order matters), each one
+        // alone against all the others: one page left behind, or one page ahead. Random mixes find such a pair only
+        // by luck (a pad's page ahead of the header page was found by one of two).
+        var inFlight = candidates.Where(c => c.Value.Count > 1).Select(c => c.Key).OrderBy(page => page).ToList();
+        if (inFlight.Count is < 2 or > MaxPagesFlippedOneByOne) yield break;
+        foreach (long flipped in inFlight)
+        {
+            yield return ($"page {flipped} behind the rest", Build(lengths[^1], page => page == flipped ? candidates[page][0] : candidates[page][^1]));
+            yield return ($"page {flipped} ahead of the rest", Build(lengths[0], page => page == flipped ? candidates[page][^1] : candidates[page][0]));
+        }
     }
+
+    /// <summary>The most pages in flight for which every page is also tried alone against the others.</summary>
+    private const int MaxPagesFlippedOneByOne = 8;
 
     /// <summary>The values <paramref name="page"/> may hold after a cut following flush <paramref name="k"/>, oldest first, up to those seen at flush <paramref name="newest"/>.</summary>
     private List<byte[]> Candidates(long page, int k, int newest)
